@@ -1,0 +1,106 @@
+package io.signalhub.indexing.core.batch;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.ToLongFunction;
+
+/**
+ * Packs a stream of items into batches that never break their {@link BatchBounds}, greedily and in
+ * order, pulling items only as batches are asked for: memory holds one batch, whatever the length
+ * of the stream. Batch sizes follow content: many small items or few large ones.
+ */
+public final class Batcher<T> {
+
+  private final BatchBounds bounds;
+  private final ToLongFunction<T> tokens;
+  private final ToLongFunction<T> bytes;
+
+  public Batcher(BatchBounds bounds, ToLongFunction<T> tokens, ToLongFunction<T> bytes) {
+    this.bounds = bounds;
+    this.tokens = tokens;
+    this.bytes = bytes;
+  }
+
+  public BatchBounds bounds() {
+    return bounds;
+  }
+
+  /**
+   * Batches of the given items, lazily.
+   *
+   * @throws IllegalArgumentException (from the iterator) for an item that alone breaks a bound;
+   *     callers apply their oversize policy before batching
+   */
+  public Iterator<Batch<T>> batches(Iterator<T> items) {
+    return new Iterator<>() {
+      private T carried;
+      private long sequence;
+
+      @Override
+      public boolean hasNext() {
+        return carried != null || items.hasNext();
+      }
+
+      @Override
+      public Batch<T> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<T> batch = new ArrayList<>();
+        long batchTokens = 0;
+        long batchBytes = 0;
+        while (carried != null || items.hasNext()) {
+          T item = carried != null ? carried : items.next();
+          carried = null;
+          long itemTokens = tokens.applyAsLong(item);
+          long itemBytes = bytes.applyAsLong(item);
+          checkFitsAlone(itemTokens, itemBytes);
+          if (!batch.isEmpty()
+              && (batch.size() + 1 > bounds.maxItems()
+                  || batchTokens + itemTokens > bounds.maxTokens()
+                  || batchBytes + itemBytes > bounds.maxBytes())) {
+            carried = item;
+            break;
+          }
+          batch.add(item);
+          batchTokens += itemTokens;
+          batchBytes += itemBytes;
+        }
+        return new Batch<>(sequence++, List.copyOf(batch), batchTokens, batchBytes);
+      }
+    };
+  }
+
+  private void checkFitsAlone(long itemTokens, long itemBytes) {
+    if (itemTokens > bounds.maxTokensPerItem() || itemBytes > bounds.maxBytes()) {
+      throw new IllegalArgumentException(
+          "An item of %d tokens and %d bytes exceeds the per-item limits (%d tokens, %d bytes)"
+              .formatted(itemTokens, itemBytes, bounds.maxTokensPerItem(), bounds.maxBytes()));
+    }
+  }
+
+  /** Bytes a string takes as a JSON string literal in UTF-8, quotes and a separator included. */
+  public static long jsonStringBytes(String text) {
+    long size = 3;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+        size += 2;
+      } else if (c < 0x20) {
+        size += 6;
+      } else if (c < 0x80) {
+        size += 1;
+      } else if (c < 0x800) {
+        size += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        size += 4;
+        i++;
+      } else {
+        size += 3;
+      }
+    }
+    return size;
+  }
+}

@@ -1,0 +1,24 @@
+package io.signalhub.indexing.core.chunk;
+
+/**
+ * How files are cut into chunks.
+ *
+ * @param maxTokens most tokens per chunk, counted as the model sees them; never above the model's
+ *     per-input limit
+ * @param maxChars most characters per chunk (some providers limit characters, not tokens)
+ * @param overlapLines lines repeated at the start of the next chunk, for context across a cut
+ */
+public record ChunkingOptions(int maxTokens, int maxChars, int overlapLines) {
+
+  public ChunkingOptions {
+    if (maxTokens < 8) {
+      throw new IllegalArgumentException("maxTokens must be at least 8, was " + maxTokens);
+    }
+    if (maxChars < 64) {
+      throw new IllegalArgumentException("maxChars must be at least 64, was " + maxChars);
+    }
+    if (overlapLines < 0) {
+      throw new IllegalArgumentException("overlapLines must be >= 0, was " + overlapLines);
+    }
+  }
+}

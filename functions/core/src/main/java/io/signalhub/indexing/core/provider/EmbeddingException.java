@@ -1,0 +1,75 @@
+package io.signalhub.indexing.core.provider;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** A failed embedding request, classified so callers know whether to retry, split or stop. */
+public final class EmbeddingException extends RuntimeException {
+
+  /** What a failure means for the caller. */
+  public enum Kind {
+    /** 429, 5xx, timeouts, resets: try the same request again after a delay. */
+    RETRYABLE,
+    /** 400 for content: some input in the request is unacceptable; split to find it. */
+    INPUT_REJECTED,
+    /** 401, 403, unknown model, bad configuration: retrying cannot help; the message says why. */
+    FATAL
+  }
+
+  private final Kind kind;
+  private final int status;
+  private final Duration retryAfter;
+  private final QuotaSnapshot quota;
+
+  public EmbeddingException(
+      Kind kind,
+      int status,
+      String message,
+      Duration retryAfter,
+      QuotaSnapshot quota,
+      Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfter = retryAfter;
+    this.quota = quota == null ? QuotaSnapshot.UNKNOWN : quota;
+  }
+
+  public static EmbeddingException retryable(String message, Throwable cause) {
+    return new EmbeddingException(Kind.RETRYABLE, 0, message, null, null, cause);
+  }
+
+  public static EmbeddingException fatal(String message) {
+    return new EmbeddingException(Kind.FATAL, 0, message, null, null, null);
+  }
+
+  public static EmbeddingException inputRejected(int status, String message) {
+    return new EmbeddingException(Kind.INPUT_REJECTED, status, message, null, null, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** HTTP status, or 0 when the request never got an answer. */
+  public int status() {
+    return status;
+  }
+
+  /** The wait the provider asked for (Retry-After and friends), if any. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  public QuotaSnapshot quota() {
+    return quota;
+  }
+
+  public boolean isThrottle() {
+    return status == 429;
+  }
+
+  public static boolean isRetryable(Throwable failure) {
+    return failure instanceof EmbeddingException e && e.kind == Kind.RETRYABLE;
+  }
+}

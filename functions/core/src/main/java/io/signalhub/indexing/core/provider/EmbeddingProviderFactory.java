@@ -1,0 +1,13 @@
+package io.signalhub.indexing.core.provider;
+
+/**
+ * Creates a provider by name. Implementations are found with {@link java.util.ServiceLoader}, so a
+ * module (such as the AWS one, for Bedrock) adds a provider by being on the class path.
+ */
+public interface EmbeddingProviderFactory {
+
+  /** The name users select it by, e.g. "openai". */
+  String name();
+
+  EmbeddingProvider create(ProviderSettings settings);
+}

@@ -1,0 +1,76 @@
+package io.signalhub.indexing.core.provider;
+
+import java.net.URI;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Finds the provider a configuration names, with an error that lists the ones available. */
+public final class EmbeddingProviders {
+
+  private EmbeddingProviders() {}
+
+  public static EmbeddingProvider create(ProviderSettings settings) {
+    TreeSet<String> available = new TreeSet<>();
+    for (EmbeddingProviderFactory factory : ServiceLoader.load(EmbeddingProviderFactory.class)) {
+      if (factory.name().equalsIgnoreCase(settings.provider())) {
+        return factory.create(settings);
+      }
+      available.add(factory.name());
+    }
+    throw new IllegalArgumentException(
+        "Unknown embedding provider '"
+            + settings.provider()
+            + "'. Available: "
+            + available
+            + (settings.provider().equalsIgnoreCase("bedrock")
+                ? " (bedrock needs the indexing-aws module on the class path)"
+                : ""));
+  }
+
+  /** The in-process all-MiniLM-L6-v2 model. */
+  public static final class Local implements EmbeddingProviderFactory {
+    @Override
+    public String name() {
+      return "local";
+    }
+
+    @Override
+    public EmbeddingProvider create(ProviderSettings settings) {
+      if (settings.model() != null && !settings.model().equals(LocalMiniLmProvider.MODEL)) {
+        throw new IllegalArgumentException(
+            "The local provider has one model, "
+                + LocalMiniLmProvider.MODEL
+                + "; got '"
+                + settings.model()
+                + "'");
+      }
+      return new LocalMiniLmProvider();
+    }
+  }
+
+  /** Any OpenAI-compatible endpoint. */
+  public static final class OpenAi implements EmbeddingProviderFactory {
+    @Override
+    public String name() {
+      return "openai";
+    }
+
+    @Override
+    public EmbeddingProvider create(ProviderSettings settings) {
+      OpenAiCompatibleProvider.Builder builder = OpenAiCompatibleProvider.builder();
+      if (settings.baseUrl() != null) {
+        builder.baseUrl(settings.baseUrl());
+      } else if (settings.apiKey() == null) {
+        throw new IllegalArgumentException(
+            "The openai provider needs OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL "
+                + "(for a compatible server such as vLLM, Ollama or TEI)");
+      } else {
+        builder.baseUrl(URI.create("https://api.openai.com/v1"));
+      }
+      if (settings.model() != null) {
+        builder.model(settings.model());
+      }
+      return builder.apiKey(settings.apiKey()).dimensions(settings.dimensions()).build();
+    }
+  }
+}

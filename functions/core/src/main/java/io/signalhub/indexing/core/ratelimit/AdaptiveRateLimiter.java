@@ -1,0 +1,111 @@
+package io.signalhub.indexing.core.ratelimit;
+
+import io.signalhub.indexing.core.provider.QuotaSnapshot;
+import io.signalhub.indexing.core.retry.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Admits a request when (1) the in-flight count is under the adaptive concurrency limit, (2) no
+ * pause is in force, and (3) the {@link RateBudget} grants one request and the batch's tokens.
+ *
+ * <p>A 429 halves concurrency and pauses every caller of this limiter for the server's {@code
+ * Retry-After}; remaining-quota headers that reach zero pause until the reported reset, so the next
+ * request does not walk into a 429 it was told about.
+ */
+public final class AdaptiveRateLimiter implements RateLimiter {
+
+  private final RateBudget budget;
+  private final AdaptiveConcurrency concurrency;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private int inFlight;
+  private long pausedUntilMillis;
+
+  public AdaptiveRateLimiter(RateBudget budget, int maxConcurrency, Clock clock, Sleeper sleeper) {
+    this.budget = budget;
+    this.concurrency = new AdaptiveConcurrency(maxConcurrency);
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public Permit acquire(long tokens) throws InterruptedException {
+    synchronized (this) {
+      while (inFlight >= concurrency.limit()) {
+        wait();
+      }
+      inFlight++;
+    }
+    try {
+      while (true) {
+        Duration wait = pauseRemaining();
+        if (wait.isZero()) {
+          wait = budget.tryTake(tokens);
+          if (wait.isZero()) {
+            return new AdaptivePermit();
+          }
+        }
+        sleeper.sleep(wait);
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** Current concurrency limit, for reports and tests. */
+  public synchronized int concurrencyLimit() {
+    return concurrency.limit();
+  }
+
+  private synchronized Duration pauseRemaining() {
+    long remaining = pausedUntilMillis - clock.millis();
+    return remaining > 0 ? Duration.ofMillis(remaining) : Duration.ZERO;
+  }
+
+  private synchronized void pauseFor(Duration duration) {
+    if (duration != null && !duration.isNegative()) {
+      pausedUntilMillis = Math.max(pausedUntilMillis, clock.millis() + duration.toMillis());
+    }
+  }
+
+  private synchronized void release() {
+    inFlight--;
+    notifyAll();
+  }
+
+  private final class AdaptivePermit implements Permit {
+    private boolean closed;
+
+    @Override
+    public void succeeded(QuotaSnapshot quota) {
+      synchronized (AdaptiveRateLimiter.this) {
+        concurrency.onSuccess();
+        AdaptiveRateLimiter.this.notifyAll();
+      }
+      if (quota.remainingRequests() == 0) {
+        pauseFor(quota.resetRequests());
+      }
+      if (quota.remainingTokens() == 0) {
+        pauseFor(quota.resetTokens());
+      }
+    }
+
+    @Override
+    public void throttled(Duration retryAfter, QuotaSnapshot quota) {
+      synchronized (AdaptiveRateLimiter.this) {
+        concurrency.onThrottled();
+      }
+      pauseFor(retryAfter != null ? retryAfter : Duration.ofSeconds(1));
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        release();
+      }
+    }
+  }
+}

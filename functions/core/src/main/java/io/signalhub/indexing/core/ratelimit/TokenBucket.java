@@ -1,0 +1,58 @@
+package io.signalhub.indexing.core.ratelimit;
+
+/**
+ * A bucket of {@code capacity} units refilled continuously at {@code capacity} per minute. Pure:
+ * time goes in as an argument, so tests move a clock instead of sleeping.
+ */
+public final class TokenBucket {
+
+  private static final double MILLIS_PER_MINUTE = 60_000.0;
+
+  private final long capacity;
+  private double available;
+  private long updatedAtMillis;
+
+  public TokenBucket(long perMinute, long nowMillis) {
+    if (perMinute < 1) {
+      throw new IllegalArgumentException("A per-minute limit must be >= 1, was " + perMinute);
+    }
+    this.capacity = perMinute;
+    this.available = perMinute;
+    this.updatedAtMillis = nowMillis;
+  }
+
+  /**
+   * Milliseconds until {@code amount} is available (0 if it is now). An amount above capacity waits
+   * for a full bucket, so one oversized request can still go.
+   */
+  public long millisUntilAvailable(long amount, long nowMillis) {
+    refill(nowMillis);
+    double missing = Math.min(amount, capacity) - available;
+    return missing <= 0 ? 0 : (long) Math.ceil(missing * MILLIS_PER_MINUTE / capacity);
+  }
+
+  public void take(long amount, long nowMillis) {
+    refill(nowMillis);
+    available -= Math.min(amount, capacity);
+  }
+
+  /** Empties the bucket: the provider said it is exhausted, whatever we counted. */
+  public void drain(long nowMillis) {
+    refill(nowMillis);
+    available = Math.min(available, 0);
+  }
+
+  public long available(long nowMillis) {
+    refill(nowMillis);
+    return (long) Math.floor(available);
+  }
+
+  private void refill(long nowMillis) {
+    if (nowMillis > updatedAtMillis) {
+      available =
+          Math.min(
+              capacity, available + (nowMillis - updatedAtMillis) * capacity / MILLIS_PER_MINUTE);
+      updatedAtMillis = nowMillis;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.signalhub.indexing.core.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OpenAiCompatibleProviderTest {
+
+  private SimulatedEmbeddingServer server;
+
+  private OpenAiCompatibleProvider start(SimulatorSettings.Builder settings) throws Exception {
+    server = SimulatedEmbeddingServer.start(settings.apiKey("sk-test").build());
+    return OpenAiCompatibleProvider.builder()
+        .baseUrl(server.baseUrl())
+        .apiKey("sk-test")
+        .model("text-embedding-3-small")
+        .dimensions(64)
+        .timeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void matchesVectorsToInputsByIndexWhenDataComesBackOutOfOrder() throws Exception {
+    var provider = start(SimulatorSettings.builder().shuffleResponseOrder(true));
+    List<String> inputs = List.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta");
+
+    EmbeddingResponse response = provider.embed(inputs);
+
+    assertThat(response.vectors()).hasSize(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      assertThat(response.vectors().get(i))
+          .containsExactly(SimulatedEmbeddingServer.vectorFor(inputs.get(i), 64));
+    }
+    assertThat(response.tokens()).isEqualTo(server.stats().tokens()).isPositive();
+    assertThat(response.quota().remainingRequests()).isPositive();
+  }
+
+  @Test
+  void aThrottleIsRetryableAndCarriesRetryAfter() throws Exception {
+    var provider = start(SimulatorSettings.builder());
+    server.failNext(
+        429, "Rate limit reached", Map.of("Retry-After", "2", "retry-after-ms", "1500"));
+
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
+              assertThat(e.isThrottle()).isTrue();
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+            });
+  }
+
+  @Test
+  void theSimulatorsOwnRateLimitAnswersWithOpenAiHeaders() throws Exception {
+    var provider = start(SimulatorSettings.builder().requestsPerMinute(2));
+    provider.embed(List.of("a"));
+    provider.embed(List.of("b"));
+    assertThatThrownBy(() -> provider.embed(List.of("c")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isPositive());
+              assertThat(e.quota().remainingRequests()).isZero();
+            });
+  }
+
+  @Test
+  void serverErrorsAndDroppedConnectionsAreRetryable() throws Exception {
+    var provider = start(SimulatorSettings.builder());
+    server.failNext(503, "overloaded", Map.of());
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE));
+    server.dropNextConnection();
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
+              assertThat(e.status()).isZero();
+            });
+    assertThat(provider.embed(List.of("x")).vectors()).hasSize(1);
+  }
+
+  @Test
+  void anOverLimitInputIsRejectedInput() throws Exception {
+    var provider = start(SimulatorSettings.builder().maxTokensPerInput(10));
+    assertThatThrownBy(
+            () ->
+                provider.embed(
+                    List.of("one two three four five six seven eight nine ten eleven twelve")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED);
+              assertThat(e.getMessage()).contains("maximum context length is 10 tokens");
+            });
+  }
+
+  @Test
+  void anOverLimitRequestIsRejectedInput() throws Exception {
+    var provider = start(SimulatorSettings.builder().maxTokensPerRequest(20).maxTokensPerInput(20));
+    assertThatThrownBy(
+            () ->
+                provider.embed(
+                    List.of(
+                        "one two three four five six seven eight nine ten eleven twelve thirteen",
+                        "fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED));
+  }
+
+  @Test
+  void aBadKeyFailsFastSayingWhatToFix() throws Exception {
+    start(SimulatorSettings.builder());
+    var provider =
+        OpenAiCompatibleProvider.builder().baseUrl(server.baseUrl()).apiKey("wrong").build();
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+              assertThat(e.getMessage()).contains("401").contains("OPENAI_API_KEY");
+            });
+  }
+
+  @Test
+  void anUnknownModelFailsFastSayingWhatToFix() throws Exception {
+    start(SimulatorSettings.builder());
+    var provider =
+        OpenAiCompatibleProvider.builder()
+            .baseUrl(server.baseUrl())
+            .apiKey("sk-test")
+            .model("text-embedding-9")
+            .build();
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+              assertThat(e.getMessage())
+                  .contains("text-embedding-9")
+                  .contains("SIGNAL_HUB_EMBEDDING_MODEL");
+            });
+  }
+
+  @Test
+  void anUnreachableServerIsRetryable() {
+    var provider =
+        OpenAiCompatibleProvider.builder()
+            .baseUrl(java.net.URI.create("http://127.0.0.1:9/v1"))
+            .apiKey("k")
+            .build();
+    assertThatThrownBy(() -> provider.embed(List.of("x")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE));
+  }
+}

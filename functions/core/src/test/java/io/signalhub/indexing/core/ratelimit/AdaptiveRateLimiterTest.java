@@ -1,0 +1,94 @@
+package io.signalhub.indexing.core.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.provider.QuotaSnapshot;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AdaptiveRateLimiterTest {
+
+  private final MutableClock clock = new MutableClock();
+
+  @Test
+  void requestsPerMinuteSpaceRequestsOnceTheBurstIsSpent() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(
+            new LocalRateBudget(60, 1_000_000, clock), 4, clock, clock.sleeper());
+    for (int i = 0; i < 62; i++) {
+      limiter.acquire(10).close();
+    }
+    // 60 go at once (a full bucket), then one per second
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void tokensPerMinuteWaitForTheTokensABatchNeeds() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    limiter.acquire(6000).close();
+    limiter.acquire(3000).close();
+    // 3,000 tokens at 100 tokens/s
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aThrottleHalvesConcurrencyAndPausesEveryCallerForRetryAfter() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, clock.sleeper());
+    try (var permit = limiter.acquire(1)) {
+      permit.throttled(Duration.ofSeconds(5), QuotaSnapshot.UNKNOWN);
+    }
+    assertThat(limiter.concurrencyLimit()).isEqualTo(4);
+    limiter.acquire(1).close();
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void concurrencyRecoversAdditivelyOnSuccess() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, clock.sleeper());
+    for (int i = 0; i < 3; i++) {
+      try (var permit = limiter.acquire(1)) {
+        permit.throttled(Duration.ZERO, QuotaSnapshot.UNKNOWN);
+      }
+    }
+    assertThat(limiter.concurrencyLimit()).isEqualTo(1);
+    for (int i = 0; i < 10; i++) {
+      try (var permit = limiter.acquire(1)) {
+        permit.succeeded(QuotaSnapshot.UNKNOWN);
+      }
+    }
+    assertThat(limiter.concurrencyLimit()).isBetween(4, 5);
+  }
+
+  @Test
+  void exhaustedQuotaHeadersPauseUntilTheReportedReset() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
+    try (var permit = limiter.acquire(1)) {
+      permit.succeeded(new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750)));
+    }
+    limiter.acquire(1).close();
+    assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(750));
+  }
+
+  @Test
+  void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
+    var first = limiter.acquire(1);
+    Thread second =
+        new Thread(
+            () -> {
+              try {
+                limiter.acquire(1).close();
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    second.start();
+    second.join(200);
+    assertThat(second.isAlive()).as("second caller waits for the only slot").isTrue();
+    first.close();
+    second.join(5000);
+    assertThat(second.isAlive()).isFalse();
+  }
+}

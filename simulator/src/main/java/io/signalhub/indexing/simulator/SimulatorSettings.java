@@ -1,0 +1,129 @@
+package io.signalhub.indexing.simulator;
+
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * How the simulated provider behaves. Defaults are OpenAI's published limits for
+ * text-embedding-3-small: 2,048 inputs, 8,192 tokens per input, 300,000 tokens per request.
+ */
+public record SimulatorSettings(
+    int port,
+    Set<String> models,
+    String apiKey,
+    int dimensions,
+    int maxInputsPerRequest,
+    int maxTokensPerInput,
+    int maxTokensPerRequest,
+    long requestsPerMinute,
+    long tokensPerMinute,
+    long fixedLatencyMillis,
+    long latencyMillisPerThousandTokens,
+    boolean shuffleResponseOrder,
+    Predicate<String> rejectInput) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Fluent construction with OpenAI-like defaults. */
+  public static final class Builder {
+    private int port;
+    private Set<String> models = Set.of("text-embedding-3-small", "text-embedding-3-large");
+    private String apiKey;
+    private int dimensions = 1536;
+    private int maxInputsPerRequest = 2048;
+    private int maxTokensPerInput = 8192;
+    private int maxTokensPerRequest = 300_000;
+    private long requestsPerMinute = 1_000_000;
+    private long tokensPerMinute = 1_000_000_000L;
+    private long fixedLatencyMillis;
+    private long latencyMillisPerThousandTokens;
+    private boolean shuffleResponseOrder;
+    private Predicate<String> rejectInput = SimulatedEmbeddingServer.never();
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder models(Set<String> value) {
+      models = value;
+      return this;
+    }
+
+    public Builder apiKey(String value) {
+      apiKey = value;
+      return this;
+    }
+
+    public Builder dimensions(int value) {
+      dimensions = value;
+      return this;
+    }
+
+    public Builder maxInputsPerRequest(int value) {
+      maxInputsPerRequest = value;
+      return this;
+    }
+
+    public Builder maxTokensPerInput(int value) {
+      maxTokensPerInput = value;
+      return this;
+    }
+
+    public Builder maxTokensPerRequest(int value) {
+      maxTokensPerRequest = value;
+      return this;
+    }
+
+    public Builder requestsPerMinute(long value) {
+      requestsPerMinute = value;
+      return this;
+    }
+
+    public Builder tokensPerMinute(long value) {
+      tokensPerMinute = value;
+      return this;
+    }
+
+    public Builder fixedLatencyMillis(long value) {
+      fixedLatencyMillis = value;
+      return this;
+    }
+
+    public Builder latencyMillisPerThousandTokens(long value) {
+      latencyMillisPerThousandTokens = value;
+      return this;
+    }
+
+    /** Return {@code data} in a scrambled order, so clients must match by {@code index}. */
+    public Builder shuffleResponseOrder(boolean value) {
+      shuffleResponseOrder = value;
+      return this;
+    }
+
+    /** Inputs for which the server answers 400, as it does for content it will not embed. */
+    public Builder rejectInput(Predicate<String> value) {
+      rejectInput = value;
+      return this;
+    }
+
+    public SimulatorSettings build() {
+      return new SimulatorSettings(
+          port,
+          models,
+          apiKey,
+          dimensions,
+          maxInputsPerRequest,
+          maxTokensPerInput,
+          maxTokensPerRequest,
+          requestsPerMinute,
+          tokensPerMinute,
+          fixedLatencyMillis,
+          latencyMillisPerThousandTokens,
+          shuffleResponseOrder,
+          rejectInput);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.signalhub.indexing.simulator;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the simulated provider saw: the benchmark's ground truth for requests, 429s and tokens. */
+public final class SimulatorStats {
+  final AtomicLong requests = new AtomicLong();
+  final AtomicLong served = new AtomicLong();
+  final AtomicLong throttled = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong inputs = new AtomicLong();
+  final AtomicLong tokens = new AtomicLong();
+
+  public long requests() {
+    return requests.get();
+  }
+
+  public long served() {
+    return served.get();
+  }
+
+  public long throttled() {
+    return throttled.get();
+  }
+
+  public long errors() {
+    return errors.get();
+  }
+
+  public long inputs() {
+    return inputs.get();
+  }
+
+  public long tokens() {
+    return tokens.get();
+  }
+
+  public void reset() {
+    requests.set(0);
+    served.set(0);
+    throttled.set(0);
+    errors.set(0);
+    dropped.set(0);
+    inputs.set(0);
+    tokens.set(0);
+  }
+}
