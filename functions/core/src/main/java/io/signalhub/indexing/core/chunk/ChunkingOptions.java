@@ -10,6 +10,22 @@ package io.signalhub.indexing.core.chunk;
  */
 public record ChunkingOptions(int maxTokens, int maxChars, int overlapLines) {
 
+  /** Chunk size when not configured: 512 tokens, or the model's limit if lower. */
+  public static final int DEFAULT_CHUNK_TOKENS = 512;
+
+  /**
+   * Options for a provider: chunks as large as requested (default {@value #DEFAULT_CHUNK_TOKENS}
+   * tokens) but never above what one input may hold.
+   */
+  public static ChunkingOptions forProvider(
+      io.signalhub.indexing.core.batch.ProviderLimits limits, int chunkTokens, int overlapLines) {
+    int requested = chunkTokens > 0 ? chunkTokens : DEFAULT_CHUNK_TOKENS;
+    return new ChunkingOptions(
+        Math.min(requested, limits.maxTokensPerInput()),
+        Math.min(limits.maxCharsPerInput(), 1 << 20),
+        overlapLines);
+  }
+
   public ChunkingOptions {
     if (maxTokens < 8) {
       throw new IllegalArgumentException("maxTokens must be at least 8, was " + maxTokens);

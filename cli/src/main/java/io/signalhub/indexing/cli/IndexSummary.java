@@ -1,0 +1,81 @@
+package io.signalhub.indexing.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end of an indexing run: what a person reads, or one JSON object a program parses.
+ *
+ * @param jobId the job
+ * @param status COMPLETED, COMPLETED_WITH_FAILURES or FAILED
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record IndexSummary(
+    String jobId,
+    String status,
+    String reason,
+    String provider,
+    String model,
+    long files,
+    long total,
+    long completed,
+    long failed,
+    long cached,
+    long batches,
+    long apiCalls,
+    long apiCallsSaved,
+    long tokens,
+    long truncated,
+    double elapsedSeconds,
+    double chunksPerSecond,
+    Map<String, Long> skipped,
+    List<String> failures) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot write the summary as JSON", e);
+    }
+  }
+
+  public String toText() {
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("%s  job %s  (%s / %s)%n", status, jobId, provider, model));
+    if (reason != null) {
+      text.append("  reason: ").append(reason).append('\n');
+    }
+    text.append(
+        String.format(
+            "  chunks     %,d from %,d files: %,d embedded, %,d cached, %,d failed%n",
+            total, files, completed - cached, cached, failed));
+    text.append(
+        String.format(
+            "  API calls  %,d in %,d batches (%,d saved vs one call per chunk), %,d tokens%n",
+            apiCalls, batches, apiCallsSaved, tokens));
+    text.append(
+        String.format("  elapsed    %.1f s, %.1f chunks/s%n", elapsedSeconds, chunksPerSecond));
+    if (truncated > 0) {
+      text.append(
+          String.format("  truncated  %,d chunks longer than the model accepts%n", truncated));
+    }
+    if (!skipped.isEmpty()) {
+      text.append("  skipped    ");
+      skipped.forEach(
+          (why, count) ->
+              text.append(String.format("%s %,d  ", why.toLowerCase().replace('_', ' '), count)));
+      text.append('\n');
+    }
+    if (!failures.isEmpty()) {
+      text.append("  first failures:\n");
+      failures.stream().limit(5).forEach(f -> text.append("    ").append(f).append('\n'));
+    }
+    return text.toString();
+  }
+}

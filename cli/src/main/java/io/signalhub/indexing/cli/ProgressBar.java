@@ -1,0 +1,78 @@
+package io.signalhub.indexing.cli;
+
+import io.signalhub.indexing.core.progress.Progress;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A one-line live progress bar on a terminal (redrawn at most 10 times a second); on a pipe or in
+ * CI, a plain line every few seconds instead of control characters.
+ */
+public final class ProgressBar {
+
+  private static final int WIDTH = 30;
+
+  private final PrintStream out;
+  private final boolean interactive;
+  private final Clock clock;
+  private long lastDrawMillis = Long.MIN_VALUE;
+
+  public ProgressBar(PrintStream out, boolean interactive, Clock clock) {
+    this.out = out;
+    this.interactive = interactive;
+    this.clock = clock;
+  }
+
+  public static ProgressBar onStderr() {
+    return new ProgressBar(System.err, System.console() != null, Clock.systemUTC());
+  }
+
+  public synchronized void update(Progress progress) {
+    long now = clock.millis();
+    long interval = interactive ? 100 : 5000;
+    if (now - lastDrawMillis < interval && !progress.finished()) {
+      return;
+    }
+    lastDrawMillis = now;
+    String line = render(progress);
+    if (interactive) {
+      out.print("\r" + line + "\u001b[K");
+    } else {
+      out.println(line);
+    }
+    out.flush();
+  }
+
+  public synchronized void finish() {
+    if (interactive && lastDrawMillis != Long.MIN_VALUE) {
+      out.println();
+    }
+  }
+
+  /** "[#########.....] 62.5% 1,250/2,000 chunks failed 0 cached 12 85.3 chunks/s ETA 0:09". */
+  public static String render(Progress p) {
+    int filled = (int) Math.round(p.percent() / 100 * WIDTH);
+    String bar = "#".repeat(Math.min(WIDTH, filled)) + ".".repeat(Math.max(0, WIDTH - filled));
+    String total = (p.totalFinal() ? "" : "~") + String.format("%,d", p.total());
+    return String.format(
+        "[%s] %5.1f%%  %,d/%s chunks  failed %,d  cached %,d  %.1f chunks/s  ETA %s",
+        bar, p.percent(), p.done(), total, p.failed(), p.cached(), p.chunksPerSecond(), eta(p));
+  }
+
+  private static String eta(Progress p) {
+    Duration eta = p.eta();
+    if (eta == null) {
+      return "--:--";
+    }
+    String text = clockText(eta);
+    return p.etaProvisional() ? "~" + text : text;
+  }
+
+  static String clockText(Duration d) {
+    long seconds = d.toSeconds();
+    return seconds >= 3600
+        ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : String.format("%d:%02d", seconds / 60, seconds % 60);
+  }
+}

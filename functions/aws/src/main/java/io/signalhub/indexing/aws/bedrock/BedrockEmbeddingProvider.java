@@ -1,0 +1,221 @@
+package io.signalhub.indexing.aws.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalhub.indexing.core.batch.ProviderLimits;
+import io.signalhub.indexing.core.provider.EmbeddingException;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.EmbeddingResponse;
+import io.signalhub.indexing.core.provider.QuotaSnapshot;
+import io.signalhub.indexing.core.token.Cl100kTokenCounter;
+import io.signalhub.indexing.core.token.TokenCounter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
+
+/**
+ * Amazon Bedrock embeddings through the AWS SDK v2: Titan Text Embeddings V2 (one input per call)
+ * and Cohere Embed v3 (up to 96 texts per call). Access is by IAM, no key. Token counts come from
+ * the response (Titan) or Bedrock's {@code X-Amzn-Bedrock-Input-Token-Count} header (Cohere).
+ * Tokenizers are not published, so chunks are sized with cl100k, and limits carry a margin.
+ */
+public final class BedrockEmbeddingProvider implements EmbeddingProvider {
+
+  public static final String TITAN_V2 = "amazon.titan-embed-text-v2:0";
+  public static final String COHERE_ENGLISH_V3 = "cohere.embed-english-v3";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BedrockRuntimeClient client;
+  private final String model;
+  private final int dimensions;
+  private final boolean cohere;
+
+  /**
+   * @param dimensions Titan V2: 256, 512 or 1024 (0 means 1024); Cohere v3 is always 1024
+   */
+  public BedrockEmbeddingProvider(BedrockRuntimeClient client, String model, int dimensions) {
+    this.client = client;
+    this.model = model;
+    this.cohere = model.startsWith("cohere.");
+    if (!cohere && !model.startsWith("amazon.titan-embed-text")) {
+      throw new IllegalArgumentException(
+          "Unsupported Bedrock embedding model '"
+              + model
+              + "'; use "
+              + TITAN_V2
+              + " or "
+              + COHERE_ENGLISH_V3);
+    }
+    this.dimensions = cohere ? 1024 : (dimensions > 0 ? dimensions : 1024);
+  }
+
+  @Override
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public int dimensions() {
+    return dimensions;
+  }
+
+  @Override
+  public ProviderLimits limits() {
+    return cohere ? ProviderLimits.BEDROCK_COHERE : ProviderLimits.BEDROCK_TITAN_V2;
+  }
+
+  @Override
+  public TokenCounter tokenCounter() {
+    return Cl100kTokenCounter.instance();
+  }
+
+  @Override
+  public EmbeddingResponse embed(List<String> inputs) {
+    if (!cohere && inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "Titan embeds one input per request, got " + inputs.size());
+    }
+    InvokeModelResponse response;
+    try {
+      response =
+          client.invokeModel(
+              request ->
+                  request
+                      .modelId(model)
+                      .contentType("application/json")
+                      .accept("application/json")
+                      .body(SdkBytes.fromByteArray(body(inputs))));
+    } catch (BedrockRuntimeException e) {
+      throw classify(e);
+    } catch (SdkClientException e) {
+      throw EmbeddingException.retryable("Bedrock request failed: " + e.getMessage(), e);
+    }
+    return parse(response, inputs.size());
+  }
+
+  private byte[] body(List<String> inputs) {
+    ObjectNode body = JSON.createObjectNode();
+    if (cohere) {
+      var texts = body.putArray("texts");
+      inputs.forEach(texts::add);
+      body.put("input_type", "search_document").put("truncate", "NONE");
+    } else {
+      body.put("inputText", inputs.get(0)).put("dimensions", dimensions).put("normalize", true);
+    }
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize a JSON tree", e);
+    }
+  }
+
+  private EmbeddingResponse parse(InvokeModelResponse response, int inputCount) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(response.body().asByteArray());
+    } catch (IOException e) {
+      throw EmbeddingException.retryable("Bedrock answered with a body that is not JSON", e);
+    }
+    List<float[]> vectors = new ArrayList<>();
+    if (cohere) {
+      // Cohere returns embeddings in the order of the texts sent (docs.cohere.com/reference/embed)
+      root.path("embeddings").forEach(node -> vectors.add(toVector(node)));
+    } else {
+      vectors.add(toVector(root.path("embedding")));
+    }
+    if (vectors.size() != inputCount) {
+      throw EmbeddingException.retryable(
+          "Bedrock returned %d embeddings for %d inputs".formatted(vectors.size(), inputCount),
+          null);
+    }
+    long tokens =
+        cohere
+            ? response
+                .sdkHttpResponse()
+                .firstMatchingHeader("X-Amzn-Bedrock-Input-Token-Count")
+                .map(Long::parseLong)
+                .orElse(0L)
+            : root.path("inputTextTokenCount").asLong(0);
+    return new EmbeddingResponse(vectors, tokens, QuotaSnapshot.UNKNOWN);
+  }
+
+  private static float[] toVector(JsonNode array) {
+    float[] vector = new float[array.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = (float) array.get(i).asDouble();
+    }
+    return vector;
+  }
+
+  private EmbeddingException classify(BedrockRuntimeException e) {
+    int status = e.statusCode();
+    String message =
+        e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    if (e instanceof AccessDeniedException || status == 403) {
+      return new EmbeddingException(
+          EmbeddingException.Kind.FATAL,
+          status,
+          "Bedrock denied access to "
+              + model
+              + ": "
+              + message
+              + ". Grant bedrock:InvokeModel on it and enable the model in the Bedrock console",
+          null,
+          null,
+          e);
+    }
+    if (e instanceof ResourceNotFoundException || status == 404) {
+      return new EmbeddingException(
+          EmbeddingException.Kind.FATAL,
+          status,
+          "Bedrock does not know model '"
+              + model
+              + "' in this region: "
+              + message
+              + ". Check SIGNAL_HUB_EMBEDDING_MODEL and AWS_REGION",
+          null,
+          null,
+          e);
+    }
+    if (e instanceof ValidationException || status == 400) {
+      return new EmbeddingException(
+          EmbeddingException.Kind.INPUT_REJECTED,
+          status,
+          "Bedrock rejected the input: " + message,
+          null,
+          null,
+          e);
+    }
+    if (status == 429 || status >= 500 || e.isThrottlingException()) {
+      return new EmbeddingException(
+          EmbeddingException.Kind.RETRYABLE,
+          status == 0 ? 429 : status,
+          "Bedrock answered " + status + ": " + message,
+          null,
+          null,
+          e);
+    }
+    return new EmbeddingException(
+        EmbeddingException.Kind.FATAL,
+        status,
+        "Bedrock answered " + status + ": " + message,
+        null,
+        null,
+        e);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,37 @@
+package io.signalhub.indexing.aws.bedrock;
+
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.EmbeddingProviderFactory;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+
+/**
+ * "bedrock": Titan V2 by default; the SDK's own retries are off because ours honour the rate
+ * budget.
+ */
+public final class BedrockProviderFactory implements EmbeddingProviderFactory {
+
+  @Override
+  public String name() {
+    return "bedrock";
+  }
+
+  @Override
+  public EmbeddingProvider create(ProviderSettings settings) {
+    var builder =
+        BedrockRuntimeClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    if (settings.region() != null) {
+      builder.region(Region.of(settings.region()));
+    }
+    if (settings.baseUrl() != null) {
+      builder.endpointOverride(settings.baseUrl());
+    }
+    String model = settings.model() != null ? settings.model() : BedrockEmbeddingProvider.TITAN_V2;
+    return new BedrockEmbeddingProvider(builder.build(), model, settings.dimensions());
+  }
+}

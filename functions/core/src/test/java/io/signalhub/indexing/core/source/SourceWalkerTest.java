@@ -1,0 +1,95 @@
+package io.signalhub.indexing.core.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceWalkerTest {
+
+  @TempDir Path root;
+
+  private void write(String path, String content) throws Exception {
+    Path file = root.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  private record Walk(List<String> files, Map<String, SkipReason> skipped) {}
+
+  private Walk walk(long maxBytes) throws Exception {
+    List<String> files = new ArrayList<>();
+    Map<String, SkipReason> skipped = new TreeMap<>();
+    new SourceWalker(maxBytes).walk(root, f -> files.add(f.path()), skipped::put);
+    files.sort(String::compareTo);
+    return new Walk(files, skipped);
+  }
+
+  @Test
+  void honoursGitignoreRulesAtEveryLevel() throws Exception {
+    write(".gitignore", "*.log\n/secrets/\nbuild-*/\n!keep.log\n");
+    write("app/Main.java", "class Main {}");
+    write("app/debug.log", "noise");
+    write("app/keep.log", "wanted");
+    write("secrets/key.txt", "k");
+    write("app/secrets/ok.txt", "anchored rule applies at the root only");
+    write("build-x/out.txt", "o");
+    write("app/.gitignore", "generated/\n");
+    write("app/generated/Gen.java", "g");
+    write("docs/a/b/c.md", "deep");
+    write(".gitignore.bak", "x");
+
+    Walk walk = walk(1 << 20);
+
+    assertThat(walk.files())
+        .containsExactly(
+            ".gitignore",
+            ".gitignore.bak",
+            "app/.gitignore",
+            "app/Main.java",
+            "app/keep.log",
+            "app/secrets/ok.txt",
+            "docs/a/b/c.md");
+    assertThat(walk.skipped())
+        .containsEntry("app/debug.log", SkipReason.GITIGNORED)
+        .containsEntry("secrets/", SkipReason.GITIGNORED)
+        .containsEntry("build-x/", SkipReason.GITIGNORED)
+        .containsEntry("app/generated/", SkipReason.GITIGNORED);
+  }
+
+  @Test
+  void skipsVendoredTreesLockFilesAndOversizedFiles() throws Exception {
+    write("node_modules/lib/index.js", "x");
+    write("target/classes/A.class", "x");
+    write("web/package-lock.json", "{}");
+    write("web/app.min.js", "x");
+    write("big.txt", "y".repeat(2000));
+    write("small.txt", "y");
+
+    Walk walk = walk(1000);
+
+    assertThat(walk.files()).containsExactly("small.txt");
+    assertThat(walk.skipped())
+        .containsEntry("node_modules/", SkipReason.VENDORED_OR_GENERATED)
+        .containsEntry("target/", SkipReason.VENDORED_OR_GENERATED)
+        .containsEntry("web/package-lock.json", SkipReason.VENDORED_OR_GENERATED)
+        .containsEntry("web/app.min.js", SkipReason.VENDORED_OR_GENERATED)
+        .containsEntry("big.txt", SkipReason.TOO_LARGE);
+  }
+
+  @Test
+  void binaryAndNonUtf8ContentIsRecognised() {
+    assertThat(SourceText.decode(new byte[] {'a', 0, 'b'}).skipped()).isEqualTo(SkipReason.BINARY);
+    assertThat(SourceText.decode(new byte[] {'a', (byte) 0xC3, '(', 'b'}).skipped())
+        .isEqualTo(SkipReason.NOT_UTF8);
+    assertThat(SourceText.decode("\uFEFFhé".getBytes(StandardCharsets.UTF_8)).text())
+        .isEqualTo("hé");
+  }
+}
