@@ -34,9 +34,9 @@ public final class Batcher<T> {
    *     callers apply their oversize policy before batching
    */
   public Iterator<Batch<T>> batches(Iterator<T> items) {
+    Packer packer = packer(0);
     return new Iterator<>() {
       private T carried;
-      private long sequence;
 
       @Override
       public boolean hasNext() {
@@ -48,29 +48,70 @@ public final class Batcher<T> {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        List<T> batch = new ArrayList<>();
-        long batchTokens = 0;
-        long batchBytes = 0;
         while (carried != null || items.hasNext()) {
           T item = carried != null ? carried : items.next();
           carried = null;
-          long itemTokens = tokens.applyAsLong(item);
-          long itemBytes = bytes.applyAsLong(item);
-          checkFitsAlone(itemTokens, itemBytes);
-          if (!batch.isEmpty()
-              && (batch.size() + 1 > bounds.maxItems()
-                  || batchTokens + itemTokens > bounds.maxTokens()
-                  || batchBytes + itemBytes > bounds.maxBytes())) {
+          if (!packer.fits(item)) {
             carried = item;
             break;
           }
-          batch.add(item);
-          batchTokens += itemTokens;
-          batchBytes += itemBytes;
+          packer.add(item);
         }
-        return new Batch<>(sequence++, List.copyOf(batch), batchTokens, batchBytes);
+        return packer.drain();
       }
     };
+  }
+
+  /** Packs items one at a time, for callers that must know where each batch ends. */
+  public Packer packer(long firstSequence) {
+    return new Packer(firstSequence);
+  }
+
+  /** The open batch: whether an item still fits, add it, take the batch. */
+  public final class Packer {
+    private final List<T> items = new ArrayList<>();
+    private long tokenSum;
+    private long byteSum;
+    private long sequence;
+
+    private Packer(long firstSequence) {
+      this.sequence = firstSequence;
+    }
+
+    /** Whether the item fits the open batch (always, if it is empty). */
+    public boolean fits(T item) {
+      long itemTokens = tokens.applyAsLong(item);
+      long itemBytes = bytes.applyAsLong(item);
+      checkFitsAlone(itemTokens, itemBytes);
+      return items.isEmpty()
+          || (items.size() + 1 <= bounds.maxItems()
+              && tokenSum + itemTokens <= bounds.maxTokens()
+              && byteSum + itemBytes <= bounds.maxBytes());
+    }
+
+    public void add(T item) {
+      items.add(item);
+      tokenSum += tokens.applyAsLong(item);
+      byteSum += bytes.applyAsLong(item);
+    }
+
+    public boolean isEmpty() {
+      return items.isEmpty();
+    }
+
+    /** The number the next batch will get. */
+    public long nextSequence() {
+      return sequence;
+    }
+
+    /** The open batch, numbered, and a new empty one. */
+    public Batch<T> drain() {
+      Batch<T> batch = new Batch<>(sequence++, List.copyOf(items), tokenSum, byteSum);
+      items.clear();
+      tokenSum = 0;
+      byteSum = 0;
+      return batch;
+    }
   }
 
   private void checkFitsAlone(long itemTokens, long itemBytes) {

@@ -1,0 +1,367 @@
+package io.signalhub.indexing.core.job;
+
+import io.signalhub.indexing.core.source.SkipReason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A {@link JobStore} in memory with the same atomicity as the DynamoDB one (every method holds one
+ * lock): for unit tests and single-process use.
+ */
+public final class InMemoryJobStore implements JobStore {
+
+  private final Map<String, JobRecord> jobs = new HashMap<>();
+  private final Map<String, Map<Long, Integer>> batchSizes = new HashMap<>();
+  private final Map<String, Map<Long, BatchState>> batchStates = new HashMap<>();
+  private final Map<String, List<Failure>> failures = new HashMap<>();
+  private final Map<String, TreeMap<Instant, Long>> throughput = new HashMap<>();
+  private final Map<String, String> leaseOwners = new HashMap<>();
+  private final Map<String, Instant> leaseUntil = new HashMap<>();
+
+  @Override
+  public synchronized JobRecord createIfAbsent(JobRecord job) {
+    return jobs.computeIfAbsent(job.jobId(), id -> job);
+  }
+
+  @Override
+  public synchronized Optional<JobRecord> get(String jobId) {
+    return Optional.ofNullable(jobs.get(jobId));
+  }
+
+  @Override
+  public synchronized JobPage list(int limit, String cursor) {
+    List<JobRecord> sorted = new ArrayList<>(jobs.values());
+    sorted.sort(
+        Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId).reversed());
+    int start = cursor == null ? 0 : Integer.parseInt(cursor);
+    int end = Math.min(sorted.size(), start + limit);
+    return new JobPage(
+        List.copyOf(sorted.subList(start, end)),
+        end < sorted.size() ? Integer.toString(end) : null);
+  }
+
+  @Override
+  public synchronized boolean acquireFanoutLease(
+      String jobId, String owner, Instant now, Instant until) {
+    JobRecord job = jobs.get(jobId);
+    if (job == null || job.fanoutComplete() || job.status().terminal()) {
+      return false;
+    }
+    Instant held = leaseUntil.get(jobId);
+    if (held != null && held.isAfter(now) && !owner.equals(leaseOwners.get(jobId))) {
+      return false;
+    }
+    leaseOwners.put(jobId, owner);
+    leaseUntil.put(jobId, until);
+    jobs.put(jobId, with(job, JobStatus.FANNING_OUT, job.reason(), now));
+    return true;
+  }
+
+  @Override
+  public synchronized void releaseFanoutLease(String jobId, String owner) {
+    if (owner.equals(leaseOwners.get(jobId))) {
+      leaseOwners.remove(jobId);
+      leaseUntil.remove(jobId);
+    }
+  }
+
+  @Override
+  public synchronized void describe(
+      String jobId,
+      String repository,
+      String revision,
+      long files,
+      int chunkTokens,
+      int overlapLines,
+      int batchSize,
+      Instant now) {
+    JobRecord j = jobs.get(jobId);
+    jobs.put(
+        jobId,
+        new JobRecord(
+            j.jobId(),
+            j.status(),
+            j.reason(),
+            repository,
+            revision,
+            j.manifestKey(),
+            j.provider(),
+            j.model(),
+            j.dimensions(),
+            chunkTokens,
+            overlapLines,
+            batchSize,
+            files,
+            j.filesRead(),
+            j.skippedFiles(),
+            j.total(),
+            j.fanoutComplete(),
+            j.completed(),
+            j.failed(),
+            j.cached(),
+            j.pending(),
+            j.batchesRegistered(),
+            j.batchesProcessed(),
+            j.apiCalls(),
+            j.tokens(),
+            j.createdAt(),
+            now,
+            j.finishedAt(),
+            j.cursor(),
+            j.nextSeq(),
+            j.lastGroupFrom(),
+            j.lastGroupFirstSeq()));
+  }
+
+  @Override
+  public synchronized boolean registerGroup(String jobId, GroupRegistration group, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j == null || !j.cursor().equals(group.from()) || j.status().terminal()) {
+      return false;
+    }
+    Map<Long, Integer> sizes = batchSizes.computeIfAbsent(jobId, id -> new HashMap<>());
+    Map<Long, BatchState> states = batchStates.computeIfAbsent(jobId, id -> new HashMap<>());
+    for (RegisteredBatch batch : group.batches()) {
+      sizes.put(batch.seq(), batch.chunks());
+      states.put(batch.seq(), BatchState.PENDING);
+    }
+    Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
+    skipped.putAll(j.skippedFiles());
+    group.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
+    failures.computeIfAbsent(jobId, id -> new ArrayList<>()).addAll(group.fileFailures());
+    long batched = group.batchedChunks();
+    jobs.put(
+        jobId,
+        new JobRecord(
+            j.jobId(),
+            j.status(),
+            j.reason(),
+            j.repository(),
+            j.revision(),
+            j.manifestKey(),
+            j.provider(),
+            j.model(),
+            j.dimensions(),
+            j.chunkTokens(),
+            j.overlapLines(),
+            j.batchSize(),
+            j.files(),
+            j.filesRead() + group.filesRead(),
+            Map.copyOf(skipped),
+            j.total() + batched + group.cachedChunks(),
+            j.fanoutComplete(),
+            j.completed() + group.cachedChunks(),
+            j.failed(),
+            j.cached() + group.cachedChunks(),
+            j.pending() + batched,
+            j.batchesRegistered() + group.batches().size(),
+            j.batchesProcessed(),
+            j.apiCalls(),
+            j.tokens(),
+            j.createdAt(),
+            now,
+            j.finishedAt(),
+            group.to(),
+            group.nextSeq(j.nextSeq()),
+            group.from(),
+            group.batches().isEmpty() ? j.nextSeq() : group.batches().get(0).seq()));
+    return true;
+  }
+
+  @Override
+  public synchronized void confirmSent(String jobId, long nextSeq) {
+    JobRecord j = jobs.get(jobId);
+    jobs.put(
+        jobId,
+        new JobRecord(
+            j.jobId(),
+            j.status(),
+            j.reason(),
+            j.repository(),
+            j.revision(),
+            j.manifestKey(),
+            j.provider(),
+            j.model(),
+            j.dimensions(),
+            j.chunkTokens(),
+            j.overlapLines(),
+            j.batchSize(),
+            j.files(),
+            j.filesRead(),
+            j.skippedFiles(),
+            j.total(),
+            j.fanoutComplete(),
+            j.completed(),
+            j.failed(),
+            j.cached(),
+            j.pending(),
+            j.batchesRegistered(),
+            j.batchesProcessed(),
+            j.apiCalls(),
+            j.tokens(),
+            j.createdAt(),
+            j.updatedAt(),
+            j.finishedAt(),
+            j.cursor(),
+            j.nextSeq(),
+            j.cursor(),
+            Math.max(j.lastGroupFirstSeq(), nextSeq)));
+  }
+
+  @Override
+  public synchronized void completeFanout(String jobId, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    JobStatus status = j.status() == JobStatus.FANNING_OUT ? JobStatus.EMBEDDING : j.status();
+    jobs.put(jobId, copy(j, status, j.reason(), true, now, j.finishedAt()));
+  }
+
+  @Override
+  public synchronized void fail(String jobId, String reason, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j != null && !j.status().terminal()) {
+      jobs.put(jobId, copy(j, JobStatus.FAILED, reason, j.fanoutComplete(), now, now));
+    }
+  }
+
+  @Override
+  public synchronized BatchState batchState(String jobId, long seq) {
+    return batchStates.getOrDefault(jobId, Map.of()).getOrDefault(seq, BatchState.MISSING);
+  }
+
+  @Override
+  public synchronized int batchSize(String jobId, long seq) {
+    return batchSizes.getOrDefault(jobId, Map.of()).getOrDefault(seq, -1);
+  }
+
+  @Override
+  public synchronized boolean recordBatch(String jobId, long seq, BatchResult r, Instant now) {
+    if (batchState(jobId, seq) != BatchState.PENDING) {
+      return false;
+    }
+    batchStates.get(jobId).put(seq, BatchState.DONE);
+    failures.computeIfAbsent(jobId, id -> new ArrayList<>()).addAll(r.failures());
+    JobRecord j = jobs.get(jobId);
+    long expected = batchSize(jobId, seq);
+    jobs.put(
+        jobId,
+        new JobRecord(
+            j.jobId(),
+            j.status(),
+            j.reason(),
+            j.repository(),
+            j.revision(),
+            j.manifestKey(),
+            j.provider(),
+            j.model(),
+            j.dimensions(),
+            j.chunkTokens(),
+            j.overlapLines(),
+            j.batchSize(),
+            j.files(),
+            j.filesRead(),
+            j.skippedFiles(),
+            j.total(),
+            j.fanoutComplete(),
+            j.completed() + r.completed(),
+            j.failed() + r.failed(),
+            j.cached() + r.cached(),
+            j.pending() - expected,
+            j.batchesRegistered(),
+            j.batchesProcessed() + 1,
+            j.apiCalls() + r.apiCalls(),
+            j.tokens() + r.tokens(),
+            j.createdAt(),
+            now,
+            j.finishedAt(),
+            j.cursor(),
+            j.nextSeq(),
+            j.lastGroupFrom(),
+            j.lastGroupFirstSeq()));
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<JobStatus> tryFinish(String jobId, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j == null || !j.fanoutComplete() || j.pending() != 0 || j.status().terminal()) {
+      return Optional.empty();
+    }
+    JobStatus status = j.failed() > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
+    jobs.put(jobId, copy(j, status, j.reason(), true, now, now));
+    return Optional.of(status);
+  }
+
+  @Override
+  public synchronized void recordThroughput(String jobId, Instant at, long chunks) {
+    Instant bucket =
+        Instant.ofEpochSecond(
+            at.getEpochSecond() / THROUGHPUT_BUCKET_SECONDS * THROUGHPUT_BUCKET_SECONDS);
+    throughput.computeIfAbsent(jobId, id -> new TreeMap<>()).merge(bucket, chunks, Long::sum);
+  }
+
+  @Override
+  public synchronized List<ThroughputSample> throughputSince(String jobId, Instant since) {
+    return throughput.getOrDefault(jobId, new TreeMap<>()).tailMap(since, true).entrySet().stream()
+        .map(e -> new ThroughputSample(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  @Override
+  public synchronized List<Failure> failureSample(String jobId, int limit) {
+    List<Failure> all = failures.getOrDefault(jobId, List.of());
+    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  private static JobRecord with(JobRecord j, JobStatus status, String reason, Instant now) {
+    return copy(j, status, reason, j.fanoutComplete(), now, j.finishedAt());
+  }
+
+  private static JobRecord copy(
+      JobRecord j,
+      JobStatus status,
+      String reason,
+      boolean fanoutComplete,
+      Instant now,
+      Instant finishedAt) {
+    return new JobRecord(
+        j.jobId(),
+        status,
+        reason,
+        j.repository(),
+        j.revision(),
+        j.manifestKey(),
+        j.provider(),
+        j.model(),
+        j.dimensions(),
+        j.chunkTokens(),
+        j.overlapLines(),
+        j.batchSize(),
+        j.files(),
+        j.filesRead(),
+        j.skippedFiles(),
+        j.total(),
+        fanoutComplete,
+        j.completed(),
+        j.failed(),
+        j.cached(),
+        j.pending(),
+        j.batchesRegistered(),
+        j.batchesProcessed(),
+        j.apiCalls(),
+        j.tokens(),
+        j.createdAt(),
+        now,
+        finishedAt,
+        j.cursor(),
+        j.nextSeq(),
+        j.lastGroupFrom(),
+        j.lastGroupFirstSeq());
+  }
+}

@@ -1,0 +1,25 @@
+package io.signalhub.indexing.core.manifest;
+
+/**
+ * Everything in a manifest but its files.
+ *
+ * @param version format version (1)
+ * @param repository what is indexed, e.g. "acme/shop"
+ * @param revision commit or tag, informational
+ * @param sourcesPrefix where the files are in the bucket: {@code <prefix><path>}
+ * @param settings per-job overrides
+ */
+public record ManifestHeader(
+    int version, String repository, String revision, String sourcesPrefix, JobSettings settings) {
+
+  /**
+   * Per-job overrides a user may set in the manifest; 0 means "the deployment's default".
+   *
+   * @param chunkTokens most tokens per chunk
+   * @param overlapLines lines repeated across a cut
+   * @param batchSize most chunks per request
+   */
+  public record JobSettings(int chunkTokens, int overlapLines, int batchSize) {
+    public static final JobSettings DEFAULTS = new JobSettings(0, 0, 0);
+  }
+}

@@ -1,0 +1,269 @@
+package io.signalhub.indexing.core.manifest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a manifest (format v1, docs/manifest.schema.json) as a stream: memory stays constant
+ * whatever the number of files. {@link #validate} checks everything before anything is enqueued;
+ * {@link #files} then streams the files again.
+ */
+public final class ManifestReader {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern PREFIX = Pattern.compile("[^\\u0000]*");
+
+  private final ManifestLimits limits;
+
+  public ManifestReader(ManifestLimits limits) {
+    this.limits = limits;
+  }
+
+  /** The header and the number of files, once every member has been checked. */
+  public record Summary(ManifestHeader header, long files, long bytes) {}
+
+  public Summary validate(InputStream in) throws InvalidManifestException {
+    long[] counts = new long[2];
+    ManifestHeader header =
+        read(
+            in,
+            file -> {
+              counts[0]++;
+              counts[1] += file.size();
+            });
+    return new Summary(header, counts[0], counts[1]);
+  }
+
+  /**
+   * Streams the files of a manifest already validated; the iterator closes the stream at its end.
+   */
+  public Iterator<ManifestFile> files(InputStream in) {
+    try {
+      JsonParser parser = JSON.createParser(in);
+      expect(parser.nextToken() == JsonToken.START_OBJECT, "a manifest is a JSON object");
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if (name.equals("files")) {
+          return fileIterator(parser);
+        }
+        parser.skipChildren();
+      }
+      parser.close();
+      throw new IllegalStateException("The manifest has no files array");
+    } catch (IOException | InvalidManifestException e) {
+      throw new IllegalStateException(
+          "A validated manifest could not be read again: " + e.getMessage(), e);
+    }
+  }
+
+  private Iterator<ManifestFile> fileIterator(JsonParser parser) {
+    return new Iterator<>() {
+      private ManifestFile next;
+      private long index;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !done) {
+          try {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+              next = readFile(parser, index++);
+            } else {
+              done = true;
+              parser.close();
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InvalidManifestException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public ManifestFile next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        ManifestFile file = next;
+        next = null;
+        return file;
+      }
+    };
+  }
+
+  private ManifestHeader read(InputStream in, Consumer<ManifestFile> onFile)
+      throws InvalidManifestException {
+    Integer version = null;
+    String repository = null;
+    String revision = "";
+    String prefix = null;
+    ManifestHeader.JobSettings settings = ManifestHeader.JobSettings.DEFAULTS;
+    boolean sawFiles = false;
+    try (JsonParser parser = JSON.createParser(in)) {
+      expect(parser.nextToken() == JsonToken.START_OBJECT, "a manifest is a JSON object");
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (name) {
+          case "version" -> {
+            expect(
+                value == JsonToken.VALUE_NUMBER_INT && parser.getIntValue() == 1,
+                "version must be 1");
+            version = 1;
+          }
+          case "repository" -> repository = text(parser, value, "repository", 256);
+          case "revision" -> revision = text(parser, value, "revision", 256);
+          case "sources" -> prefix = sourcesPrefix(parser, value);
+          case "settings" -> settings = settings(parser, value);
+          case "files" -> {
+            expect(value == JsonToken.START_ARRAY, "files must be an array");
+            sawFiles = true;
+            long index = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+              expect(
+                  parser.currentToken() == JsonToken.START_OBJECT,
+                  "files[" + index + "] must be an object");
+              if (index >= limits.maxFiles()) {
+                throw new InvalidManifestException(
+                    "the manifest lists more than " + limits.maxFiles() + " files");
+              }
+              onFile.accept(readFile(parser, index++));
+            }
+          }
+          default -> throw new InvalidManifestException("unknown member '" + name + "'");
+        }
+      }
+      expect(parser.nextToken() == null, "content after the manifest object");
+    } catch (JsonParseException e) {
+      throw new InvalidManifestException(
+          "not valid JSON at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the manifest", e);
+    }
+    expect(version != null, "version is missing");
+    expect(repository != null, "repository is missing");
+    expect(prefix != null, "sources.prefix is missing");
+    expect(sawFiles, "files is missing");
+    return new ManifestHeader(version, repository, revision, prefix, settings);
+  }
+
+  private ManifestFile readFile(JsonParser parser, long index)
+      throws IOException, InvalidManifestException {
+    String path = null;
+    String sha256 = null;
+    Long size = null;
+    String where = "files[" + index + "]";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "path" -> path = text(parser, value, where + ".path", limits.maxPathLength());
+        case "sha256" -> sha256 = text(parser, value, where + ".sha256", 64);
+        case "size" -> {
+          expect(
+              value == JsonToken.VALUE_NUMBER_INT && parser.getLongValue() >= 0,
+              where + ".size must be a non-negative integer");
+          size = parser.getLongValue();
+        }
+        default -> throw new InvalidManifestException("unknown member '" + name + "' in " + where);
+      }
+    }
+    expect(path != null, where + ".path is missing");
+    expect(
+        sha256 != null && SHA256.matcher(sha256).matches(),
+        where + ".sha256 must be 64 lowercase hex digits");
+    expect(size != null, where + ".size is missing");
+    expect(
+        size <= limits.maxFileBytes(),
+        where + " (" + path + ") is larger than " + limits.maxFileBytes() + " bytes");
+    checkPath(path, where);
+    return new ManifestFile(path, sha256, size);
+  }
+
+  /** Paths are relative, /-separated, without empty, "." or ".." segments, NUL or backslashes. */
+  static void checkPath(String path, String where) throws InvalidManifestException {
+    expect(!path.isEmpty(), where + ".path is empty");
+    expect(path.indexOf('\0') < 0, where + ".path contains NUL");
+    expect(
+        !path.startsWith("/") && !path.matches("^[A-Za-z]:.*"),
+        where + ".path must be relative: " + path);
+    expect(path.indexOf('\\') < 0, where + ".path must use / separators: " + path);
+    for (String segment : path.split("/", -1)) {
+      expect(!segment.equals(".."), where + ".path must not contain '..': " + path);
+      expect(
+          !segment.isEmpty() && !segment.equals("."),
+          where + ".path has an empty or '.' segment: " + path);
+    }
+  }
+
+  private static String sourcesPrefix(JsonParser parser, JsonToken value)
+      throws IOException, InvalidManifestException {
+    expect(value == JsonToken.START_OBJECT, "sources must be an object");
+    String prefix = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken member = parser.nextToken();
+      expect(name.equals("prefix"), "unknown member '" + name + "' in sources");
+      prefix = text(parser, member, "sources.prefix", 1024);
+    }
+    expect(prefix != null, "sources.prefix is missing");
+    expect(
+        PREFIX.matcher(prefix).matches() && !prefix.startsWith("/") && !prefix.contains(".."),
+        "sources.prefix must be a relative key prefix without '..'");
+    return prefix;
+  }
+
+  private static ManifestHeader.JobSettings settings(JsonParser parser, JsonToken value)
+      throws IOException, InvalidManifestException {
+    expect(value == JsonToken.START_OBJECT, "settings must be an object");
+    int chunkTokens = 0;
+    int overlapLines = 0;
+    int batchSize = 0;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken member = parser.nextToken();
+      expect(member == JsonToken.VALUE_NUMBER_INT, "settings." + name + " must be an integer");
+      int number = parser.getIntValue();
+      switch (name) {
+        case "chunkTokens" -> chunkTokens = bounded(number, 16, 8192, "settings.chunkTokens");
+        case "overlapLines" -> overlapLines = bounded(number, 0, 50, "settings.overlapLines");
+        case "batchSize" -> batchSize = bounded(number, 1, 2048, "settings.batchSize");
+        default -> throw new InvalidManifestException("unknown member '" + name + "' in settings");
+      }
+    }
+    return new ManifestHeader.JobSettings(chunkTokens, overlapLines, batchSize);
+  }
+
+  private static int bounded(int value, int min, int max, String name)
+      throws InvalidManifestException {
+    expect(value >= min && value <= max, name + " must be between " + min + " and " + max);
+    return value;
+  }
+
+  private static String text(JsonParser parser, JsonToken value, String name, int maxLength)
+      throws IOException, InvalidManifestException {
+    expect(value == JsonToken.VALUE_STRING, name + " must be a string");
+    String text = parser.getText();
+    expect(text.length() <= maxLength, name + " is longer than " + maxLength + " characters");
+    return text;
+  }
+
+  private static void expect(boolean condition, String problem) throws InvalidManifestException {
+    if (!condition) {
+      throw new InvalidManifestException(problem);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.signalhub.indexing.core.pipeline;
+
+import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.cache.CacheKey;
+import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.job.BatchResult;
+import io.signalhub.indexing.core.job.BatchState;
+import io.signalhub.indexing.core.job.Failure;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.progress.Progress;
+import io.signalhub.indexing.core.progress.ProgressTracker;
+import io.signalhub.indexing.core.provider.EmbeddingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Embeds one batch message and accounts it exactly once.
+ *
+ * <p>Order matters: vectors and cache entries are written first (idempotent overwrites), then the
+ * batch is accounted in one atomic write with its marker. A crash between the two leaves the marker
+ * PENDING, so the redelivered message redoes the (idempotent) writes and counts once; a redelivery
+ * after the accounting sees DONE and does nothing.
+ */
+public final class EmbedBatchService {
+
+  private static final Logger LOG = Logger.getLogger(EmbedBatchService.class.getName());
+  private static final int FAILURE_SAMPLE = 5;
+
+  /** What became of a message, for the handler's partial batch response. */
+  public enum Outcome {
+    /** Counted now: delete the message. */
+    ACCOUNTED,
+    /** Counted before (a redelivery): delete the message. */
+    ALREADY_ACCOUNTED,
+    /** Unknown job or batch, or not a batch message: delete it, it can never succeed. */
+    DISCARDED,
+    /** A retryable failure with receives left: let SQS redeliver it. */
+    RETRY
+  }
+
+  private final PipelineSettings settings;
+  private final JobStore jobs;
+  private final BlobStore blobs;
+  private final EmbeddingCache cache;
+  private final BatchEmbedder embedder;
+  private final Clock clock;
+
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock) {
+    this.settings = settings;
+    this.jobs = jobs;
+    this.blobs = blobs;
+    this.cache = cache;
+    this.embedder = embedder;
+    this.clock = clock;
+  }
+
+  /**
+   * @param receiveCount SQS's ApproximateReceiveCount: on the last receive before the DLQ, a
+   *     failure is counted instead of retried, so the job still finishes
+   */
+  public Outcome process(BatchMessage message, int receiveCount) {
+    BatchState state = jobs.batchState(message.jobId(), message.seq());
+    if (state == BatchState.DONE) {
+      return Outcome.ALREADY_ACCOUNTED;
+    }
+    Optional<JobRecord> job = jobs.get(message.jobId());
+    if (state == BatchState.MISSING || job.isEmpty()) {
+      LOG.warning(() -> "Discarding batch " + message.id() + ": no such job or batch");
+      return Outcome.DISCARDED;
+    }
+    int expected = jobs.batchSize(message.jobId(), message.seq());
+    BatchResult result;
+    try {
+      result = embed(job.get(), message, expected);
+    } catch (EmbeddingException e) {
+      boolean lastReceive = receiveCount >= settings.maxReceiveCount();
+      if (e.kind() != EmbeddingException.Kind.FATAL && !lastReceive) {
+        LOG.warning(
+            () ->
+                "Batch "
+                    + message.id()
+                    + " will be retried (receive "
+                    + receiveCount
+                    + "): "
+                    + e.getMessage());
+        return Outcome.RETRY;
+      }
+      String reason =
+          (lastReceive ? "gave up after " + receiveCount + " receives: " : "") + e.getMessage();
+      result =
+          BatchResult.allFailed(
+              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+    } catch (BlobStore.BlobNotFoundException | IllegalArgumentException e) {
+      String reason = "batch payload unusable: " + e.getMessage();
+      result =
+          BatchResult.allFailed(
+              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+    }
+    return account(message, result);
+  }
+
+  /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
+  public Outcome failDeadLettered(BatchMessage message, int receiveCount) {
+    if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
+      return Outcome.ALREADY_ACCOUNTED;
+    }
+    String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
+    int expected = jobs.batchSize(message.jobId(), message.seq());
+    return account(
+        message,
+        BatchResult.allFailed(
+            expected, reason, List.of(new Failure("batch " + message.seq(), reason))));
+  }
+
+  private Outcome account(BatchMessage message, BatchResult result) {
+    if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
+      return Outcome.ALREADY_ACCOUNTED;
+    }
+    jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
+    jobs.tryFinish(message.jobId(), clock.instant());
+    return Outcome.ACCOUNTED;
+  }
+
+  private BatchResult embed(JobRecord job, BatchMessage message, int expected) {
+    if (!job.model().equals(embedder.provider().model())) {
+      throw EmbeddingException.fatal(
+          "this embedder runs "
+              + embedder.provider().model()
+              + " but job "
+              + job.jobId()
+              + " needs "
+              + job.model());
+    }
+    List<Chunk> chunks = BatchPayload.read(blobs.read(message.payloadKey()));
+    if (chunks.size() != expected) {
+      throw new IllegalArgumentException(
+          "payload holds " + chunks.size() + " chunks, the batch was registered with " + expected);
+    }
+    Map<String, Chunk> byKey = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>();
+    for (Chunk chunk : chunks) {
+      String key = CacheKey.of(job.model(), job.dimensions(), chunk.text());
+      keys.add(key);
+      byKey.putIfAbsent(key, chunk);
+    }
+    Map<String, float[]> vectors = new HashMap<>(cache.getAll(byKey.keySet()));
+    long cachedUnique = vectors.size();
+    List<String> missing =
+        byKey.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+    ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
+    Map<String, String> failures = new HashMap<>();
+    if (!missing.isEmpty()) {
+      List<BatchEmbedder.Input> inputs =
+          missing.stream()
+              .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+              .toList();
+      List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
+      Map<String, float[]> fresh = new HashMap<>();
+      for (int i = 0; i < missing.size(); i++) {
+        if (outcomes.get(i).succeeded()) {
+          fresh.put(missing.get(i), outcomes.get(i).vector());
+        } else {
+          failures.put(missing.get(i), outcomes.get(i).failure());
+        }
+      }
+      vectors.putAll(fresh);
+      writeVectors(message, chunks, keys, vectors, job.model());
+      cache.putAll(fresh);
+    } else {
+      writeVectors(message, chunks, keys, vectors, job.model());
+    }
+    java.util.Set<String> fetched = new java.util.HashSet<>(missing);
+    long completed = 0;
+    long cached = 0;
+    List<Failure> sample = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      String key = keys.get(i);
+      if (vectors.containsKey(key)) {
+        completed++;
+        if (!fetched.contains(key)) {
+          cached++;
+        }
+      } else if (sample.size() < FAILURE_SAMPLE) {
+        sample.add(new Failure(chunks.get(i).location(), failures.get(key)));
+      }
+    }
+    Progress usage = tracker.snapshot();
+    LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
+    return new BatchResult(
+        completed, chunks.size() - completed, cached, usage.apiCalls(), usage.tokens(), sample);
+  }
+
+  private void writeVectors(
+      BatchMessage message,
+      List<Chunk> chunks,
+      List<String> keys,
+      Map<String, float[]> vectors,
+      String model) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < chunks.size(); i++) {
+      float[] vector = vectors.get(keys.get(i));
+      if (vector != null) {
+        lines.append(new VectorRecord(chunks.get(i), model, vector).toJsonLine()).append('\n');
+      }
+    }
+    blobs.put(
+        Keys.vectors(message.jobId(), message.seq()),
+        lines.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}

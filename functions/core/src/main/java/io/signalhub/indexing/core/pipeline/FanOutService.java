@@ -1,0 +1,410 @@
+package io.signalhub.indexing.core.pipeline;
+
+import io.signalhub.indexing.core.batch.Batch;
+import io.signalhub.indexing.core.batch.BatchBounds;
+import io.signalhub.indexing.core.batch.Batcher;
+import io.signalhub.indexing.core.cache.CacheKey;
+import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.chunk.ChunkingOptions;
+import io.signalhub.indexing.core.chunk.CodeChunker;
+import io.signalhub.indexing.core.job.BatchState;
+import io.signalhub.indexing.core.job.Cursor;
+import io.signalhub.indexing.core.job.Failure;
+import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.job.RegisteredBatch;
+import io.signalhub.indexing.core.manifest.InvalidManifestException;
+import io.signalhub.indexing.core.manifest.ManifestFile;
+import io.signalhub.indexing.core.manifest.ManifestHeader;
+import io.signalhub.indexing.core.manifest.ManifestReader;
+import io.signalhub.indexing.core.source.SkipReason;
+import io.signalhub.indexing.core.source.SourceText;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Turns a manifest into registered, enqueued batches: validates it whole before enqueuing anything,
+ * streams its files (constant memory), chunks them, counts cached chunks as done, packs the rest
+ * into token-budgeted batches and sends them in groups of up to 10.
+ *
+ * <p>Exactly-once, across duplicate events, crashes and continuations: one invocation at a time
+ * holds the job's lease; each group's payloads are written to the bucket, then the group is
+ * registered atomically with the cursor (batches, cached chunks, skipped files), then sent. A
+ * resumed fan-out first resends the last group's batches that are still pending (byte-identical,
+ * from the bucket; the embedder ignores duplicates), then continues from the cursor.
+ */
+public final class FanOutService {
+
+  private static final Logger LOG = Logger.getLogger(FanOutService.class.getName());
+  private static final int CACHE_LOOKUP_WINDOW = 100;
+
+  /** What one invocation did. */
+  public enum Outcome {
+    /** Everything registered; the job's total is final. */
+    COMPLETED,
+    /** Time ran short; the cursor is saved and a continuation must resume the job. */
+    CONTINUE,
+    /** The manifest is invalid; the job is FAILED with the reason. */
+    FAILED,
+    /** Another invocation holds the lease, or the fan-out was already done. */
+    SKIPPED,
+    /** Not a manifest key. */
+    IGNORED
+  }
+
+  private final PipelineSettings settings;
+  private final JobStore jobs;
+  private final BlobStore blobs;
+  private final BatchQueue queue;
+  private final EmbeddingCache cache;
+  private final ModelProfile model;
+  private final Clock clock;
+
+  public FanOutService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      BatchQueue queue,
+      EmbeddingCache cache,
+      ModelProfile model,
+      Clock clock) {
+    this.settings = settings;
+    this.jobs = jobs;
+    this.blobs = blobs;
+    this.queue = queue;
+    this.cache = cache;
+    this.model = model;
+    this.clock = clock;
+  }
+
+  /**
+   * Fans out the job of a manifest key (an S3 event or a continuation).
+   *
+   * @param deadline when this invocation must have stopped (Lambda's remaining time)
+   */
+  public Outcome fanOut(String manifestKey, Instant deadline) {
+    Optional<String> jobId = Keys.jobIdOf(manifestKey);
+    if (jobId.isEmpty()) {
+      LOG.info(() -> "Ignoring " + manifestKey + ": not manifests/<job-id>.json");
+      return Outcome.IGNORED;
+    }
+    String id = jobId.get();
+    JobRecord job =
+        jobs.createIfAbsent(
+            JobRecord.pending(
+                id,
+                manifestKey,
+                model.provider(),
+                model.model(),
+                model.dimensions(),
+                clock.instant()));
+    String owner = UUID.randomUUID().toString();
+    if (!jobs.acquireFanoutLease(
+        id, owner, clock.instant(), clock.instant().plus(settings.fanoutLease()))) {
+      LOG.info(() -> "Job " + id + " is done fanning out or another invocation holds its lease");
+      return Outcome.SKIPPED;
+    }
+    try {
+      if (!job.model().equals(model.model())) {
+        jobs.fail(
+            id,
+            "job was created for model "
+                + job.model()
+                + " but this deployment embeds with "
+                + model.model(),
+            clock.instant());
+        return Outcome.FAILED;
+      }
+      ManifestReader.Summary manifest;
+      try {
+        manifest = validate(manifestKey);
+      } catch (InvalidManifestException e) {
+        jobs.fail(id, "invalid manifest: " + e.getMessage(), clock.instant());
+        return Outcome.FAILED;
+      }
+      ManifestHeader.JobSettings overrides = manifest.header().settings();
+      jobs.describe(
+          id,
+          manifest.header().repository(),
+          manifest.header().revision(),
+          manifest.files(),
+          overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
+          overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
+              ? overrides.overlapLines()
+              : settings.overlapLines(),
+          overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+          clock.instant());
+      JobRecord described = jobs.get(id).orElseThrow();
+      resendPendingBatches(described);
+      return new Run(described, manifest.header(), manifest.files(), deadline).stream(manifestKey);
+    } finally {
+      jobs.releaseFanoutLease(id, owner);
+    }
+  }
+
+  private ManifestReader.Summary validate(String manifestKey) throws InvalidManifestException {
+    long size =
+        blobs
+            .size(manifestKey)
+            .orElseThrow(() -> new InvalidManifestException("no object at " + manifestKey));
+    if (size > settings.manifestLimits().maxBytes()) {
+      throw new InvalidManifestException(
+          "the manifest is "
+              + size
+              + " bytes, over the limit of "
+              + settings.manifestLimits().maxBytes());
+    }
+    try (InputStream in = blobs.open(manifestKey)) {
+      return new ManifestReader(settings.manifestLimits()).validate(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
+  private void resendPendingBatches(JobRecord job) {
+    List<BatchMessage> pending = new ArrayList<>();
+    for (long seq = job.lastGroupFirstSeq(); seq < job.nextSeq(); seq++) {
+      if (jobs.batchState(job.jobId(), seq) == BatchState.PENDING) {
+        pending.add(
+            new BatchMessage(
+                job.jobId(),
+                seq,
+                jobs.batchSize(job.jobId(), seq),
+                Keys.batchPayload(job.jobId(), seq)));
+      }
+    }
+    if (!pending.isEmpty()) {
+      LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + job.jobId());
+      for (int i = 0; i < pending.size(); i += 10) {
+        queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
+      }
+    }
+  }
+
+  /** A chunk and where it is in the job's chunk stream. */
+  private record Positioned(Cursor position, Chunk chunk, String key) {}
+
+  /** Counts that belong to a range of the chunk stream. */
+  private static final class Tally {
+    long cached;
+    long filesRead;
+    final Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
+    final List<Failure> failures = new ArrayList<>();
+
+    void addTo(Tally other) {
+      other.cached += cached;
+      other.filesRead += filesRead;
+      skipped.forEach((reason, count) -> other.skipped.merge(reason, count, Long::sum));
+      other.failures.addAll(failures);
+    }
+  }
+
+  /** One invocation's walk from the job's cursor. */
+  private final class Run {
+    private final JobRecord job;
+    private final ManifestHeader header;
+    private final long fileCount;
+    private final Instant deadline;
+    private final CodeChunker chunker;
+    private final Batcher<Positioned>.Packer packer;
+    private final List<Batch<Positioned>> groupBatches = new ArrayList<>();
+    private final List<Positioned> window = new ArrayList<>();
+
+    /** Counts before the open batch's first chunk: they go with the next group. */
+    private Tally group = new Tally();
+
+    /** Counts after the open batch's first chunk: they follow that batch. */
+    private Tally deferred = new Tally();
+
+    private Cursor groupFrom;
+
+    Run(JobRecord job, ManifestHeader header, long fileCount, Instant deadline) {
+      this.job = job;
+      this.header = header;
+      this.fileCount = fileCount;
+      this.deadline = deadline;
+      this.chunker =
+          new CodeChunker(
+              model.tokenCounter(),
+              ChunkingOptions.forProvider(model.limits(), job.chunkTokens(), job.overlapLines()));
+      Batcher<Positioned> batcher =
+          new Batcher<>(
+              BatchBounds.forProvider(model.limits(), job.batchSize(), 0),
+              p -> p.chunk().tokens(),
+              p -> Batcher.jsonStringBytes(p.chunk().text()));
+      this.packer = batcher.packer(job.nextSeq());
+      this.groupFrom = job.cursor();
+    }
+
+    Outcome stream(String manifestKey) {
+      Cursor start = job.cursor();
+      try (InputStream in = blobs.open(manifestKey)) {
+        Iterator<ManifestFile> files = new ManifestReader(settings.manifestLimits()).files(in);
+        for (long index = 0; files.hasNext(); index++) {
+          ManifestFile file = files.next();
+          if (index < start.file()) {
+            continue;
+          }
+          if (clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
+            drainWindow();
+            closeOpenBatch();
+            flush(new Cursor(index, 0));
+            jobs.confirmSent(job.jobId(), packer.nextSequence());
+            return Outcome.CONTINUE;
+          }
+          read(index, file, index == start.file() ? start.chunk() : 0);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      drainWindow();
+      closeOpenBatch();
+      flush(new Cursor(fileCount, 0));
+      jobs.confirmSent(job.jobId(), packer.nextSequence());
+      jobs.completeFanout(job.jobId(), clock.instant());
+      jobs.tryFinish(job.jobId(), clock.instant());
+      return Outcome.COMPLETED;
+    }
+
+    private Tally tally() {
+      return packer.isEmpty() ? group : deferred;
+    }
+
+    private void read(long index, ManifestFile file, int firstChunk) {
+      String key = header.sourcesPrefix() + file.path();
+      byte[] bytes;
+      try {
+        bytes = blobs.read(key);
+      } catch (BlobStore.BlobNotFoundException e) {
+        skip(SkipReason.UNREADABLE, file.path(), "not in the bucket at " + key);
+        return;
+      }
+      if (!Chunk.sha256Hex(bytes).equals(file.sha256())) {
+        skip(
+            SkipReason.UNREADABLE,
+            file.path(),
+            "content does not match the manifest's sha256 (changed after the manifest was written?)");
+        return;
+      }
+      SourceText.Decoded decoded = SourceText.decode(bytes);
+      if (decoded.text() == null) {
+        skip(
+            decoded.skipped(),
+            file.path(),
+            decoded.skipped() == SkipReason.NOT_UTF8 ? "not valid UTF-8" : null);
+        return;
+      }
+      List<Chunk> chunks = chunker.chunk(file.path(), decoded.text()).chunks();
+      for (int c = firstChunk; c < chunks.size(); c++) {
+        Chunk chunk = chunks.get(c);
+        window.add(
+            new Positioned(
+                new Cursor(index, c),
+                chunk,
+                CacheKey.of(model.model(), model.dimensions(), chunk.text())));
+        if (window.size() >= CACHE_LOOKUP_WINDOW) {
+          drainWindow();
+        }
+      }
+      drainWindow();
+      tally().filesRead++;
+    }
+
+    private void skip(SkipReason reason, String path, String failure) {
+      drainWindow();
+      Tally tally = tally();
+      tally.filesRead++;
+      tally.skipped.merge(reason, 1L, Long::sum);
+      if (failure != null) {
+        tally.failures.add(new Failure(path, failure));
+      }
+    }
+
+    /** Looks the window's chunks up in the cache, then batches the misses in order. */
+    private void drainWindow() {
+      if (window.isEmpty()) {
+        return;
+      }
+      Map<String, float[]> hits =
+          cache.getAll(window.stream().map(Positioned::key).distinct().toList());
+      for (Positioned chunk : window) {
+        if (hits.containsKey(chunk.key())) {
+          tally().cached++;
+          continue;
+        }
+        if (!packer.fits(chunk)) {
+          closeOpenBatch();
+          if (groupBatches.size() >= settings.groupBatches()) {
+            flush(chunk.position());
+          }
+        }
+        packer.add(chunk);
+      }
+      window.clear();
+    }
+
+    private void closeOpenBatch() {
+      if (!packer.isEmpty()) {
+        groupBatches.add(packer.drain());
+        deferred.addTo(group);
+        deferred = new Tally();
+      }
+    }
+
+    /** Writes the group's payloads, registers it with the cursor, sends its messages. */
+    private void flush(Cursor to) {
+      if (groupBatches.isEmpty()
+          && group.cached == 0
+          && group.filesRead == 0
+          && to.equals(groupFrom)) {
+        return;
+      }
+      List<RegisteredBatch> registered = new ArrayList<>();
+      List<BatchMessage> messages = new ArrayList<>();
+      for (Batch<Positioned> batch : groupBatches) {
+        List<Chunk> chunks = batch.items().stream().map(Positioned::chunk).toList();
+        String payloadKey = Keys.batchPayload(job.jobId(), batch.sequence());
+        blobs.put(payloadKey, BatchPayload.write(chunks));
+        registered.add(new RegisteredBatch(batch.sequence(), chunks.size()));
+        messages.add(new BatchMessage(job.jobId(), batch.sequence(), chunks.size(), payloadKey));
+      }
+      GroupRegistration registration =
+          new GroupRegistration(
+              groupFrom,
+              to,
+              registered,
+              group.cached,
+              group.filesRead,
+              Map.copyOf(group.skipped),
+              List.copyOf(group.failures));
+      if (!jobs.registerGroup(job.jobId(), registration, clock.instant())) {
+        throw new IllegalStateException(
+            "Job "
+                + job.jobId()
+                + ": the cursor moved away from "
+                + groupFrom
+                + " while this fan-out held the lease");
+      }
+      if (!messages.isEmpty()) {
+        queue.send(messages);
+      }
+      groupBatches.clear();
+      group = new Tally();
+      groupFrom = to;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.signalhub.indexing.core.pipeline;
+
+import io.signalhub.indexing.core.job.JobPage;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pricing.ModelPrices;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Reads jobs for the status API; rate and ETA are computed here, on read. */
+public final class JobStatusService {
+
+  /**
+   * The window the rate is measured over: recent enough to follow changes, long enough to be
+   * smooth.
+   */
+  public static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+
+  private static final int FAILURE_SAMPLE = 10;
+
+  private final JobStore jobs;
+  private final Clock clock;
+
+  public JobStatusService(JobStore jobs, Clock clock) {
+    this.jobs = jobs;
+    this.clock = clock;
+  }
+
+  /** A page of recent jobs, newest first. */
+  public record Page(List<JobView> jobs, String nextCursor) {}
+
+  public Optional<JobView> job(String jobId) {
+    return jobs.get(jobId).map(job -> view(job, true));
+  }
+
+  public Page list(int limit, String cursor) {
+    JobPage page = jobs.list(Math.max(1, Math.min(100, limit)), cursor);
+    return new Page(page.jobs().stream().map(job -> view(job, false)).toList(), page.nextCursor());
+  }
+
+  private JobView view(JobRecord job, boolean detailed) {
+    Instant now = clock.instant();
+    double rate = job.status().terminal() ? 0 : rate(job.jobId(), now);
+    long done = job.completed() + job.failed();
+    Long eta =
+        job.status().terminal()
+            ? Long.valueOf(0)
+            : rate > 0 ? Long.valueOf((long) Math.ceil(job.pending() / rate)) : null;
+    Instant end = job.finishedAt() != null ? job.finishedAt() : now;
+    Map<String, Long> skipped = new TreeMap<>();
+    job.skippedFiles().forEach((reason, count) -> skipped.put(reason.name(), count));
+    return new JobView(
+        job.jobId(),
+        job.status().name(),
+        job.reason(),
+        job.repository(),
+        job.revision(),
+        job.provider(),
+        job.model(),
+        job.files(),
+        job.filesRead(),
+        skipped,
+        job.total(),
+        job.fanoutComplete(),
+        job.completed(),
+        job.failed(),
+        job.cached(),
+        job.pending(),
+        job.total() == 0
+            ? (job.status().terminal() ? 100.0 : 0.0)
+            : Math.round(1000.0 * done / job.total()) / 10.0,
+        job.batchesRegistered(),
+        job.batchesProcessed(),
+        job.apiCalls(),
+        Math.max(0, done - job.apiCalls()),
+        job.tokens(),
+        ModelPrices.estimateUsd(job.model(), job.tokens()).orElse(null),
+        Math.round(rate * 10) / 10.0,
+        eta,
+        !job.fanoutComplete(),
+        job.createdAt().toString(),
+        job.updatedAt().toString(),
+        job.finishedAt() == null ? null : job.finishedAt().toString(),
+        Duration.between(job.createdAt(), end).toMillis() / 1000.0,
+        detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null);
+  }
+
+  /**
+   * Chunks per second over the last minute (from the first sample in it, if the job is younger).
+   */
+  private double rate(String jobId, Instant now) {
+    List<io.signalhub.indexing.core.job.JobStore.ThroughputSample> samples =
+        jobs.throughputSince(jobId, now.minus(RATE_WINDOW));
+    if (samples.isEmpty()) {
+      return 0;
+    }
+    long chunks = samples.stream().mapToLong(JobStore.ThroughputSample::chunks).sum();
+    double seconds =
+        Math.max(
+            JobStore.THROUGHPUT_BUCKET_SECONDS,
+            Duration.between(samples.get(0).bucketStart(), now).toMillis() / 1000.0);
+    return chunks / seconds;
+  }
+}

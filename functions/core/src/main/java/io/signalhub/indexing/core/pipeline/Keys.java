@@ -1,0 +1,45 @@
+package io.signalhub.indexing.core.pipeline;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Where things live in the bucket. A job's id is its manifest's file name. */
+public final class Keys {
+
+  public static final String MANIFESTS = "manifests/";
+  public static final String SOURCES = "sources/";
+  public static final String BATCHES = "batches/";
+  public static final String VECTORS = "vectors/";
+
+  /** Job ids: what S3 keys, DynamoDB and URLs all take without escaping. */
+  public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private static final Pattern MANIFEST_KEY = Pattern.compile("manifests/([^/]+)\\.json");
+
+  private Keys() {}
+
+  /** The job id of {@code manifests/<job>.json}; empty for any other key. */
+  public static Optional<String> jobIdOf(String manifestKey) {
+    Matcher matcher = MANIFEST_KEY.matcher(manifestKey);
+    return matcher.matches() && JOB_ID.matcher(matcher.group(1)).matches()
+        ? Optional.of(matcher.group(1))
+        : Optional.empty();
+  }
+
+  public static String manifest(String jobId) {
+    return MANIFESTS + jobId + ".json";
+  }
+
+  public static String batchPayload(String jobId, long seq) {
+    return BATCHES + jobId + "/" + String.format("%010d", seq) + ".json";
+  }
+
+  public static String vectors(String jobId, long seq) {
+    return VECTORS + jobId + "/" + String.format("%010d", seq) + ".jsonl";
+  }
+
+  public static String vectorsPrefix(String jobId) {
+    return VECTORS + jobId + "/";
+  }
+}

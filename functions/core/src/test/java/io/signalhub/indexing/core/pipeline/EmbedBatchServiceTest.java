@@ -1,0 +1,177 @@
+package io.signalhub.indexing.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.signalhub.indexing.core.job.BatchResult;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.provider.EmbeddingException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class EmbedBatchServiceTest {
+
+  private final PipelineFixture fixture = new PipelineFixture();
+
+  private List<BatchMessage> fanOut(int files, int functions) {
+    fixture
+        .fanOut()
+        .fanOut(fixture.upload("job", PipelineFixture.sources(files, functions)), Instant.MAX);
+    return fixture.queue.drain();
+  }
+
+  private JobRecord job() {
+    return fixture.jobs.get("job").orElseThrow();
+  }
+
+  @Test
+  void aDuplicateDeliveryIsCountedOnce() {
+    List<BatchMessage> messages = fanOut(3, 10);
+    EmbedBatchService embedder = fixture.embedder();
+    for (BatchMessage message : messages) {
+      assertThat(embedder.process(message, 1)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    }
+    int calls = fixture.provider.calls();
+    for (BatchMessage message : messages) {
+      assertThat(embedder.process(message, 2))
+          .isEqualTo(EmbedBatchService.Outcome.ALREADY_ACCOUNTED);
+    }
+
+    assertThat(fixture.provider.calls()).isEqualTo(calls);
+    assertThat(job().completed()).isEqualTo(job().total());
+    assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
+  }
+
+  @Test
+  void aCrashAfterWritingVectorsAndBeforeCountingIsCountedOnce() {
+    List<BatchMessage> messages = fanOut(2, 10);
+    JobStore real = fixture.jobs;
+    AtomicBoolean crashed = new AtomicBoolean();
+    fixture.jobs =
+        (JobStore)
+            Proxy.newProxyInstance(
+                JobStore.class.getClassLoader(),
+                new Class<?>[] {JobStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("recordBatch")
+                      && crashed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("Lambda timed out");
+                  }
+                  return method.invoke(real, args);
+                });
+    EmbedBatchService embedder = fixture.embedder();
+    BatchMessage first = messages.get(0);
+
+    assertThatThrownBy(() -> embedder.process(first, 1)).hasMessage("Lambda timed out");
+    assertThat(fixture.blobs.size(Keys.vectors("job", first.seq()))).isPresent();
+    for (BatchMessage message : messages) {
+      embedder.process(message, 2); // the redelivery of the first, then the rest
+    }
+
+    fixture.jobs = real;
+    assertThat(job().completed()).isEqualTo(job().total());
+    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+    assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
+  }
+
+  @Test
+  void oneRejectedInputFailsOnlyItsChunk() {
+    fixture.provider.rejecting(text -> text.contains("f1_4("));
+    List<BatchMessage> messages = fanOut(3, 10);
+    messages.forEach(m -> fixture.embedder().process(m, 1));
+
+    assertThat(job().failed()).isEqualTo(1);
+    assertThat(job().completed()).isEqualTo(job().total() - 1);
+    assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    assertThat(fixture.jobs.failureSample("job", 5))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.location()).startsWith("pkg/module1.py:");
+              assertThat(f.reason()).contains("rejected");
+            });
+  }
+
+  @Test
+  void aPoisonBatchIsRetriedThenCountedFailedSoTheJobFinishes() {
+    List<BatchMessage> messages = fanOut(1, 4);
+    assertThat(messages).hasSize(1);
+    BatchMessage poison = messages.get(0);
+    for (int i = 0; i < 20; i++) {
+      fixture.provider.failNext(
+          new EmbeddingException(
+              EmbeddingException.Kind.RETRYABLE, 503, "model overloaded", null, null, null));
+    }
+    EmbedBatchService embedder = fixture.embedder();
+
+    assertThat(embedder.process(poison, 1)).isEqualTo(EmbedBatchService.Outcome.RETRY);
+    assertThat(embedder.process(poison, 2)).isEqualTo(EmbedBatchService.Outcome.RETRY);
+    assertThat(embedder.process(poison, 3)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+
+    assertThat(job().failed()).isEqualTo(job().total()).isEqualTo(poison.chunks());
+    assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    assertThat(fixture.jobs.failureSample("job", 5).get(0).reason())
+        .contains("gave up after 3 receives")
+        .contains("model overloaded");
+  }
+
+  @Test
+  void whatReachesTheDeadLetterQueueUnaccountedIsCountedFailed() {
+    List<BatchMessage> messages = fanOut(2, 10);
+    EmbedBatchService embedder = fixture.embedder();
+    embedder.process(messages.get(0), 1);
+
+    for (BatchMessage message : messages) {
+      embedder.failDeadLettered(message, 3);
+    }
+
+    assertThat(job().completed()).isEqualTo(messages.get(0).chunks());
+    assertThat(job().failed()).isEqualTo(job().total() - messages.get(0).chunks());
+    assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+  }
+
+  @Test
+  void aFatalProviderErrorCountsTheBatchFailedWithWhatToFix() {
+    List<BatchMessage> messages = fanOut(1, 4);
+    fixture.provider.failNext(
+        EmbeddingException.fatal("Provider rejected the credentials (401). Set OPENAI_API_KEY"));
+    assertThat(fixture.embedder().process(messages.get(0), 1))
+        .isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    assertThat(fixture.jobs.failureSample("job", 1).get(0).reason()).contains("OPENAI_API_KEY");
+  }
+
+  @Test
+  void messagesForUnknownJobsAreDiscarded() {
+    assertThat(
+            fixture.embedder().process(new BatchMessage("ghost", 0, 3, "batches/ghost/0.json"), 1))
+        .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+  }
+
+  @Test
+  void resultsAreAccountedExactlyOnceWhenDeliveredConcurrently() throws Exception {
+    List<BatchMessage> messages = fanOut(4, 12);
+    EmbedBatchService embedder = fixture.embedder();
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int copy = 0; copy < 4; copy++) {
+      Thread thread = new Thread(() -> messages.forEach(m -> embedder.process(m, 1)));
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(job().completed()).isEqualTo(job().total());
+    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+  }
+
+  @Test
+  void batchResultForAllFailedCarriesTheReason() {
+    assertThat(BatchResult.allFailed(3, "why", List.of()).failures().get(0).reason())
+        .isEqualTo("why");
+  }
+}

@@ -1,0 +1,116 @@
+package io.signalhub.indexing.core.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.FakeEmbeddingProvider;
+import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.job.InMemoryJobStore;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
+import io.signalhub.indexing.core.retry.BackoffPolicy;
+import io.signalhub.indexing.core.retry.RetryingCaller;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The pipeline's services wired to in-memory adapters and a fake provider. */
+class PipelineFixture {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final MutableClock clock = new MutableClock();
+  final PipelineSettings settings;
+  JobStore jobs = new InMemoryJobStore();
+  final InMemoryBlobStore blobs = new InMemoryBlobStore();
+  final InMemoryBatchQueue queue = new InMemoryBatchQueue();
+  final EmbeddingCache cache = new InMemoryEmbeddingCache(100_000);
+  final FakeEmbeddingProvider provider = new FakeEmbeddingProvider();
+
+  PipelineFixture() {
+    this(Map.of());
+  }
+
+  PipelineFixture(Map<String, String> overrides) {
+    Map<String, String> values =
+        new LinkedHashMap<>(
+            Map.of("signal-hub.group-batches", "3", "signal-hub.max-receive-count", "3"));
+    values.putAll(overrides);
+    settings = PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
+  }
+
+  FanOutService fanOut() {
+    return new FanOutService(
+        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock);
+  }
+
+  EmbedBatchService embedder() {
+    BatchEmbedder embedder =
+        new BatchEmbedder(
+            provider,
+            new RetryingCaller(
+                1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
+            new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
+    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock);
+  }
+
+  /** Uploads the sources and a manifest listing them; returns the manifest key. */
+  String upload(String jobId, Map<String, String> files) {
+    ObjectNode manifest =
+        JSON.createObjectNode()
+            .put("version", 1)
+            .put("repository", "acme/shop")
+            .put("revision", "abc123");
+    manifest.putObject("sources").put("prefix", "sources/acme/");
+    ArrayNode list = manifest.putArray("files");
+    files.forEach(
+        (path, content) -> {
+          byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+          blobs.put("sources/acme/" + path, bytes);
+          list.addObject()
+              .put("path", path)
+              .put("sha256", Chunk.sha256Hex(bytes))
+              .put("size", bytes.length);
+        });
+    String key = Keys.manifest(jobId);
+    blobs.put(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    return key;
+  }
+
+  /** Files of many small functions, so each yields several chunks. */
+  static Map<String, String> sources(int files, int functionsPerFile) {
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (int f = 0; f < files; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < functionsPerFile; i++) {
+        text.append("def f")
+            .append(f)
+            .append('_')
+            .append(i)
+            .append("(x):\n    return x * ")
+            .append(i)
+            .append(" + ")
+            .append(f)
+            .append("\n\n");
+      }
+      sources.put("pkg/module" + f + ".py", text.toString());
+    }
+    return sources;
+  }
+
+  /** Delivers every queued message to the embedder until the queue is empty. */
+  void drainQueue() {
+    EmbedBatchService embedder = embedder();
+    for (var messages = queue.drain(); !messages.isEmpty(); messages = queue.drain()) {
+      for (BatchMessage message : messages) {
+        embedder.process(message, 1);
+      }
+    }
+  }
+}
