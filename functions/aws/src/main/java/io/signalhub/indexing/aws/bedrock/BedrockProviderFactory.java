@@ -4,7 +4,7 @@ import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviderFactory;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
@@ -23,7 +23,7 @@ public final class BedrockProviderFactory implements EmbeddingProviderFactory {
   public EmbeddingProvider create(ProviderSettings settings) {
     var builder =
         BedrockRuntimeClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(ApacheHttpClient.create())
             .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
     if (settings.region() != null) {
       builder.region(Region.of(settings.region()));

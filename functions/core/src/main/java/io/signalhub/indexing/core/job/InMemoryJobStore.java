@@ -248,7 +248,7 @@ public final class InMemoryJobStore implements JobStore {
     batchStates.get(jobId).put(seq, BatchState.DONE);
     failures.computeIfAbsent(jobId, id -> new ArrayList<>()).addAll(r.failures());
     JobRecord j = jobs.get(jobId);
-    long expected = batchSize(jobId, seq);
+    long expected = r.completed() + r.failed();
     jobs.put(
         jobId,
         new JobRecord(

@@ -18,15 +18,6 @@ public final class LocalRateBudget implements RateBudget {
 
   @Override
   public synchronized Duration tryTake(long tokenCount) {
-    long now = clock.millis();
-    long wait =
-        Math.max(
-            requests.millisUntilAvailable(1, now), tokens.millisUntilAvailable(tokenCount, now));
-    if (wait > 0) {
-      return Duration.ofMillis(wait);
-    }
-    requests.take(1, now);
-    tokens.take(tokenCount, now);
-    return Duration.ZERO;
+    return Duration.ofMillis(TokenBucket.takeBoth(requests, tokens, tokenCount, clock.millis()));
   }
 }

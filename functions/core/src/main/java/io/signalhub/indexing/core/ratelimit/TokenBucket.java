@@ -13,12 +13,45 @@ public final class TokenBucket {
   private long updatedAtMillis;
 
   public TokenBucket(long perMinute, long nowMillis) {
+    this(perMinute, perMinute, nowMillis);
+  }
+
+  /** A bucket restored from stored state (a shared budget reads it from a table). */
+  public TokenBucket(long perMinute, double available, long updatedAtMillis) {
     if (perMinute < 1) {
       throw new IllegalArgumentException("A per-minute limit must be >= 1, was " + perMinute);
     }
     this.capacity = perMinute;
-    this.available = perMinute;
-    this.updatedAtMillis = nowMillis;
+    this.available = available;
+    this.updatedAtMillis = updatedAtMillis;
+  }
+
+  /**
+   * Takes one request from {@code requests} and {@code amount} from {@code tokens} if both have
+   * enough now; otherwise takes nothing.
+   *
+   * @return 0 if taken, else milliseconds until both would have enough
+   */
+  public static long takeBoth(
+      TokenBucket requests, TokenBucket tokens, long amount, long nowMillis) {
+    long wait =
+        Math.max(
+            requests.millisUntilAvailable(1, nowMillis),
+            tokens.millisUntilAvailable(amount, nowMillis));
+    if (wait == 0) {
+      requests.take(1, nowMillis);
+      tokens.take(amount, nowMillis);
+    }
+    return wait;
+  }
+
+  /** Units available at the last update, for storing. */
+  public double storedAvailable() {
+    return available;
+  }
+
+  public long storedAtMillis() {
+    return updatedAtMillis;
   }
 
   /**

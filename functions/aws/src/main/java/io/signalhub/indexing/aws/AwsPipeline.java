@@ -1,0 +1,178 @@
+package io.signalhub.indexing.aws;
+
+import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
+import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
+import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.s3.S3BlobStore;
+import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pipeline.BlobStore;
+import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.JobStatusService;
+import io.signalhub.indexing.core.pipeline.ModelProfile;
+import io.signalhub.indexing.core.pipeline.PipelineSettings;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
+import io.signalhub.indexing.core.retry.BackoffPolicy;
+import io.signalhub.indexing.core.retry.RetryingCaller;
+import io.signalhub.indexing.core.retry.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Wires the pipeline's services to AWS: the clients, the adapters, the services. The Lambdas and
+ * the local runtime build it the same way, so what runs locally is what runs deployed.
+ */
+public final class AwsPipeline implements AutoCloseable {
+
+  /** Cache entries live this long without being rewritten. */
+  public static final Duration CACHE_RETENTION = Duration.ofDays(180);
+
+  private final PipelineSettings settings;
+  private final Clock clock;
+  private final S3Client s3;
+  private final SqsClient sqs;
+  private final DynamoDbClient dynamo;
+  private final JobStore jobs;
+  private final BlobStore blobs;
+  private final EmbeddingCache cache;
+
+  public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    Region region = Region.of(endpoints.region());
+    AwsCredentialsProvider credentials = credentials(endpoints);
+    var http = ApacheHttpClient.builder().connectionMaxIdleTime(Duration.ofSeconds(5));
+    var s3Builder =
+        S3Client.builder().region(region).credentialsProvider(credentials).httpClientBuilder(http);
+    endpoints.s3().ifPresent(uri -> s3Builder.endpointOverride(uri).forcePathStyle(true));
+    var sqsBuilder =
+        SqsClient.builder().region(region).credentialsProvider(credentials).httpClientBuilder(http);
+    endpoints.sqs().ifPresent(sqsBuilder::endpointOverride);
+    var dynamoBuilder =
+        DynamoDbClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(http);
+    endpoints.dynamodb().ifPresent(dynamoBuilder::endpointOverride);
+    this.s3 = s3Builder.build();
+    this.sqs = sqsBuilder.build();
+    this.dynamo = dynamoBuilder.build();
+    this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
+    this.blobs = new S3BlobStore(s3, settings.bucket());
+    this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
+  }
+
+  /** Local endpoints take any credentials; the real ones come from the default chain. */
+  private static AwsCredentialsProvider credentials(AwsEndpoints endpoints) {
+    boolean local =
+        endpoints.s3().map(uri -> uri.getHost().matches("localhost|127\\.0\\.0\\.1")).orElse(false);
+    boolean configured =
+        System.getenv("AWS_ACCESS_KEY_ID") != null || System.getProperty("aws.accessKeyId") != null;
+    return local && !configured
+        ? StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))
+        : DefaultCredentialsProvider.builder().build();
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  public DynamoDbClient dynamo() {
+    return dynamo;
+  }
+
+  public PipelineSettings settings() {
+    return settings;
+  }
+
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  public EmbeddingCache cache() {
+    return cache;
+  }
+
+  public String queueUrl(String queueName) {
+    return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+  }
+
+  public FanOutService fanOut(ModelProfile model) {
+    return new FanOutService(
+        settings,
+        jobs,
+        blobs,
+        new SqsBatchQueue(sqs, queueUrl(settings.batchQueue()), Sleeper.system()),
+        cache,
+        model,
+        clock);
+  }
+
+  /**
+   * The embedder: SmallRye retries with backoff, an adaptive limiter per instance over the budget
+   * shared by every instance (when the provider's limits are configured).
+   */
+  public EmbedBatchService embedder(EmbeddingProvider provider) {
+    return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
+  }
+
+  /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
+  public BatchEmbedder batchEmbedder(EmbeddingProvider provider) {
+    RateBudget budget =
+        settings.requestsPerMinute() > 0 || settings.tokensPerMinute() > 0
+            ? new DynamoRateBudget(
+                dynamo,
+                settings.rateTable(),
+                provider.model(),
+                settings.requestsPerMinute() > 0
+                    ? settings.requestsPerMinute()
+                    : Long.MAX_VALUE / 4,
+                settings.tokensPerMinute() > 0 ? settings.tokensPerMinute() : Long.MAX_VALUE / 4,
+                clock)
+            : RateBudget.unlimited();
+    return new BatchEmbedder(
+        provider,
+        new RetryingCaller(
+            settings.maxRetries(),
+            new BackoffPolicy(
+                settings.retryDelay(),
+                settings.maxRetryDelay(),
+                () -> ThreadLocalRandom.current().nextDouble()),
+            Sleeper.system()),
+        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+  }
+
+  public JobStatusService status() {
+    return new JobStatusService(jobs, clock);
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    sqs.close();
+    dynamo.close();
+  }
+}

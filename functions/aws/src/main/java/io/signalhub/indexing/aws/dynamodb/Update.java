@@ -1,0 +1,93 @@
+package io.signalhub.indexing.aws.dynamodb;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Builds an update expression with every attribute name aliased: DynamoDB reserves words such as
+ * {@code status} and {@code total}
+ * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html).
+ */
+final class Update {
+  private final List<String> sets = new ArrayList<>();
+  private final List<String> adds = new ArrayList<>();
+  private final List<String> removes = new ArrayList<>();
+  private final Map<String, String> names = new HashMap<>();
+  private final Map<String, AttributeValue> values = new HashMap<>();
+  private String condition;
+  private int counter;
+
+  Update set(String attribute, AttributeValue value) {
+    sets.add(name(attribute) + " = " + value(value));
+    return this;
+  }
+
+  Update add(String attribute, long amount) {
+    if (amount != 0) {
+      adds.add(name(attribute) + " " + value(Items.number(amount)));
+    }
+    return this;
+  }
+
+  Update remove(String attribute) {
+    removes.add(name(attribute));
+    return this;
+  }
+
+  /**
+   * A condition in which {@code #name} and {@code :name} placeholders come from {@link
+   * #name}/{@link #value}.
+   */
+  Update condition(String expression) {
+    condition = expression;
+    return this;
+  }
+
+  /** The alias of an attribute path ("a.b" aliases each part). */
+  String name(String attribute) {
+    StringBuilder alias = new StringBuilder();
+    for (String part : attribute.split("\\.")) {
+      String key = "#" + part.replaceAll("[^A-Za-z0-9_]", "_");
+      names.put(key, part);
+      alias.append(alias.length() == 0 ? "" : ".").append(key);
+    }
+    return alias.toString();
+  }
+
+  String value(AttributeValue value) {
+    String key = ":v" + counter++;
+    values.put(key, value);
+    return key;
+  }
+
+  String expression() {
+    StringBuilder text = new StringBuilder();
+    if (!sets.isEmpty()) {
+      text.append("SET ").append(String.join(", ", sets));
+    }
+    if (!adds.isEmpty()) {
+      text.append(text.length() > 0 ? " " : "").append("ADD ").append(String.join(", ", adds));
+    }
+    if (!removes.isEmpty()) {
+      text.append(text.length() > 0 ? " " : "")
+          .append("REMOVE ")
+          .append(String.join(", ", removes));
+    }
+    return text.toString();
+  }
+
+  String conditionExpression() {
+    return condition;
+  }
+
+  Map<String, String> names() {
+    return names;
+  }
+
+  Map<String, AttributeValue> values() {
+    return values.isEmpty() ? null : values;
+  }
+}

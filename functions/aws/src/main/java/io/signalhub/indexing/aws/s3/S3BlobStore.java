@@ -1,0 +1,67 @@
+package io.signalhub.indexing.aws.s3;
+
+import io.signalhub.indexing.core.pipeline.BlobStore;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** One bucket as a {@link BlobStore}. */
+public final class S3BlobStore implements BlobStore {
+
+  private final S3Client s3;
+  private final String bucket;
+
+  public S3BlobStore(S3Client s3, String bucket) {
+    this.s3 = s3;
+    this.bucket = bucket;
+  }
+
+  @Override
+  public Optional<Long> size(String key) {
+    try {
+      return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public InputStream open(String key) {
+    try {
+      return s3.getObject(r -> r.bucket(bucket).key(key));
+    } catch (NoSuchKeyException e) {
+      throw new BlobNotFoundException(key);
+    }
+  }
+
+  @Override
+  public byte[] read(String key) {
+    try {
+      return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    } catch (NoSuchKeyException e) {
+      throw new BlobNotFoundException(key);
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] bytes) {
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+        .map(S3Object::key)
+        .toList();
+  }
+}

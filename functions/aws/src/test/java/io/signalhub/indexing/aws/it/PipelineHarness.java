@@ -1,0 +1,209 @@
+package io.signalhub.indexing.aws.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalhub.indexing.aws.AwsEndpoints;
+import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.AwsResources;
+import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.local.SqsEventSource;
+import io.signalhub.indexing.core.FakeEmbeddingProvider;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.ModelProfile;
+import io.signalhub.indexing.core.pipeline.PipelineSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The pipeline on real AWS-protocol services with fresh, uniquely named resources: uploads with the
+ * S3 SDK as any client would, delivers S3 events to the fan-out, and plays the SQS event sources
+ * for the embedder and the DLQ.
+ */
+final class PipelineHarness implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final PipelineSettings settings;
+  final AwsPipeline pipeline;
+  final FakeEmbeddingProvider provider = new FakeEmbeddingProvider();
+  final BlockingQueue<String> s3Events;
+  final String batchQueueUrl;
+  final String deadLetterQueueUrl;
+
+  PipelineHarness(
+      AwsEndpoints endpoints, BlockingQueue<String> s3Events, Map<String, String> overrides) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> values = new HashMap<>();
+    values.put("signal-hub.bucket", "it-" + suffix);
+    values.put("signal-hub.jobs-table", "jobs-" + suffix);
+    values.put("signal-hub.cache-table", "cache-" + suffix);
+    values.put("signal-hub.rate-table", "rate-" + suffix);
+    values.put("signal-hub.batch-queue", "batches-" + suffix);
+    values.put("signal-hub.dead-letter-queue", "dlq-" + suffix);
+    values.put("signal-hub.continuation-queue", "continue-" + suffix);
+    values.put("signal-hub.max-receive-count", "3");
+    values.put("signal-hub.retry.max-retries", "1");
+    values.put("signal-hub.retry.initial-delay-ms", "1");
+    values.put("signal-hub.retry.max-delay-ms", "2");
+    values.putAll(overrides);
+    this.settings = PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
+    this.pipeline = new AwsPipeline(settings, endpoints, Clock.systemUTC());
+    this.s3Events = s3Events;
+    AwsResources.createAll(pipeline, Duration.ofSeconds(1));
+    this.batchQueueUrl = pipeline.queueUrl(settings.batchQueue());
+    this.deadLetterQueueUrl = pipeline.queueUrl(settings.deadLetterQueue());
+  }
+
+  FanOutService fanOut() {
+    return pipeline.fanOut(ModelProfile.of("fake", provider));
+  }
+
+  EmbedBatchService embedder() {
+    return pipeline.embedder(provider);
+  }
+
+  /** Uploads sources and manifest through the S3 API; returns the manifest key. */
+  String upload(String jobId, Map<String, String> files) {
+    ObjectNode manifest =
+        JSON.createObjectNode()
+            .put("version", 1)
+            .put("repository", "acme/it")
+            .put("revision", "r1");
+    manifest.putObject("sources").put("prefix", "sources/acme/");
+    ArrayNode list = manifest.putArray("files");
+    files.forEach(
+        (path, content) -> {
+          byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+          put("sources/acme/" + path, bytes);
+          list.addObject()
+              .put("path", path)
+              .put("sha256", Chunk.sha256Hex(bytes))
+              .put("size", bytes.length);
+        });
+    String key = Keys.manifest(jobId);
+    put(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    return key;
+  }
+
+  void put(String key, byte[] bytes) {
+    pipeline
+        .s3()
+        .putObject(r -> r.bucket(settings.bucket()).key(key), RequestBody.fromBytes(bytes));
+  }
+
+  static Map<String, String> sources(int files, int functions) {
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (int f = 0; f < files; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < functions; i++) {
+        text.append("def f")
+            .append(f)
+            .append('_')
+            .append(i)
+            .append("(x):\n    return x * ")
+            .append(i)
+            .append(" + ")
+            .append(f)
+            .append("\n\n");
+      }
+      sources.put("pkg/module" + f + ".py", text.toString());
+    }
+    return sources;
+  }
+
+  /** Hands every pending ObjectCreated event for this bucket under manifests/ to the fan-out. */
+  List<FanOutService.Outcome> deliverS3Events() throws InterruptedException {
+    List<FanOutService.Outcome> outcomes = new java.util.ArrayList<>();
+    String event;
+    while ((event = s3Events.poll(200, TimeUnit.MILLISECONDS)) != null) {
+      if (!event.contains("\"" + settings.bucket() + "\"")) {
+        continue;
+      }
+      List<String> keys =
+          S3EventLogic.keysFromJson(event).stream()
+              .filter(k -> k.startsWith(Keys.MANIFESTS))
+              .toList();
+      outcomes.addAll(S3EventLogic.fanOut(keys, fanOut(), Instant.MAX, key -> {}));
+    }
+    return outcomes;
+  }
+
+  SqsEventSource batchSource(EmbedBatchService embedder) {
+    return new SqsEventSource(
+        pipeline.sqs(),
+        batchQueueUrl,
+        10,
+        2,
+        event -> SqsBatchLogic.process(event, embedder::process));
+  }
+
+  SqsEventSource deadLetterSource(EmbedBatchService embedder) {
+    return new SqsEventSource(
+        pipeline.sqs(),
+        deadLetterQueueUrl,
+        10,
+        1,
+        event -> SqsBatchLogic.process(event, embedder::failDeadLettered));
+  }
+
+  /** Polls the batch queue (and the DLQ) until the job is terminal. */
+  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder) {
+    SqsEventSource batches = batchSource(embedder);
+    SqsEventSource deadLetters = deadLetterSource(embedder);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              batches.pollOnce(Duration.ZERO);
+              deadLetters.pollOnce(Duration.ZERO);
+              return job(jobId).status().terminal();
+            });
+    return job(jobId);
+  }
+
+  JobRecord job(String jobId) {
+    return pipeline.jobs().get(jobId).orElseThrow();
+  }
+
+  long messagesIn(String queueUrl) {
+    var attributes =
+        pipeline
+            .sqs()
+            .getQueueAttributes(
+                r ->
+                    r.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Long.parseLong(
+            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+  }
+}

@@ -1,0 +1,124 @@
+package io.signalhub.indexing.localstack;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+/**
+ * DynamoDB Local (Amazon's engine), ElasticMQ (SQS) and s3proxy (S3, here publishing ObjectCreated
+ * events) in this JVM, on loopback ports: real AWS protocols without Docker or an account. With a
+ * data directory, DynamoDB and S3 keep their state across restarts; queues are in memory (the local
+ * runtime re-sends what a restart lost, from the job markers).
+ */
+public final class EmbeddedAwsServices implements AutoCloseable {
+
+  public static final String REGION = "us-east-1";
+
+  private final DynamoDBProxyServer dynamo;
+  private final SQSRestServer sqs;
+  private final S3Proxy s3;
+  private final int dynamoPort;
+  private final int sqsPort;
+  private final int s3Port;
+
+  private EmbeddedAwsServices(Ports ports, Path dataDir, Consumer<String> s3Events)
+      throws Exception {
+    this.dynamoPort = ports.dynamo() > 0 ? ports.dynamo() : freePort();
+    this.sqsPort = ports.sqs() > 0 ? ports.sqs() : freePort();
+    this.s3Port = ports.s3() > 0 ? ports.s3() : freePort();
+    String[] dynamoArgs =
+        dataDir == null
+            ? new String[] {"-inMemory", "-port", Integer.toString(dynamoPort), "-disableTelemetry"}
+            : new String[] {
+              "-sharedDb",
+              "-dbPath",
+              Files.createDirectories(dataDir.resolve("dynamodb")).toString(),
+              "-port",
+              Integer.toString(dynamoPort),
+              "-disableTelemetry"
+            };
+    this.dynamo = ServerRunner.createServerFromCommandLineArgs(dynamoArgs);
+    dynamo.start();
+    this.sqs =
+        SQSRestServerBuilder.withInterface("127.0.0.1")
+            .withPort(sqsPort)
+            .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+            .withAWSRegion(REGION)
+            .start();
+    sqs.waitUntilStarted();
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.identity", "test");
+    properties.setProperty("jclouds.credential", "test");
+    String provider = "transient-nio2";
+    if (dataDir != null) {
+      provider = "filesystem-nio2";
+      properties.setProperty(
+          "jclouds.filesystem.basedir", Files.createDirectories(dataDir.resolve("s3")).toString());
+    }
+    this.s3 =
+        S3Proxy.builder()
+            .blobStore(
+                new S3EventPublishingBlobStore(
+                    BlobStores.create(provider, properties), REGION, s3Events))
+            .endpoint(URI.create("http://127.0.0.1:" + s3Port))
+            .awsAuthentication(AuthenticationType.NONE, "", "")
+            .build();
+    s3.start();
+    while (!"STARTED".equals(s3.getState())) {
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Ports to listen on; 0 picks a free one. */
+  public record Ports(int s3, int sqs, int dynamo) {
+    public static final Ports ANY = new Ports(0, 0, 0);
+  }
+
+  /**
+   * Starts all three.
+   *
+   * @param dataDir where DynamoDB and S3 keep state, or null for memory only
+   * @param s3Events receives each ObjectCreated event as S3's JSON
+   */
+  public static EmbeddedAwsServices start(Ports ports, Path dataDir, Consumer<String> s3Events)
+      throws Exception {
+    return new EmbeddedAwsServices(ports, dataDir, s3Events);
+  }
+
+  public URI s3Endpoint() {
+    return URI.create("http://127.0.0.1:" + s3Port);
+  }
+
+  public URI sqsEndpoint() {
+    return URI.create("http://127.0.0.1:" + sqsPort);
+  }
+
+  public URI dynamoEndpoint() {
+    return URI.create("http://127.0.0.1:" + dynamoPort);
+  }
+
+  @Override
+  public void close() throws Exception {
+    s3.stop();
+    sqs.stopAndWait();
+    dynamo.stop();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
