@@ -6,13 +6,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** One set of embedded services per test JVM (they start in a few seconds). */
-final class EmbeddedServices {
-  static final BlockingQueue<String> S3_EVENTS = new LinkedBlockingQueue<>();
+public final class EmbeddedServices {
+  public static final BlockingQueue<String> S3_EVENTS = new LinkedBlockingQueue<>();
   private static EmbeddedAwsServices services;
 
   private EmbeddedServices() {}
 
-  static synchronized AwsEndpoints endpoints() {
+  public static synchronized AwsEndpoints endpoints() {
     if (services == null) {
       try {
         services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null, S3_EVENTS::add);

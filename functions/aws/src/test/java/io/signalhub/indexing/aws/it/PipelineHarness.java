@@ -17,7 +17,7 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
-import io.signalhub.indexing.core.pipeline.ModelProfile;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

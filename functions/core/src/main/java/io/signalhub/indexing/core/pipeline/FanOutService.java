@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.batch.Batch;
 import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
@@ -259,7 +260,8 @@ public final class FanOutService {
           if (index < start.file()) {
             continue;
           }
-          if (clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
+          // at least one file per invocation, so a continuation always makes progress
+          if (index > start.file() && clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
             drainWindow();
             closeOpenBatch();
             flush(new Cursor(index, 0));

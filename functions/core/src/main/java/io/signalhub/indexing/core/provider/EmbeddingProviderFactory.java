@@ -10,4 +10,11 @@ public interface EmbeddingProviderFactory {
   String name();
 
   EmbeddingProvider create(ProviderSettings settings);
+
+  /** What the fan-out needs of the model (tokenizer, limits) without necessarily loading it. */
+  default ModelProfile profile(ProviderSettings settings) {
+    try (EmbeddingProvider provider = create(settings)) {
+      return ModelProfile.of(name(), provider);
+    }
+  }
 }

@@ -10,10 +10,19 @@ public final class EmbeddingProviders {
   private EmbeddingProviders() {}
 
   public static EmbeddingProvider create(ProviderSettings settings) {
+    return factory(settings).create(settings);
+  }
+
+  /** The model's tokenizer and limits, for chunking and batching without embedding. */
+  public static ModelProfile profile(ProviderSettings settings) {
+    return factory(settings).profile(settings);
+  }
+
+  private static EmbeddingProviderFactory factory(ProviderSettings settings) {
     TreeSet<String> available = new TreeSet<>();
     for (EmbeddingProviderFactory factory : ServiceLoader.load(EmbeddingProviderFactory.class)) {
       if (factory.name().equalsIgnoreCase(settings.provider())) {
-        return factory.create(settings);
+        return factory;
       }
       available.add(factory.name());
     }
@@ -45,6 +54,11 @@ public final class EmbeddingProviders {
                 + "'");
       }
       return new LocalMiniLmProvider();
+    }
+
+    @Override
+    public ModelProfile profile(ProviderSettings settings) {
+      return LocalMiniLmProvider.profile();
     }
   }
 

@@ -62,6 +62,12 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
         };
   }
 
+  /** The model's tokenizer and limits, without starting the ONNX session. */
+  public static ModelProfile profile() {
+    return new ModelProfile(
+        "local", MODEL, 384, ProviderLimits.LOCAL_MINILM, WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE));
+  }
+
   private static OnnxBertBiEncoder loadEncoder() {
     ClassLoader loader = LocalMiniLmProvider.class.getClassLoader();
     try (InputStream modelBytes = loader.getResourceAsStream(MODEL_RESOURCE);

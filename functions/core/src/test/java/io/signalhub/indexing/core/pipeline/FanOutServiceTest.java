@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.provider.ModelProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

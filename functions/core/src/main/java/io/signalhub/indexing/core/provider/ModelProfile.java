@@ -1,7 +1,6 @@
-package io.signalhub.indexing.core.pipeline;
+package io.signalhub.indexing.core.provider;
 
 import io.signalhub.indexing.core.batch.ProviderLimits;
-import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.token.TokenCounter;
 
 /**

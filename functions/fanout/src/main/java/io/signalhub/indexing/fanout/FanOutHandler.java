@@ -1,0 +1,27 @@
+package io.signalhub.indexing.fanout;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.core.pipeline.FanOutService;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+
+/** S3 ObjectCreated under manifests/ → fan out the job. */
+@Named("fanout")
+@Singleton
+public class FanOutHandler implements RequestHandler<S3Event, List<FanOutService.Outcome>> {
+
+  @Inject FanOutService fanOut;
+  @Inject Continuations continuations;
+
+  @Override
+  public List<FanOutService.Outcome> handleRequest(S3Event event, Context context) {
+    Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
+    return S3EventLogic.fanOut(S3EventLogic.keys(event), fanOut, deadline, continuations::send);
+  }
+}

@@ -1,0 +1,55 @@
+package io.signalhub.indexing.fanout;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.pipeline.Keys;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The handler as Lambda calls it: a raw S3 event through Quarkus' mock event server. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedAwsTestResource.class)
+class FanOutHandlerTest {
+
+  @Inject AwsPipeline pipeline;
+
+  private static String fixture(String name) throws IOException {
+    try (InputStream in = FanOutHandlerTest.class.getResourceAsStream("/events/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void anS3EventForAManifestFansOutItsJob() throws Exception {
+    String source = "def handler(event):\n    return event\n";
+    pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
+    String manifest =
+        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":[{\"path\":\"app.py\",\"sha256\":\""
+            + Chunk.sha256Hex(source.getBytes(StandardCharsets.UTF_8)) + "\",\"size\":" + source.length() + "}]}";
+    pipeline.blobs().put(Keys.manifest("handler-test-job"), manifest.getBytes(StandardCharsets.UTF_8));
+
+    given().body(fixture("s3-put-manifest.json")).post().then().statusCode(200).body("$", contains("COMPLETED"));
+
+    var job = pipeline.jobs().get("handler-test-job").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
+    assertThat(job.total()).isEqualTo(1);
+    assertThat(job.batchesRegistered()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyOutsideManifestsIsIgnored() throws Exception {
+    String event = fixture("s3-put-manifest.json").replace("manifests/handler-test-job.json", "sources/demo/app.py");
+    given().body(event).post().then().statusCode(200).body("$", contains("IGNORED"));
+  }
+}
