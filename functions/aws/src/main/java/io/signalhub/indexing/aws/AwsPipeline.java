@@ -12,9 +12,9 @@ import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
-import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.retry.BackoffPolicy;
@@ -81,8 +81,10 @@ public final class AwsPipeline implements AutoCloseable {
    * The pipeline as a function configures it: settings through {@code lookup} (Quarkus config in a
    * Lambda, system properties and environment locally), endpoints from the standard variables.
    */
-  public static AwsPipeline fromConfig(java.util.function.Function<String, java.util.Optional<String>> lookup) {
-    return new AwsPipeline(PipelineSettings.from(lookup), AwsEndpoints.fromSystem(), Clock.systemUTC());
+  public static AwsPipeline fromConfig(
+      java.util.function.Function<String, java.util.Optional<String>> lookup) {
+    return new AwsPipeline(
+        PipelineSettings.from(lookup), AwsEndpoints.fromSystem(), Clock.systemUTC());
   }
 
   /** Local endpoints take any credentials; the real ones come from the default chain. */

@@ -11,12 +11,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A fan-out that ran out of time queued its manifest key; this invocation resumes it from the
- * job's cursor (and queues it again if it runs out of time too).
+ * A fan-out that ran out of time queued its manifest key; this invocation resumes it from the job's
+ * cursor (and queues it again if it runs out of time too).
  */
 @Named("fanout-continuation")
 @Singleton
-public class FanOutContinuationHandler implements RequestHandler<SQSEvent, List<FanOutService.Outcome>> {
+public class FanOutContinuationHandler
+    implements RequestHandler<SQSEvent, List<FanOutService.Outcome>> {
 
   @Inject FanOutService fanOut;
   @Inject Continuations continuations;
@@ -25,13 +26,14 @@ public class FanOutContinuationHandler implements RequestHandler<SQSEvent, List<
   public List<FanOutService.Outcome> handleRequest(SQSEvent event, Context context) {
     Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
     return event.getRecords().stream()
-        .map(record -> {
-          FanOutService.Outcome outcome = fanOut.fanOut(record.getBody(), deadline);
-          if (outcome == FanOutService.Outcome.CONTINUE) {
-            continuations.send(record.getBody());
-          }
-          return outcome;
-        })
+        .map(
+            record -> {
+              FanOutService.Outcome outcome = fanOut.fanOut(record.getBody(), deadline);
+              if (outcome == FanOutService.Outcome.CONTINUE) {
+                continuations.send(record.getBody());
+              }
+              return outcome;
+            })
         .toList();
   }
 }

@@ -15,7 +15,8 @@ public class FanOutProducers {
   @Produces
   @Singleton
   AwsPipeline pipeline() {
-    return AwsPipeline.fromConfig(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+    return AwsPipeline.fromConfig(
+        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
   }
 
   void close(@Disposes AwsPipeline pipeline) {
@@ -25,6 +26,7 @@ public class FanOutProducers {
   @Produces
   @Singleton
   FanOutService fanOut(AwsPipeline pipeline) {
-    return pipeline.fanOut(EmbeddingProviders.profile(ProviderSettings.fromEnvironment(System.getenv())));
+    return pipeline.fanOut(
+        EmbeddingProviders.profile(ProviderSettings.fromEnvironment(System.getenv())));
   }
 }

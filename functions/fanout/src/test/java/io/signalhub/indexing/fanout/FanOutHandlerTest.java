@@ -36,10 +36,20 @@ class FanOutHandlerTest {
     pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
     String manifest =
         "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":[{\"path\":\"app.py\",\"sha256\":\""
-            + Chunk.sha256Hex(source.getBytes(StandardCharsets.UTF_8)) + "\",\"size\":" + source.length() + "}]}";
-    pipeline.blobs().put(Keys.manifest("handler-test-job"), manifest.getBytes(StandardCharsets.UTF_8));
+            + Chunk.sha256Hex(source.getBytes(StandardCharsets.UTF_8))
+            + "\",\"size\":"
+            + source.length()
+            + "}]}";
+    pipeline
+        .blobs()
+        .put(Keys.manifest("handler-test-job"), manifest.getBytes(StandardCharsets.UTF_8));
 
-    given().body(fixture("s3-put-manifest.json")).post().then().statusCode(200).body("$", contains("COMPLETED"));
+    given()
+        .body(fixture("s3-put-manifest.json"))
+        .post()
+        .then()
+        .statusCode(200)
+        .body("$", contains("COMPLETED"));
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
@@ -49,7 +59,9 @@ class FanOutHandlerTest {
 
   @Test
   void aKeyOutsideManifestsIsIgnored() throws Exception {
-    String event = fixture("s3-put-manifest.json").replace("manifests/handler-test-job.json", "sources/demo/app.py");
+    String event =
+        fixture("s3-put-manifest.json")
+            .replace("manifests/handler-test-job.json", "sources/demo/app.py");
     given().body(event).post().then().statusCode(200).body("$", contains("IGNORED"));
   }
 }

