@@ -27,7 +27,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "Chunk and embed every source file of a directory.")
+    description = {
+      "Index a directory: upload its sources and a manifest, let the pipeline chunk and embed them,",
+      "follow the job with a live progress bar. Uses the stack named by SIGNAL_HUB_STATUS_URL, or the",
+      "one 'scripts/local-stack up' runs, or starts a local one for this run."
+    })
 public final class IndexCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Directory to index.")
@@ -76,6 +80,18 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
   boolean json;
 
+  @Option(
+      names = "--in-process",
+      description =
+          "Run the library in this process instead of the pipeline (no stack, no cache across runs).")
+  boolean inProcess;
+
+  @Option(
+      names = "--repository",
+      description =
+          "Name of the repository in the bucket and the job id (default: the directory's name).")
+  String repository;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(directory)) {
@@ -92,6 +108,9 @@ public final class IndexCommand implements Callable<Integer> {
     }
     if (baseUrl != null) {
       settings = settings.withBaseUrl(baseUrl);
+    }
+    if (!inProcess) {
+      return new PipelineRun(directory, settings, repository, maxFileBytes, json).call();
     }
     Instant started = Instant.now();
     try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
@@ -159,6 +178,7 @@ public final class IndexCommand implements Callable<Integer> {
         settings.provider(),
         embeddings.model(),
         chunks.files().size(),
+        null,
         chunks.size(),
         p == null ? 0 : p.completed(),
         p == null ? 0 : p.failed(),
@@ -168,6 +188,9 @@ public final class IndexCommand implements Callable<Integer> {
         p == null ? 0 : p.apiCallsSaved(),
         p == null ? 0 : p.tokens(),
         p == null ? 0 : p.truncated(),
+        io.signalhub.indexing.core.pricing.ModelPrices.estimateUsd(
+                embeddings.model(), p == null ? 0 : p.tokens())
+            .orElse(null),
         elapsed,
         elapsed > 0 ? done / elapsed : 0,
         skipped,

@@ -20,6 +20,7 @@ public record IndexSummary(
     String provider,
     String model,
     long files,
+    Integer filesUploaded,
     long total,
     long completed,
     long failed,
@@ -29,6 +30,7 @@ public record IndexSummary(
     long apiCallsSaved,
     long tokens,
     long truncated,
+    Double estimatedCostUsd,
     double elapsedSeconds,
     double chunksPerSecond,
     Map<String, Long> skipped,
@@ -53,12 +55,21 @@ public record IndexSummary(
     }
     text.append(
         String.format(
-            "  chunks     %,d from %,d files: %,d embedded, %,d cached, %,d failed%n",
-            total, files, completed - cached, cached, failed));
+            "  chunks     %,d from %,d files%s: %,d embedded, %,d cached, %,d failed%n",
+            total,
+            files,
+            filesUploaded == null ? "" : String.format(" (%,d uploaded)", filesUploaded),
+            completed - cached,
+            cached,
+            failed));
     text.append(
         String.format(
             "  API calls  %,d in %,d batches (%,d saved vs one call per chunk), %,d tokens%n",
             apiCalls, batches, apiCallsSaved, tokens));
+    if (estimatedCostUsd != null) {
+      text.append(
+          String.format("  cost       $%.4f (published price of %s)%n", estimatedCostUsd, model));
+    }
     text.append(
         String.format("  elapsed    %.1f s, %.1f chunks/s%n", elapsedSeconds, chunksPerSecond));
     if (truncated > 0) {

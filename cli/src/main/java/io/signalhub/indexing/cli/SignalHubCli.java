@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "signal-hub 0.1.0",
     description = "Makes codebases searchable by AI assistants: chunk, embed in batches, store.",
-    subcommands = {IndexCommand.class})
+    subcommands = {
+      IndexCommand.class,
+      StatusCommand.class,
+      SearchCommand.class,
+      LocalStackCommand.class
+    })
 public final class SignalHubCli {
 
   public static void main(String[] args) {

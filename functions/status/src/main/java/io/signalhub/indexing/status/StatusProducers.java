@@ -1,7 +1,7 @@
 package io.signalhub.indexing.status;
 
 import io.signalhub.indexing.aws.AwsPipeline;
-import io.signalhub.indexing.core.pipeline.JobStatusService;
+import io.signalhub.indexing.core.pipeline.JobsApi;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -23,7 +23,7 @@ public class StatusProducers {
 
   @Produces
   @Singleton
-  JobStatusService status(AwsPipeline pipeline) {
-    return pipeline.status();
+  JobsApi api(AwsPipeline pipeline) {
+    return new JobsApi(pipeline.status());
   }
 }

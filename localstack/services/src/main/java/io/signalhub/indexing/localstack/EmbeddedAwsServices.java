@@ -61,9 +61,8 @@ public final class EmbeddedAwsServices implements AutoCloseable {
     Properties properties = new Properties();
     properties.setProperty("jclouds.identity", "test");
     properties.setProperty("jclouds.credential", "test");
-    String provider = "transient-nio2";
+    String provider = dataDir == null ? "transient-nio2" : "filesystem-nio2";
     if (dataDir != null) {
-      provider = "filesystem-nio2";
       properties.setProperty(
           "jclouds.filesystem.basedir", Files.createDirectories(dataDir.resolve("s3")).toString());
     }
@@ -81,6 +80,21 @@ public final class EmbeddedAwsServices implements AutoCloseable {
     }
   }
 
+  /** Runs with stdout captured; what was printed is shown only if the action fails. */
+  private static <T> T quietly(java.util.concurrent.Callable<T> action) throws Exception {
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      return action.call();
+    } catch (Exception e) {
+      System.err.print(captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+      throw e;
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   /** Ports to listen on; 0 picks a free one. */
   public record Ports(int s3, int sqs, int dynamo) {
     public static final Ports ANY = new Ports(0, 0, 0);
@@ -94,7 +108,8 @@ public final class EmbeddedAwsServices implements AutoCloseable {
    */
   public static EmbeddedAwsServices start(Ports ports, Path dataDir, Consumer<String> s3Events)
       throws Exception {
-    return new EmbeddedAwsServices(ports, dataDir, s3Events);
+    // DynamoDB Local and s3proxy print their settings on stdout, which belongs to the CLI's JSON
+    return quietly(() -> new EmbeddedAwsServices(ports, dataDir, s3Events));
   }
 
   public URI s3Endpoint() {

@@ -296,6 +296,30 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
+  public List<Long> pendingBatches(String jobId) {
+    return dynamo
+        .queryPaginator(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .keyConditionExpression("#pk = :job AND begins_with(#sk, :batch)")
+                    .filterExpression("#state = :pending")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#state", "state"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":job",
+                            text(jobId),
+                            ":batch",
+                            text("batch#"),
+                            ":pending",
+                            text(BatchState.PENDING.name()))))
+        .items()
+        .stream()
+        .map(item -> Long.parseLong(text(item, SK, "batch#0").substring(6)))
+        .toList();
+  }
+
+  @Override
   public int batchSize(String jobId, long seq) {
     Map<String, AttributeValue> marker = marker(jobId, seq);
     return marker == null ? -1 : (int) number(marker, "chunks");

@@ -236,6 +236,15 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public synchronized List<Long> pendingBatches(String jobId) {
+    return batchStates.getOrDefault(jobId, Map.of()).entrySet().stream()
+        .filter(e -> e.getValue() == BatchState.PENDING)
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  @Override
   public synchronized int batchSize(String jobId, long seq) {
     return batchSizes.getOrDefault(jobId, Map.of()).getOrDefault(seq, -1);
   }

@@ -61,6 +61,9 @@ public interface JobStore {
 
   BatchState batchState(String jobId, long seq);
 
+  /** Batches registered and not yet accounted, in order (to resend after lost messages). */
+  List<Long> pendingBatches(String jobId);
+
   /** Chunks the batch was registered with, or -1 if it is unknown. */
   int batchSize(String jobId, long seq);
 

@@ -52,6 +52,9 @@ public final class FanOutService {
   private static final Logger LOG = Logger.getLogger(FanOutService.class.getName());
   private static final int CACHE_LOOKUP_WINDOW = 100;
 
+  /** Cached vectors held before a group is flushed to bound memory (about 1.5 MB at 384 dims). */
+  private static final int MAX_CACHED_VECTORS_PER_GROUP = 1000;
+
   /** What one invocation did. */
   public enum Outcome {
     /** Everything registered; the job's total is final. */
@@ -206,7 +209,11 @@ public final class FanOutService {
     final Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
     final List<Failure> failures = new ArrayList<>();
 
+    /** Vector records of the cached chunks, so a job's vectors/ folder is complete. */
+    final List<String> cachedVectors = new ArrayList<>();
+
     void addTo(Tally other) {
+      other.cachedVectors.addAll(cachedVectors);
       other.cached += cached;
       other.filesRead += filesRead;
       skipped.forEach((reason, count) -> other.skipped.merge(reason, count, Long::sum));
@@ -345,8 +352,15 @@ public final class FanOutService {
       Map<String, float[]> hits =
           cache.getAll(window.stream().map(Positioned::key).distinct().toList());
       for (Positioned chunk : window) {
-        if (hits.containsKey(chunk.key())) {
-          tally().cached++;
+        float[] hit = hits.get(chunk.key());
+        if (hit != null) {
+          Tally tally = tally();
+          tally.cached++;
+          tally.cachedVectors.add(new VectorRecord(chunk.chunk(), model.model(), hit).toJsonLine());
+          if (tally.cachedVectors.size() >= MAX_CACHED_VECTORS_PER_GROUP) {
+            closeOpenBatch();
+            flush(new Cursor(chunk.position().file(), chunk.position().chunk() + 1));
+          }
           continue;
         }
         if (!packer.fits(chunk)) {
@@ -375,6 +389,14 @@ public final class FanOutService {
           && group.filesRead == 0
           && to.equals(groupFrom)) {
         return;
+      }
+      if (!group.cachedVectors.isEmpty()) {
+        // keyed by the group's start: a resumed fan-out rewrites the same object, never a second
+        // one
+        blobs.put(
+            Keys.cachedVectors(job.jobId(), groupFrom),
+            (String.join("\n", group.cachedVectors) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       List<RegisteredBatch> registered = new ArrayList<>();
       List<BatchMessage> messages = new ArrayList<>();

@@ -39,6 +39,15 @@ public final class Keys {
     return VECTORS + jobId + "/" + String.format("%010d", seq) + ".jsonl";
   }
 
+  /** Vectors of the chunks a fan-out found cached, for the group starting at {@code from}. */
+  public static String cachedVectors(String jobId, io.signalhub.indexing.core.job.Cursor from) {
+    return VECTORS
+        + jobId
+        + "/cached-"
+        + String.format("%010d-%06d", from.file(), from.chunk())
+        + ".jsonl";
+  }
+
   public static String vectorsPrefix(String jobId) {
     return VECTORS + jobId + "/";
   }

@@ -93,6 +93,13 @@ class FanOutServiceTest {
     assertThat(second.total()).isEqualTo(job("first").total());
     assertThat(second.cached()).isEqualTo(second.total() - 1);
     assertThat(fixture.provider.calls() - callsAfterFirst).isEqualTo(1);
+    // the second job's vectors are complete: cached chunks are written by the fan-out
+    long lines =
+        fixture.blobs.list(Keys.vectorsPrefix("second")).stream()
+            .mapToLong(
+                k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines().count())
+            .sum();
+    assertThat(lines).isEqualTo(second.total());
   }
 
   @Test

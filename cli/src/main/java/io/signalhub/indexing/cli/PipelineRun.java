@@ -1,0 +1,101 @@
+package io.signalhub.indexing.cli;
+
+import io.signalhub.indexing.core.pipeline.JobView;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** {@code index} through the pipeline: upload, start the job, follow it, summarise. */
+final class PipelineRun implements Callable<Integer> {
+
+  private static final long POLL_MILLIS = 300;
+  private static final long JOB_APPEARS_WITHIN_MILLIS = 60_000;
+
+  private final Path directory;
+  private final ProviderSettings provider;
+  private final String repository;
+  private final long maxFileBytes;
+  private final boolean json;
+
+  PipelineRun(
+      Path directory,
+      ProviderSettings provider,
+      String repository,
+      long maxFileBytes,
+      boolean json) {
+    this.directory = directory;
+    this.provider = provider;
+    this.repository = repository;
+    this.maxFileBytes = maxFileBytes;
+    this.json = json;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    String repo =
+        repository != null
+            ? repository
+            : directory.toAbsolutePath().normalize().getFileName().toString();
+    String safeRepo = repo.replaceAll("[^A-Za-z0-9._-]", "-").toLowerCase(Locale.ROOT);
+    String jobId =
+        safeRepo
+            + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-"
+            + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    try (StackConnection stack = StackConnection.open(provider)) {
+      System.err.printf(
+          "Uploading %s to s3://%s/%s (%s) ...%n",
+          directory, stack.bucket(), Keys.SOURCES + safeRepo + "/", stack.description);
+      SourceUploader uploader =
+          new SourceUploader(stack.pipeline.s3(), stack.bucket(), maxFileBytes);
+      SourceUploader.Upload upload =
+          uploader.upload(directory, repo, Keys.SOURCES + safeRepo + "/");
+      System.err.printf(
+          "%,d files (%,d uploaded, %,d unchanged); starting job %s%n",
+          upload.files(), upload.uploaded(), upload.unchanged(), jobId);
+      uploader.putManifest(Keys.manifest(jobId), upload.manifest());
+      JobView job = follow(stack.status, jobId);
+      IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
+      System.out.print(json ? summary.toJson() + "\n" : summary.toText());
+      return "COMPLETED".equals(job.status()) ? 0 : 1;
+    }
+  }
+
+  /** Polls the status API with a live bar until the job is terminal. */
+  static JobView follow(StatusClient status, String jobId) throws Exception {
+    ProgressBar bar = ProgressBar.onStderr();
+    long waitingSince = System.currentTimeMillis();
+    while (true) {
+      Optional<JobView> job = status.job(jobId);
+      if (job.isEmpty()) {
+        if (System.currentTimeMillis() - waitingSince > JOB_APPEARS_WITHIN_MILLIS) {
+          throw new IllegalStateException(
+              "Job "
+                  + jobId
+                  + " did not start within a minute: is the bucket's manifests/ notification wired to the fan-out?");
+        }
+      } else {
+        bar.update(JobSummaries.progress(job.get()));
+        if (isTerminal(job.get().status())) {
+          bar.finish();
+          return job.get();
+        }
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  static boolean isTerminal(String status) {
+    return status.equals("COMPLETED")
+        || status.equals("COMPLETED_WITH_FAILURES")
+        || status.equals("FAILED");
+  }
+}

@@ -1,0 +1,126 @@
+package io.signalhub.indexing.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.signalhub.indexing.core.pipeline.JobView;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.VectorRecord;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code signal-hub search "<query>"}: embeds the query with the job's model and prints the closest
+ * chunks from the stored vectors (cosine similarity, exact scan).
+ */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = "Search an index: the chunks closest to a query.")
+public final class SearchCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      paramLabel = "QUERY",
+      description = "What to look for, in words or code.")
+  String query;
+
+  @Option(
+      names = {"-k", "--top"},
+      defaultValue = "5",
+      description = "How many results (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(
+      names = "--job",
+      description = "The job whose vectors to search (default: the most recent completed job).")
+  String jobId;
+
+  @Option(
+      names = "--lines",
+      defaultValue = "4",
+      description = "Lines of text shown per result (default: ${DEFAULT-VALUE}).")
+  int lines;
+
+  private record Hit(double score, VectorRecord record) {}
+
+  @Override
+  public Integer call() throws Exception {
+    ProviderSettings settings = ProviderSettings.fromEnvironment(System.getenv());
+    try (StackConnection stack = StackConnection.open(settings)) {
+      JobView job =
+          jobId != null ? stack.status.job(jobId).orElse(null) : latestCompleted(stack.status);
+      if (job == null) {
+        System.err.println(
+            "error: "
+                + (jobId != null
+                    ? "no job '" + jobId + "'"
+                    : "no completed job yet; run scripts/index first"));
+        return 2;
+      }
+      try (EmbeddingProvider provider =
+          EmbeddingProviders.create(settings.withProvider(job.provider()).withModel(job.model()))) {
+        float[] q = provider.embed(List.of(query)).vectors().get(0);
+        PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::score));
+        long scanned = 0;
+        for (String key : stack.pipeline.blobs().list(Keys.vectorsPrefix(job.jobId()))) {
+          for (String line :
+              new String(stack.pipeline.blobs().read(key), StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+              continue;
+            }
+            VectorRecord record = VectorRecord.parse(line);
+            scanned++;
+            best.add(new Hit(cosine(q, record.vector()), record));
+            if (best.size() > k) {
+              best.poll();
+            }
+          }
+        }
+        List<Hit> results = new ArrayList<>(best);
+        results.sort(Comparator.comparingDouble(Hit::score).reversed());
+        System.out.printf(
+            "%d results of %,d chunks in job %s (%s)%n%n",
+            results.size(), scanned, job.jobId(), job.model());
+        for (Hit hit : results) {
+          var chunk = hit.record().chunk();
+          System.out.printf("%.3f  %s%n", hit.score(), chunk.location());
+          chunk.text().lines().limit(lines).forEach(text -> System.out.println("       " + text));
+          System.out.println();
+        }
+        return 0;
+      }
+    }
+  }
+
+  private static JobView latestCompleted(StatusClient status) throws Exception {
+    JsonNode page = status.list(50);
+    for (JsonNode job : page.path("jobs")) {
+      String state = job.path("status").asText();
+      if (state.equals("COMPLETED") || state.equals("COMPLETED_WITH_FAILURES")) {
+        return status.job(job.path("jobId").asText()).orElse(null);
+      }
+    }
+    return null;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
+}

@@ -1,0 +1,53 @@
+package io.signalhub.indexing.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.core.pipeline.JobView;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code signal-hub status <job>}: one job's status, for people or (with --json) programs. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's status.")
+public final class StatusCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job id ('index' prints it).")
+  String jobId;
+
+  @Option(names = "--json", description = "Print the status API's JSON.")
+  boolean json;
+
+  @Option(names = "--follow", description = "Show a live progress bar until the job ends.")
+  boolean follow;
+
+  @Override
+  public Integer call() throws Exception {
+    try (StackConnection stack =
+        StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()))) {
+      Optional<JobView> job =
+          follow ? Optional.of(PipelineRun.follow(stack.status, jobId)) : stack.status.job(jobId);
+      if (job.isEmpty()) {
+        System.err.println("error: no job '" + jobId + "' in " + stack.description);
+        return 2;
+      }
+      if (json) {
+        System.out.println(
+            new ObjectMapper()
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .writeValueAsString(job.get()));
+      } else {
+        System.out.print(
+            JobSummaries.summary(job.get(), null, job.get().elapsedSeconds()).toText());
+        if (!PipelineRun.isTerminal(job.get().status())) {
+          System.out.println("  " + ProgressBar.render(JobSummaries.progress(job.get())));
+        }
+      }
+      return "COMPLETED".equals(job.get().status()) || !PipelineRun.isTerminal(job.get().status())
+          ? 0
+          : 1;
+    }
+  }
+}

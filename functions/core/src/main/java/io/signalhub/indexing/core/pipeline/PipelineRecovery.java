@@ -1,0 +1,72 @@
+package io.signalhub.indexing.core.pipeline;
+
+import io.signalhub.indexing.core.job.JobPage;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * Brings unfinished jobs back after a restart that lost queued messages (the local stack keeps
+ * tables and objects in its data directory, not its queues): resends every pending batch (the
+ * embedder ignores any it already accounted) and resumes fan-outs that had not finished.
+ */
+public final class PipelineRecovery {
+
+  private static final Logger LOG = Logger.getLogger(PipelineRecovery.class.getName());
+
+  private final JobStore jobs;
+  private final BatchQueue queue;
+
+  public PipelineRecovery(JobStore jobs, BatchQueue queue) {
+    this.jobs = jobs;
+    this.queue = queue;
+  }
+
+  /**
+   * @param resumeFanOut called with the manifest key and a deadline for each job whose fan-out did
+   *     not finish
+   * @return the ids of the jobs recovered
+   */
+  public List<String> recover(BiConsumer<String, Instant> resumeFanOut) {
+    List<String> recovered = new ArrayList<>();
+    String cursor = null;
+    do {
+      JobPage page = jobs.list(100, cursor);
+      for (JobRecord job : page.jobs()) {
+        if (job.status().terminal()) {
+          continue;
+        }
+        List<BatchMessage> pending = new ArrayList<>();
+        for (long seq : jobs.pendingBatches(job.jobId())) {
+          pending.add(
+              new BatchMessage(
+                  job.jobId(),
+                  seq,
+                  jobs.batchSize(job.jobId(), seq),
+                  Keys.batchPayload(job.jobId(), seq)));
+        }
+        for (int i = 0; i < pending.size(); i += 10) {
+          queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
+        }
+        if (!job.fanoutComplete()) {
+          resumeFanOut.accept(job.manifestKey(), Instant.MAX);
+        }
+        LOG.info(
+            () ->
+                "Recovered job "
+                    + job.jobId()
+                    + ": "
+                    + pending.size()
+                    + " batches resent"
+                    + (job.fanoutComplete() ? "" : ", fan-out resumed"));
+        recovered.add(job.jobId());
+      }
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return recovered;
+  }
+}

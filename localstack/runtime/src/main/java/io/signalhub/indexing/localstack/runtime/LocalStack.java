@@ -1,0 +1,216 @@
+package io.signalhub.indexing.localstack.runtime;
+
+import io.signalhub.indexing.aws.AwsEndpoints;
+import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.AwsResources;
+import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.local.SqsEventSource;
+import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.JobsApi;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.PipelineRecovery;
+import io.signalhub.indexing.core.pipeline.PipelineSettings;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.core.retry.Sleeper;
+import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The whole pipeline on one machine: the embedded AWS-compatible services and a runtime that plays
+ * Lambda's part with the deployed semantics — S3 notifications invoke the fan-out, SQS event source
+ * mappings (batch size, maximum concurrency, visibility timeout, partial batch responses, redrive
+ * to the DLQ) drive the embedder and the DLQ consumer, and the status routes are served on
+ * localhost. The functions' code is the deployed code; only the event plumbing is local.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
+
+  /** Where each service listens by default (LocalStack's classic per-service ports). */
+  public record Ports(int s3, int sqs, int dynamodb, int status) {
+    public static final Ports DEFAULT = new Ports(4572, 4576, 4569, 4580);
+    public static final Ports ANY = new Ports(0, 0, 0, 0);
+  }
+
+  private final EmbeddedAwsServices services;
+  private final AwsPipeline pipeline;
+  private final EmbeddingProvider provider;
+  private final ExecutorService fanOuts;
+  private final List<SqsEventSource> eventSources = new ArrayList<>();
+  private final StatusHttpServer status;
+
+  private LocalStack(
+      Ports ports,
+      Path dataDir,
+      ProviderSettings providerSettings,
+      Function<String, java.util.Optional<String>> config)
+      throws Exception {
+    fanOuts =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "fan-out");
+              thread.setDaemon(true);
+              return thread;
+            });
+    java.util.concurrent.atomic.AtomicReference<FanOutService> fanOut =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    services =
+        EmbeddedAwsServices.start(
+            new EmbeddedAwsServices.Ports(ports.s3(), ports.sqs(), ports.dynamodb()),
+            dataDir,
+            event ->
+                fanOuts.submit(() -> invokeFanOut(fanOut.get(), S3EventLogic.keysFromJson(event))));
+    PipelineSettings settings = PipelineSettings.from(config);
+    pipeline =
+        new AwsPipeline(
+            settings,
+            AwsEndpoints.local(
+                services.s3Endpoint(), services.sqsEndpoint(), services.dynamoEndpoint()),
+            Clock.systemUTC());
+    // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
+    AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
+    provider = EmbeddingProviders.create(providerSettings);
+    fanOut.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
+    EmbedBatchService embedder = pipeline.embedder(provider);
+    eventSources.add(
+        new SqsEventSource(
+            pipeline.sqs(),
+            pipeline.queueUrl(settings.batchQueue()),
+            10,
+            settings.concurrency(),
+            event -> SqsBatchLogic.process(event, embedder::process)));
+    eventSources.add(
+        new SqsEventSource(
+            pipeline.sqs(),
+            pipeline.queueUrl(settings.deadLetterQueue()),
+            10,
+            1,
+            event -> SqsBatchLogic.process(event, embedder::failDeadLettered)));
+    eventSources.add(
+        new SqsEventSource(
+            pipeline.sqs(),
+            pipeline.queueUrl(settings.continuationQueue()),
+            1,
+            1,
+            event -> {
+              event
+                  .getRecords()
+                  .forEach(record -> invokeFanOut(fanOut.get(), List.of(record.getBody())));
+              return new com.amazonaws.services.lambda.runtime.events.SQSBatchResponse(List.of());
+            }));
+    eventSources.forEach(SqsEventSource::start);
+    status = new StatusHttpServer(ports.status(), new JobsApi(pipeline.status()));
+    if (dataDir != null) {
+      new PipelineRecovery(
+              pipeline.jobs(),
+              new SqsBatchQueue(
+                  pipeline.sqs(), pipeline.queueUrl(settings.batchQueue()), Sleeper.system()))
+          .recover(
+              (manifestKey, deadline) ->
+                  fanOuts.submit(() -> invokeFanOut(fanOut.get(), List.of(manifestKey))));
+    }
+  }
+
+  /**
+   * Starts everything.
+   *
+   * @param dataDir where tables and objects persist across restarts, or null for memory only
+   * @param config the pipeline's settings (signal-hub.* keys)
+   */
+  public static LocalStack start(
+      Ports ports,
+      Path dataDir,
+      ProviderSettings provider,
+      Function<String, java.util.Optional<String>> config)
+      throws Exception {
+    return new LocalStack(ports, dataDir, provider, config);
+  }
+
+  /**
+   * A fan-out invocation: 15 minutes, like the Lambda; a continuation is queued if that runs out.
+   */
+  private void invokeFanOut(FanOutService fanOut, List<String> keys) {
+    try {
+      List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
+      S3EventLogic.fanOut(
+          manifests,
+          fanOut,
+          Instant.now().plus(Duration.ofMinutes(15)),
+          key -> {
+            String url = pipeline.queueUrl(pipeline.settings().continuationQueue());
+            pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(key));
+          });
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Fan-out of " + keys + " failed", e);
+    }
+  }
+
+  public AwsPipeline pipeline() {
+    return pipeline;
+  }
+
+  public EmbeddingProvider provider() {
+    return provider;
+  }
+
+  public URI s3Endpoint() {
+    return services.s3Endpoint();
+  }
+
+  public URI sqsEndpoint() {
+    return services.sqsEndpoint();
+  }
+
+  public URI dynamoEndpoint() {
+    return services.dynamoEndpoint();
+  }
+
+  public URI statusUrl() {
+    return status.url();
+  }
+
+  public String bucket() {
+    return pipeline.settings().bucket();
+  }
+
+  /** The lines a user pastes into a shell to reach this stack with any AWS client. */
+  public String exports() {
+    return String.join(
+        "\n",
+        "export AWS_ENDPOINT_URL_S3=" + s3Endpoint(),
+        "export AWS_ENDPOINT_URL_SQS=" + sqsEndpoint(),
+        "export AWS_ENDPOINT_URL_DYNAMODB=" + dynamoEndpoint(),
+        "export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1",
+        "export SIGNAL_HUB_BUCKET=" + bucket(),
+        "export SIGNAL_HUB_STATUS_URL=" + statusUrl());
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (SqsEventSource source : eventSources) {
+      source.close();
+    }
+    status.close();
+    fanOuts.shutdownNow();
+    provider.close();
+    pipeline.close();
+    services.close();
+  }
+}
