@@ -20,7 +20,7 @@ class IndexCommandTest {
   @TempDir Path repo;
 
   @Test
-  void indexesADirectoryAndPrintsTheSummaryAsOneJsonObject() throws Exception {
+  void indexesADirectoryInProcessAndPrintsTheSummaryAsOneJsonObject() throws Exception {
     Files.writeString(repo.resolve("A.java"), "class A {\n  int a() { return 1; }\n}\n");
     Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
     Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});

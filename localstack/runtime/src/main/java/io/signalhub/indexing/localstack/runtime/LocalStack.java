@@ -115,7 +115,10 @@ public final class LocalStack implements AutoCloseable {
                   .forEach(record -> invokeFanOut(fanOut.get(), List.of(record.getBody())));
               return new com.amazonaws.services.lambda.runtime.events.SQSBatchResponse(List.of());
             }));
-    eventSources.forEach(SqsEventSource::start);
+    // signal-hub.local.embedders=0 starts no embedder pollers (tests stop a job half-way this way)
+    if (config.apply("signal-hub.local.embedders").map(Integer::parseInt).orElse(1) > 0) {
+      eventSources.forEach(SqsEventSource::start);
+    }
     status = new StatusHttpServer(ports.status(), new JobsApi(pipeline.status()));
     if (dataDir != null) {
       new PipelineRecovery(

@@ -1,0 +1,131 @@
+package io.signalhub.indexing.localstack.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Any S3 client starts a job on the local stack, and the status API follows it to the end. */
+class LocalStackIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ProviderSettings LOCAL_MODEL =
+      new ProviderSettings("local", null, 0, null, null, null);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** A plain SDK client, configured as a user would from the printed exports. */
+  private static S3Client s3(LocalStack stack) {
+    return S3Client.builder()
+        .endpointOverride(stack.s3Endpoint())
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
+  }
+
+  private static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < files; i++) {
+      byte[] bytes =
+          ("def handler_" + i + "(event):\n    return event.get('id', " + i + ")\n")
+              .getBytes(StandardCharsets.UTF_8);
+      String path = "app/handler_" + i + ".py";
+      s3.putObject(r -> r.bucket(bucket).key("sources/demo/" + path), RequestBody.fromBytes(bytes));
+      list.append(i == 0 ? "" : ",")
+          .append("{\"path\":\"")
+          .append(path)
+          .append("\",\"sha256\":\"")
+          .append(Chunk.sha256Hex(bytes))
+          .append("\",\"size\":")
+          .append(bytes.length)
+          .append('}');
+    }
+    String manifest =
+        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":["
+            + list
+            + "]}";
+    s3.putObject(
+        r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
+        RequestBody.fromString(manifest));
+  }
+
+  private JsonNode status(LocalStack stack, String jobId) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.statusUrl() + "/jobs/" + jobId)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200
+        ? JSON.readTree(response.body())
+        : JSON.createObjectNode().put("status", "HTTP " + response.statusCode());
+  }
+
+  @Test
+  void aManifestUploadedWithTheSdkRunsToCompletionAndTheStatusApiSaysSo() throws Exception {
+    try (LocalStack stack =
+            LocalStack.start(LocalStack.Ports.ANY, null, LOCAL_MODEL, key -> Optional.empty());
+        S3Client s3 = s3(stack)) {
+      uploadJob(s3, stack.bucket(), "sdk-job", 12);
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(stack, "sdk-job").path("status").asText().equals("COMPLETED"));
+
+      JsonNode job = status(stack, "sdk-job");
+      assertThat(job.path("total").asLong()).isEqualTo(12);
+      assertThat(job.path("completed").asLong()).isEqualTo(12);
+      assertThat(job.path("totalFinal").asBoolean()).isTrue();
+      assertThat(job.path("apiCalls").asLong()).isPositive().isLessThan(12);
+      assertThat(status(stack, "no-such-job").path("status").asText()).isEqualTo("HTTP 404");
+    }
+  }
+
+  @Test
+  void aJobInterruptedByAStopResumesAfterUpWithTheSameDataDirectory(@TempDir Path data)
+      throws Exception {
+    try (LocalStack stopped =
+            LocalStack.start(
+                LocalStack.Ports.ANY,
+                data,
+                LOCAL_MODEL,
+                key -> Optional.ofNullable(Map.of("signal-hub.local.embedders", "0").get(key)));
+        S3Client s3 = s3(stopped)) {
+      uploadJob(s3, stopped.bucket(), "interrupted-job", 8);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> status(stopped, "interrupted-job").path("totalFinal").asBoolean());
+      assertThat(status(stopped, "interrupted-job").path("completed").asLong()).isZero();
+    }
+
+    try (LocalStack restarted =
+        LocalStack.start(LocalStack.Ports.ANY, data, LOCAL_MODEL, key -> Optional.empty())) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  status(restarted, "interrupted-job").path("status").asText().equals("COMPLETED"));
+      assertThat(status(restarted, "interrupted-job").path("completed").asLong()).isEqualTo(8);
+    }
+  }
+}
