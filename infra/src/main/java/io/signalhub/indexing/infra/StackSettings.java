@@ -1,0 +1,71 @@
+package io.signalhub.indexing.infra;
+
+import java.util.function.Function;
+
+/**
+ * What a deployment may change, as CDK context values ({@code -c key=value} or cdk.json) with these
+ * defaults (README, "Deploying to AWS").
+ *
+ * @param provider embedding provider: bedrock (default; IAM, no key), openai (key in Secrets
+ *     Manager), local (the embedded model; weights deployed to the bucket)
+ * @param model provider's model id
+ * @param embedderConcurrency most embedder invocations at once (the SQS event source's maximum)
+ * @param embedderBatchSize SQS messages per embedder invocation
+ * @param batchingWindowSeconds how long the event source gathers messages
+ * @param embedderMemoryMb embedder memory; 1769 MB is one full vCPU
+ * @param maxReceiveCount receives before a batch goes to the DLQ
+ * @param requestsPerMinute the provider's requests/min shared by all embedders (0 = unmanaged)
+ * @param tokensPerMinute the provider's tokens/min shared by all embedders (0 = unmanaged)
+ * @param maxRetries retries of a failed provider request
+ * @param batchRetentionDays days batch payloads stay in the bucket
+ * @param retainData keep bucket and tables when the stack is deleted
+ */
+public record StackSettings(
+    String provider,
+    String model,
+    int embedderConcurrency,
+    int embedderBatchSize,
+    int batchingWindowSeconds,
+    int embedderMemoryMb,
+    int maxReceiveCount,
+    long requestsPerMinute,
+    long tokensPerMinute,
+    int maxRetries,
+    int batchRetentionDays,
+    boolean retainData) {
+
+  public static StackSettings from(Function<String, Object> context) {
+    Reader r = new Reader(context);
+    String provider = r.text("provider", "bedrock");
+    String defaultModel =
+        switch (provider) {
+          case "openai" -> "text-embedding-3-small";
+          case "local" -> "all-minilm-l6-v2-q";
+          default -> "amazon.titan-embed-text-v2:0";
+        };
+    return new StackSettings(
+        provider,
+        r.text("model", defaultModel),
+        r.number("embedderConcurrency", 10),
+        r.number("embedderBatchSize", 10),
+        r.number("batchingWindowSeconds", 1),
+        r.number("embedderMemoryMb", 1769),
+        r.number("maxReceiveCount", 5),
+        r.number("requestsPerMinute", 0),
+        r.number("tokensPerMinute", 0),
+        r.number("maxRetries", 3),
+        r.number("batchRetentionDays", 7),
+        Boolean.parseBoolean(r.text("retainData", "true")));
+  }
+
+  private record Reader(Function<String, Object> context) {
+    String text(String key, String fallback) {
+      Object value = context.apply(key);
+      return value == null ? fallback : value.toString();
+    }
+
+    int number(String key, int fallback) {
+      return Integer.parseInt(text(key, Integer.toString(fallback)));
+    }
+  }
+}
