@@ -69,6 +69,19 @@ class LocalStackPipelineIT extends PipelineContract {
     eventPump.interrupt();
   }
 
+  @org.junit.jupiter.api.Test
+  void theInitHookCreatedTheDefaultResources() {
+    try (var pipeline =
+        new io.signalhub.indexing.aws.AwsPipeline(
+            io.signalhub.indexing.core.pipeline.PipelineSettings.from(key -> Optional.empty()),
+            endpoints(),
+            java.time.Clock.systemUTC())) {
+      pipeline.s3().headBucket(r -> r.bucket("signal-hub-local"));
+      pipeline.queueUrl("signal-hub-batches");
+      pipeline.dynamo().describeTable(r -> r.tableName("signal-hub-jobs"));
+    }
+  }
+
   @Override
   AwsEndpoints endpoints() {
     System.setProperty("aws.accessKeyId", LOCALSTACK.getAccessKey());

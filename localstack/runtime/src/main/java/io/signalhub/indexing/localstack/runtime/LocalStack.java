@@ -200,7 +200,7 @@ public final class LocalStack implements AutoCloseable {
         "export AWS_ENDPOINT_URL_S3=" + s3Endpoint(),
         "export AWS_ENDPOINT_URL_SQS=" + sqsEndpoint(),
         "export AWS_ENDPOINT_URL_DYNAMODB=" + dynamoEndpoint(),
-        "export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1",
+        "export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1",
         "export SIGNAL_HUB_BUCKET=" + bucket(),
         "export SIGNAL_HUB_STATUS_URL=" + statusUrl());
   }
