@@ -240,6 +240,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     stats.served.incrementAndGet();
     stats.inputs.addAndGet(inputs.size());
     stats.tokens.addAndGet(requestTokens);
+    stats.servedAt(System.nanoTime(), requestTokens);
     respond(exchange, 200, JSON.writeValueAsBytes(response), rateHeaders(System.nanoTime()));
   }
 

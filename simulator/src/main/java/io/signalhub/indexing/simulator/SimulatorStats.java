@@ -11,6 +11,23 @@ public final class SimulatorStats {
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong inputs = new AtomicLong();
   final AtomicLong tokens = new AtomicLong();
+  private final java.util.concurrent.ConcurrentLinkedQueue<long[]> servedLog =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  void servedAt(long nanos, long requestTokens) {
+    servedLog.add(new long[] {nanos, requestTokens});
+  }
+
+  /** Tokens served between two {@link System#nanoTime()} instants. */
+  public long tokensServedBetween(long fromNanos, long toNanos) {
+    long sum = 0;
+    for (long[] entry : servedLog) {
+      if (entry[0] >= fromNanos && entry[0] < toNanos) {
+        sum += entry[1];
+      }
+    }
+    return sum;
+  }
 
   public long requests() {
     return requests.get();
@@ -44,5 +61,6 @@ public final class SimulatorStats {
     dropped.set(0);
     inputs.set(0);
     tokens.set(0);
+    servedLog.clear();
   }
 }

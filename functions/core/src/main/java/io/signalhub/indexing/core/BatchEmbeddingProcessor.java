@@ -479,7 +479,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     private long tokensPerMinute;
     private RateLimiter rateLimiter;
     private EmbeddingCache cache;
-    private int cacheEntries = 100_000;
+    private int cacheEntries = 10_000;
     private OversizePolicy oversizePolicy = OversizePolicy.TRUNCATE;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
@@ -558,7 +558,10 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Size of the default in-memory cache; default 100,000 vectors. */
+    /**
+     * Size of the default in-memory cache; default 10,000 vectors (about 60 MB at 1,536
+     * dimensions).
+     */
     public Builder cacheEntries(int value) {
       cacheEntries = positive(value, "cacheEntries");
       return this;

@@ -1,0 +1,591 @@
+package io.signalhub.indexing.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import io.signalhub.indexing.core.BatchEmbeddingProcessor;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.LocalMiniLmProvider;
+import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * {@code scripts/bench [--quick] [--json]}: every scenario side by side in one run, against one
+ * simulated OpenAI-compatible provider, on one corpus. Prints a table (and JSON lines). Absolute
+ * times drift on a shared machine; the ratios are measured in the same run and are what to read.
+ */
+public final class Bench {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final int DIMENSIONS = 256;
+  static final String MODEL = "text-embedding-3-small";
+
+  /** Latency of the simulated provider: fixed per request plus per 1,000 tokens. */
+  static final long FIXED_LATENCY_MS = 50;
+
+  static final long LATENCY_PER_1K_TOKENS_MS = 15;
+
+  private final boolean quick;
+  private final boolean json;
+  private final List<Result> results = new ArrayList<>();
+  private double naiveRate;
+
+  Bench(boolean quick, boolean json) {
+    this.quick = quick;
+    this.json = json;
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> flags = List.of(args);
+    Bench bench = new Bench(flags.contains("--quick"), flags.contains("--json"));
+    bench.run(Path.of(System.getProperty("signal-hub.root", ".")));
+    System.exit(0);
+  }
+
+  void run(Path repository) throws Exception {
+    Corpus corpus = Corpus.build(repository, quick ? 500 : 10_000);
+    log(
+        "Corpus: %,d chunks, %,d tokens (%,d files; this repository plus generated, seed %d)",
+        corpus.chunks.size(), corpus.tokens(), corpus.files.size(), Corpus.SEED);
+    throughput(corpus);
+    rateLimited(corpus);
+    cost(corpus);
+    memory();
+    localModel(corpus);
+    print();
+  }
+
+  // ---- 1. throughput: limits generous, latency realistic -------------------------------------
+
+  private void throughput(Corpus corpus) throws Exception {
+    SimulatorSettings settings =
+        SimulatorSettings.builder()
+            .dimensions(DIMENSIONS)
+            .fixedLatencyMillis(FIXED_LATENCY_MS)
+            .latencyMillisPerThousandTokens(LATENCY_PER_1K_TOKENS_MS)
+            .build();
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+      EmbeddingProvider provider = provider(server);
+      List<Chunk> naiveSample =
+          corpus.chunks.subList(0, Math.min(corpus.chunks.size(), quick ? 100 : 600));
+      measure(
+          "throughput",
+          "naive: 1 chunk/request, sequential",
+          server,
+          naiveSample,
+          () -> {
+            for (Chunk chunk : naiveSample) {
+              provider.embed(List.of(chunk.text()));
+            }
+          },
+          null);
+      naiveRate = results.get(results.size() - 1).chunksPerSecond();
+      measure(
+          "throughput",
+          "fixed batches of 100, sequential",
+          server,
+          corpus.chunks,
+          () -> {
+            for (int i = 0; i < corpus.chunks.size(); i += 100) {
+              provider.embed(
+                  corpus.chunks.subList(i, Math.min(corpus.chunks.size(), i + 100)).stream()
+                      .map(Chunk::text)
+                      .toList());
+            }
+          },
+          null);
+      List<TextSegment> segments =
+          corpus.chunks.stream().map(c -> TextSegment.from(c.text())).toList();
+      OpenAiEmbeddingModel peer =
+          OpenAiEmbeddingModel.builder()
+              .baseUrl(server.baseUrl().toString())
+              .apiKey("bench")
+              .modelName(MODEL)
+              .dimensions(DIMENSIONS)
+              .timeout(Duration.ofMinutes(5))
+              .maxRetries(0)
+              .build();
+      measure(
+          "throughput",
+          "peer: LangChain4j OpenAiEmbeddingModel.embedAll, defaults",
+          server,
+          corpus.chunks,
+          () -> peer.embedAll(segments),
+          "langchain4j-open-ai 1.19.0");
+      OpenAiEmbeddingModel tuned =
+          OpenAiEmbeddingModel.builder()
+              .baseUrl(server.baseUrl().toString())
+              .apiKey("bench")
+              .modelName(MODEL)
+              .dimensions(DIMENSIONS)
+              .timeout(Duration.ofMinutes(5))
+              .maxSegmentsPerBatch(256)
+              .build();
+      measure(
+          "throughput",
+          "peer: LangChain4j embedAll, maxSegmentsPerBatch=256 by hand",
+          server,
+          corpus.chunks,
+          () -> tuned.embedAll(segments),
+          "256 x 512 tokens fits 300,000 tokens per request; the peer does not count tokens");
+      BatchEmbeddingProcessor library =
+          BatchEmbeddingProcessor.builder().provider(provider).build();
+      measure(
+          "throughput",
+          "library: BatchEmbeddingProcessor defaults",
+          server,
+          corpus.chunks,
+          () -> library.processWithProgress(corpus.chunks).collect().last().await().indefinitely(),
+          "batchSize 100, 5 batches in flight");
+      server.stats().reset();
+      results.add(
+          pipelineRun(
+              "throughput",
+              "pipeline: local stack, 4 embedders",
+              server,
+              corpus.files,
+              Map.of("signal-hub.concurrency", "4", "signal-hub.embedding.batch-size", "100")));
+    }
+  }
+
+  // ---- 2. rate limit binds --------------------------------------------------------------------
+
+  private void rateLimited(Corpus corpus) throws Exception {
+    long tpm = quick ? 240_000 : 1_200_000;
+    long rpm = 3_000;
+    // more tokens than one minute of budget: both sides' buckets start full, so the steady state
+    // shows only after the first minute's worth has been spent
+    List<Chunk> subset =
+        corpus.chunks.subList(0, Math.min(corpus.chunks.size(), quick ? 900 : 8_000));
+    SimulatorSettings settings =
+        SimulatorSettings.builder()
+            .dimensions(DIMENSIONS)
+            .fixedLatencyMillis(FIXED_LATENCY_MS)
+            .latencyMillisPerThousandTokens(LATENCY_PER_1K_TOKENS_MS)
+            .requestsPerMinute(rpm)
+            .tokensPerMinute(tpm)
+            .build();
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+      BatchEmbeddingProcessor knowing =
+          BatchEmbeddingProcessor.builder()
+              .provider(provider(server))
+              .requestsPerMinute(rpm)
+              .tokensPerMinute(tpm)
+              .maxRetries(8)
+              .build();
+      measureLimited(
+          "library, limits configured (token buckets)",
+          server,
+          subset,
+          tpm,
+          () -> knowing.processWithProgress(subset).collect().last().await().indefinitely());
+    }
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+      BatchEmbeddingProcessor blind =
+          BatchEmbeddingProcessor.builder().provider(provider(server)).maxRetries(8).build();
+      measureLimited(
+          "library, limits unknown (429s + Retry-After only)",
+          server,
+          subset,
+          tpm,
+          () -> blind.processWithProgress(subset).collect().last().await().indefinitely());
+    }
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+      Map<String, String> files = new java.util.LinkedHashMap<>();
+      for (Chunk chunk : subset) {
+        files.merge(chunk.path(), chunk.text(), (a, b) -> a + "\n" + b);
+      }
+      long start = System.nanoTime();
+      Result shared =
+          pipelineRun(
+              "rate-limit",
+              "pipeline, 4 embedders sharing the DynamoDB budget",
+              server,
+              files,
+              Map.of(
+                  "signal-hub.concurrency",
+                  "4",
+                  "signal-hub.rate.tokens-per-minute",
+                  Long.toString(tpm),
+                  "signal-hub.rate.requests-per-minute",
+                  Long.toString(rpm),
+                  "signal-hub.retry.max-retries",
+                  "8"));
+      results.add(withUtilisation(shared, server, start, tpm));
+    }
+  }
+
+  private void measureLimited(
+      String name, SimulatedEmbeddingServer server, List<Chunk> chunks, long tpm, Runnable work) {
+    server.stats().reset();
+    long start = System.nanoTime();
+    measure("rate-limit", name, server, chunks, work, null);
+    results.add(withUtilisation(results.remove(results.size() - 1), server, start, tpm));
+  }
+
+  /**
+   * Tokens/min achieved after the first minute's budget is spent, over the provider's tokens/min.
+   */
+  private Result withUtilisation(
+      Result r, SimulatedEmbeddingServer server, long startNanos, long tpm) {
+    long end = startNanos + (long) (r.seconds() * 1e9);
+    long steadyFrom = firstNanosAfter(server, startNanos, end, tpm);
+    double window = (end - steadyFrom) / 1e9;
+    Double utilisation =
+        steadyFrom < 0 || window < 3
+            ? null
+            : server.stats().tokensServedBetween(steadyFrom, end) / (tpm / 60.0 * window);
+    return new Result(
+        r.part(),
+        r.scenario(),
+        r.chunks(),
+        r.seconds(),
+        r.chunksPerSecond(),
+        r.requests(),
+        r.status429(),
+        r.tokens(),
+        r.ratioVsNaive(),
+        utilisation,
+        (r.note() == null ? "" : r.note() + "; ")
+            + "provider tpm "
+            + tpm
+            + (utilisation == null
+                ? "; finished inside the first minute's budget"
+                : String.format(
+                    "; utilisation over the %.0f s after the first minute's budget", window)));
+  }
+
+  /** When the tokens served since start first reach one minute's budget (-1 if never). */
+  private static long firstNanosAfter(
+      SimulatedEmbeddingServer server, long start, long end, long tpm) {
+    long step = Duration.ofMillis(250).toNanos();
+    for (long t = start; t < end; t += step) {
+      if (server.stats().tokensServedBetween(start, t) >= tpm) {
+        return t;
+      }
+    }
+    return -1;
+  }
+
+  // ---- 3. cost of a re-index after a 1% change ------------------------------------------------
+
+  private void cost(Corpus corpus) throws Exception {
+    SimulatorSettings settings = SimulatorSettings.builder().dimensions(DIMENSIONS).build();
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings);
+        LocalStack stack =
+            LocalStack.start(
+                LocalStack.Ports.ANY,
+                null,
+                new ProviderSettings("openai", MODEL, DIMENSIONS, server.baseUrl(), "bench", null),
+                key -> Optional.empty())) {
+      Result full = indexOnStack(stack, server, "cost", "full index", corpus.files, "cost-full");
+      Map<String, String> changed = new java.util.LinkedHashMap<>(corpus.files);
+      int toChange = Math.max(1, corpus.files.size() / 100);
+      int i = 0;
+      for (String path : new ArrayList<>(changed.keySet())) {
+        if (path.startsWith("generated/") && i++ < toChange) {
+          changed.put(path, changed.get(path).replaceFirst("return ", "return 1 + "));
+        }
+      }
+      Result reindex =
+          indexOnStack(
+              stack,
+              server,
+              "cost",
+              "re-index after changing 1% of files (" + toChange + ")",
+              changed,
+              "cost-reindex");
+      double share = full.tokens() == 0 ? 0 : 100.0 * reindex.tokens() / full.tokens();
+      results.add(
+          new Result(
+              "cost",
+              "re-index vs full: tokens billed",
+              reindex.chunks(),
+              reindex.seconds(),
+              reindex.chunksPerSecond(),
+              reindex.requests(),
+              reindex.status429(),
+              reindex.tokens(),
+              null,
+              null,
+              String.format(
+                  "%.2f%% of the full index's tokens, %.2f%% of its requests; $%.6f vs $%.6f at $0.02/1M tokens (text-embedding-3-small, openai.com/api/pricing)",
+                  share,
+                  full.requests() == 0 ? 0 : 100.0 * reindex.requests() / full.requests(),
+                  reindex.tokens() * 0.02 / 1e6,
+                  full.tokens() * 0.02 / 1e6)));
+    }
+  }
+
+  // ---- 4. memory -------------------------------------------------------------------------------
+
+  private void memory() throws Exception {
+    int files = quick ? 100_000 : 1_000_000;
+    results.add(MemoryProbe.runChild("fanout", files));
+    results.add(MemoryProbe.runChild("library", quick ? 30_000 : 100_000));
+  }
+
+  // ---- 5. the embedded model ------------------------------------------------------------------
+
+  private void localModel(Corpus corpus) throws Exception {
+    List<Chunk> sample = new ArrayList<>();
+    try (LocalMiniLmProvider local = new LocalMiniLmProvider()) {
+      // rechunk for the model's 128-wordpiece limit: the library truncates longer chunks by policy
+      for (Chunk chunk :
+          corpus.chunks.subList(0, Math.min(corpus.chunks.size(), quick ? 200 : 1000))) {
+        sample.add(Chunk.of(local.tokenCounter().truncate(chunk.text(), 128)));
+      }
+      long start = System.nanoTime();
+      for (Chunk chunk : sample) {
+        local.embed(List.of(chunk.text()));
+      }
+      double oneByOne = sample.size() / ((System.nanoTime() - start) / 1e9);
+      results.add(
+          new Result(
+              "local-model",
+              "one chunk at a time",
+              sample.size(),
+              sample.size() / oneByOne,
+              oneByOne,
+              sample.size(),
+              0,
+              0,
+              1.0,
+              null,
+              "all-MiniLM-L6-v2 (quantized), in process"));
+      var stock =
+          new dev.langchain4j.model.embedding.onnx.allminilml6v2q
+              .AllMiniLmL6V2QuantizedEmbeddingModel();
+      start = System.nanoTime();
+      stock.embedAll(sample.stream().map(c -> TextSegment.from(c.text())).toList());
+      double defaultRate = sample.size() / ((System.nanoTime() - start) / 1e9);
+      results.add(
+          new Result(
+              "local-model",
+              "the model's default embedAll",
+              sample.size(),
+              sample.size() / defaultRate,
+              defaultRate,
+              1,
+              0,
+              0,
+              defaultRate / oneByOne,
+              null,
+              "langchain4j's default ONNX session and executor"));
+      BatchEmbeddingProcessor library = BatchEmbeddingProcessor.builder().provider(local).build();
+      start = System.nanoTime();
+      library.processWithProgress(sample).collect().last().await().indefinitely();
+      double libraryRate = sample.size() / ((System.nanoTime() - start) / 1e9);
+      results.add(
+          new Result(
+              "local-model",
+              "library batching (1 intra-op thread per call, calls in parallel)",
+              sample.size(),
+              sample.size() / libraryRate,
+              libraryRate,
+              (sample.size() + 63) / 64,
+              0,
+              0,
+              libraryRate / oneByOne,
+              null,
+              "batches of 64, " + Runtime.getRuntime().availableProcessors() + " parallel calls"));
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static EmbeddingProvider provider(SimulatedEmbeddingServer server) {
+    return OpenAiCompatibleProvider.builder()
+        .baseUrl(server.baseUrl())
+        .apiKey("bench")
+        .model(MODEL)
+        .dimensions(DIMENSIONS)
+        .timeout(Duration.ofMinutes(2))
+        .build();
+  }
+
+  private void measure(
+      String part,
+      String name,
+      SimulatedEmbeddingServer server,
+      List<Chunk> chunks,
+      Runnable work,
+      String note) {
+    server.stats().reset();
+    log("%s / %s: %,d chunks ...", part, name, chunks.size());
+    long start = System.nanoTime();
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      note = "FAILED: " + (message.length() > 160 ? message.substring(0, 160) + "..." : message);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double rate = chunks.size() / seconds;
+    results.add(
+        new Result(
+            part,
+            name,
+            chunks.size(),
+            seconds,
+            rate,
+            server.stats().requests(),
+            server.stats().throttled(),
+            server.stats().tokens(),
+            naiveRate > 0 ? rate / naiveRate : (name.startsWith("naive") ? 1.0 : null),
+            null,
+            note));
+  }
+
+  private Result pipelineRun(
+      String part,
+      String name,
+      SimulatedEmbeddingServer server,
+      Map<String, String> files,
+      Map<String, String> config)
+      throws Exception {
+    log("%s / %s ...", part, name);
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStack.Ports.ANY,
+            null,
+            new ProviderSettings("openai", MODEL, DIMENSIONS, server.baseUrl(), "bench", null),
+            key -> Optional.ofNullable(config.get(key)))) {
+      return indexOnStack(stack, server, part, name, files, part + "-" + System.nanoTime());
+    }
+  }
+
+  /**
+   * Uploads files and a manifest with the S3 SDK and times the job to COMPLETED through the status
+   * API.
+   */
+  private Result indexOnStack(
+      LocalStack stack,
+      SimulatedEmbeddingServer server,
+      String part,
+      String name,
+      Map<String, String> files,
+      String jobId)
+      throws Exception {
+    var s3 = stack.pipeline().s3();
+    StringBuilder list = new StringBuilder();
+    files.forEach(
+        (path, text) -> {
+          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+          s3.putObject(
+              r -> r.bucket(stack.bucket()).key("sources/bench/" + path),
+              RequestBody.fromBytes(bytes));
+          list.append(list.length() == 0 ? "" : ",")
+              .append("{\"path\":\"")
+              .append(path)
+              .append("\",\"sha256\":\"")
+              .append(Chunk.sha256Hex(bytes))
+              .append("\",\"size\":")
+              .append(bytes.length)
+              .append('}');
+        });
+    long requestsBefore = server.stats().requests();
+    long throttledBefore = server.stats().throttled();
+    long tokensBefore = server.stats().tokens();
+    long start = System.nanoTime();
+    s3.putObject(
+        r -> r.bucket(stack.bucket()).key("manifests/" + jobId + ".json"),
+        RequestBody.fromString(
+            "{\"version\":1,\"repository\":\"bench\",\"sources\":{\"prefix\":\"sources/bench/\"},\"files\":["
+                + list
+                + "]}"));
+    HttpClient http = HttpClient.newHttpClient();
+    com.fasterxml.jackson.databind.JsonNode job;
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(stack.statusUrl() + "/jobs/" + jobId)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      job = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+      if (job != null
+          && List.of("COMPLETED", "COMPLETED_WITH_FAILURES", "FAILED")
+              .contains(job.path("status").asText())) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long chunks = job.path("total").asLong();
+    double rate = chunks / seconds;
+    return new Result(
+        part,
+        name,
+        chunks,
+        seconds,
+        rate,
+        server.stats().requests() - requestsBefore,
+        server.stats().throttled() - throttledBefore,
+        server.stats().tokens() - tokensBefore,
+        naiveRate > 0 ? rate / naiveRate : null,
+        null,
+        job.path("status").asText()
+            + ", "
+            + job.path("cached").asLong()
+            + " cached; time from manifest upload to COMPLETED");
+  }
+
+  private void print() throws Exception {
+    if (json) {
+      for (Result r : results) {
+        System.out.println(JSON.writeValueAsString(r));
+      }
+      return;
+    }
+    System.out.printf(
+        "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s%n",
+        "part",
+        "scenario",
+        "chunks",
+        "seconds",
+        "chunks/s",
+        "requests",
+        "429s",
+        "tokens",
+        "vs naive",
+        "util.");
+    for (Result r : results) {
+      System.out.printf(
+          "%-12s %-62s %,9d %9.1f %,10.1f %,8d %,6d %,11d %8s %7s%n",
+          r.part(),
+          r.scenario(),
+          r.chunks(),
+          r.seconds(),
+          r.chunksPerSecond(),
+          r.requests(),
+          r.status429(),
+          r.tokens(),
+          r.ratioVsNaive() == null ? "" : String.format("%.1fx", r.ratioVsNaive()),
+          r.rateLimitUtilisation() == null
+              ? ""
+              : String.format("%.1f%%", 100 * r.rateLimitUtilisation()));
+      if (r.note() != null) {
+        System.out.printf("%-12s   %s%n", "", r.note());
+      }
+    }
+  }
+
+  static void log(String format, Object... args) {
+    System.err.printf(format + "%n", args);
+  }
+}
