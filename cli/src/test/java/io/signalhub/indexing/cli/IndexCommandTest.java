@@ -12,15 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@ExtendWith(IsolatedHome.class)
 class IndexCommandTest {
 
   @TempDir Path repo;
 
   @Test
-  void indexesADirectoryInProcessAndPrintsTheSummaryAsOneJsonObject() throws Exception {
+  void indexesADirectoryOnTheLocalStackAndPrintsTheSummaryAsOneJsonObject() throws Exception {
     Files.writeString(repo.resolve("A.java"), "class A {\n  int a() { return 1; }\n}\n");
     Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
     Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});

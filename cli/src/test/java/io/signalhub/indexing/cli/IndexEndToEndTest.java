@@ -9,9 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -19,20 +18,10 @@ import picocli.CommandLine;
  * The main job as a user runs it: {@code index <dir>} on a local stack it starts itself, with the
  * embedded model; then an unchanged re-run, then a one-file change, then a search.
  */
+@ExtendWith(IsolatedHome.class)
 class IndexEndToEndTest {
 
-  @TempDir Path home;
   @TempDir Path repo;
-
-  @BeforeEach
-  void isolatedHome() {
-    System.setProperty("signal-hub.home", home.toString());
-  }
-
-  @AfterEach
-  void clear() {
-    System.clearProperty("signal-hub.home");
-  }
 
   private record Run(int exit, String stdout) {
     JsonNode json() throws Exception {

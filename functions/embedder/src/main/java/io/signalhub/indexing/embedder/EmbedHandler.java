@@ -4,21 +4,26 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-/** SQS batch messages → embed, store, account; only the messages to retry are reported failed. */
+/**
+ * SQS batch messages → embed, store, account, up to {@code signal-hub.concurrency} at once; only
+ * the messages to retry are reported failed.
+ */
 @Named("embed")
 @Singleton
 public class EmbedHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
   @Inject EmbedBatchService embedder;
+  @Inject AwsPipeline pipeline;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return SqsBatchLogic.process(event, embedder::process);
+    return SqsBatchLogic.process(event, pipeline.settings().concurrency(), embedder::process);
   }
 }

@@ -22,17 +22,6 @@ public class EmbedderProducers {
 
   @Produces
   @Singleton
-  AwsPipeline pipeline() {
-    return AwsPipeline.fromConfig(
-        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-  }
-
-  void close(@Disposes AwsPipeline pipeline) {
-    pipeline.close();
-  }
-
-  @Produces
-  @Singleton
   EmbeddingProvider provider(AwsPipeline pipeline) {
     ProviderSettings settings = ProviderSettings.fromEnvironment(System.getenv());
     Optional<String> secretArn =

@@ -4,24 +4,11 @@ import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Builds the services once per container, from configuration. */
+/** Builds the service once per container from the shared pipeline. */
 public class FanOutProducers {
-
-  @Produces
-  @Singleton
-  AwsPipeline pipeline() {
-    return AwsPipeline.fromConfig(
-        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-  }
-
-  void close(@Disposes AwsPipeline pipeline) {
-    pipeline.close();
-  }
 
   @Produces
   @Singleton

@@ -6,6 +6,11 @@ import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,6 +20,11 @@ import java.util.logging.Logger;
  * be retried are returned in {@code batchItemFailures}; the rest are deleted by Lambda
  * (docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
  * A record that cannot be parsed is logged and dropped: redelivering it cannot help.
+ *
+ * <p>Records are processed up to {@code parallelism} at a time: an invocation holds up to ten
+ * batches, and embedding them one after another would leave the provider's latency unused (the
+ * embedder's rate limiter still bounds the requests in flight). The queue is standard, not FIFO, so
+ * order carries no meaning.
  */
 public final class SqsBatchLogic {
 
@@ -22,27 +32,68 @@ public final class SqsBatchLogic {
 
   private SqsBatchLogic() {}
 
+  /** Processes the records one at a time. */
   public static SQSBatchResponse process(
       SQSEvent event, BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+    return process(event, 1, handler);
+  }
+
+  public static SQSBatchResponse process(
+      SQSEvent event,
+      int parallelism,
+      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+    List<SQSEvent.SQSMessage> records = event.getRecords();
+    int threads = Math.max(1, Math.min(parallelism, records.size()));
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    for (SQSEvent.SQSMessage record : event.getRecords()) {
-      BatchMessage message;
-      try {
-        message = BatchMessage.parse(record.getBody());
-      } catch (IllegalArgumentException e) {
-        LOG.warning(() -> "Dropping message " + record.getMessageId() + ": " + e.getMessage());
-        continue;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Optional<SQSBatchResponse.BatchItemFailure>>> results = new ArrayList<>();
+      for (SQSEvent.SQSMessage record : records) {
+        results.add(pool.submit(() -> processRecord(record, handler)));
       }
-      try {
-        if (handler.apply(message, receiveCount(record)) == EmbedBatchService.Outcome.RETRY) {
-          failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+      for (int i = 0; i < records.size(); i++) {
+        try {
+          results.get(i).get().ifPresent(failures::add);
+        } catch (ExecutionException e) {
+          failures.add(retry(records.get(i), e.getCause()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failures.add(retry(records.get(i), e));
         }
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Batch " + message.id() + " failed; it will be redelivered", e);
-        failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
       }
+    } finally {
+      pool.shutdownNow();
     }
     return new SQSBatchResponse(failures);
+  }
+
+  /** The record's failure entry when it should be redelivered. */
+  private static Optional<SQSBatchResponse.BatchItemFailure> processRecord(
+      SQSEvent.SQSMessage record,
+      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+    BatchMessage message;
+    try {
+      message = BatchMessage.parse(record.getBody());
+    } catch (IllegalArgumentException e) {
+      LOG.warning(() -> "Dropping message " + record.getMessageId() + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    try {
+      return handler.apply(message, receiveCount(record)) == EmbedBatchService.Outcome.RETRY
+          ? Optional.of(new SQSBatchResponse.BatchItemFailure(record.getMessageId()))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(retry(record, e));
+    }
+  }
+
+  private static SQSBatchResponse.BatchItemFailure retry(
+      SQSEvent.SQSMessage record, Throwable cause) {
+    LOG.log(
+        Level.WARNING,
+        "Message " + record.getMessageId() + " failed; it will be redelivered",
+        cause);
+    return new SQSBatchResponse.BatchItemFailure(record.getMessageId());
   }
 
   static int receiveCount(SQSEvent.SQSMessage record) {

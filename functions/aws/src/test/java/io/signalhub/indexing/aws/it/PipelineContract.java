@@ -14,6 +14,7 @@ import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -56,7 +57,7 @@ abstract class PipelineContract {
   @Test
   void aManifestUploadedWithTheSdkRunsToCompletion() throws Exception {
     PipelineHarness h = harness(Map.of());
-    h.upload("job-e2e", PipelineHarness.sources(6, 12));
+    h.upload("job-e2e", PipelineFixture.sources(6, 12));
 
     assertThat(h.deliverS3Events())
         .startsWith(FanOutService.Outcome.COMPLETED)
@@ -80,7 +81,7 @@ abstract class PipelineContract {
   @Test
   void theSameS3EventTwiceMakesOneJobAndOneSetOfMessages() throws Exception {
     PipelineHarness h = harness(Map.of());
-    String key = h.upload("job-dup", PipelineHarness.sources(4, 12));
+    String key = h.upload("job-dup", PipelineFixture.sources(4, 12));
     h.deliverS3Events();
 
     assertThat(h.fanOut().fanOut(key, Instant.MAX)).isEqualTo(FanOutService.Outcome.SKIPPED);
@@ -93,7 +94,7 @@ abstract class PipelineContract {
   @Test
   void aDuplicateSqsDeliveryIsCountedOnce() throws Exception {
     PipelineHarness h = harness(Map.of());
-    h.upload("job-redelivered", PipelineHarness.sources(3, 12));
+    h.upload("job-redelivered", PipelineFixture.sources(3, 12));
     h.deliverS3Events();
     EmbedBatchService embedder = h.embedder();
     // first delivery: processed and counted, but the response claims failure, as when Lambda
@@ -138,7 +139,7 @@ abstract class PipelineContract {
   @Test
   void aCrashAfterWritingVectorsAndBeforeCountingIsCountedOnce() throws Exception {
     PipelineHarness h = harness(Map.of());
-    h.upload("job-crash", PipelineHarness.sources(3, 12));
+    h.upload("job-crash", PipelineFixture.sources(3, 12));
     h.deliverS3Events();
     JobStore real = h.pipeline.jobs();
     AtomicBoolean crashed = new AtomicBoolean();
@@ -178,7 +179,7 @@ abstract class PipelineContract {
   void oneRejectedInputFailsOnlyItsChunk() throws Exception {
     PipelineHarness h = harness(Map.of());
     h.provider.rejecting(text -> text.contains("f1_5("));
-    h.upload("job-bad-input", PipelineHarness.sources(3, 12));
+    h.upload("job-bad-input", PipelineFixture.sources(3, 12));
     h.deliverS3Events();
 
     JobRecord job = h.runUntilFinished("job-bad-input", h.embedder());
@@ -194,7 +195,7 @@ abstract class PipelineContract {
   @Test
   void aPoisonBatchGoesToTheDeadLetterQueueAndIsCountedFailed() throws Exception {
     PipelineHarness h = harness(Map.of());
-    h.upload("job-poison", PipelineHarness.sources(1, 3));
+    h.upload("job-poison", PipelineFixture.sources(1, 3));
     h.deliverS3Events();
     JobRecord registered = h.job("job-poison");
     assertThat(registered.batchesRegistered()).isEqualTo(1);
@@ -230,7 +231,7 @@ abstract class PipelineContract {
   @Test
   void aBatchThatKeepsFailingIsCountedFailedOnItsLastReceive() throws Exception {
     PipelineHarness h = harness(Map.of());
-    h.upload("job-overloaded", PipelineHarness.sources(1, 3));
+    h.upload("job-overloaded", PipelineFixture.sources(1, 3));
     h.deliverS3Events();
     for (int i = 0; i < 100; i++) {
       h.provider.failNext(

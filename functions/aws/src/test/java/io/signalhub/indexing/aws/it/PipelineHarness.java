@@ -3,8 +3,6 @@ package io.signalhub.indexing.aws.it;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
@@ -12,19 +10,17 @@ import io.signalhub.indexing.aws.lambda.S3EventLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ModelProfile;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,51 +80,13 @@ final class PipelineHarness implements AutoCloseable {
 
   /** Uploads sources and manifest through the S3 API; returns the manifest key. */
   String upload(String jobId, Map<String, String> files) {
-    ObjectNode manifest =
-        JSON.createObjectNode()
-            .put("version", 1)
-            .put("repository", "acme/it")
-            .put("revision", "r1");
-    manifest.putObject("sources").put("prefix", "sources/acme/");
-    ArrayNode list = manifest.putArray("files");
-    files.forEach(
-        (path, content) -> {
-          byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-          put("sources/acme/" + path, bytes);
-          list.addObject()
-              .put("path", path)
-              .put("sha256", Chunk.sha256Hex(bytes))
-              .put("size", bytes.length);
-        });
-    String key = Keys.manifest(jobId);
-    put(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
-    return key;
+    return PipelineFixture.upload(this::put, jobId, files);
   }
 
   void put(String key, byte[] bytes) {
     pipeline
         .s3()
         .putObject(r -> r.bucket(settings.bucket()).key(key), RequestBody.fromBytes(bytes));
-  }
-
-  static Map<String, String> sources(int files, int functions) {
-    Map<String, String> sources = new LinkedHashMap<>();
-    for (int f = 0; f < files; f++) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < functions; i++) {
-        text.append("def f")
-            .append(f)
-            .append('_')
-            .append(i)
-            .append("(x):\n    return x * ")
-            .append(i)
-            .append(" + ")
-            .append(f)
-            .append("\n\n");
-      }
-      sources.put("pkg/module" + f + ".py", text.toString());
-    }
-    return sources;
   }
 
   /** Hands every pending ObjectCreated event for this bucket under manifests/ to the fan-out. */

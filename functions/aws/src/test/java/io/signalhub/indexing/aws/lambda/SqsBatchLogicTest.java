@@ -9,6 +9,8 @@ import io.signalhub.indexing.core.pipeline.EmbedBatchService.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SqsBatchLogicTest {
@@ -47,5 +49,34 @@ class SqsBatchLogicTest {
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly("m2", "m3");
     assertThat(receiveCounts).containsExactly(1, 2, 1);
+  }
+
+  @Test
+  void processesTheRecordsOfOneEventConcurrently() {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(
+        List.of(
+            record("m1", new BatchMessage("job", 1, 5, "k1").toJson(), 1),
+            record("m2", new BatchMessage("job", 2, 5, "k2").toJson(), 1),
+            record("m3", new BatchMessage("job", 3, 5, "k3").toJson(), 1)));
+    // every handler waits until all three are running: sequential processing would never get there
+    CyclicBarrier allRunning = new CyclicBarrier(3);
+
+    SQSBatchResponse response =
+        SqsBatchLogic.process(
+            event,
+            3,
+            (message, receives) -> {
+              try {
+                allRunning.await(10, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException("records were not processed concurrently", e);
+              }
+              return message.seq() == 2 ? Outcome.RETRY : Outcome.ACCOUNTED;
+            });
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly("m2");
   }
 }

@@ -85,39 +85,15 @@ public final class InMemoryJobStore implements JobStore {
     JobRecord j = jobs.get(jobId);
     jobs.put(
         jobId,
-        new JobRecord(
-            j.jobId(),
-            j.status(),
-            j.reason(),
-            repository,
-            revision,
-            j.manifestKey(),
-            j.provider(),
-            j.model(),
-            j.dimensions(),
-            chunkTokens,
-            overlapLines,
-            batchSize,
-            files,
-            j.filesRead(),
-            j.skippedFiles(),
-            j.total(),
-            j.fanoutComplete(),
-            j.completed(),
-            j.failed(),
-            j.cached(),
-            j.pending(),
-            j.batchesRegistered(),
-            j.batchesProcessed(),
-            j.apiCalls(),
-            j.tokens(),
-            j.createdAt(),
-            now,
-            j.finishedAt(),
-            j.cursor(),
-            j.nextSeq(),
-            j.lastGroupFrom(),
-            j.lastGroupFirstSeq()));
+        j.toBuilder()
+            .repository(repository)
+            .revision(revision)
+            .chunkTokens(chunkTokens)
+            .overlapLines(overlapLines)
+            .batchSize(batchSize)
+            .files(files)
+            .updatedAt(now)
+            .build());
   }
 
   @Override
@@ -139,39 +115,21 @@ public final class InMemoryJobStore implements JobStore {
     long batched = group.batchedChunks();
     jobs.put(
         jobId,
-        new JobRecord(
-            j.jobId(),
-            j.status(),
-            j.reason(),
-            j.repository(),
-            j.revision(),
-            j.manifestKey(),
-            j.provider(),
-            j.model(),
-            j.dimensions(),
-            j.chunkTokens(),
-            j.overlapLines(),
-            j.batchSize(),
-            j.files(),
-            j.filesRead() + group.filesRead(),
-            Map.copyOf(skipped),
-            j.total() + batched + group.cachedChunks(),
-            j.fanoutComplete(),
-            j.completed() + group.cachedChunks(),
-            j.failed(),
-            j.cached() + group.cachedChunks(),
-            j.pending() + batched,
-            j.batchesRegistered() + group.batches().size(),
-            j.batchesProcessed(),
-            j.apiCalls(),
-            j.tokens(),
-            j.createdAt(),
-            now,
-            j.finishedAt(),
-            group.to(),
-            group.nextSeq(j.nextSeq()),
-            group.from(),
-            group.batches().isEmpty() ? j.nextSeq() : group.batches().get(0).seq()));
+        j.toBuilder()
+            .filesRead(j.filesRead() + group.filesRead())
+            .skippedFiles(Map.copyOf(skipped))
+            .total(j.total() + batched + group.cachedChunks())
+            .completed(j.completed() + group.cachedChunks())
+            .cached(j.cached() + group.cachedChunks())
+            .pending(j.pending() + batched)
+            .batchesRegistered(j.batchesRegistered() + group.batches().size())
+            .updatedAt(now)
+            .cursor(group.to())
+            .nextSeq(group.nextSeq(j.nextSeq()))
+            .lastGroupFrom(group.from())
+            .lastGroupFirstSeq(
+                group.batches().isEmpty() ? j.nextSeq() : group.batches().get(0).seq())
+            .build());
     return true;
   }
 
@@ -180,39 +138,10 @@ public final class InMemoryJobStore implements JobStore {
     JobRecord j = jobs.get(jobId);
     jobs.put(
         jobId,
-        new JobRecord(
-            j.jobId(),
-            j.status(),
-            j.reason(),
-            j.repository(),
-            j.revision(),
-            j.manifestKey(),
-            j.provider(),
-            j.model(),
-            j.dimensions(),
-            j.chunkTokens(),
-            j.overlapLines(),
-            j.batchSize(),
-            j.files(),
-            j.filesRead(),
-            j.skippedFiles(),
-            j.total(),
-            j.fanoutComplete(),
-            j.completed(),
-            j.failed(),
-            j.cached(),
-            j.pending(),
-            j.batchesRegistered(),
-            j.batchesProcessed(),
-            j.apiCalls(),
-            j.tokens(),
-            j.createdAt(),
-            j.updatedAt(),
-            j.finishedAt(),
-            j.cursor(),
-            j.nextSeq(),
-            j.cursor(),
-            Math.max(j.lastGroupFirstSeq(), nextSeq)));
+        j.toBuilder()
+            .lastGroupFrom(j.cursor())
+            .lastGroupFirstSeq(Math.max(j.lastGroupFirstSeq(), nextSeq))
+            .build());
   }
 
   @Override
@@ -260,39 +189,16 @@ public final class InMemoryJobStore implements JobStore {
     long expected = r.completed() + r.failed();
     jobs.put(
         jobId,
-        new JobRecord(
-            j.jobId(),
-            j.status(),
-            j.reason(),
-            j.repository(),
-            j.revision(),
-            j.manifestKey(),
-            j.provider(),
-            j.model(),
-            j.dimensions(),
-            j.chunkTokens(),
-            j.overlapLines(),
-            j.batchSize(),
-            j.files(),
-            j.filesRead(),
-            j.skippedFiles(),
-            j.total(),
-            j.fanoutComplete(),
-            j.completed() + r.completed(),
-            j.failed() + r.failed(),
-            j.cached() + r.cached(),
-            j.pending() - expected,
-            j.batchesRegistered(),
-            j.batchesProcessed() + 1,
-            j.apiCalls() + r.apiCalls(),
-            j.tokens() + r.tokens(),
-            j.createdAt(),
-            now,
-            j.finishedAt(),
-            j.cursor(),
-            j.nextSeq(),
-            j.lastGroupFrom(),
-            j.lastGroupFirstSeq()));
+        j.toBuilder()
+            .completed(j.completed() + r.completed())
+            .failed(j.failed() + r.failed())
+            .cached(j.cached() + r.cached())
+            .pending(j.pending() - expected)
+            .batchesProcessed(j.batchesProcessed() + 1)
+            .apiCalls(j.apiCalls() + r.apiCalls())
+            .tokens(j.tokens() + r.tokens())
+            .updatedAt(now)
+            .build());
     return true;
   }
 
@@ -339,38 +245,12 @@ public final class InMemoryJobStore implements JobStore {
       boolean fanoutComplete,
       Instant now,
       Instant finishedAt) {
-    return new JobRecord(
-        j.jobId(),
-        status,
-        reason,
-        j.repository(),
-        j.revision(),
-        j.manifestKey(),
-        j.provider(),
-        j.model(),
-        j.dimensions(),
-        j.chunkTokens(),
-        j.overlapLines(),
-        j.batchSize(),
-        j.files(),
-        j.filesRead(),
-        j.skippedFiles(),
-        j.total(),
-        fanoutComplete,
-        j.completed(),
-        j.failed(),
-        j.cached(),
-        j.pending(),
-        j.batchesRegistered(),
-        j.batchesProcessed(),
-        j.apiCalls(),
-        j.tokens(),
-        j.createdAt(),
-        now,
-        finishedAt,
-        j.cursor(),
-        j.nextSeq(),
-        j.lastGroupFrom(),
-        j.lastGroupFirstSeq());
+    return j.toBuilder()
+        .status(status)
+        .reason(reason)
+        .fanoutComplete(fanoutComplete)
+        .updatedAt(now)
+        .finishedAt(finishedAt)
+        .build();
   }
 }

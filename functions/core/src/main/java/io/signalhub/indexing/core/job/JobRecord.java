@@ -90,4 +90,279 @@ public record JobRecord(
         Cursor.START,
         0);
   }
+
+  /** A builder holding this record's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes a few of a job's many values without restating the others: {@code
+   * job.toBuilder().completed(job.completed() + 1).updatedAt(now).build()}.
+   */
+  public static final class Builder {
+    private String jobId;
+    private JobStatus status;
+    private String reason;
+    private String repository;
+    private String revision;
+    private String manifestKey;
+    private String provider;
+    private String model;
+    private int dimensions;
+    private int chunkTokens;
+    private int overlapLines;
+    private int batchSize;
+    private long files;
+    private long filesRead;
+    private Map<SkipReason, Long> skippedFiles;
+    private long total;
+    private boolean fanoutComplete;
+    private long completed;
+    private long failed;
+    private long cached;
+    private long pending;
+    private long batchesRegistered;
+    private long batchesProcessed;
+    private long apiCalls;
+    private long tokens;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private Instant finishedAt;
+    private Cursor cursor;
+    private long nextSeq;
+    private Cursor lastGroupFrom;
+    private long lastGroupFirstSeq;
+
+    private Builder(JobRecord j) {
+      jobId = j.jobId;
+      status = j.status;
+      reason = j.reason;
+      repository = j.repository;
+      revision = j.revision;
+      manifestKey = j.manifestKey;
+      provider = j.provider;
+      model = j.model;
+      dimensions = j.dimensions;
+      chunkTokens = j.chunkTokens;
+      overlapLines = j.overlapLines;
+      batchSize = j.batchSize;
+      files = j.files;
+      filesRead = j.filesRead;
+      skippedFiles = j.skippedFiles;
+      total = j.total;
+      fanoutComplete = j.fanoutComplete;
+      completed = j.completed;
+      failed = j.failed;
+      cached = j.cached;
+      pending = j.pending;
+      batchesRegistered = j.batchesRegistered;
+      batchesProcessed = j.batchesProcessed;
+      apiCalls = j.apiCalls;
+      tokens = j.tokens;
+      createdAt = j.createdAt;
+      updatedAt = j.updatedAt;
+      finishedAt = j.finishedAt;
+      cursor = j.cursor;
+      nextSeq = j.nextSeq;
+      lastGroupFrom = j.lastGroupFrom;
+      lastGroupFirstSeq = j.lastGroupFirstSeq;
+    }
+
+    public Builder jobId(String value) {
+      jobId = value;
+      return this;
+    }
+
+    public Builder status(JobStatus value) {
+      status = value;
+      return this;
+    }
+
+    public Builder reason(String value) {
+      reason = value;
+      return this;
+    }
+
+    public Builder repository(String value) {
+      repository = value;
+      return this;
+    }
+
+    public Builder revision(String value) {
+      revision = value;
+      return this;
+    }
+
+    public Builder manifestKey(String value) {
+      manifestKey = value;
+      return this;
+    }
+
+    public Builder provider(String value) {
+      provider = value;
+      return this;
+    }
+
+    public Builder model(String value) {
+      model = value;
+      return this;
+    }
+
+    public Builder dimensions(int value) {
+      dimensions = value;
+      return this;
+    }
+
+    public Builder chunkTokens(int value) {
+      chunkTokens = value;
+      return this;
+    }
+
+    public Builder overlapLines(int value) {
+      overlapLines = value;
+      return this;
+    }
+
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    public Builder files(long value) {
+      files = value;
+      return this;
+    }
+
+    public Builder filesRead(long value) {
+      filesRead = value;
+      return this;
+    }
+
+    public Builder skippedFiles(Map<SkipReason, Long> value) {
+      skippedFiles = value;
+      return this;
+    }
+
+    public Builder total(long value) {
+      total = value;
+      return this;
+    }
+
+    public Builder fanoutComplete(boolean value) {
+      fanoutComplete = value;
+      return this;
+    }
+
+    public Builder completed(long value) {
+      completed = value;
+      return this;
+    }
+
+    public Builder failed(long value) {
+      failed = value;
+      return this;
+    }
+
+    public Builder cached(long value) {
+      cached = value;
+      return this;
+    }
+
+    public Builder pending(long value) {
+      pending = value;
+      return this;
+    }
+
+    public Builder batchesRegistered(long value) {
+      batchesRegistered = value;
+      return this;
+    }
+
+    public Builder batchesProcessed(long value) {
+      batchesProcessed = value;
+      return this;
+    }
+
+    public Builder apiCalls(long value) {
+      apiCalls = value;
+      return this;
+    }
+
+    public Builder tokens(long value) {
+      tokens = value;
+      return this;
+    }
+
+    public Builder createdAt(Instant value) {
+      createdAt = value;
+      return this;
+    }
+
+    public Builder updatedAt(Instant value) {
+      updatedAt = value;
+      return this;
+    }
+
+    public Builder finishedAt(Instant value) {
+      finishedAt = value;
+      return this;
+    }
+
+    public Builder cursor(Cursor value) {
+      cursor = value;
+      return this;
+    }
+
+    public Builder nextSeq(long value) {
+      nextSeq = value;
+      return this;
+    }
+
+    public Builder lastGroupFrom(Cursor value) {
+      lastGroupFrom = value;
+      return this;
+    }
+
+    public Builder lastGroupFirstSeq(long value) {
+      lastGroupFirstSeq = value;
+      return this;
+    }
+
+    public JobRecord build() {
+      return new JobRecord(
+          jobId,
+          status,
+          reason,
+          repository,
+          revision,
+          manifestKey,
+          provider,
+          model,
+          dimensions,
+          chunkTokens,
+          overlapLines,
+          batchSize,
+          files,
+          filesRead,
+          skippedFiles,
+          total,
+          fanoutComplete,
+          completed,
+          failed,
+          cached,
+          pending,
+          batchesRegistered,
+          batchesProcessed,
+          apiCalls,
+          tokens,
+          createdAt,
+          updatedAt,
+          finishedAt,
+          cursor,
+          nextSeq,
+          lastGroupFrom,
+          lastGroupFirstSeq);
+    }
+  }
 }

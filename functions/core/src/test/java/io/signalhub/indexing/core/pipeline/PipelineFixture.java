@@ -21,9 +21,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /** The pipeline's services wired to in-memory adapters and a fake provider. */
-class PipelineFixture {
+public class PipelineFixture {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final MutableClock clock = new MutableClock();
@@ -63,6 +64,15 @@ class PipelineFixture {
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
   String upload(String jobId, Map<String, String> files) {
+    return upload(blobs::put, jobId, files);
+  }
+
+  /**
+   * Writes the sources and a manifest listing them through {@code put} (any store: in memory, S3);
+   * returns the manifest key.
+   */
+  public static String upload(
+      BiConsumer<String, byte[]> put, String jobId, Map<String, String> files) {
     ObjectNode manifest =
         JSON.createObjectNode()
             .put("version", 1)
@@ -73,19 +83,19 @@ class PipelineFixture {
     files.forEach(
         (path, content) -> {
           byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-          blobs.put("sources/acme/" + path, bytes);
+          put.accept("sources/acme/" + path, bytes);
           list.addObject()
               .put("path", path)
               .put("sha256", Chunk.sha256Hex(bytes))
               .put("size", bytes.length);
         });
     String key = Keys.manifest(jobId);
-    blobs.put(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    put.accept(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
     return key;
   }
 
   /** Files of many small functions, so each yields several chunks. */
-  static Map<String, String> sources(int files, int functionsPerFile) {
+  public static Map<String, String> sources(int files, int functionsPerFile) {
     Map<String, String> sources = new LinkedHashMap<>();
     for (int f = 0; f < files; f++) {
       StringBuilder text = new StringBuilder();

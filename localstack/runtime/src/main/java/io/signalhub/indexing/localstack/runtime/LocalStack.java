@@ -95,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
             pipeline.queueUrl(settings.batchQueue()),
             10,
             settings.concurrency(),
-            event -> SqsBatchLogic.process(event, embedder::process)));
+            event -> SqsBatchLogic.process(event, settings.concurrency(), embedder::process)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
