@@ -12,6 +12,7 @@ import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.localstack.runtime.LocalStack;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
+import io.signalhub.indexing.simulator.SimulatorStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,7 @@ public final class Bench {
   }
 
   void run(Path repository) throws Exception {
-    Corpus corpus = Corpus.build(repository, quick ? 500 : 10_000);
+    Corpus corpus = Corpus.build(repository, quick ? 300 : 10_000);
     log(
         "Corpus: %,d chunks, %,d tokens (%,d files; this repository plus generated, seed %d)",
         corpus.chunks.size(), corpus.tokens(), corpus.files.size(), Corpus.SEED);
@@ -83,7 +84,7 @@ public final class Bench {
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
       EmbeddingProvider provider = provider(server);
       List<Chunk> naiveSample =
-          corpus.chunks.subList(0, Math.min(corpus.chunks.size(), quick ? 100 : 600));
+          corpus.chunks.subList(0, Math.min(corpus.chunks.size(), quick ? 60 : 600));
       measure(
           "throughput",
           "naive: 1 chunk/request, sequential",
@@ -195,7 +196,7 @@ public final class Bench {
       for (Chunk chunk : subset) {
         files.merge(chunk.path(), chunk.text(), (a, b) -> a + "\n" + b);
       }
-      long start = System.nanoTime();
+      server.stats().reset();
       Result shared =
           pipelineRun(
               "rate-limit",
@@ -211,30 +212,36 @@ public final class Bench {
                   Long.toString(rpm),
                   "signal-hub.retry.max-retries",
                   "8"));
-      results.add(withUtilisation(shared, server, start, tpm));
+      results.add(withUtilisation(shared, server, tpm));
     }
   }
 
   private void measureLimited(
       String name, SimulatedEmbeddingServer server, List<Chunk> chunks, long tpm, Runnable work) {
-    server.stats().reset();
-    long start = System.nanoTime();
     measure("rate-limit", name, server, chunks, work, null);
-    results.add(withUtilisation(results.remove(results.size() - 1), server, start, tpm));
+    results.add(withUtilisation(results.remove(results.size() - 1), server, tpm));
   }
 
   /**
-   * Tokens/min achieved after the first minute's budget is spent, over the provider's tokens/min.
+   * Tokens served after the first minute's budget is spent, over the most the provider's token
+   * bucket (full at the first request, refilled at tpm/60 per second) could have served from then
+   * to the last response. Timed by the server's own log, so client start-up does not count.
    */
-  private Result withUtilisation(
-      Result r, SimulatedEmbeddingServer server, long startNanos, long tpm) {
-    long end = startNanos + (long) (r.seconds() * 1e9);
-    long steadyFrom = firstNanosAfter(server, startNanos, end, tpm);
-    double window = (end - steadyFrom) / 1e9;
-    Double utilisation =
-        steadyFrom < 0 || window < 3
-            ? null
-            : server.stats().tokensServedBetween(steadyFrom, end) / (tpm / 60.0 * window);
+  private Result withUtilisation(Result r, SimulatedEmbeddingServer server, long tpm) {
+    SimulatorStats stats = server.stats();
+    long first = stats.firstServedNanos();
+    long last = stats.lastServedNanos() + 1;
+    long steady = firstNanosAfter(stats, first, last, tpm);
+    double window = (last - steady) / 1e9;
+    Double utilisation = null;
+    if (first >= 0 && steady >= 0 && window >= 3) {
+      double perSecond = tpm / 60.0;
+      double stockAtSteady =
+          Math.min(
+              tpm,
+              tpm + perSecond * (steady - first) / 1e9 - stats.tokensServedBetween(first, steady));
+      utilisation = stats.tokensServedBetween(steady, last) / (stockAtSteady + perSecond * window);
+    }
     return new Result(
         r.part(),
         r.scenario(),
@@ -255,12 +262,11 @@ public final class Bench {
                     "; utilisation over the %.0f s after the first minute's budget", window)));
   }
 
-  /** When the tokens served since start first reach one minute's budget (-1 if never). */
-  private static long firstNanosAfter(
-      SimulatedEmbeddingServer server, long start, long end, long tpm) {
-    long step = Duration.ofMillis(250).toNanos();
+  /** When the tokens served since {@code start} first reach one minute's budget (-1 if never). */
+  private static long firstNanosAfter(SimulatorStats stats, long start, long end, long tpm) {
+    long step = Duration.ofMillis(100).toNanos();
     for (long t = start; t < end; t += step) {
-      if (server.stats().tokensServedBetween(start, t) >= tpm) {
+      if (stats.tokensServedBetween(start, t) >= tpm) {
         return t;
       }
     }

@@ -29,6 +29,16 @@ public final class SimulatorStats {
     return sum;
   }
 
+  /** {@link System#nanoTime()} of the first response served since the last reset, or -1. */
+  public long firstServedNanos() {
+    return servedLog.stream().mapToLong(entry -> entry[0]).min().orElse(-1);
+  }
+
+  /** {@link System#nanoTime()} of the last response served since the last reset, or -1. */
+  public long lastServedNanos() {
+    return servedLog.stream().mapToLong(entry -> entry[0]).max().orElse(-1);
+  }
+
   public long requests() {
     return requests.get();
   }

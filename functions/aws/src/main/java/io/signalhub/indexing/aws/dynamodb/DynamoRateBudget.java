@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * The provider's requests/min and tokens/min as one budget shared by every embedder: two token
  * buckets in one DynamoDB item, taken with an optimistic, version-conditioned write. Concurrent
  * takers that lose the race re-read and try again, so the sum over all Lambdas never exceeds the
- * budget. Cost: one consistent read and one conditional write per request (docs/benchmarks.md
- * measures the overhead).
+ * budget. A request the provider refuses with a 429 is given back the same way. Cost: one
+ * consistent read and one conditional write per request (docs/benchmarks.md measures the overhead).
  */
 public final class DynamoRateBudget implements RateBudget {
 
@@ -45,6 +45,26 @@ public final class DynamoRateBudget implements RateBudget {
 
   @Override
   public Duration tryTake(long tokenCount) {
+    return change(
+        (requests, tokens, now) -> TokenBucket.takeBoth(requests, tokens, tokenCount, now));
+  }
+
+  @Override
+  public void giveBack(long tokenCount) {
+    change(
+        (requests, tokens, now) -> {
+          TokenBucket.giveBackBoth(requests, tokens, tokenCount, now);
+          return 0;
+        });
+  }
+
+  /** A change to both buckets: 0 to store it, else milliseconds to wait (nothing is stored). */
+  private interface BucketChange {
+    long apply(TokenBucket requests, TokenBucket tokens, long nowMillis);
+  }
+
+  /** Reads the buckets, applies the change and writes it back unless another writer came first. */
+  private Duration change(BucketChange change) {
     for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       long now = clock.millis();
       Map<String, AttributeValue> item =
@@ -63,7 +83,7 @@ public final class DynamoRateBudget implements RateBudget {
               : new TokenBucket(requestsPerMinute, now);
       TokenBucket tokens =
           exists ? restore(item, "tokens", tokensPerMinute) : new TokenBucket(tokensPerMinute, now);
-      long wait = TokenBucket.takeBoth(requests, tokens, tokenCount, now);
+      long wait = change.apply(requests, tokens, now);
       if (wait > 0) {
         return Duration.ofMillis(wait);
       }

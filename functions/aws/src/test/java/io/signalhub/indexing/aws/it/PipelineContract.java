@@ -315,4 +315,18 @@ abstract class PipelineContract {
         .isLessThanOrEqualTo((int) ceiling)
         .isGreaterThanOrEqualTo((int) requestsPerMinute);
   }
+
+  @Test
+  void aRefusedRequestIsGivenBackToTheSharedBudget() {
+    PipelineHarness h = harness(Map.of());
+    DynamoRateBudget budget =
+        new DynamoRateBudget(
+            h.pipeline.dynamo(), h.settings.rateTable(), "give-back", 1, 1_000, Clock.systemUTC());
+    assertThat(budget.tryTake(1_000)).isZero();
+    assertThat(budget.tryTake(1_000)).isPositive();
+
+    budget.giveBack(1_000);
+
+    assertThat(budget.tryTake(1_000)).isZero();
+  }
 }

@@ -43,7 +43,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         if (wait.isZero()) {
           wait = budget.tryTake(tokens);
           if (wait.isZero()) {
-            return new AdaptivePermit();
+            return new AdaptivePermit(tokens);
           }
         }
         sleeper.sleep(wait);
@@ -76,7 +76,12 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   }
 
   private final class AdaptivePermit implements Permit {
+    private final long tokens;
     private boolean closed;
+
+    AdaptivePermit(long tokens) {
+      this.tokens = tokens;
+    }
 
     @Override
     public void succeeded(QuotaSnapshot quota) {
@@ -97,6 +102,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
       synchronized (AdaptiveRateLimiter.this) {
         concurrency.onThrottled();
       }
+      budget.giveBack(tokens);
       pauseFor(retryAfter != null ? retryAfter : Duration.ofSeconds(1));
     }
 

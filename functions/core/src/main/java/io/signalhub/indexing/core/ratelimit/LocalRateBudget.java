@@ -20,4 +20,9 @@ public final class LocalRateBudget implements RateBudget {
   public synchronized Duration tryTake(long tokenCount) {
     return Duration.ofMillis(TokenBucket.takeBoth(requests, tokens, tokenCount, clock.millis()));
   }
+
+  @Override
+  public synchronized void giveBack(long tokenCount) {
+    TokenBucket.giveBackBoth(requests, tokens, tokenCount, clock.millis());
+  }
 }

@@ -15,8 +15,23 @@ public interface RateBudget {
    */
   Duration tryTake(long tokens);
 
+  /**
+   * Returns a request and its tokens that the provider refused with a 429: a refused request is not
+   * counted against the provider's limits, so keeping it taken would leave that much of the budget
+   * unused (a 100-chunk batch is seconds of a tokens/min budget).
+   */
+  void giveBack(long tokens);
+
   /** A budget that never says wait. */
   static RateBudget unlimited() {
-    return tokens -> Duration.ZERO;
+    return new RateBudget() {
+      @Override
+      public Duration tryTake(long tokens) {
+        return Duration.ZERO;
+      }
+
+      @Override
+      public void giveBack(long tokens) {}
+    };
   }
 }

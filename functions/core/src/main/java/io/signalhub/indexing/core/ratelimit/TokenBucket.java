@@ -45,6 +45,13 @@ public final class TokenBucket {
     return wait;
   }
 
+  /** Returns what {@link #takeBoth} took for a request the provider then refused. */
+  public static void giveBackBoth(
+      TokenBucket requests, TokenBucket tokens, long amount, long nowMillis) {
+    requests.giveBack(1, nowMillis);
+    tokens.giveBack(amount, nowMillis);
+  }
+
   /** Units available at the last update, for storing. */
   public double storedAvailable() {
     return available;
@@ -67,6 +74,12 @@ public final class TokenBucket {
   public void take(long amount, long nowMillis) {
     refill(nowMillis);
     available -= Math.min(amount, capacity);
+  }
+
+  /** Puts back what {@link #take} took, never above capacity. */
+  public void giveBack(long amount, long nowMillis) {
+    refill(nowMillis);
+    available = Math.min(capacity, available + Math.min(amount, capacity));
   }
 
   /** Empties the bucket: the provider said it is exhausted, whatever we counted. */

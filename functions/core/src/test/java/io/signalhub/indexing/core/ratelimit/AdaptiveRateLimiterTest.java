@@ -45,6 +45,18 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void aThrottledRequestGivesItsTokensBackToTheBudget() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    try (var permit = limiter.acquire(6000)) {
+      permit.throttled(Duration.ofSeconds(1), QuotaSnapshot.UNKNOWN);
+    }
+    limiter.acquire(6000).close();
+    // only the Retry-After pause: the refused 6,000 tokens were not spent, so no 60 s refill wait
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
   void concurrencyRecoversAdditivelyOnSuccess() throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, clock.sleeper());
     for (int i = 0; i < 3; i++) {

@@ -25,6 +25,16 @@ class TokenBucketTest {
   }
 
   @Test
+  void giveBackReturnsWhatWasTakenButNeverAboveCapacity() {
+    TokenBucket bucket = new TokenBucket(100, 0);
+    bucket.take(80, 0);
+    bucket.giveBack(80, 0);
+    assertThat(bucket.available(0)).isEqualTo(100);
+    bucket.giveBack(50, 0);
+    assertThat(bucket.available(0)).isEqualTo(100);
+  }
+
+  @Test
   void drainEmptiesWhateverWasCounted() {
     TokenBucket bucket = new TokenBucket(100, 0);
     bucket.drain(0);
