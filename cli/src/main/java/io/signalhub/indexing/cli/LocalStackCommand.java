@@ -21,7 +21,8 @@ public final class LocalStackCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "ACTION",
-      description = "up (run until stopped) or status (is one running?)")
+      description =
+          "up (run until stopped), env (the running one's exports) or status (is one running?)")
   String action;
 
   @Option(
@@ -33,7 +34,7 @@ public final class LocalStackCommand implements Callable<Integer> {
   @Option(
       names = "--any-ports",
       description =
-          "Pick free ports instead of 4572 (S3), 4576 (SQS), 4569 (DynamoDB), 4580 (status).")
+          "Pick free ports instead of 4572 (S3), 4576 (SQS), 4569 (DynamoDB), 4580 (status), 4566 (all three).")
   boolean anyPorts;
 
   @Override
@@ -51,8 +52,22 @@ public final class LocalStackCommand implements Callable<Integer> {
                 return 1;
               });
     }
+    if (action.equals("env")) {
+      // for eval "$(scripts/local-stack env)" in another shell while 'up' runs
+      return StackConnection.runningLocalStack()
+          .map(
+              state -> {
+                System.out.println(state.path("exports").asText());
+                return 0;
+              })
+          .orElseGet(
+              () -> {
+                System.err.println("error: no local stack is running; start one with 'up'");
+                return 1;
+              });
+    }
     if (!action.equals("up")) {
-      System.err.println("error: unknown action '" + action + "'; use 'up' or 'status'");
+      System.err.println("error: unknown action '" + action + "'; use 'up', 'env' or 'status'");
       return 2;
     }
     if (StackConnection.runningLocalStack().isPresent()) {
@@ -91,7 +106,7 @@ public final class LocalStackCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
     System.out.printf(
-        "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  status    %s/jobs%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
+        "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  all three %s  (one endpoint, like LocalStack's edge port)%n  status    %s/jobs%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
             + "Start a job:  aws s3 cp manifest.json s3://%s/manifests/my-job.json%n"
             + "Index a dir:  scripts/index <dir>      Stop: Ctrl-C%n",
         provider.provider(),
@@ -101,6 +116,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         stack.bucket(),
         stack.sqsEndpoint(),
         stack.dynamoEndpoint(),
+        stack.edgeEndpoint(),
         stack.statusUrl(),
         stack.exports(),
         stack.bucket());

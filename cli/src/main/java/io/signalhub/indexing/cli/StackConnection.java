@@ -121,6 +121,7 @@ final class StackConnection implements AutoCloseable {
                 "dynamodb", stack.dynamoEndpoint().toString(),
                 "status", stack.statusUrl().toString(),
                 "bucket", stack.bucket(),
+                "exports", stack.exports(),
                 "pid", ProcessHandle.current().pid()));
   }
 

@@ -239,6 +239,7 @@ public final class FanOutService {
     private Tally deferred = new Tally();
 
     private Cursor groupFrom;
+    private int groupsFlushed;
 
     Run(JobRecord job, ManifestHeader header, long fileCount, Instant deadline) {
       this.job = job;
@@ -365,13 +366,22 @@ public final class FanOutService {
         }
         if (!packer.fits(chunk)) {
           closeOpenBatch();
-          if (groupBatches.size() >= settings.groupBatches()) {
+          if (groupBatches.size() >= groupLimit()) {
             flush(chunk.position());
           }
         }
         packer.add(chunk);
       }
       window.clear();
+    }
+
+    /**
+     * Batches per group: 1, 2, 4, ... up to {@code signal-hub.group-batches}. The embedders start
+     * on the first batch instead of waiting for a full group; large jobs still send ten messages
+     * per SendMessageBatch call and one registration transaction per ten batches.
+     */
+    private int groupLimit() {
+      return (int) Math.min(settings.groupBatches(), 1L << Math.min(groupsFlushed, 30));
     }
 
     private void closeOpenBatch() {
@@ -426,6 +436,9 @@ public final class FanOutService {
       }
       if (!messages.isEmpty()) {
         queue.send(messages);
+      }
+      if (!groupBatches.isEmpty()) {
+        groupsFlushed++;
       }
       groupBatches.clear();
       group = new Tally();

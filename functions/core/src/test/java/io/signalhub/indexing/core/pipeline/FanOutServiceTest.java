@@ -45,6 +45,34 @@ class FanOutServiceTest {
   }
 
   @Test
+  void theFirstBatchIsSentAloneAndGroupsGrowToTheConfiguredSize() {
+    PipelineFixture tenPerGroup = new PipelineFixture(Map.of("signal-hub.group-batches", "10"));
+    java.util.List<Integer> groupSizes = new java.util.ArrayList<>();
+    BatchQueue recording =
+        messages -> {
+          groupSizes.add(messages.size());
+          tenPerGroup.queue.send(messages);
+        };
+    String key = tenPerGroup.upload("job-1", PipelineFixture.sources(80, 10));
+
+    new FanOutService(
+            tenPerGroup.settings,
+            tenPerGroup.jobs,
+            tenPerGroup.blobs,
+            recording,
+            tenPerGroup.cache,
+            ModelProfile.of("fake", tenPerGroup.provider),
+            tenPerGroup.clock)
+        .fanOut(key, NO_DEADLINE);
+
+    // embedders start on batch 1 instead of waiting for ten; then 2, 4, 8 and full groups of 10
+    assertThat(groupSizes).startsWith(1, 2, 4, 8, 10);
+    assertThat(groupSizes.subList(4, groupSizes.size() - 1)).containsOnly(10);
+    assertThat(groupSizes.stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(tenPerGroup.queue.sent().size());
+  }
+
+  @Test
   void theSameEventTwiceMakesOneJobAndOneSetOfMessages() {
     String key = fixture.upload("job-1", PipelineFixture.sources(3, 10));
     fixture.fanOut().fanOut(key, NO_DEADLINE);

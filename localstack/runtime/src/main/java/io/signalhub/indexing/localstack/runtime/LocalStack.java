@@ -18,6 +18,7 @@ import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.retry.Sleeper;
+import io.signalhub.indexing.localstack.EdgeGateway;
 import io.signalhub.indexing.localstack.EmbeddedAwsServices;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -43,13 +45,17 @@ public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
 
-  /** Where each service listens by default (LocalStack's classic per-service ports). */
-  public record Ports(int s3, int sqs, int dynamodb, int status) {
-    public static final Ports DEFAULT = new Ports(4572, 4576, 4569, 4580);
-    public static final Ports ANY = new Ports(0, 0, 0, 0);
+  /**
+   * Where each service listens by default: LocalStack's classic per-service ports, and its edge
+   * port, one endpoint for all three.
+   */
+  public record Ports(int s3, int sqs, int dynamodb, int status, int edge) {
+    public static final Ports DEFAULT = new Ports(4572, 4576, 4569, 4580, 4566);
+    public static final Ports ANY = new Ports(0, 0, 0, 0, 0);
   }
 
   private final EmbeddedAwsServices services;
+  private final EdgeGateway edge;
   private final AwsPipeline pipeline;
   private final EmbeddingProvider provider;
   private final ExecutorService fanOuts;
@@ -77,6 +83,13 @@ public final class LocalStack implements AutoCloseable {
             dataDir,
             event ->
                 fanOuts.submit(() -> invokeFanOut(fanOut.get(), S3EventLogic.keysFromJson(event))));
+    edge =
+        EdgeGateway.start(
+            ports.edge(),
+            Map.of(
+                EdgeGateway.Service.S3, services.s3Endpoint(),
+                EdgeGateway.Service.SQS, services.sqsEndpoint(),
+                EdgeGateway.Service.DYNAMODB, services.dynamoEndpoint()));
     PipelineSettings settings = PipelineSettings.from(config);
     pipeline =
         new AwsPipeline(
@@ -185,6 +198,11 @@ public final class LocalStack implements AutoCloseable {
     return services.dynamoEndpoint();
   }
 
+  /** One endpoint for S3, SQS and DynamoDB ({@code AWS_ENDPOINT_URL}). */
+  public URI edgeEndpoint() {
+    return edge.endpoint();
+  }
+
   public URI statusUrl() {
     return status.url();
   }
@@ -202,7 +220,9 @@ public final class LocalStack implements AutoCloseable {
         "export AWS_ENDPOINT_URL_DYNAMODB=" + dynamoEndpoint(),
         "export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1",
         "export SIGNAL_HUB_BUCKET=" + bucket(),
-        "export SIGNAL_HUB_STATUS_URL=" + statusUrl());
+        "export SIGNAL_HUB_STATUS_URL=" + statusUrl(),
+        "# or one endpoint for all three, as LocalStack users are used to:",
+        "#   export AWS_ENDPOINT_URL=" + edgeEndpoint());
   }
 
   @Override
@@ -211,6 +231,7 @@ public final class LocalStack implements AutoCloseable {
       source.close();
     }
     status.close();
+    edge.close();
     fanOuts.shutdownNow();
     provider.close();
     pipeline.close();

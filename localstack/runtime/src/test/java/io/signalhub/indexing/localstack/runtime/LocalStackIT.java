@@ -20,9 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Any S3 client starts a job on the local stack, and the status API follows it to the end. */
 class LocalStackIT {
@@ -34,13 +38,15 @@ class LocalStackIT {
 
   /** A plain SDK client, configured as a user would from the printed exports. */
   private static S3Client s3(LocalStack stack) {
-    return S3Client.builder()
-        .endpointOverride(stack.s3Endpoint())
-        .forcePathStyle(true)
+    return configured(S3Client.builder(), stack.s3Endpoint()).forcePathStyle(true).build();
+  }
+
+  private static <B extends AwsClientBuilder<B, ?>> B configured(B builder, URI endpoint) {
+    return builder
+        .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .build();
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
   }
 
   private static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
@@ -97,6 +103,33 @@ class LocalStackIT {
       assertThat(job.path("totalFinal").asBoolean()).isTrue();
       assertThat(job.path("apiCalls").asLong()).isPositive().isLessThan(12);
       assertThat(status(stack, "no-such-job").path("status").asText()).isEqualTo("HTTP 404");
+    }
+  }
+
+  @Test
+  void oneEndpointServesS3SqsAndDynamoDbAndStartsJobs() throws Exception {
+    try (LocalStack stack =
+            LocalStack.start(LocalStack.Ports.ANY, null, LOCAL_MODEL, key -> Optional.empty());
+        S3Client s3 =
+            configured(S3Client.builder(), stack.edgeEndpoint()).forcePathStyle(true).build();
+        SqsClient sqs = configured(SqsClient.builder(), stack.edgeEndpoint()).build();
+        DynamoDbClient dynamo =
+            configured(DynamoDbClient.builder(), stack.edgeEndpoint()).build()) {
+      uploadJob(s3, stack.bucket(), "edge-job", 3);
+      assertThat(s3.headObject(r -> r.bucket(stack.bucket()).key("manifests/edge-job.json")))
+          .satisfies(head -> assertThat(head.contentLength()).isPositive());
+
+      String queue = sqs.createQueue(r -> r.queueName("edge-check")).queueUrl();
+      sqs.sendMessage(r -> r.queueUrl(queue).messageBody("hello"));
+      assertThat(sqs.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(1)).messages())
+          .extracting(Message::body)
+          .containsExactly("hello");
+      assertThat(dynamo.listTables().tableNames()).contains("signal-hub-jobs");
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(stack, "edge-job").path("status").asText().equals("COMPLETED"));
     }
   }
 
