@@ -157,10 +157,8 @@ public final class AwsPipeline implements AutoCloseable {
                 dynamo,
                 settings.rateTable(),
                 provider.model(),
-                settings.requestsPerMinute() > 0
-                    ? settings.requestsPerMinute()
-                    : Long.MAX_VALUE / 4,
-                settings.tokensPerMinute() > 0 ? settings.tokensPerMinute() : Long.MAX_VALUE / 4,
+                RateBudget.spendable(settings.requestsPerMinute()),
+                RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
             : RateBudget.unlimited();
     return new BatchEmbedder(

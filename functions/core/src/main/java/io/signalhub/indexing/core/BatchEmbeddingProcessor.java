@@ -111,8 +111,8 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
             : new AdaptiveRateLimiter(
                 b.requestsPerMinute > 0 || b.tokensPerMinute > 0
                     ? new LocalRateBudget(
-                        b.requestsPerMinute > 0 ? b.requestsPerMinute : Long.MAX_VALUE / 4,
-                        b.tokensPerMinute > 0 ? b.tokensPerMinute : Long.MAX_VALUE / 4,
+                        RateBudget.spendable(b.requestsPerMinute),
+                        RateBudget.spendable(b.tokensPerMinute),
                         b.clock)
                     : RateBudget.unlimited(),
                 b.maxConcurrentBatches,

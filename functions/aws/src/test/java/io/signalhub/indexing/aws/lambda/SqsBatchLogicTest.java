@@ -23,15 +23,20 @@ class SqsBatchLogicTest {
     return record;
   }
 
+  /** Message m{seq} carrying batch {seq} of a job, received {@code receiveCount} times. */
+  private static SQSEvent.SQSMessage batch(int seq, int receiveCount) {
+    return record("m" + seq, new BatchMessage("job", seq, 5, "k" + seq).toJson(), receiveCount);
+  }
+
+  private static SQSEvent event(SQSEvent.SQSMessage... records) {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(records));
+    return event;
+  }
+
   @Test
   void reportsOnlyTheRecordsToRetry() {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(
-        List.of(
-            record("m1", new BatchMessage("job", 1, 5, "k1").toJson(), 1),
-            record("m2", new BatchMessage("job", 2, 5, "k2").toJson(), 2),
-            record("m3", new BatchMessage("job", 3, 5, "k3").toJson(), 1),
-            record("m4", "not json", 1)));
+    SQSEvent event = event(batch(1, 1), batch(2, 2), batch(3, 1), record("m4", "not json", 1));
     List<Integer> receiveCounts = new ArrayList<>();
 
     SQSBatchResponse response =
@@ -53,12 +58,7 @@ class SqsBatchLogicTest {
 
   @Test
   void processesTheRecordsOfOneEventConcurrently() {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(
-        List.of(
-            record("m1", new BatchMessage("job", 1, 5, "k1").toJson(), 1),
-            record("m2", new BatchMessage("job", 2, 5, "k2").toJson(), 1),
-            record("m3", new BatchMessage("job", 3, 5, "k3").toJson(), 1)));
+    SQSEvent event = event(batch(1, 1), batch(2, 1), batch(3, 1));
     // every handler waits until all three are running: sequential processing would never get there
     CyclicBarrier allRunning = new CyclicBarrier(3);
 

@@ -55,7 +55,9 @@ public final class RateLimitHeaders {
             .apply("x-ratelimit-reset-requests")
             .map(RateLimitHeaders::parseDuration)
             .orElse(null),
-        header.apply("x-ratelimit-reset-tokens").map(RateLimitHeaders::parseDuration).orElse(null));
+        header.apply("x-ratelimit-reset-tokens").map(RateLimitHeaders::parseDuration).orElse(null),
+        header.apply("x-ratelimit-limit-requests").map(RateLimitHeaders::parseLong).orElse(-1L),
+        header.apply("x-ratelimit-limit-tokens").map(RateLimitHeaders::parseLong).orElse(-1L));
   }
 
   /** Parses "1s", "6m0s", "1h2m3.5s", "20ms"; null when the text is not such a duration. */

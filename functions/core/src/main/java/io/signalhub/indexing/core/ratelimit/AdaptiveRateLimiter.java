@@ -89,12 +89,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         concurrency.onSuccess();
         AdaptiveRateLimiter.this.notifyAll();
       }
-      if (quota.remainingRequests() == 0) {
-        pauseFor(quota.resetRequests());
-      }
-      if (quota.remainingTokens() == 0) {
-        pauseFor(quota.resetTokens());
-      }
+      pauseFor(quota.waitFor(tokens));
     }
 
     @Override

@@ -22,6 +22,16 @@ public interface RateBudget {
    */
   void giveBack(long tokens);
 
+  /**
+   * What a client budget spends of a provider's per-minute limit (0 or less: no limit): 98% of it.
+   * Requests reach the provider a little sooner or later than they left the budget (a new
+   * connection, a busy thread), so a budget run at exactly the limit collides with it now and then;
+   * 2% less costs 2% of throughput and avoids those 429s.
+   */
+  static long spendable(long providerLimit) {
+    return providerLimit <= 0 ? Long.MAX_VALUE / 4 : Math.max(1, providerLimit * 98 / 100);
+  }
+
   /** A budget that never says wait. */
   static RateBudget unlimited() {
     return new RateBudget() {

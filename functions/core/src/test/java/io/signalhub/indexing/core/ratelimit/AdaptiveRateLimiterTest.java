@@ -77,10 +77,23 @@ class AdaptiveRateLimiterTest {
   void exhaustedQuotaHeadersPauseUntilTheReportedReset() throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
     try (var permit = limiter.acquire(1)) {
-      permit.succeeded(new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750)));
+      permit.succeeded(
+          new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
     }
     limiter.acquire(1).close();
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(750));
+  }
+
+  @Test
+  void anExhaustedQuotaWithAKnownLimitPausesOnlyForTheNextBatchsShare() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
+    try (var permit = limiter.acquire(600)) {
+      // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in 6 s
+      permit.succeeded(
+          new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
+    }
+    limiter.acquire(600).close();
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(6));
   }
 
   @Test

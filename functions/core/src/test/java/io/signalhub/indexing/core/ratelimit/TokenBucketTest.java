@@ -40,4 +40,12 @@ class TokenBucketTest {
     bucket.drain(0);
     assertThat(bucket.available(0)).isZero();
   }
+
+  @Test
+  void aClientBudgetSpendsNinetyEightPercentOfTheProvidersLimit() {
+    assertThat(RateBudget.spendable(1_000_000)).isEqualTo(980_000);
+    assertThat(RateBudget.spendable(3_000)).isEqualTo(2_940);
+    assertThat(RateBudget.spendable(1)).isEqualTo(1);
+    assertThat(RateBudget.spendable(0)).isEqualTo(Long.MAX_VALUE / 4);
+  }
 }
