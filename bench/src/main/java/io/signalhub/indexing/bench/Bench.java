@@ -3,12 +3,15 @@ package io.signalhub.indexing.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.core.BatchEmbeddingProcessor;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.LocalMiniLmProvider;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.localstack.runtime.LocalStack;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -19,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +218,58 @@ public final class Bench {
                   "8"));
       results.add(withUtilisation(shared, server, tpm));
     }
+    sharedBudgetOverhead();
+  }
+
+  /** What one take from the DynamoDB budget costs next to the in-process one. */
+  private void sharedBudgetOverhead() throws Exception {
+    int takes = quick ? 300 : 2_000;
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStack.Ports.ANY,
+            null,
+            new ProviderSettings("openai", MODEL, DIMENSIONS, null, "bench", null),
+            key -> Optional.empty())) {
+      RateBudget shared =
+          new DynamoRateBudget(
+              stack.pipeline().dynamo(),
+              stack.pipeline().settings().rateTable(),
+              "overhead",
+              Long.MAX_VALUE / 4,
+              Long.MAX_VALUE / 4,
+              Clock.systemUTC());
+      RateBudget local =
+          new LocalRateBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Clock.systemUTC());
+      double sharedMillis = millisPerTake(shared, takes);
+      double localMillis = millisPerTake(local, takes);
+      results.add(
+          new Result(
+              "rate-limit",
+              "shared budget: one take from DynamoDB (Local) vs in process",
+              takes,
+              sharedMillis * takes / 1000,
+              1000 / sharedMillis,
+              takes,
+              0,
+              0,
+              null,
+              null,
+              String.format(
+                  "%.2f ms per take (one consistent read + one conditional write) vs %.4f ms in"
+                      + " process; next to a 50 ms+ provider request",
+                  sharedMillis, localMillis)));
+    }
+  }
+
+  private static double millisPerTake(RateBudget budget, int takes) {
+    for (int i = 0; i < 50; i++) {
+      budget.tryTake(1); // warm-up
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < takes; i++) {
+      budget.tryTake(100);
+    }
+    return (System.nanoTime() - start) / 1e6 / takes;
   }
 
   private void measureLimited(
@@ -518,12 +574,16 @@ public final class Bench {
                 + "]}"));
     HttpClient http = HttpClient.newHttpClient();
     com.fasterxml.jackson.databind.JsonNode job;
+    double fanOutSeconds = -1;
     while (true) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(stack.statusUrl() + "/jobs/" + jobId)).build(),
               HttpResponse.BodyHandlers.ofString());
       job = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+      if (job != null && fanOutSeconds < 0 && job.path("totalFinal").asBoolean()) {
+        fanOutSeconds = (System.nanoTime() - start) / 1e9;
+      }
       if (job != null
           && List.of("COMPLETED", "COMPLETED_WITH_FAILURES", "FAILED")
               .contains(job.path("status").asText())) {
@@ -545,10 +605,14 @@ public final class Bench {
         server.stats().tokens() - tokensBefore,
         naiveRate > 0 ? rate / naiveRate : null,
         null,
-        job.path("status").asText()
-            + ", "
-            + job.path("cached").asLong()
-            + " cached; time from manifest upload to COMPLETED");
+        String.format(
+            "%s, %d cached; time from manifest upload to COMPLETED; fan-out of %,d files took"
+                + " %.1f s (%,.0f files/min)",
+            job.path("status").asText(),
+            job.path("cached").asLong(),
+            files.size(),
+            fanOutSeconds,
+            files.size() / fanOutSeconds * 60));
   }
 
   private void print() throws Exception {
