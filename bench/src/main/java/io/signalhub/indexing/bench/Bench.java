@@ -298,19 +298,9 @@ public final class Bench {
               tpm + perSecond * (steady - first) / 1e9 - stats.tokensServedBetween(first, steady));
       utilisation = stats.tokensServedBetween(steady, last) / (stockAtSteady + perSecond * window);
     }
-    return new Result(
-        r.part(),
-        r.scenario(),
-        r.chunks(),
-        r.seconds(),
-        r.chunksPerSecond(),
-        r.requests(),
-        r.status429(),
-        r.tokens(),
-        r.ratioVsNaive(),
+    return r.withUtilisation(
         utilisation,
-        (r.note() == null ? "" : r.note() + "; ")
-            + "provider tpm "
+        "provider tpm "
             + tpm
             + (utilisation == null
                 ? "; finished inside the first minute's budget"

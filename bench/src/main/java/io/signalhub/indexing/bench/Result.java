@@ -15,4 +15,21 @@ record Result(
     long tokens,
     Double ratioVsNaive,
     Double rateLimitUtilisation,
-    String note) {}
+    String note) {
+
+  /** This result with the rate-limit utilisation set and a note appended. */
+  Result withUtilisation(Double utilisation, String more) {
+    return new Result(
+        part,
+        scenario,
+        chunks,
+        seconds,
+        chunksPerSecond,
+        requests,
+        status429,
+        tokens,
+        ratioVsNaive,
+        utilisation,
+        (note == null ? "" : note + "; ") + more);
+  }
+}

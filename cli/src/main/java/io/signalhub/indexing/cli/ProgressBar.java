@@ -57,7 +57,13 @@ public final class ProgressBar {
     String total = (p.totalFinal() ? "" : "~") + String.format("%,d", p.total());
     return String.format(
         "[%s] %5.1f%%  %,d/%s chunks  failed %,d  cached %,d  %.1f chunks/s  ETA %s",
-        bar, p.percent(), p.done(), total, p.failed(), p.cached(), p.chunksPerSecond(), eta(p));
+        bar, p.percent(), p.done(), total, p.failed(), p.cached(), rate(p), eta(p));
+  }
+
+  /** The recent rate while running; once finished, the run's average (a finished job's is 0). */
+  private static double rate(Progress p) {
+    double seconds = p.elapsed().toMillis() / 1000.0;
+    return p.finished() && seconds > 0 ? p.done() / seconds : p.chunksPerSecond();
   }
 
   private static String eta(Progress p) {

@@ -9,9 +9,10 @@ import java.time.Duration;
  * Admits a request when (1) the in-flight count is under the adaptive concurrency limit, (2) no
  * pause is in force, and (3) the {@link RateBudget} grants one request and the batch's tokens.
  *
- * <p>A 429 halves concurrency and pauses every caller of this limiter for the server's {@code
- * Retry-After}; remaining-quota headers that reach zero pause until the reported reset, so the next
- * request does not walk into a 429 it was told about.
+ * <p>A 429 halves concurrency, gives the refused request back to the budget and pauses every caller
+ * of this limiter for the server's {@code Retry-After}; remaining-quota headers that reach zero
+ * pause until the next request's share is back ({@link QuotaSnapshot#waitFor}), so it does not walk
+ * into a 429 it was told about.
  */
 public final class AdaptiveRateLimiter implements RateLimiter {
 
