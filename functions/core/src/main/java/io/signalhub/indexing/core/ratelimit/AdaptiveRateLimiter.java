@@ -20,20 +20,31 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   private final AdaptiveConcurrency concurrency;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final LearnedRateBudget learned;
   private int inFlight;
+  private long admittedRequests;
+  private long admittedTokens;
   private long pausedUntilMillis;
+
+  /**
+   * Whether any request has come back. Until one has, requests go one at a time: the first answer
+   * teaches the provider's limits, and a blind burst of {@code maxConcurrency} large batches is
+   * what a provider's limit refuses.
+   */
+  private boolean answered;
 
   public AdaptiveRateLimiter(RateBudget budget, int maxConcurrency, Clock clock, Sleeper sleeper) {
     this.budget = budget;
     this.concurrency = new AdaptiveConcurrency(maxConcurrency);
     this.clock = clock;
     this.sleeper = sleeper;
+    this.learned = new LearnedRateBudget(clock);
   }
 
   @Override
   public Permit acquire(long tokens) throws InterruptedException {
     synchronized (this) {
-      while (inFlight >= concurrency.limit()) {
+      while (inFlight >= concurrency.limit() || (!answered && inFlight > 0)) {
         wait();
       }
       inFlight++;
@@ -42,9 +53,13 @@ public final class AdaptiveRateLimiter implements RateLimiter {
       while (true) {
         Duration wait = pauseRemaining();
         if (wait.isZero()) {
-          wait = budget.tryTake(tokens);
+          wait = learned.tryTake(tokens);
           if (wait.isZero()) {
-            return new AdaptivePermit(tokens);
+            wait = budget.tryTake(tokens);
+            if (wait.isZero()) {
+              return admit(tokens);
+            }
+            learned.giveBack(tokens);
           }
         }
         sleeper.sleep(wait);
@@ -71,7 +86,14 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     }
   }
 
+  private synchronized AdaptivePermit admit(long tokens) {
+    admittedRequests++;
+    admittedTokens += tokens;
+    return new AdaptivePermit(tokens);
+  }
+
   private synchronized void release() {
+    answered = true;
     inFlight--;
     notifyAll();
   }
@@ -86,26 +108,49 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
     @Override
     public void succeeded(QuotaSnapshot quota) {
+      learn(quota);
+      if (!learned.learned()) {
+        pauseFor(quota.waitFor(tokens));
+      }
       synchronized (AdaptiveRateLimiter.this) {
         concurrency.onSuccess();
+        answered = true;
         AdaptiveRateLimiter.this.notifyAll();
       }
-      pauseFor(quota.waitFor(tokens));
     }
 
     @Override
     public void throttled(Duration retryAfter, QuotaSnapshot quota) {
+      budget.giveBack(tokens);
+      learned.giveBack(tokens);
+      learn(quota);
+      pauseFor(retryAfter != null ? retryAfter : Duration.ofSeconds(1));
       synchronized (AdaptiveRateLimiter.this) {
         concurrency.onThrottled();
+        answered = true;
+        AdaptiveRateLimiter.this.notifyAll();
       }
-      budget.giveBack(tokens);
-      pauseFor(retryAfter != null ? retryAfter : Duration.ofSeconds(1));
+    }
+
+    /** Before anyone waiting is woken, so none is admitted on what was known before. */
+    private void learn(QuotaSnapshot quota) {
+      long othersRequests;
+      long othersTokens;
+      synchronized (AdaptiveRateLimiter.this) {
+        othersRequests = admittedRequests - 1;
+        othersTokens = admittedTokens - tokens;
+      }
+      learned.observe(quota, othersRequests, othersTokens);
     }
 
     @Override
     public void close() {
       if (!closed) {
         closed = true;
+        synchronized (AdaptiveRateLimiter.this) {
+          admittedRequests--;
+          admittedTokens -= tokens;
+        }
         release();
       }
     }

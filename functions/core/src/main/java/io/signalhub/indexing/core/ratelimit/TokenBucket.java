@@ -52,6 +52,16 @@ public final class TokenBucket {
     tokens.giveBack(amount, nowMillis);
   }
 
+  /** Sets what is available to what the provider reports is left (never above capacity). */
+  public void reset(double value, long nowMillis) {
+    refill(nowMillis);
+    available = Math.min(capacity, value);
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
   /** Units available at the last update, for storing. */
   public double storedAvailable() {
     return available;

@@ -85,15 +85,34 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
-  void anExhaustedQuotaWithAKnownLimitPausesOnlyForTheNextBatchsShare() throws Exception {
+  void anExhaustedQuotaWithAKnownLimitWaitsOnlyForTheNextBatchsShare() throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
     try (var permit = limiter.acquire(600)) {
-      // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in 6 s
+      // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in about 6 s
       permit.succeeded(
           new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
     }
     limiter.acquire(600).close();
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(6));
+    // refilled at 98% of 6,000/min: ceil(600 / 98 per second) = 6,123 ms
+    assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(6123));
+  }
+
+  @Test
+  void limitsNobodyConfiguredAreLearnedFromTheHeadersAndInFlightTokensCounted() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    try (var probe = limiter.acquire(1000)) {
+      probe.succeeded(new QuotaSnapshot(100, 5000, null, null, 3000, 6000));
+    }
+    var second = limiter.acquire(1000);
+    var third = limiter.acquire(1000);
+    // the provider answers the third: 2,000 of 6,000 left, but the second is still on its way
+    third.succeeded(new QuotaSnapshot(100, 2000, null, null, 3000, 6000));
+    third.close();
+    limiter.acquire(1000).close(); // 2,000 - 1,000 in flight = 1,000: enough, no wait
+    assertThat(clock.sleeps()).isEmpty();
+    second.close();
+    limiter.acquire(1000).close(); // nothing left: 1,000 at 98 per second
+    assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(10205));
   }
 
   @Test
@@ -115,5 +134,29 @@ class AdaptiveRateLimiterTest {
     first.close();
     second.join(5000);
     assertThat(second.isAlive()).isFalse();
+  }
+
+  @Test
+  void theFirstRequestGoesAloneUntilAnAnswerTeachesTheLimits() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    var first = limiter.acquire(1000);
+    Thread second =
+        new Thread(
+            () -> {
+              try {
+                limiter.acquire(1000).close();
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    second.start();
+    second.join(200);
+    assertThat(second.isAlive()).isTrue();
+
+    first.succeeded(QuotaSnapshot.UNKNOWN);
+    second.join(5_000);
+
+    assertThat(second.isAlive()).isFalse();
+    first.close();
   }
 }

@@ -1,0 +1,83 @@
+package io.signalhub.indexing.core.ratelimit;
+
+import io.signalhub.indexing.core.provider.QuotaSnapshot;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The provider's budget as its {@code x-ratelimit-limit-*} and {@code x-ratelimit-remaining-*}
+ * headers report it, for when nobody configured the limits: every response resets the buckets to
+ * what the provider says is left, minus what this process has in flight that the provider may not
+ * have counted yet, and they refill at {@link RateBudget#spendable} of the reported limit. Until a
+ * response reports a limit, it grants everything.
+ */
+final class LearnedRateBudget implements RateBudget {
+
+  private final Clock clock;
+  private TokenBucket requests;
+  private TokenBucket tokens;
+
+  LearnedRateBudget(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Takes what the provider reported.
+   *
+   * @param othersRequests requests in flight besides the one answered
+   * @param othersTokens their tokens
+   */
+  synchronized void observe(QuotaSnapshot quota, long othersRequests, long othersTokens) {
+    long now = clock.millis();
+    requests =
+        learn(requests, quota.limitRequests(), quota.remainingRequests(), othersRequests, now);
+    tokens = learn(tokens, quota.limitTokens(), quota.remainingTokens(), othersTokens, now);
+  }
+
+  /** Whether responses have reported a limit to learn from. */
+  synchronized boolean learned() {
+    return requests != null || tokens != null;
+  }
+
+  private static TokenBucket learn(
+      TokenBucket bucket, long limit, long remaining, long inFlight, long now) {
+    if (limit <= 0 || remaining < 0) {
+      return bucket;
+    }
+    TokenBucket learned =
+        bucket != null && bucket.capacity() == RateBudget.spendable(limit)
+            ? bucket
+            : new TokenBucket(RateBudget.spendable(limit), now);
+    learned.reset(remaining - inFlight, now);
+    return learned;
+  }
+
+  @Override
+  public synchronized Duration tryTake(long tokenCount) {
+    long now = clock.millis();
+    long wait =
+        Math.max(
+            requests == null ? 0 : requests.millisUntilAvailable(1, now),
+            tokens == null ? 0 : tokens.millisUntilAvailable(tokenCount, now));
+    if (wait == 0) {
+      if (requests != null) {
+        requests.take(1, now);
+      }
+      if (tokens != null) {
+        tokens.take(tokenCount, now);
+      }
+    }
+    return Duration.ofMillis(wait);
+  }
+
+  @Override
+  public synchronized void giveBack(long tokenCount) {
+    long now = clock.millis();
+    if (requests != null) {
+      requests.giveBack(1, now);
+    }
+    if (tokens != null) {
+      tokens.giveBack(tokenCount, now);
+    }
+  }
+}
