@@ -189,7 +189,7 @@ public final class Bench {
       BatchEmbeddingProcessor blind =
           BatchEmbeddingProcessor.builder().provider(provider(server)).maxRetries(8).build();
       measureLimited(
-          "library, limits unknown (429s + Retry-After only)",
+          "library, limits not configured (learned from headers)",
           server,
           subset,
           tpm,
