@@ -115,21 +115,28 @@ class AdaptiveRateLimiterTest {
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(10205));
   }
 
-  @Test
-  void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
-    var first = limiter.acquire(1);
-    Thread second =
+  /** A second caller, started and given 200 ms to get through. */
+  private static Thread acquireAndCloseInBackground(AdaptiveRateLimiter limiter, long tokens)
+      throws InterruptedException {
+    Thread caller =
         new Thread(
             () -> {
               try {
-                limiter.acquire(1).close();
+                limiter.acquire(tokens).close();
               } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
               }
             });
-    second.start();
-    second.join(200);
+    caller.start();
+    caller.join(200);
+    return caller;
+  }
+
+  @Test
+  void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
+    var first = limiter.acquire(1);
+    Thread second = acquireAndCloseInBackground(limiter, 1);
     assertThat(second.isAlive()).as("second caller waits for the only slot").isTrue();
     first.close();
     second.join(5000);
@@ -140,17 +147,7 @@ class AdaptiveRateLimiterTest {
   void theFirstRequestGoesAloneUntilAnAnswerTeachesTheLimits() throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
     var first = limiter.acquire(1000);
-    Thread second =
-        new Thread(
-            () -> {
-              try {
-                limiter.acquire(1000).close();
-              } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    second.start();
-    second.join(200);
+    Thread second = acquireAndCloseInBackground(limiter, 1000);
     assertThat(second.isAlive()).isTrue();
 
     first.succeeded(QuotaSnapshot.UNKNOWN);
