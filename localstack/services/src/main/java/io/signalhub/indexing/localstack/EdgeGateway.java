@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -61,6 +62,7 @@ public final class EdgeGateway implements AutoCloseable {
   }
 
   private final HttpServer server;
+  private final ExecutorService workers = Executors.newCachedThreadPool();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Map<Service, URI> backends;
@@ -69,7 +71,7 @@ public final class EdgeGateway implements AutoCloseable {
     this.backends = Map.copyOf(backends);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     server.createContext("/", this::forward);
-    server.setExecutor(Executors.newCachedThreadPool());
+    server.setExecutor(workers);
     server.start();
   }
 
@@ -168,5 +170,6 @@ public final class EdgeGateway implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    workers.shutdownNow();
   }
 }

@@ -169,11 +169,6 @@ public record JobRecord(
       lastGroupFirstSeq = j.lastGroupFirstSeq;
     }
 
-    public Builder jobId(String value) {
-      jobId = value;
-      return this;
-    }
-
     public Builder status(JobStatus value) {
       status = value;
       return this;
@@ -191,26 +186,6 @@ public record JobRecord(
 
     public Builder revision(String value) {
       revision = value;
-      return this;
-    }
-
-    public Builder manifestKey(String value) {
-      manifestKey = value;
-      return this;
-    }
-
-    public Builder provider(String value) {
-      provider = value;
-      return this;
-    }
-
-    public Builder model(String value) {
-      model = value;
-      return this;
-    }
-
-    public Builder dimensions(int value) {
-      dimensions = value;
       return this;
     }
 
@@ -291,11 +266,6 @@ public record JobRecord(
 
     public Builder tokens(long value) {
       tokens = value;
-      return this;
-    }
-
-    public Builder createdAt(Instant value) {
-      createdAt = value;
       return this;
     }
 

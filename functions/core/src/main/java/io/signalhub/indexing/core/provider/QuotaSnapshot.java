@@ -20,32 +20,20 @@ public record QuotaSnapshot(
   public static final QuotaSnapshot UNKNOWN = new QuotaSnapshot(-1, -1, null, null, -1, -1);
 
   /**
-   * How long to hold the next request of {@code tokens} when the provider reports itself exhausted,
-   * or null when it is not. The reset headers give the time until the bucket is <em>full</em>
-   * again; the next request needs only its own share: a limit refilled per minute gives back {@code
-   * tokens} in tokens/limit of a minute. Waiting for the full reset left most of the budget unused.
+   * Until the exhausted budget is full again (the {@code x-ratelimit-reset-*} of whichever
+   * remaining count is zero), or null when none is. Only for providers that report no limit: where
+   * they do, the limiter learns the budget itself and waits for just the next request's share.
    */
-  public Duration waitFor(long tokens) {
+  public Duration exhaustedReset() {
     Duration wait = null;
     if (remainingRequests == 0) {
-      wait = longest(wait, refill(1, limitRequests, resetRequests));
+      wait = resetRequests;
     }
-    if (remainingTokens == 0) {
-      wait = longest(wait, refill(tokens, limitTokens, resetTokens));
+    if (remainingTokens == 0
+        && resetTokens != null
+        && (wait == null || resetTokens.compareTo(wait) > 0)) {
+      wait = resetTokens;
     }
     return wait;
-  }
-
-  private static Duration refill(long amount, long limit, Duration reset) {
-    if (limit <= 0) {
-      return reset;
-    }
-    Duration share =
-        Duration.ofMillis((long) Math.ceil(60_000.0 * Math.min(amount, limit) / limit));
-    return reset == null || share.compareTo(reset) < 0 ? share : reset;
-  }
-
-  private static Duration longest(Duration a, Duration b) {
-    return a == null || (b != null && b.compareTo(a) > 0) ? b : a;
   }
 }

@@ -36,13 +36,7 @@ public final class RateLimitHeaders {
     }
     if (wait == null) {
       // No explicit hint: wait for whichever exhausted budget resets (OpenAI sends both).
-      QuotaSnapshot quota = quota(header);
-      if (quota.remainingRequests() == 0) {
-        wait = longest(wait, quota.resetRequests());
-      }
-      if (quota.remainingTokens() == 0) {
-        wait = longest(wait, quota.resetTokens());
-      }
+      wait = quota(header).exhaustedReset();
     }
     return Optional.ofNullable(wait);
   }

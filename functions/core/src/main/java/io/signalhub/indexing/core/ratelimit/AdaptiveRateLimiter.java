@@ -10,9 +10,10 @@ import java.time.Duration;
  * pause is in force, and (3) the {@link RateBudget} grants one request and the batch's tokens.
  *
  * <p>A 429 halves concurrency, gives the refused request back to the budget and pauses every caller
- * of this limiter for the server's {@code Retry-After}; remaining-quota headers that reach zero
- * pause until the next request's share is back ({@link QuotaSnapshot#waitFor}), so it does not walk
- * into a 429 it was told about.
+ * of this limiter for the server's {@code Retry-After}. Every response's quota headers keep a
+ * {@link LearnedRateBudget} in step with the provider, so limits nobody configured are respected
+ * too; where a provider reports no limit, a remaining count of zero pauses until its reset ({@link
+ * QuotaSnapshot#exhaustedReset}).
  */
 public final class AdaptiveRateLimiter implements RateLimiter {
 
@@ -110,7 +111,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     public void succeeded(QuotaSnapshot quota) {
       learn(quota);
       if (!learned.learned()) {
-        pauseFor(quota.waitFor(tokens));
+        pauseFor(quota.exhaustedReset());
       }
       synchronized (AdaptiveRateLimiter.this) {
         concurrency.onSuccess();
