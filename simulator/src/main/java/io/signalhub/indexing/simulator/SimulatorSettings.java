@@ -20,7 +20,23 @@ public record SimulatorSettings(
     long fixedLatencyMillis,
     long latencyMillisPerThousandTokens,
     boolean shuffleResponseOrder,
-    Predicate<String> rejectInput) {
+    Predicate<String> rejectInput,
+    double timeScale,
+    TooLarge tooLarge,
+    boolean azure) {
+
+  /**
+   * How the server refuses one request that holds more tokens than its whole tokens/min quota (it
+   * can never be served, however long the client waits), in the shapes real providers send.
+   */
+  public enum TooLarge {
+    /** OpenAI: 429 "Request too large for … on tokens per min (TPM): Limit L, Requested R". */
+    OPENAI_429,
+    /** Azure OpenAI: 413, code tokens_limits_reached, "… Max size: N tokens". */
+    AZURE_413,
+    /** A gateway's 413 with no detail. */
+    BARE_413
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -41,6 +57,9 @@ public record SimulatorSettings(
     private long latencyMillisPerThousandTokens;
     private boolean shuffleResponseOrder;
     private Predicate<String> rejectInput = SimulatedEmbeddingServer.never();
+    private double timeScale = 1;
+    private TooLarge tooLarge = TooLarge.OPENAI_429;
+    private boolean azure;
 
     public Builder port(int value) {
       port = value;
@@ -109,6 +128,39 @@ public record SimulatorSettings(
       return this;
     }
 
+    /**
+     * Simulated seconds per real second: at 60, a minute's quota refills in one real second and the
+     * reset and retry-after headers speak simulated time, so a client on a clock running as fast
+     * meets a 40,000 tokens/min quota in a test's time. Default 1.
+     */
+    public Builder timeScale(double value) {
+      if (!(value > 0)) {
+        throw new IllegalArgumentException("timeScale must be > 0, was " + value);
+      }
+      timeScale = value;
+      return this;
+    }
+
+    /** The shape of the answer to a request larger than the tokens/min quota. */
+    public Builder tooLarge(TooLarge value) {
+      tooLarge = value;
+      return this;
+    }
+
+    /**
+     * Azure OpenAI mode: {@code /openai/deployments/<deployment>/embeddings?api-version=…} (the
+     * models are the deployments), the {@code api-key} header (or a bearer token equal to the key),
+     * remaining-count headers without limits, and 413 {@code tokens_limits_reached} for a request
+     * above the quota.
+     */
+    public Builder azure(boolean value) {
+      azure = value;
+      if (value) {
+        tooLarge = TooLarge.AZURE_413;
+      }
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(
           port,
@@ -123,7 +175,10 @@ public record SimulatorSettings(
           fixedLatencyMillis,
           latencyMillisPerThousandTokens,
           shuffleResponseOrder,
-          rejectInput);
+          rejectInput,
+          timeScale,
+          tooLarge,
+          azure);
     }
   }
 }

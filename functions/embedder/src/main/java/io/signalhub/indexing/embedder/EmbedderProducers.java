@@ -30,14 +30,7 @@ public class EmbedderProducers {
     if (secretArn.isPresent()) {
       try (SecretsManagerClient secrets = SecretsManagerClient.create()) {
         String key = secrets.getSecretValue(r -> r.secretId(secretArn.get())).secretString();
-        settings =
-            new ProviderSettings(
-                settings.provider(),
-                settings.model(),
-                settings.dimensions(),
-                settings.baseUrl(),
-                key,
-                settings.region());
+        settings = settings.withApiKey(key);
       }
     }
     if (settings.provider().equals("local") && !LocalMiniLmProvider.modelOnClasspath()) {
