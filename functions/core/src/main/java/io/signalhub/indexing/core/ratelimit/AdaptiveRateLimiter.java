@@ -187,6 +187,9 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         othersTokens = admittedTokens - tokens;
       }
       learned.observe(quota, othersRequests, othersTokens);
+      if (quota.limitTokens() > 0 || quota.limitRequests() > 0) {
+        budget.learnLimits(quota);
+      }
       if (quota.limitTokens() > 0) {
         long cap = RateBudget.spendable(quota.limitTokens());
         if (cap < budget.requestTokenCap()) {

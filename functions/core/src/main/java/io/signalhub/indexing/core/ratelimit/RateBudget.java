@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.ratelimit;
 
+import io.signalhub.indexing.core.provider.QuotaSnapshot;
 import java.time.Duration;
 
 /**
@@ -34,6 +35,13 @@ public interface RateBudget {
 
   /** Remembers that no request may carry more than {@code tokens} (only ever lowers the cap). */
   default void capRequestTokens(long tokens) {}
+
+  /**
+   * The provider's limits and what remains of them, as its headers reported them, for a budget
+   * whose limits nobody configured: a shared budget then meters every embedder against them,
+   * starting from what the provider said remains.
+   */
+  default void learnLimits(QuotaSnapshot quota) {}
 
   /**
    * Requests that may be in flight at once: no more than the requests/min quota, since each of them
