@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@code
@@ -288,6 +289,51 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
+  public boolean cancel(String jobId, String reason, Instant now) {
+    Update update =
+        new Update()
+            .set("status", text(JobStatus.CANCELLED.name()))
+            .set("reason", text(reason))
+            .set("finishedAt", time(now))
+            .set("updatedAt", time(now));
+    update.condition("attribute_exists(pk) AND " + notTerminal(update));
+    return conditionalUpdate(jobId, JOB, update);
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    boolean existed = get(jobId).isPresent();
+    List<Map<String, AttributeValue>> keys =
+        dynamo
+            .queryPaginator(
+                r ->
+                    r.tableName(table)
+                        .keyConditionExpression("#pk = :job")
+                        .projectionExpression("#pk, #sk")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                        .expressionAttributeValues(Map.of(":job", text(jobId))))
+            .items()
+            .stream()
+            .map(item -> Map.of(PK, item.get(PK), SK, item.get(SK)))
+            .toList();
+    // BatchWriteItem takes at most 25 requests; unprocessed ones are retried until none is left
+    // (docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)
+    for (int i = 0; i < keys.size(); i += 25) {
+      Map<String, List<WriteRequest>> requests =
+          Map.of(
+              table,
+              keys.subList(i, Math.min(keys.size(), i + 25)).stream()
+                  .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build())
+                  .toList());
+      while (!requests.isEmpty()) {
+        Map<String, List<WriteRequest>> batch = requests;
+        requests = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
+      }
+    }
+    return existed;
+  }
+
+  @Override
   public BatchState batchState(String jobId, long seq) {
     Map<String, AttributeValue> marker = marker(jobId, seq);
     return marker == null
@@ -489,6 +535,8 @@ public final class DynamoJobStore implements JobStore {
         + update.value(text("COMPLETED_WITH_FAILURES"))
         + ", "
         + update.value(text("FAILED"))
+        + ", "
+        + update.value(text("CANCELLED"))
         + ")";
   }
 

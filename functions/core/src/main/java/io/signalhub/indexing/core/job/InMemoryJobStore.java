@@ -160,6 +160,27 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public synchronized boolean cancel(String jobId, String reason, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j == null || j.status().terminal()) {
+      return false;
+    }
+    jobs.put(jobId, copy(j, JobStatus.CANCELLED, reason, j.fanoutComplete(), now, now));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean delete(String jobId) {
+    batchSizes.remove(jobId);
+    batchStates.remove(jobId);
+    failures.remove(jobId);
+    throughput.remove(jobId);
+    leaseOwners.remove(jobId);
+    leaseUntil.remove(jobId);
+    return jobs.remove(jobId) != null;
+  }
+
+  @Override
   public synchronized BatchState batchState(String jobId, long seq) {
     return batchStates.getOrDefault(jobId, Map.of()).getOrDefault(seq, BatchState.MISSING);
   }

@@ -59,6 +59,22 @@ public interface JobStore {
   /** The job cannot go on; nothing more will be enqueued. */
   void fail(String jobId, String reason, Instant now);
 
+  /**
+   * Stops a job on request: CANCELLED with the reason, unless it already ended. The fan-out
+   * registers nothing more and the embedders drop its batches without calling the provider.
+   *
+   * @return true if this call cancelled it
+   */
+  boolean cancel(String jobId, String reason, Instant now);
+
+  /**
+   * Removes the job and everything the store keeps for it (batch markers, failures, throughput).
+   * The bucket's objects are the caller's to delete.
+   *
+   * @return false if there was no such job
+   */
+  boolean delete(String jobId);
+
   BatchState batchState(String jobId, long seq);
 
   /** Batches registered and not yet accounted, in order (to resend after lost messages). */
