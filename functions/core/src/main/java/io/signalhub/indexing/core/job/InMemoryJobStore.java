@@ -22,6 +22,7 @@ public final class InMemoryJobStore implements JobStore {
   private final Map<String, Map<Long, BatchState>> batchStates = new HashMap<>();
   private final Map<String, List<Failure>> failures = new HashMap<>();
   private final Map<String, TreeMap<Instant, Long>> throughput = new HashMap<>();
+  private final Map<String, TreeMap<Instant, ActivityMinute>> history = new HashMap<>();
   private final Map<String, String> leaseOwners = new HashMap<>();
   private final Map<String, Instant> leaseUntil = new HashMap<>();
 
@@ -220,7 +221,20 @@ public final class InMemoryJobStore implements JobStore {
             .tokens(j.tokens() + r.tokens())
             .updatedAt(now)
             .build());
+    Instant minute = ActivityMinute.minuteOf(now);
+    TreeMap<Instant, ActivityMinute> minutes =
+        history.computeIfAbsent(jobId, id -> new TreeMap<>());
+    minutes.merge(minute, r.activity(minute), ActivityMinute::plus);
+    while (minutes.size() > HISTORY_MINUTES) {
+      minutes.pollFirstEntry();
+    }
     return true;
+  }
+
+  @Override
+  public synchronized List<ActivityMinute> history(String jobId, int limit) {
+    List<ActivityMinute> all = List.copyOf(history.getOrDefault(jobId, new TreeMap<>()).values());
+    return all.subList(Math.max(0, all.size() - limit), all.size());
   }
 
   @Override

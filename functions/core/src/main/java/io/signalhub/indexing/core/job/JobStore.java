@@ -84,7 +84,8 @@ public interface JobStore {
   int batchSize(String jobId, long seq);
 
   /**
-   * Accounts a batch once: marker PENDING to DONE and counters in one atomic write.
+   * Accounts a batch once: marker PENDING to DONE, the job's counters and the minute of its
+   * activity history ({@link BatchResult#activity}) in one atomic write.
    *
    * @return false if the batch was already accounted (nothing changed)
    */
@@ -102,11 +103,23 @@ public interface JobStore {
   /** Throughput samples since {@code since}: (bucket start, chunks finished in it). */
   List<ThroughputSample> throughputSince(String jobId, Instant since);
 
+  /**
+   * The job's most recent minutes of activity, oldest first: at most {@code limit} minutes (only
+   * minutes with activity are stored; the caller fills the gaps).
+   */
+  List<ActivityMinute> history(String jobId, int limit);
+
   /** A few failures of the job, oldest first. */
   List<Failure> failureSample(String jobId, int limit);
 
   /** Chunks finished in one time bucket. */
   record ThroughputSample(Instant bucketStart, long chunks) {}
+
+  /**
+   * The most minutes of history a store keeps per job (and a reader asks for): six hours, enough
+   * for the chart of any job a person watches, small enough to read on every refresh.
+   */
+  int HISTORY_MINUTES = 360;
 
   /** Length of a throughput bucket. */
   long THROUGHPUT_BUCKET_SECONDS = 10;

@@ -228,7 +228,14 @@ public final class EmbedBatchService {
     Progress usage = tracker.snapshot();
     LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
     return new BatchResult(
-        completed, chunks.size() - completed, cached, usage.apiCalls(), usage.tokens(), sample);
+        completed,
+        chunks.size() - completed,
+        cached,
+        usage.apiCalls(),
+        usage.tokens(),
+        usage.throttled(),
+        usage.retries(),
+        sample);
   }
 
   private void writeVectors(
