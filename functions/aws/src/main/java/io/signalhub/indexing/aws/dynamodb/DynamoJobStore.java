@@ -56,6 +56,7 @@ public final class DynamoJobStore implements JobStore {
   public static final String CREATED_AT = "createdAt";
   public static final String EXPIRES_AT = "expiresAt";
   private static final String JOB = "job";
+
   /** Minute items expire (TTL) a month after their minute: the table's history stays bounded. */
   static final long HISTORY_RETENTION_SECONDS = 30L * 86_400;
 
