@@ -115,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
             pipeline.queueUrl(settings.deadLetterQueue()),
             10,
             1,
-            event -> SqsBatchLogic.process(event, embedder::failDeadLettered)));
+            event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
