@@ -23,7 +23,8 @@ public record SimulatorSettings(
     Predicate<String> rejectInput,
     double timeScale,
     TooLarge tooLarge,
-    boolean azure) {
+    boolean azure,
+    boolean logInputs) {
 
   /**
    * How the server refuses one request that holds more tokens than its whole tokens/min quota (it
@@ -60,6 +61,7 @@ public record SimulatorSettings(
     private double timeScale = 1;
     private TooLarge tooLarge = TooLarge.OPENAI_429;
     private boolean azure;
+    private boolean logInputs;
 
     public Builder port(int value) {
       port = value;
@@ -161,6 +163,15 @@ public record SimulatorSettings(
       return this;
     }
 
+    /**
+     * Keep every input text received ({@link SimulatorStats#inputsReceived()}), for tests that
+     * assert what reached the provider; off by default so long benchmarks hold no texts.
+     */
+    public Builder logInputs(boolean value) {
+      logInputs = value;
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(
           port,
@@ -178,7 +189,8 @@ public record SimulatorSettings(
           rejectInput,
           timeScale,
           tooLarge,
-          azure);
+          azure,
+          logInputs);
     }
   }
 }

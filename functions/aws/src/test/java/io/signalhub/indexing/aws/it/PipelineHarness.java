@@ -129,13 +129,13 @@ final class PipelineHarness implements AutoCloseable {
         event -> SqsBatchLogic.process(event, embedder::process));
   }
 
-  SqsEventSource deadLetterSource(EmbedBatchService embedder) {
+  SqsEventSource deadLetterSource() {
     return new SqsEventSource(
         pipeline.sqs(),
         deadLetterQueueUrl,
         10,
         1,
-        event -> SqsBatchLogic.process(event, embedder::failDeadLettered));
+        event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered));
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */
@@ -145,7 +145,7 @@ final class PipelineHarness implements AutoCloseable {
 
   JobRecord runUntilFinished(String jobId, EmbedBatchService embedder, Duration atMost) {
     SqsEventSource batches = batchSource(embedder);
-    SqsEventSource deadLetters = deadLetterSource(embedder);
+    SqsEventSource deadLetters = deadLetterSource();
     await()
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(10))

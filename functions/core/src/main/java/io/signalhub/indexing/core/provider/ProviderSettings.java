@@ -3,6 +3,7 @@ package io.signalhub.indexing.core.provider;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What selects and configures a provider. Read from the environment with {@link #fromEnvironment}:
@@ -48,7 +49,7 @@ public record ProviderSettings(
   public record Azure(URI endpoint, String deployment, String apiVersion, String adToken) {
     public static final Azure NONE = new Azure(null, null, null, null);
 
-    static Azure fromEnvironment(Map<String, String> env) {
+    static Azure from(Function<String, Optional<String>> env) {
       return new Azure(
           first(env, "SIGNAL_HUB_EMBEDDING_AZURE_ENDPOINT", "AZURE_OPENAI_ENDPOINT")
               .map(URI::create)
@@ -72,24 +73,33 @@ public record ProviderSettings(
   }
 
   public static ProviderSettings fromEnvironment(Map<String, String> env) {
-    String provider = first(env, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER);
+    return from(name -> Optional.ofNullable(env.get(name)));
+  }
+
+  /**
+   * The same variable names, looked up elsewhere: a function reads them through its configuration
+   * (environment variables included), so tests can set them.
+   */
+  public static ProviderSettings from(Function<String, Optional<String>> lookup) {
+    String provider = first(lookup, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER);
     boolean azure = provider.equalsIgnoreCase(AzureOpenAi.NAME);
     return new ProviderSettings(
         provider,
-        first(env, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),
-        first(env, "SIGNAL_HUB_EMBEDDING_DIMENSION", "SIGNAL_HUB_EMBEDDING_DIMENSIONS")
+        first(lookup, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),
+        first(lookup, "SIGNAL_HUB_EMBEDDING_DIMENSION", "SIGNAL_HUB_EMBEDDING_DIMENSIONS")
             .map(Integer::parseInt)
             .orElse(0),
-        first(env, "SIGNAL_HUB_EMBEDDING_BASE_URL", "OPENAI_BASE_URL")
+        first(lookup, "SIGNAL_HUB_EMBEDDING_BASE_URL", "OPENAI_BASE_URL")
             .map(URI::create)
             .orElse(null),
         first(
-                env,
+                lookup,
                 "SIGNAL_HUB_EMBEDDING_API_KEY",
                 azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY")
             .orElse(null),
-        first(env, "SIGNAL_HUB_EMBEDDING_REGION", "AWS_REGION", "AWS_DEFAULT_REGION").orElse(null),
-        Azure.fromEnvironment(env));
+        first(lookup, "SIGNAL_HUB_EMBEDDING_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
+            .orElse(null),
+        Azure.from(lookup));
   }
 
   public ProviderSettings withProvider(String value) {
@@ -121,11 +131,12 @@ public record ProviderSettings(
             provider, model, dimensions, baseUrl, apiKey == null ? "unset" : "****", region, azure);
   }
 
-  private static Optional<String> first(Map<String, String> env, String... names) {
+  private static Optional<String> first(
+      Function<String, Optional<String>> lookup, String... names) {
     for (String name : names) {
-      String value = env.get(name);
-      if (value != null && !value.isBlank()) {
-        return Optional.of(value.trim());
+      Optional<String> value = lookup.apply(name).filter(v -> !v.isBlank());
+      if (value.isPresent()) {
+        return value.map(String::trim);
       }
     }
     return Optional.empty();
