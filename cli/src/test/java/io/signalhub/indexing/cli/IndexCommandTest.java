@@ -66,4 +66,60 @@ class IndexCommandTest {
         new CommandLine(new SignalHubCli()).execute("index", repo.resolve("nope").toString());
     assertThat(exit).isEqualTo(2);
   }
+
+  @Test
+  void inProcessCompletesWhenOneDefaultBatchIsLargerThanTheWholeTokensPerMinuteQuota()
+      throws Exception {
+    long total = 0;
+    java.util.Random random = new java.util.Random(3);
+    String[] words = {"value", "index", "batch", "quota", "limit", "vector", "chunk", "split"};
+    for (int f = 0; total < 32_000; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int line = 0; line < 40; line++) {
+        text.append("    total_").append(f).append('_').append(line).append(" =");
+        for (int w = 0; w < 30; w++) {
+          text.append(' ').append(words[random.nextInt(words.length)]);
+        }
+        text.append('\n');
+      }
+      Files.writeString(repo.resolve("dense_" + f + ".py"), text);
+      total +=
+          io.signalhub.indexing.core.token.Cl100kTokenCounter.instance().count(text.toString());
+    }
+    // 30,000 tokens/min: one default batch (all ~75 chunks) holds more than the provider ever
+    // accepts; the rest waits for the quota to refill (a few seconds)
+    try (var server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().tokensPerMinute(30_000).dimensions(8).build())) {
+      ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+      PrintStream original = System.out;
+      int exit;
+      try {
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        exit =
+            new CommandLine(new SignalHubCli())
+                .execute(
+                    "index",
+                    repo.toString(),
+                    "--in-process",
+                    "--provider",
+                    "openai",
+                    "--base-url",
+                    server.baseUrl().toString(),
+                    "--json");
+      } finally {
+        System.setOut(original);
+      }
+
+      JsonNode summary = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
+      assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
+      assertThat(exit).isZero();
+      assertThat(summary.path("failed").asLong()).isZero();
+      assertThat(summary.path("completed").asLong()).isEqualTo(summary.path("total").asLong());
+      // the one "Request too large" taught the quota; nothing else was refused
+      assertThat(server.stats().tooLarge()).isEqualTo(1);
+      assertThat(server.stats().throttled()).isEqualTo(1);
+      assertThat(server.stats().tokens()).isGreaterThan(30_000);
+    }
+  }
 }
