@@ -1,6 +1,7 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.AwsEndpoints;
+import io.signalhub.indexing.core.retry.Sleeper;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
@@ -19,8 +20,8 @@ class EmbeddedPipelineIT extends PipelineContract {
 
   /** Each harness has its own bucket: configure its notification, as the stack does for its own. */
   @Override
-  PipelineHarness harness(Map<String, String> overrides) {
-    PipelineHarness harness = super.harness(overrides);
+  PipelineHarness harness(Map<String, String> overrides, java.time.Clock clock, Sleeper sleeper) {
+    PipelineHarness harness = super.harness(overrides, clock, sleeper);
     EmbeddedServices.notifyFor(harness.settings.bucket());
     return harness;
   }

@@ -99,8 +99,11 @@ class LocalStackPipelineIT extends PipelineContract {
   }
 
   @Override
-  PipelineHarness harness(java.util.Map<String, String> overrides) {
-    PipelineHarness harness = super.harness(overrides);
+  PipelineHarness harness(
+      java.util.Map<String, String> overrides,
+      java.time.Clock clock,
+      io.signalhub.indexing.core.retry.Sleeper sleeper) {
+    PipelineHarness harness = super.harness(overrides, clock, sleeper);
     String arn = "arn:aws:sqs:" + LOCALSTACK.getRegion() + ":000000000000:s3-events";
     harness
         .pipeline

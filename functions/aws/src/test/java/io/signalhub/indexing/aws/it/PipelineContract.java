@@ -18,6 +18,7 @@ import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
@@ -50,7 +51,13 @@ abstract class PipelineContract {
   abstract BlockingQueue<String> s3Events();
 
   PipelineHarness harness(Map<String, String> overrides) {
-    PipelineHarness harness = new PipelineHarness(endpoints(), s3Events(), overrides);
+    return harness(overrides, Clock.systemUTC(), Sleeper.system());
+  }
+
+  /** With a clock and sleeper for the embedders (a faster one, against a time-scaled simulator). */
+  PipelineHarness harness(Map<String, String> overrides, Clock clock, Sleeper sleeper) {
+    PipelineHarness harness =
+        new PipelineHarness(endpoints(), s3Events(), overrides, clock, sleeper);
     harnesses.add(harness);
     return harness;
   }
@@ -395,10 +402,7 @@ abstract class PipelineContract {
                 .tooLarge(shape)
                 .dimensions(8)
                 .build())) {
-      PipelineHarness h =
-          new PipelineHarness(
-              endpoints(), s3Events(), Map.of("signal-hub.concurrency", "4"), clock, clock::sleep);
-      harnesses.add(h);
+      PipelineHarness h = harness(Map.of("signal-hub.concurrency", "4"), clock, clock::sleep);
       var provider =
           OpenAiCompatibleProvider.builder()
               .baseUrl(server.baseUrl())
@@ -408,7 +412,15 @@ abstract class PipelineContract {
       h.model = ModelProfile.of("openai", provider);
       String jobId = "job-quota-" + shape.name().toLowerCase(java.util.Locale.ROOT);
       h.upload(jobId, denseSources(40));
-      h.deliverS3Events();
+      // the manifest's event may trail the upload on a busy machine: wait for the fan-out to run
+      List<FanOutService.Outcome> fannedOut = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                fannedOut.addAll(h.deliverS3Events());
+                return fannedOut.contains(FanOutService.Outcome.COMPLETED);
+              });
       long startedMillis = clock.millis();
 
       // two embedders, as two Lambda instances would be, sharing the DynamoDB budget
