@@ -31,9 +31,11 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -64,11 +66,19 @@ public final class SignalHubStack extends Stack {
       "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
   static final Duration EMBEDDER_TIMEOUT = Duration.minutes(5);
   static final Duration FANOUT_TIMEOUT = Duration.minutes(15);
+  static final Duration FAILURE_CONSUMER_TIMEOUT = Duration.minutes(1);
+
+  /**
+   * Attempts of a fan-out before its job fails: Lambda's asynchronous invocation and its two
+   * retries; as many receives of a continuation.
+   */
+  static final int FANOUT_ATTEMPTS = 3;
 
   final Bucket bucket;
   final Queue batches;
   final Queue deadLetters;
   final Queue continuations;
+  final Queue fanOutFailures;
   final Table jobs;
   final Table cache;
   final Table rate;
@@ -76,6 +86,7 @@ public final class SignalHubStack extends Stack {
   final Function fanoutContinuation;
   final Function embedder;
   final Function deadLetterConsumer;
+  final Function fanOutFailureConsumer;
   final Function status;
   final HttpApi api;
 
@@ -129,11 +140,26 @@ public final class SignalHubStack extends Stack {
                     .maxReceiveCount(settings.maxReceiveCount())
                     .build())
             .build();
+    // fan-outs that failed on every attempt: the S3-triggered invocation's on-failure destination
+    // and the continuation queue's DLQ; a consumer ends their jobs FAILED (invariant 9)
+    fanOutFailures =
+        Queue.Builder.create(this, "FanOutFailures")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .visibilityTimeout(
+                Duration.seconds(6 * FAILURE_CONSUMER_TIMEOUT.toSeconds().longValue()))
+            .build();
     continuations =
         Queue.Builder.create(this, "FanOutContinuations")
             .encryption(QueueEncryption.SQS_MANAGED)
             .enforceSsl(true)
             .visibilityTimeout(Duration.seconds(6 * FANOUT_TIMEOUT.toSeconds().longValue()))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(fanOutFailures)
+                    .maxReceiveCount(FANOUT_ATTEMPTS)
+                    .build())
             .build();
 
     jobs =
@@ -216,6 +242,14 @@ public final class SignalHubStack extends Stack {
             "dead-letter",
             1024,
             Duration.minutes(1),
+            environment);
+    fanOutFailureConsumer =
+        function(
+            "FanOutFailureConsumer",
+            zips.get("fanout"),
+            "fanout-failed",
+            1024,
+            FAILURE_CONSUMER_TIMEOUT,
             environment);
     status = function("Status", zips.get("status"), null, 512, Duration.seconds(10), environment);
 
@@ -300,6 +334,11 @@ public final class SignalHubStack extends Stack {
           .prune(false)
           .build();
     }
+    // fan-out failure consumer: creates the job if the fan-out never did, and fails it
+    allow(
+        fanOutFailureConsumer,
+        List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        jobs.getTableArn());
     // status: reads jobs only
     allow(
         status,
@@ -311,6 +350,13 @@ public final class SignalHubStack extends Stack {
     }
 
     Alias fanoutLive = live(fanout);
+    // S3 invokes asynchronously: Lambda retries a failed invocation twice, then sends the event
+    // and the error to the destination (docs.aws.amazon.com/lambda/latest/dg/invocation-async.html)
+    fanoutLive.configureAsyncInvoke(
+        EventInvokeConfigOptions.builder()
+            .retryAttempts(FANOUT_ATTEMPTS - 1)
+            .onFailure(new SqsDestination(fanOutFailures))
+            .build());
     bucket.addEventNotification(
         EventType.OBJECT_CREATED,
         new LambdaDestination(fanoutLive),
@@ -332,6 +378,12 @@ public final class SignalHubStack extends Stack {
     live(deadLetterConsumer)
         .addEventSource(
             SqsEventSource.Builder.create(deadLetters)
+                .batchSize(10)
+                .reportBatchItemFailures(true)
+                .build());
+    live(fanOutFailureConsumer)
+        .addEventSource(
+            SqsEventSource.Builder.create(fanOutFailures)
                 .batchSize(10)
                 .reportBatchItemFailures(true)
                 .build());
@@ -358,7 +410,14 @@ public final class SignalHubStack extends Stack {
         deadLetters.metricApproximateNumberOfMessagesVisible(),
         1,
         "Batches failed every receive; the DLQ consumer counts them failed. Investigate the embedder's logs.");
-    for (Function f : List.of(fanout, fanoutContinuation, embedder, deadLetterConsumer, status)) {
+    for (Function f :
+        List.of(
+            fanout,
+            fanoutContinuation,
+            embedder,
+            deadLetterConsumer,
+            fanOutFailureConsumer,
+            status)) {
       alarm(
           f.getNode().getId() + "Errors",
           f.metricErrors(),

@@ -172,7 +172,7 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::SQS::Queue", Map.of("Properties", Map.of("SqsManagedSseEnabled", true))))
-        .hasSize(3);
+        .hasSize(4);
   }
 
   @Test
@@ -207,7 +207,7 @@ class SignalHubStackTest {
         bedrock.findResources(
             "AWS::Lambda::Function",
             Map.of("Properties", Map.of("Handler", SignalHubStack.QUARKUS_HANDLER)));
-    assertThat(functions).hasSize(5);
+    assertThat(functions).hasSize(6);
     bedrock.allResourcesProperties("AWS::Lambda::Function", Map.of());
     for (var function : functions.values()) {
       @SuppressWarnings("unchecked")
@@ -219,7 +219,7 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::Lambda::Alias", Map.of("Properties", Map.of("Name", "live"))))
-        .hasSize(5);
+        .hasSize(6);
     bedrock.hasResourceProperties(
         "AWS::Lambda::Function", Map.of("MemorySize", 1769, "Timeout", 300));
     bedrock.hasResourceProperties(
@@ -244,16 +244,65 @@ class SignalHubStackTest {
     openai.hasResourceProperties(
         "AWS::Lambda::EventSourceMapping",
         Map.of("ScalingConfig", Map.of("MaximumConcurrency", 25)));
-    // the embedder and the DLQ consumer report partial failures; the continuation consumer takes
-    // one key at a time
+    // the embedder, the DLQ consumer and the fan-out failure consumer report partial failures; the
+    // continuation consumer takes one key at a time
     assertThat(
             bedrock.findResources(
                 "AWS::Lambda::EventSourceMapping",
                 Map.of(
                     "Properties",
                     Map.of("FunctionResponseTypes", List.of("ReportBatchItemFailures")))))
-        .hasSize(2);
+        .hasSize(3);
     bedrock.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1));
+  }
+
+  /** Invariant 9: a fan-out that keeps failing ends its job, by either path. */
+  @Test
+  void aFanOutThatKeepsFailingReachesTheFailureQueueWhoseConsumerFailsTheJob() {
+    Map<String, Object> failureQueueArn =
+        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FanOutFailures.*"), "Arn"));
+    // the S3-triggered invocation: two retries, then the on-failure destination
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of(
+            "FunctionName",
+            Map.of("Ref", Match.stringLikeRegexp("^FanOut[0-9A-F]{8}$")),
+            "MaximumRetryAttempts",
+            2,
+            "DestinationConfig",
+            Map.of("OnFailure", Map.of("Destination", failureQueueArn))));
+    // a continuation: three receives, then the queue's DLQ
+    bedrock.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "VisibilityTimeout",
+            5400,
+            "RedrivePolicy",
+            Map.of("deadLetterTargetArn", failureQueueArn, "maxReceiveCount", 3)));
+    bedrock.hasResourceProperties(
+        "AWS::SQS::Queue", Map.of("MessageRetentionPeriod", 1_209_600, "VisibilityTimeout", 360));
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "EventSourceArn",
+            failureQueueArn,
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures")));
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Timeout",
+            60,
+            "Environment",
+            Map.of(
+                "Variables", Match.objectLike(Map.of("QUARKUS_LAMBDA_HANDLER", "fanout-failed")))));
+    assertThat(policyOf(bedrock, "FanOutRole")).contains("sqs:SendMessage");
+    assertThat(policyOf(bedrock, "FanOutFailureConsumerRole"))
+        .contains("dynamodb:UpdateItem")
+        .contains("sqs:ReceiveMessage")
+        .doesNotContain("s3:")
+        .doesNotContain("bedrock:")
+        .doesNotContain("sqs:SendMessage");
   }
 
   @Test
@@ -360,11 +409,11 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("MetricName", "Errors"))))
-        .hasSize(5);
+        .hasSize(6);
     assertThat(
             bedrock.findResources(
                 "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("MetricName", "Throttles"))))
-        .hasSize(5);
+        .hasSize(6);
   }
 
   @Test

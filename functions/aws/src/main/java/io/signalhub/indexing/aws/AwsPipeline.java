@@ -11,6 +11,7 @@ import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
@@ -172,6 +173,16 @@ public final class AwsPipeline implements AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble()),
             Sleeper.system()),
         new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+  }
+
+  /**
+   * Ends the jobs of fan-outs that failed on every attempt.
+   *
+   * @param model the configured model, or null for the provider's default
+   */
+  public FanOutFailureService fanOutFailures(String provider, String model) {
+    return new FanOutFailureService(
+        jobs, provider, model != null ? model : provider + " default", clock);
   }
 
   /** Accounting without a provider: what the dead-letter consumer needs. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -52,6 +53,80 @@ abstract class PipelineContract {
   @AfterEach
   void closeHarnesses() {
     harnesses.forEach(PipelineHarness::close);
+  }
+
+  /**
+   * Invariant 9 for a fan-out that crashes on every attempt: the continuation queue moves it to the
+   * fan-out failure queue after its receives, Lambda's on-failure destination sends the
+   * S3-triggered one there, and the consumer ends both jobs FAILED with the reason.
+   */
+  @Test
+  void aFanOutThatAlwaysCrashesEndsItsJobFailed() {
+    PipelineHarness h = harness(Map.of());
+    String continued = h.upload("job-crashing-continuation", PipelineFixture.sources(2, 4));
+    String triggered = h.upload("job-crashing-fanout", PipelineFixture.sources(2, 4));
+    JobStore jobs = h.pipeline.jobs();
+    Instant now = Instant.now();
+    jobs.createIfAbsent(
+        JobRecord.pending("job-crashing-continuation", continued, "fake", "fake-model", 8, now));
+    jobs.acquireFanoutLease("job-crashing-continuation", "crashed", now, now.plusSeconds(1));
+    var sqs = h.pipeline.sqs();
+    String continuations = h.pipeline.queueUrl(h.settings.continuationQueue());
+    String failuresUrl = h.pipeline.queueUrl(h.settings.fanOutFailureQueue());
+    sqs.sendMessage(r -> r.queueUrl(continuations).messageBody(continued));
+    String s3Event =
+        "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\""
+            + h.settings.bucket()
+            + "\"},\"object\":{\"key\":\""
+            + triggered
+            + "\"}}}]}";
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(failuresUrl)
+                .messageBody(
+                    FanOutFailureLogic.destinationRecord(
+                        s3Event,
+                        "arn:aws:lambda:us-east-1:000000000000:function:fanout:live",
+                        3,
+                        new IllegalStateException("out of memory"),
+                        now)));
+    AtomicInteger crashes = new AtomicInteger();
+    SqsEventSource crashingContinuation =
+        new SqsEventSource(
+            sqs,
+            continuations,
+            1,
+            1,
+            event -> {
+              crashes.incrementAndGet();
+              throw new IllegalStateException("the fan-out crashed");
+            });
+    var failures = h.pipeline.fanOutFailures("fake", "fake-model");
+    SqsEventSource failureConsumer =
+        new SqsEventSource(
+            sqs, failuresUrl, 10, 1, event -> FanOutFailureLogic.process(event, failures));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              crashingContinuation.pollOnce(Duration.ZERO);
+              failureConsumer.pollOnce(Duration.ZERO);
+              return h.job("job-crashing-continuation").status().terminal()
+                  && jobs.get("job-crashing-fanout").map(j -> j.status().terminal()).orElse(false);
+            });
+
+    JobRecord viaQueue = h.job("job-crashing-continuation");
+    assertThat(viaQueue.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaQueue.reason()).contains("continuation failed on every receive");
+    assertThat(crashes.get()).isEqualTo(h.settings.fanOutAttempts());
+    JobRecord viaDestination = h.job("job-crashing-fanout");
+    assertThat(viaDestination.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaDestination.reason())
+        .isEqualTo(
+            "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
+                + " out of memory");
   }
 
   @Test

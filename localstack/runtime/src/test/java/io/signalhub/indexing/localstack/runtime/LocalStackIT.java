@@ -172,6 +172,42 @@ class LocalStackIT {
     }
   }
 
+  /**
+   * The S3-triggered fan-out is retried as Lambda retries an asynchronous invocation, then handed
+   * to the on-failure destination, whose consumer ends the job FAILED with the error.
+   */
+  @Test
+  void aFanOutThatAlwaysCrashesEndsItsJobFailedWithTheReason() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (LocalStack stack =
+            LocalStack.start(
+                LocalStack.Ports.ANY,
+                LOCAL_MODEL,
+                key ->
+                    Optional.ofNullable(
+                        Map.of("signal-hub.local.fanout-retry-delay-ms", "10").get(key)),
+                real ->
+                    keys -> {
+                      attempts.incrementAndGet();
+                      throw new IllegalStateException("simulated crash");
+                    });
+        S3Client s3 = s3(stack)) {
+      uploadJob(s3, stack.bucket(), "crashing-job", 2);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> status(stack, "crashing-job").path("status").asText().equals("FAILED"));
+
+      assertThat(attempts.get()).isEqualTo(3);
+      assertThat(status(stack, "crashing-job").path("reason").asText())
+          .isEqualTo(
+              "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
+                  + " simulated crash");
+    }
+  }
+
   @Test
   void aJobInterruptedByAStopResumesAfterUpWithTheSameDataDirectory(@TempDir Path data)
       throws Exception {
