@@ -1,0 +1,178 @@
+package io.signalhub.indexing.asdeployed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.infra.SignalHubApp;
+import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One provider configuration run as deployed: the template synthesized by the CDK app with the
+ * built zips, the stack started from it, every function booted, and one small job uploaded the way
+ * a user uploads it (an S3 client with its own credentials) and followed through the HTTP API's
+ * status function until it ends.
+ */
+final class AsDeployedRun implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final int FILES = 6;
+
+  final Path template;
+  final AsDeployedStack stack;
+  final S3Client s3;
+  final String bucket;
+  final String jobId;
+  final JsonNode finished;
+  final long seconds;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** Where the repository is (failsafe passes it; a run from an IDE starts in the module). */
+  static Path root() {
+    return Path.of(System.getProperty("signal-hub.root", "..")).toAbsolutePath().normalize();
+  }
+
+  AsDeployedRun(String name, Map<String, String> context, AsDeployedStack.Options options)
+      throws Exception {
+    long start = System.nanoTime();
+    Path out = root().resolve("as-deployed/target/" + name);
+    Files.createDirectories(out);
+    template = SignalHubApp.synth(root(), out.resolve("cdk.out"), context);
+    long synthesized = System.nanoTime();
+    stack = AsDeployedStack.start(template, options);
+    long started = System.nanoTime();
+    try {
+      stack.prewarm();
+      long booted = System.nanoTime();
+      System.out.printf(
+          "As deployed (%s): synth %.1f s, stack %.1f s, every function booted %.1f s%n",
+          name,
+          (synthesized - start) / 1e9,
+          (started - synthesized) / 1e9,
+          (booted - started) / 1e9);
+      s3 =
+          S3Client.builder()
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+              .endpointOverride(stack.endpoint())
+              .forcePathStyle(true)
+              .build();
+      bucket = stack.bucket().orElseThrow();
+      jobId = name + "-job";
+      upload();
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> isTerminal(status(jobId).path("status").asText()));
+      finished = status(jobId);
+      seconds = (System.nanoTime() - start) / 1_000_000_000;
+      System.out.printf(
+          "As deployed (%s): job %s %s in %d s (synth, stack, boot and job)%n%s",
+          name, jobId, finished.path("status").asText(), seconds, stack.invocationSummary());
+    } catch (Throwable e) {
+      System.err.println(stack.logs(40));
+      stack.close();
+      throw e;
+    }
+  }
+
+  private static boolean isTerminal(String status) {
+    return status.equals("COMPLETED")
+        || status.equals("COMPLETED_WITH_FAILURES")
+        || status.equals("FAILED");
+  }
+
+  private void upload() {
+    StringBuilder files = new StringBuilder();
+    for (int i = 0; i < FILES; i++) {
+      byte[] bytes =
+          ("def handler_"
+                  + i
+                  + "(event):\n    \"\"\"Handler number "
+                  + i
+                  + ".\"\"\"\n"
+                  + "    return event.get('id', "
+                  + i
+                  + ")\n")
+              .getBytes(StandardCharsets.UTF_8);
+      String path = "app/handler_" + i + ".py";
+      s3.putObject(r -> r.bucket(bucket).key("sources/demo/" + path), RequestBody.fromBytes(bytes));
+      files
+          .append(i == 0 ? "" : ",")
+          .append("{\"path\":\"")
+          .append(path)
+          .append("\",\"sha256\":\"")
+          .append(Chunk.sha256Hex(bytes))
+          .append("\",\"size\":")
+          .append(bytes.length)
+          .append('}');
+    }
+    // a key outside the notification's filter starts nothing
+    s3.putObject(
+        r -> r.bucket(bucket).key("manifests/readme.txt"), RequestBody.fromString("not a job"));
+    s3.putObject(
+        r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
+        RequestBody.fromString(
+            "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":["
+                + files
+                + "]}"));
+  }
+
+  /** GET /jobs/{id} through the template's HTTP API route, answered by the status function. */
+  JsonNode status(String id) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/jobs/" + id)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200
+        ? JSON.readTree(response.body())
+        : JSON.createObjectNode().put("status", "HTTP " + response.statusCode());
+  }
+
+  /** What the status function answers for a job that does not exist. */
+  int statusCodeOf(String id) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/jobs/" + id)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  long vectorObjects() {
+    return s3.listObjectsV2(r -> r.bucket(bucket).prefix("vectors/")).contents().stream()
+        .map(S3Object::key)
+        .count();
+  }
+
+  void assertCompleted() {
+    assertThat(finished.path("status").asText())
+        .as("job %s: %s%n%s", jobId, finished, stack.logs(30))
+        .isEqualTo("COMPLETED");
+    assertThat(finished.path("completed").asLong()).isEqualTo(finished.path("total").asLong());
+    assertThat(finished.path("total").asLong()).isGreaterThanOrEqualTo(FILES);
+    assertThat(vectorObjects()).isPositive();
+  }
+
+  @Override
+  public void close() throws Exception {
+    s3.close();
+    stack.close();
+  }
+}
