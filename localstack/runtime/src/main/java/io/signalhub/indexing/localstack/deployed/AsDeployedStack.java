@@ -171,6 +171,7 @@ public final class AsDeployedStack implements AutoCloseable {
   private final List<EventSourceMapping> mappings = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
   private final List<SqsEventSource> eventSources = new ArrayList<>();
+  private final List<SqsClient> pollers = new ArrayList<>();
   private final ExecutorService asyncInvocations = Executors.newCachedThreadPool();
   private final HttpApiServer api;
 
@@ -505,10 +506,16 @@ public final class AsDeployedStack implements AutoCloseable {
               template.property(id, "ScalingConfig").path("MaximumConcurrency").asInt(1000),
               types.contains("ReportBatchItemFailures"));
       mappings.add(mapping);
-      String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+      // Lambda's pollers use the function's role: their calls go through the endpoint that
+      // records them, signed as the function (the role needs ReceiveMessage, DeleteMessage, ...)
+      SqsClient poller = signedAs(mapping.function());
+      pollers.add(poller);
+      String url = poller.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+      // as Lambda does when it enables a mapping, it reads the queue's attributes
+      poller.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL));
       SqsEventSource source =
           new SqsEventSource(
-              sqs,
+              poller,
               url,
               mapping.batchSize(),
               mapping.batchingWindow(),
@@ -518,6 +525,16 @@ public final class AsDeployedStack implements AutoCloseable {
       source.start();
       eventSources.add(source);
     }
+  }
+
+  private SqsClient signedAs(String function) {
+    return SqsClient.builder()
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKey(function), "localsecret")))
+        .endpointOverride(edge.endpoint())
+        .build();
   }
 
   /** Lambda's SQS event: the records' JSON, as the poller builds it. */
@@ -793,6 +810,7 @@ public final class AsDeployedStack implements AutoCloseable {
     for (SqsEventSource source : eventSources) {
       source.close();
     }
+    pollers.forEach(SqsClient::close);
     asyncInvocations.shutdownNow();
     api.close();
     running.values().forEach(LambdaFunction::close);

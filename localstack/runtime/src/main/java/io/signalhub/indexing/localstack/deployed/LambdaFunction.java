@@ -62,7 +62,7 @@ final class LambdaFunction implements AutoCloseable {
       throws IOException {
     this.spec = spec;
     this.workDir = fresh(workDir.resolve(spec.logicalId()));
-    this.taskRoot = unzip(spec.code(), this.workDir.resolve("task"));
+    this.taskRoot = unpacked(spec.code(), workDir.resolve("code"));
     this.runtimeClasspath = runtimeClasspath;
     this.nativeClient = nativeClient;
     this.platformEnvironment = platformEnvironment;
@@ -226,8 +226,23 @@ final class LambdaFunction implements AutoCloseable {
     return Files.createDirectories(dir);
   }
 
-  private static Path unzip(Path zip, Path target) throws IOException {
-    Files.createDirectories(target);
+  /**
+   * The zip unpacked under {@code codeDir}, once: functions that share a package (the fan-out and
+   * its continuation) share it, and a later run reuses it (CDK names assets by content hash).
+   */
+  private static synchronized Path unpacked(Path zip, Path codeDir) throws IOException {
+    Path target = codeDir.resolve(zip.getFileName().toString().replaceAll("\\.zip$", ""));
+    Path complete = target.resolve(".unpacked");
+    if (Files.exists(complete)) {
+      return target;
+    }
+    fresh(target);
+    unzip(zip, target);
+    Files.createFile(complete);
+    return target;
+  }
+
+  private static void unzip(Path zip, Path target) throws IOException {
     try (InputStream in = Files.newInputStream(zip);
         ZipInputStream entries = new ZipInputStream(in)) {
       for (ZipEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
@@ -243,7 +258,6 @@ final class LambdaFunction implements AutoCloseable {
         }
       }
     }
-    return target;
   }
 
   @Override
