@@ -63,7 +63,8 @@ public final class AsDeployedStack implements AutoCloseable {
    * @param workDir where zips are unpacked and environments log
    * @param environmentOverlay variables added to every function's environment, for endpoints that
    *     stand in for a provider (e.g. {@code SIGNAL_HUB_EMBEDDING_BASE_URL})
-   * @param secretValues initial values of the template's secrets, by logical id
+   * @param secretValues initial values of the template's secrets, by logical id or its start
+   *     ({@code EmbeddingApiKey} for CDK's {@code EmbeddingApiKey4E1A2B3C})
    * @param maxEnvironments most execution environments per function (also capped by the mapping's
    *     maximum concurrency); 2 cores cannot run ten embedder JVMs
    * @param asyncRetryDelay pause before Lambda retries a failed asynchronous invocation (1 and 2
@@ -172,6 +173,7 @@ public final class AsDeployedStack implements AutoCloseable {
   private final List<Notification> notifications = new ArrayList<>();
   private final List<SqsEventSource> eventSources = new ArrayList<>();
   private final List<SqsClient> pollers = new ArrayList<>();
+  private final List<String> droppedEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ExecutorService asyncInvocations = Executors.newCachedThreadPool();
   private final HttpApiServer api;
 
@@ -234,7 +236,14 @@ public final class AsDeployedStack implements AutoCloseable {
     for (String id : template.ofType("AWS::SecretsManager::Secret")) {
       secretArns.put(template.physicalName(id), template.arnOf(id));
       secretArns.put(template.arnOf(id), template.arnOf(id));
-      secrets.create(template.physicalName(id), template.arnOf(id), options.secretValues().get(id));
+      secrets.create(
+          template.physicalName(id),
+          template.arnOf(id),
+          options.secretValues().entrySet().stream()
+              .filter(e -> id.startsWith(e.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null));
     }
     deployBucketContents(assets);
     readFunctions(assets);
@@ -263,7 +272,7 @@ public final class AsDeployedStack implements AutoCloseable {
     }
     readNotifications();
     startEventSources();
-    api = new HttpApiServer(routes());
+    api = new HttpApiServer(routes(), options.apiPort());
     s3Events.set(this::onS3Event);
     pendingEvents.forEach(this::onS3Event);
   }
@@ -604,16 +613,21 @@ public final class AsDeployedStack implements AutoCloseable {
 
   private void invokeAsync(String function, byte[] payload) {
     try {
+      String last = "";
       for (int attempt = 0; attempt < 3; attempt++) {
-        if (running.get(function).invoke(payload).ok()) {
+        ExecutionEnvironment.Outcome outcome = running.get(function).invoke(payload);
+        if (outcome.ok()) {
           return;
         }
-        Thread.sleep(options.asyncRetryDelay().toMillis() * (attempt + 1));
+        last = outcome.body();
+        if (attempt < 2) {
+          Thread.sleep(options.asyncRetryDelay().toMillis() * (attempt + 1));
+        }
       }
-      LOG.warning(
-          () ->
-              function
-                  + ": asynchronous invocation failed 3 times; the event is dropped (no on-failure destination)");
+      String dropped =
+          function + ": asynchronous invocation failed 3 times; the event is dropped: " + last;
+      droppedEvents.add(dropped);
+      LOG.warning(dropped);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -712,6 +726,11 @@ public final class AsDeployedStack implements AutoCloseable {
     return running.get(function).invocations();
   }
 
+  /** Invocations in flight, all functions together. */
+  public int busy() {
+    return running.values().stream().mapToInt(LambdaFunction::inFlight).sum();
+  }
+
   public int errors(String function) {
     return running.get(function).errors();
   }
@@ -721,6 +740,14 @@ public final class AsDeployedStack implements AutoCloseable {
     StringBuilder out = new StringBuilder();
     running.values().forEach(f -> out.append(f.logTails(lines)));
     return out.toString();
+  }
+
+  /**
+   * Asynchronous events (S3 notifications) whose every attempt failed, with the last error. With no
+   * on-failure destination in the template, Lambda drops them too.
+   */
+  public List<String> droppedEvents() {
+    return List.copyOf(droppedEvents);
   }
 
   public AwsCallRecorder recorder() {

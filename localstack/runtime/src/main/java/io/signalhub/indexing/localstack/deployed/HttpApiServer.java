@@ -37,8 +37,8 @@ final class HttpApiServer extends LocalHttpService {
 
   private final List<Route> routes;
 
-  HttpApiServer(List<Route> routes) throws IOException {
-    super();
+  HttpApiServer(List<Route> routes, int port) throws IOException {
+    super(port);
     this.routes = List.copyOf(routes);
   }
 

@@ -45,6 +45,7 @@ final class LambdaFunction implements AutoCloseable {
   private final AtomicInteger started = new AtomicInteger();
   private final AtomicInteger invocations = new AtomicInteger();
   private final AtomicInteger errors = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
    * @param nativeClient the runtime client's JNI library
@@ -87,6 +88,11 @@ final class LambdaFunction implements AutoCloseable {
     return errors.get();
   }
 
+  /** Invocations waiting for or running in an environment. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   /**
    * Starts an environment ahead of the first event (as provisioned concurrency does), so a test
    * sees every function's init succeed, invoked or not.
@@ -99,6 +105,16 @@ final class LambdaFunction implements AutoCloseable {
 
   /** One synchronous invocation, in a warm environment when one is free. */
   ExecutionEnvironment.Outcome invoke(byte[] payload) throws InterruptedException {
+    inFlight.incrementAndGet();
+    try {
+      return invokeInEnvironment(payload);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private ExecutionEnvironment.Outcome invokeInEnvironment(byte[] payload)
+      throws InterruptedException {
     slots.acquire();
     try {
       ExecutionEnvironment environment = idle.pollFirst();

@@ -18,7 +18,12 @@ abstract class LocalHttpService implements AutoCloseable {
   private final ExecutorService workers = Executors.newCachedThreadPool();
 
   LocalHttpService() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    this(0);
+  }
+
+  /** Listens on {@code port} (0 picks a free one). */
+  LocalHttpService(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     server.createContext(
         "/",
         exchange -> {
