@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.localstack.EdgeGateway;
 import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import io.signalhub.indexing.localstack.S3Notification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -84,7 +85,7 @@ public final class AsDeployedStack implements AutoCloseable {
       boolean sessionToken) {
 
     public static Options defaults(Path workDir) {
-      return new Options(workDir, Map.of(), Map.of(), 1, Duration.ofSeconds(2), 0, 0, false);
+      return new Options(workDir, Map.of(), Map.of(), 1, Duration.ofSeconds(2), 0, 0, true);
     }
 
     public Options withEnvironment(Map<String, String> overlay) {
@@ -179,12 +180,7 @@ public final class AsDeployedStack implements AutoCloseable {
 
   private AsDeployedStack(Path templateFile, Options options) throws Exception {
     this.options = options;
-    List<String> pendingEvents = new ArrayList<>();
-    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>> s3Events =
-        new java.util.concurrent.atomic.AtomicReference<>(pendingEvents::add);
-    services =
-        EmbeddedAwsServices.start(
-            EmbeddedAwsServices.Ports.ANY, null, e -> s3Events.get().accept(e));
+    services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null);
     secrets = new SecretsManagerServer();
     bedrock = new BedrockStandIn();
     // the edge endpoint's address is needed to resolve queue URLs: read the template once for the
@@ -273,8 +269,10 @@ public final class AsDeployedStack implements AutoCloseable {
     readNotifications();
     startEventSources();
     api = new HttpApiServer(routes(), options.apiPort());
-    s3Events.set(this::onS3Event);
-    pendingEvents.forEach(this::onS3Event);
+    for (Notification n : notifications) {
+      services.addNotification(
+          new S3Notification(n.bucket(), n.prefix(), n.suffix(), event -> onS3Event(n, event)));
+    }
   }
 
   /** Reads {@code template} (in a cdk.out directory, beside its assets) and starts everything. */
@@ -592,19 +590,18 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   /** S3 invokes notified functions asynchronously: Lambda retries a failure twice. */
-  private void onS3Event(String eventJson) {
+  private void onS3Event(Notification notification, String eventJson) {
     try {
       JsonNode record = JSON.readTree(eventJson).path("Records").path(0);
-      String bucket = record.path("s3").path("bucket").path("name").asText();
       String key =
           java.net.URLDecoder.decode(
               record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8);
-      String eventName = record.path("eventName").asText();
-      for (Notification n : notifications) {
-        if (n.matches(bucket, eventName, key)) {
-          asyncInvocations.submit(
-              () -> invokeAsync(n.function(), eventJson.getBytes(StandardCharsets.UTF_8)));
-        }
+      if (notification.matches(
+          record.path("s3").path("bucket").path("name").asText(),
+          record.path("eventName").asText(),
+          key)) {
+        asyncInvocations.submit(
+            () -> invokeAsync(notification.function(), eventJson.getBytes(StandardCharsets.UTF_8)));
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "Unreadable S3 event " + eventJson, e);
@@ -653,12 +650,20 @@ public final class AsDeployedStack implements AutoCloseable {
   public void prewarm() throws InterruptedException {
     List<String> failed = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
+    // as many JVMs boot at once as there are cores: more only thrash (Quarkus boots in 3 CPU-s)
+    java.util.concurrent.Semaphore cores =
+        new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
     for (LambdaFunction function : running.values()) {
       Thread thread =
           new Thread(
               () -> {
                 try {
-                  function.prewarm();
+                  cores.acquire();
+                  try {
+                    function.prewarm();
+                  } finally {
+                    cores.release();
+                  }
                 } catch (Exception e) {
                   synchronized (failed) {
                     failed.add(
