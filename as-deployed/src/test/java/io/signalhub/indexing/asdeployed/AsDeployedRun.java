@@ -46,6 +46,10 @@ final class AsDeployedRun implements AutoCloseable {
   final String jobId;
   final JsonNode finished;
   final JsonNode afterLateDuplicates;
+
+  /** GET /jobs: the status function's query on the jobs index. */
+  final String listed;
+
   final long seconds;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -93,6 +97,7 @@ final class AsDeployedRun implements AutoCloseable {
       assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
       finished = status(jobId);
       afterLateDuplicates = redeliverLateDuplicates();
+      listed = get("/jobs");
       seconds = (System.nanoTime() - start) / 1_000_000_000;
       System.out.printf(
           "As deployed (%s): job %s %s in %d s (synth, stack, boot and job)%n%s",
@@ -198,6 +203,22 @@ final class AsDeployedRun implements AutoCloseable {
         : JSON.createObjectNode().put("status", "HTTP " + response.statusCode());
   }
 
+  private String get(String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The options every provider's run shares: its own work directory, one unpacked-code cache. */
+  static AsDeployedStack.Options options(String name) {
+    Path target = root().resolve("as-deployed/target");
+    return AsDeployedStack.Options.defaults(target.resolve(name).resolve("run"))
+        .withCodeCache(target.resolve("unpacked-code"));
+  }
+
   /** What the status function answers for a job that does not exist. */
   int statusCodeOf(String id) throws Exception {
     return http.send(
@@ -239,6 +260,7 @@ final class AsDeployedRun implements AutoCloseable {
       assertThat(stack.invocations(f.logicalId())).as(f.logicalId()).isPositive();
       assertThat(stack.errors(f.logicalId())).as("%s%n%s", f.logicalId(), stack.logs(30)).isZero();
     }
+    assertThat(listed).contains(jobId);
     for (String field : new String[] {"status", "total", "completed", "failed"}) {
       assertThat(afterLateDuplicates.path(field)).as(field).isEqualTo(finished.path(field));
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
 import io.signalhub.indexing.localstack.deployed.CfnTemplate;
 import io.signalhub.indexing.localstack.deployed.FunctionSpec;
 import io.signalhub.indexing.localstack.deployed.IamCheck;
@@ -26,12 +25,7 @@ class BedrockAsDeployedIT {
 
   @BeforeAll
   static void runAJob() throws Exception {
-    run =
-        new AsDeployedRun(
-            "bedrock",
-            Map.of(),
-            AsDeployedStack.Options.defaults(
-                AsDeployedRun.root().resolve("as-deployed/target/bedrock/run")));
+    run = new AsDeployedRun("bedrock", Map.of(), AsDeployedRun.options("bedrock"));
   }
 
   @AfterAll

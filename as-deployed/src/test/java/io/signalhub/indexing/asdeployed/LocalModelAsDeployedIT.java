@@ -2,7 +2,6 @@ package io.signalhub.indexing.asdeployed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
 import io.signalhub.indexing.localstack.deployed.AwsCall;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,12 +19,7 @@ class LocalModelAsDeployedIT {
 
   @BeforeAll
   static void runAJob() throws Exception {
-    run =
-        new AsDeployedRun(
-            "local",
-            Map.of("provider", "local"),
-            AsDeployedStack.Options.defaults(
-                AsDeployedRun.root().resolve("as-deployed/target/local/run")));
+    run = new AsDeployedRun("local", Map.of("provider", "local"), AsDeployedRun.options("local"));
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package io.signalhub.indexing.asdeployed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
 import io.signalhub.indexing.localstack.deployed.AwsCall;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -29,8 +28,7 @@ class OpenAiAsDeployedIT {
         new AsDeployedRun(
             "openai",
             Map.of("provider", "openai"),
-            AsDeployedStack.Options.defaults(
-                    AsDeployedRun.root().resolve("as-deployed/target/openai/run"))
+            AsDeployedRun.options("openai")
                 .withEnvironment(
                     Map.of("SIGNAL_HUB_EMBEDDING_BASE_URL", simulator.baseUrl().toString()))
                 .withSecrets(Map.of("EmbeddingApiKey", KEY)));

@@ -57,6 +57,7 @@ final class AsDeployedUp {
           AsDeployedStack.start(
               template,
               AsDeployedStack.Options.defaults(work)
+                  .withCodeCache(work.resolve("code"))
                   .withEnvironment(overlay)
                   .withSecrets(secrets)
                   .withPorts(anyPorts ? 0 : 4566, anyPorts ? 0 : 4580));

@@ -73,6 +73,8 @@ public final class AsDeployedStack implements AutoCloseable {
    * @param edgePort the one endpoint's port (0 = any)
    * @param apiPort the HTTP API's port (0 = any)
    * @param sessionToken whether functions get {@code AWS_SESSION_TOKEN}, as Lambda gives them
+   * @param codeCache where zips are unpacked, once per asset (CDK names assets by content hash, so
+   *     stacks of several templates can share it)
    */
   public record Options(
       Path workDir,
@@ -82,10 +84,20 @@ public final class AsDeployedStack implements AutoCloseable {
       Duration asyncRetryDelay,
       int edgePort,
       int apiPort,
-      boolean sessionToken) {
+      boolean sessionToken,
+      Path codeCache) {
 
     public static Options defaults(Path workDir) {
-      return new Options(workDir, Map.of(), Map.of(), 1, Duration.ofSeconds(2), 0, 0, true);
+      return new Options(
+          workDir,
+          Map.of(),
+          Map.of(),
+          1,
+          Duration.ofSeconds(2),
+          0,
+          0,
+          true,
+          workDir.resolve("code"));
     }
 
     public Options withEnvironment(Map<String, String> overlay) {
@@ -97,7 +109,8 @@ public final class AsDeployedStack implements AutoCloseable {
           asyncRetryDelay,
           edgePort,
           apiPort,
-          sessionToken);
+          sessionToken,
+          codeCache);
     }
 
     public Options withSecrets(Map<String, String> values) {
@@ -109,7 +122,8 @@ public final class AsDeployedStack implements AutoCloseable {
           asyncRetryDelay,
           edgePort,
           apiPort,
-          sessionToken);
+          sessionToken,
+          codeCache);
     }
 
     public Options withPorts(int edge, int api) {
@@ -121,7 +135,8 @@ public final class AsDeployedStack implements AutoCloseable {
           asyncRetryDelay,
           edge,
           api,
-          sessionToken);
+          sessionToken,
+          codeCache);
     }
 
     public Options withSessionToken(boolean value) {
@@ -133,7 +148,21 @@ public final class AsDeployedStack implements AutoCloseable {
           asyncRetryDelay,
           edgePort,
           apiPort,
-          value);
+          value,
+          codeCache);
+    }
+
+    public Options withCodeCache(Path dir) {
+      return new Options(
+          workDir,
+          environmentOverlay,
+          secretValues,
+          maxEnvironments,
+          asyncRetryDelay,
+          edgePort,
+          apiPort,
+          sessionToken,
+          dir);
     }
   }
 
@@ -260,6 +289,7 @@ public final class AsDeployedStack implements AutoCloseable {
           new LambdaFunction(
               spec,
               work,
+              options.codeCache(),
               runtimeClasspath,
               nativeClient,
               platform,

@@ -55,6 +55,7 @@ final class LambdaFunction implements AutoCloseable {
   LambdaFunction(
       FunctionSpec spec,
       Path workDir,
+      Path codeCache,
       List<String> runtimeClasspath,
       Path nativeClient,
       Map<String, String> platformEnvironment,
@@ -63,7 +64,7 @@ final class LambdaFunction implements AutoCloseable {
       throws IOException {
     this.spec = spec;
     this.workDir = fresh(workDir.resolve(spec.logicalId()));
-    this.taskRoot = unpacked(spec.code(), workDir.resolve("code"));
+    this.taskRoot = unpacked(spec.code(), codeCache);
     this.runtimeClasspath = runtimeClasspath;
     this.nativeClient = nativeClient;
     this.platformEnvironment = platformEnvironment;
