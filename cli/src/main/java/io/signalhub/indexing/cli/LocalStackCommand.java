@@ -37,6 +37,31 @@ public final class LocalStackCommand implements Callable<Integer> {
           "Pick free ports instead of 4572 (S3), 4576 (SQS), 4569 (DynamoDB), 4580 (status), 4566 (all three).")
   boolean anyPorts;
 
+  @Option(
+      names = "--as-deployed",
+      arity = "0..1",
+      paramLabel = "TEMPLATE",
+      fallbackValue = AsDeployedUp.DEFAULT_TEMPLATE,
+      description =
+          "Run a synthesized template as AWS would: each function's zip under Lambda's runtime client in its own JVM, wired by the template; the AWS calls each makes are checked against its role when you stop (default template: "
+              + AsDeployedUp.DEFAULT_TEMPLATE
+              + ", written by scripts/synth).")
+  Path asDeployed;
+
+  @Option(
+      names = "--secret",
+      paramLabel = "ID=VALUE",
+      description =
+          "With --as-deployed: a value for the template's secret whose logical id starts with ID (e.g. EmbeddingApiKey=$OPENAI_API_KEY).")
+  java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+
+  @Option(
+      names = "--provider-url",
+      paramLabel = "URL",
+      description =
+          "With --as-deployed: the OpenAI-compatible base URL the functions call instead of the template's (e.g. a simulator's http://127.0.0.1:8089/v1).")
+  String providerUrl;
+
   @Override
   public Integer call() throws Exception {
     if (action.equals("status")) {
@@ -74,6 +99,9 @@ public final class LocalStackCommand implements Callable<Integer> {
       System.err.println(
           "error: a local stack is already running (" + StackConnection.stateFile() + ")");
       return 1;
+    }
+    if (asDeployed != null) {
+      return AsDeployedUp.run(asDeployed, anyPorts, secrets, providerUrl);
     }
     ProviderSettings provider = ProviderSettings.fromEnvironment(System.getenv());
     LocalStack stack;
