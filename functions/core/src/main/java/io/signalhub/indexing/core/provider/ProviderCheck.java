@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public final class ProviderCheck {
 
-  static final String PROBE = "signal hub provider check";
+  /** The one input the check sends. */
+  public static final String PROBE = "signal hub provider check";
 
   private ProviderCheck() {}
 
