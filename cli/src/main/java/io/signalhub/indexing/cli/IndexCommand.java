@@ -3,22 +3,25 @@ package io.signalhub.indexing.cli;
 import io.signalhub.indexing.core.BatchEmbeddingProcessor;
 import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
+import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ProviderCheck;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.source.DirectoryChunks;
-import io.signalhub.indexing.core.source.SkipReason;
 import io.signalhub.indexing.core.source.SourceWalker;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -110,17 +113,36 @@ public final class IndexCommand implements Callable<Integer> {
       settings = settings.withBaseUrl(baseUrl);
     }
     if (!inProcess) {
+      if (!ProviderSettings.DEFAULT_PROVIDER.equals(settings.provider())) {
+        try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
+          Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
+          if (problem.isPresent()) {
+            System.err.println("error: " + problem.get());
+            return 2;
+          }
+        }
+      }
       return new PipelineRun(directory, settings, repository, maxFileBytes, json).call();
     }
     Instant started = Instant.now();
-    try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
+    try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings);
+        CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
+      Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
+      if (problem.isPresent()) {
+        System.err.println("error: " + problem.get());
+        return 2;
+      }
       CodeChunker chunker =
           new CodeChunker(
               embeddings.tokenCounter(),
               ChunkingOptions.forProvider(embeddings.limits(), chunkTokens, 0));
       System.err.printf("Scanning %s ...%n", directory.toAbsolutePath().normalize());
       DirectoryChunks chunks =
-          DirectoryChunks.scan(directory, new SourceWalker(maxFileBytes), chunker);
+          DirectoryChunks.scan(
+              directory,
+              new SourceWalker(maxFileBytes),
+              chunker,
+              PipelineSettings.from(PipelineSettings.systemLookup()).secrets());
       System.err.printf(
           "%,d chunks in %,d files; embedding with %s (%s)%n",
           chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
@@ -132,26 +154,66 @@ public final class IndexCommand implements Callable<Integer> {
       }
       ProgressBar bar = ProgressBar.onStderr();
       AtomicReference<Progress> last = new AtomicReference<>();
-      String failure = null;
-      try {
-        builder
-            .build()
-            .processWithProgress(chunks)
-            .subscribe()
-            .asStream()
-            .forEach(
-                progress -> {
-                  last.set(progress);
-                  bar.update(progress);
-                });
-      } catch (RuntimeException e) {
-        failure = e.getMessage();
-      }
+      AtomicReference<Throwable> error = new AtomicReference<>();
+      CountDownLatch done = new CountDownLatch(1);
+      Cancellable subscription =
+          builder
+              .build()
+              .processWithProgress(chunks)
+              .subscribe()
+              .with(
+                  progress -> {
+                    last.set(progress);
+                    bar.update(progress);
+                  },
+                  failed -> {
+                    error.set(failed);
+                    done.countDown();
+                  },
+                  done::countDown);
+      interrupt.onInterrupt(
+          () -> {
+            subscription.cancel(); // no further batch starts; in-flight calls are abandoned
+            done.countDown();
+          });
+      done.await();
       bar.finish();
-      IndexSummary summary = summarize(settings, embeddings, chunks, last.get(), failure, started);
+      String failure =
+          interrupt.interrupted()
+              ? "cancelled by the user (Ctrl-C)"
+              : chunks.isEmpty()
+                  ? nothingToIndex(chunks)
+                  : error.get() == null ? null : error.get().getMessage();
+      IndexSummary summary =
+          summarize(
+              settings,
+              embeddings,
+              chunks,
+              last.get(),
+              interrupt.interrupted() ? "CANCELLED" : failure != null ? "FAILED" : null,
+              failure,
+              started);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
+      if (interrupt.interrupted()) {
+        return CancelOnInterrupt.EXIT_CODE;
+      }
       return "COMPLETED".equals(summary.status()) ? 0 : 1;
     }
+  }
+
+  /** "openai at http://..." or just the provider's name. */
+  private static String describe(ProviderSettings settings) {
+    return settings.provider() + (settings.baseUrl() == null ? "" : " at " + settings.baseUrl());
+  }
+
+  private String nothingToIndex(DirectoryChunks chunks) {
+    return "nothing to index: no chunk in "
+        + directory
+        + " ("
+        + chunks.files().size()
+        + " files to read"
+        + (chunks.skipped().isEmpty() ? "" : ", " + chunks.skipped().size() + " skipped")
+        + ")";
   }
 
   private static IndexSummary summarize(
@@ -159,16 +221,16 @@ public final class IndexCommand implements Callable<Integer> {
       EmbeddingProvider embeddings,
       DirectoryChunks chunks,
       Progress progress,
+      String endedAs,
       String failure,
       Instant started) {
     double elapsed = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
     Progress p = progress != null ? progress : null;
-    Map<String, Long> skipped =
-        chunks.skipped().values().stream()
-            .collect(Collectors.groupingBy(SkipReason::name, TreeMap::new, Collectors.counting()));
+    Map<String, Long> skipped = new TreeMap<>();
+    chunks.skipCounts().forEach((reason, count) -> skipped.put(reason.name(), count));
     String status =
-        failure != null
-            ? "FAILED"
+        endedAs != null
+            ? endedAs
             : p != null && p.failed() > 0 ? "COMPLETED_WITH_FAILURES" : "COMPLETED";
     long done = p == null ? 0 : p.done();
     return new IndexSummary(

@@ -10,7 +10,7 @@ import java.util.Map;
  * The end of an indexing run: what a person reads, or one JSON object a program parses.
  *
  * @param jobId the job
- * @param status COMPLETED, COMPLETED_WITH_FAILURES or FAILED
+ * @param status COMPLETED, COMPLETED_WITH_FAILURES, FAILED or CANCELLED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSummary(

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       StatusCommand.class,
       SearchCommand.class,
+      JobsCommand.class,
       LocalStackCommand.class
     })
 public final class SignalHubCli {

@@ -14,6 +14,7 @@ import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
@@ -127,6 +128,34 @@ abstract class PipelineContract {
         .isEqualTo(
             "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
                 + " out of memory");
+  }
+
+  @Test
+  void aCancelledJobsBatchesAreDroppedAndADeletedJobLeavesNothingBehind() throws Exception {
+    PipelineHarness h = harness(Map.of());
+    h.upload("job-cancelled", PipelineFixture.sources(4, 12));
+    h.deliverS3Events();
+    JobLifecycle lifecycle =
+        new JobLifecycle(h.pipeline.jobs(), h.pipeline.blobs(), Clock.systemUTC());
+
+    assertThat(lifecycle.cancel("job-cancelled", "cancelled by the user").orElseThrow().status())
+        .isEqualTo(JobStatus.CANCELLED);
+    SqsEventSource source = h.batchSource(h.embedder());
+    long batches = h.job("job-cancelled").batchesRegistered();
+    for (int received = 0; received < batches; ) {
+      received += source.pollOnce(Duration.ofSeconds(1));
+    }
+    assertThat(h.provider.calls()).isZero();
+    assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
+    assertThat(h.job("job-cancelled").reason()).isEqualTo("cancelled by the user");
+    assertThat(h.pipeline.jobs().cancel("job-cancelled", "twice", Instant.now())).isFalse();
+
+    assertThat(lifecycle.delete("job-cancelled")).isPresent();
+
+    assertThat(h.pipeline.jobs().get("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.jobs().pendingBatches("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.blobs().list(Keys.BATCHES + "job-cancelled/")).isEmpty();
+    assertThat(h.pipeline.blobs().size(Keys.manifest("job-cancelled"))).isEmpty();
   }
 
   @Test

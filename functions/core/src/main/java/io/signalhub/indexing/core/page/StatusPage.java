@@ -256,13 +256,13 @@ public final class StatusPage {
   }
 
   static boolean terminal(String status) {
-    return status.startsWith("COMPLETED") || status.equals("FAILED");
+    return io.signalhub.indexing.core.job.JobStatus.valueOf(status).terminal();
   }
 
   private static String statusClass(String status) {
     return switch (status) {
       case "COMPLETED" -> "ok";
-      case "COMPLETED_WITH_FAILURES" -> "warn";
+      case "COMPLETED_WITH_FAILURES", "CANCELLED" -> "warn";
       case "FAILED" -> "bad";
       default -> "run";
     };

@@ -291,6 +291,64 @@ public abstract class JobStoreContract {
     assertThat(store.get("nope")).isEmpty();
   }
 
+  // --- cancel and delete
+
+  @Test
+  void aCancelEndsARunningJobOnceAndNothingIsRegisteredOrFinishedAfterIt() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+
+    assertThat(store.cancel("job", "cancelled by the user", at(2))).isTrue();
+    assertThat(store.cancel("job", "again", at(3))).isFalse();
+    assertThat(store.cancel("nope", "no such job", at(3))).isFalse();
+
+    JobRecord cancelled = job("job");
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.reason()).isEqualTo("cancelled by the user");
+    assertThat(cancelled.finishedAt()).isEqualTo(at(2));
+    assertThat(store.registerGroup("job", group(file(1), file(2), batches(2, 1, 5), 0), at(4)))
+        .isFalse();
+    store.completeFanout("job", at(5));
+    store.fail("job", "late failure", at(5));
+    assertThat(store.tryFinish("job", at(6))).isEmpty();
+    assertThat(job("job").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(store.get("nope")).isEmpty();
+  }
+
+  @Test
+  void anEndedJobCannotBeCancelled() {
+    create("job");
+    store.fail("job", "invalid manifest", at(1));
+
+    assertThat(store.cancel("job", "too late", at(2))).isFalse();
+    assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job("job").reason()).isEqualTo("invalid manifest");
+  }
+
+  @Test
+  void deletingAJobRemovesItAndEverythingKeptForItOnly() {
+    create("job");
+    create("other");
+    store.registerGroup(
+        "job",
+        group(Cursor.START, file(1), batches(0, 3, 5), 0, new Failure("a.py", "unreadable")),
+        at(1));
+    store.recordBatch("job", 0, completed(5), at(2));
+    store.recordThroughput("job", at(2), 5);
+    store.registerGroup("other", group(Cursor.START, file(1), batches(0, 1, 5), 0), at(1));
+
+    assertThat(store.delete("job")).isTrue();
+
+    assertThat(store.get("job")).isEmpty();
+    assertThat(store.batchState("job", 1)).isEqualTo(BatchState.MISSING);
+    assertThat(store.pendingBatches("job")).isEmpty();
+    assertThat(store.failureSample("job", 10)).isEmpty();
+    assertThat(store.throughputSince("job", T0)).isEmpty();
+    assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
+    assertThat(store.pendingBatches("other")).containsExactly(0L);
+    assertThat(store.delete("job")).isFalse();
+  }
+
   // --- what a resumed fan-out resends
 
   @Test

@@ -107,6 +107,42 @@ class LocalStackIT {
     }
   }
 
+  /**
+   * A provider nobody listens for (a wrong --base-url, a server not started): the job ends FAILED
+   * with what to fix after its first batch's retries, not after maxReceiveCount visibility timeouts
+   * (15 minutes by default).
+   */
+  @Test
+  void aJobWhoseProviderCannotBeReachedEndsFailedInSecondsWithWhatToFix() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    ProviderSettings nowhere =
+        new ProviderSettings(
+            "openai",
+            "text-embedding-3-small",
+            0,
+            URI.create("http://127.0.0.1:" + closedPort + "/v1"),
+            "sk-test",
+            null);
+    try (LocalStack stack =
+            LocalStack.start(LocalStack.Ports.ANY, null, nowhere, key -> Optional.empty());
+        S3Client s3 = s3(stack)) {
+      uploadJob(s3, stack.bucket(), "unreachable-job", 40);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(stack, "unreachable-job").path("status").asText().equals("FAILED"));
+      JsonNode job = status(stack, "unreachable-job");
+      assertThat(job.path("reason").asText())
+          .startsWith("cannot reach the embedding provider")
+          .contains("--base-url");
+      assertThat(job.path("apiCalls").asLong()).isZero();
+    }
+  }
+
   @Test
   void oneEndpointServesS3SqsAndDynamoDbAndStartsJobs() throws Exception {
     try (LocalStack stack =
