@@ -36,6 +36,21 @@ class JobStatusServiceTest {
   }
 
   @Test
+  void failedChunksAreNotCountedAsSavedCalls() {
+    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(2, 10)), Instant.MAX);
+    List<BatchMessage> messages = fixture.queue.drain();
+    EmbedBatchService embedder = fixture.embedder();
+    for (BatchMessage message : messages) {
+      embedder.failDeadLettered(message, 5);
+    }
+
+    JobView view = new JobStatusService(fixture.jobs, fixture.clock).job("job").orElseThrow();
+
+    assertThat(view.failed()).isEqualTo(view.total()).isPositive();
+    assertThat(view.apiCallsSaved()).isZero();
+  }
+
+  @Test
   void theRateFollowsTheLastMinuteNotTheJobsAverage() {
     fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
     List<BatchMessage> messages = fixture.queue.drain();
