@@ -7,6 +7,8 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,21 +18,29 @@ class IndexCommandTest {
 
   @TempDir Path repo;
 
+  /** index the test's directory on a stack it starts, embedding with the simulator, as JSON. */
+  private CliRun indexWith(SimulatedEmbeddingServer server, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "index",
+                repo.toString(),
+                "--provider",
+                "openai",
+                "--base-url",
+                server.baseUrl().toString(),
+                "--json"));
+    args.addAll(List.of(options));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
   @Test
   void indexesADirectoryOnTheLocalStackAndPrintsTheSummaryAsOneJsonObject() throws Exception {
     Files.writeString(repo.resolve("A.java"), "class A {\n  int a() { return 1; }\n}\n");
     Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
     Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
     try (var server = SimulatedEmbeddingServer.start(SimulatorSettings.builder().build())) {
-      CliRun run =
-          CliRun.of(
-              "index",
-              repo.toString(),
-              "--provider",
-              "openai",
-              "--base-url",
-              server.baseUrl().toString(),
-              "--json");
+      CliRun run = indexWith(server);
 
       assertThat(run.exit()).isZero();
       JsonNode summary = run.json();
@@ -56,20 +66,7 @@ class IndexCommandTest {
     Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
     try (var server = SimulatedEmbeddingServer.start(SimulatorSettings.builder().build())) {
       CliRun run =
-          CliRun.of(
-              "index",
-              repo.toString(),
-              "--provider",
-              "openai",
-              "--base-url",
-              server.baseUrl().toString(),
-              "--batch-size",
-              "1",
-              "--chunk-tokens",
-              "32",
-              "--concurrency",
-              "2",
-              "--json");
+          indexWith(server, "--batch-size", "1", "--chunk-tokens", "32", "--concurrency", "2");
 
       assertThat(run.exit()).isZero();
       JsonNode summary = run.json();

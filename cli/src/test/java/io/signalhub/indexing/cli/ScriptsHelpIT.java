@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every entry point in scripts/ answers --help at once, with exit code 0, and starts nothing: no
@@ -63,19 +65,68 @@ class ScriptsHelpIT {
     }
   }
 
+  @Test
+  void deployChecksTheRegionAndCredentialsBeforeBuilding(@TempDir Path home) throws Exception {
+    Map<String, String> noAws = new java.util.HashMap<>();
+    noAws.put("HOME", home.toString()); // no ~/.aws
+    noAws.put("AWS_CONFIG_FILE", home.resolve("none").toString());
+    noAws.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString());
+    noAws.put("AWS_EC2_METADATA_DISABLED", "true");
+    Answer noRegion = run(SCRIPTS.resolve("deploy"), noAws, List.of());
+    assertThat(noRegion.exit()).isEqualTo(2);
+    assertThat(noRegion.output()).startsWith("error: no AWS region; export AWS_REGION=");
+
+    noAws.put("AWS_REGION", "nowhere-1");
+    Answer badRegion = run(SCRIPTS.resolve("deploy"), noAws, List.of());
+    assertThat(badRegion.exit()).isEqualTo(2);
+    assertThat(badRegion.output()).contains("'nowhere-1' is not an AWS region name");
+
+    noAws.put("AWS_REGION", "eu-west-3");
+    Answer noCredentials = run(SCRIPTS.resolve("deploy"), noAws, List.of());
+    assertThat(noCredentials.exit()).isEqualTo(2);
+    assertThat(noCredentials.output())
+        .containsAnyOf("AWS credentials do not work in eu-west-3", "error: no AWS credentials")
+        .doesNotContain("Building");
+  }
+
+  private static Answer run(Path script, Map<String, String> env, List<String> args)
+      throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(script.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    for (String name :
+        List.of(
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN")) {
+      builder.environment().remove(name);
+    }
+    builder.environment().putAll(env);
+    return answer(script.toString(), System.nanoTime(), builder.start());
+  }
+
   private static Answer help(Path script) throws Exception {
     return run(script, "--help");
   }
 
   private static Answer run(Path script, String... args) throws Exception {
-    long started = System.nanoTime();
     List<String> command = new java.util.ArrayList<>(List.of(script.toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    long started = System.nanoTime();
+    return answer(
+        String.join(" ", command),
+        started,
+        new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  private static Answer answer(String name, long started, Process process) throws Exception {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError(script + " --help still runs after 60 s:\n" + output);
+      throw new AssertionError(name + " still runs after 60 s:\n" + output);
     }
     return new Answer(process.exitValue(), output, Duration.ofNanos(System.nanoTime() - started));
   }

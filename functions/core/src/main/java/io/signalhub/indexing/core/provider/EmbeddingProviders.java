@@ -56,24 +56,31 @@ public final class EmbeddingProviders {
 
     @Override
     public void validate(ProviderSettings settings) {
-      if (settings.model() != null && !settings.model().equals(LocalMiniLmProvider.MODEL)) {
-        throw new IllegalArgumentException(
-            "The local provider has one model, "
-                + LocalMiniLmProvider.MODEL
-                + "; got '"
-                + settings.model()
-                + "' (drop --model, or choose another provider)");
-      }
+      checkModel(settings);
     }
 
     @Override
     public EmbeddingProvider create(ProviderSettings settings) {
+      checkModel(settings);
       return new LocalMiniLmProvider();
     }
 
+    /** Needs no ONNX Runtime: the fan-out's package leaves it out. */
     @Override
     public ModelProfile profile(ProviderSettings settings) {
-      return LocalMiniLmProvider.profile();
+      checkModel(settings);
+      return LocalMiniLmModel.profile();
+    }
+
+    private static void checkModel(ProviderSettings settings) {
+      if (settings.model() != null && !settings.model().equals(LocalMiniLmModel.MODEL)) {
+        throw new IllegalArgumentException(
+            "The local provider has one model, "
+                + LocalMiniLmModel.MODEL
+                + "; got '"
+                + settings.model()
+                + "' (drop --model, or choose another provider)");
+      }
     }
   }
 
@@ -114,6 +121,15 @@ public final class EmbeddingProviders {
         builder.model(settings.model());
       }
       return builder.apiKey(settings.apiKey()).dimensions(settings.dimensions()).build();
+    }
+
+    /**
+     * Needs neither key nor endpoint: the fan-out chunks and batches for the model but never calls
+     * it, and only the embedder is given the key.
+     */
+    @Override
+    public ModelProfile profile(ProviderSettings settings) {
+      return OpenAiCompatibleProvider.profile(settings.model(), settings.dimensions());
     }
   }
 }
