@@ -129,7 +129,9 @@ final class StackConnection implements AutoCloseable {
         checkCompatible(running.get(), request);
         return connect(running.get());
       }
-      Optional<DataDirLock> lock = DataDirLock.tryAcquire(data, "scripts/index");
+      Optional<DataDirLock> lock =
+          DataDirLock.tryAcquire(
+              data, request.use() == Use.JOB ? "scripts/index" : "scripts/status or search");
       if (lock.isPresent()) {
         return startForThisRun(data, request, lock.get());
       }
