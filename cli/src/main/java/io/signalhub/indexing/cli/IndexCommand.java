@@ -43,7 +43,8 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--provider",
       description =
-          "local, openai or bedrock (default: ${DEFAULT-VALUE}, or SIGNAL_HUB_EMBEDDING_PROVIDER).")
+          "local, openai or bedrock (default: local, or SIGNAL_HUB_EMBEDDING_PROVIDER). With a"
+              + " running local stack it must match what the stack embeds with.")
   String provider;
 
   @Option(
@@ -58,21 +59,24 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-size",
-      description = "Most chunks per request (default: 100, or SIGNAL_HUB_EMBEDDING_BATCH_SIZE).")
+      description =
+          "Most chunks per request, 1-2048 (default: 100, or SIGNAL_HUB_EMBEDDING_BATCH_SIZE;"
+              + " the provider's limit may lower it).")
   Integer batchSize;
 
   @Option(
       names = "--concurrency",
-      defaultValue = "4",
-      description = "Batches in flight (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+      description =
+          "Batches of this job embedded at once, 1-64 (default: 4, or SIGNAL_HUB_CONCURRENCY; on a"
+              + " running local stack at most its own).")
+  Integer concurrency;
 
   @Option(
       names = "--chunk-tokens",
-      defaultValue = "0",
       description =
-          "Most tokens per chunk (default: 512, capped by the model's limit; 128 for the local model).")
-  int chunkTokens;
+          "Most tokens per chunk, 16-8192 (default: 512, capped by the model: 128 for the local"
+              + " model).")
+  Integer chunkTokens;
 
   @Option(
       names = "--max-file-bytes",
@@ -95,12 +99,40 @@ public final class IndexCommand implements Callable<Integer> {
           "Name of the repository in the bucket and the job id (default: the directory's name).")
   String repository;
 
+  /** Checks every option before any work starts. */
+  private void validate() {
+    if (!Files.exists(directory)) {
+      throw new UsageException(directory + " does not exist");
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new UsageException(directory + " is a file, not a directory; pass the directory");
+    }
+    Options.range("--batch-size", batchSize, 1, 2048);
+    Options.range("--concurrency", concurrency, 1, 64);
+    Options.range("--chunk-tokens", chunkTokens, 16, 8192);
+    if (maxFileBytes < 1) {
+      throw new UsageException("--max-file-bytes must be at least 1; got " + maxFileBytes);
+    }
+  }
+
+  /** The provider flags given on the command line, which must act or be refused. */
+  private List<String> providerFlags() {
+    List<String> flags = new java.util.ArrayList<>();
+    if (provider != null) {
+      flags.add("--provider");
+    }
+    if (model != null) {
+      flags.add("--model");
+    }
+    if (baseUrl != null) {
+      flags.add("--base-url");
+    }
+    return flags;
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(directory)) {
-      System.err.println("error: " + directory + " is not a directory");
-      return 2;
-    }
+    validate();
     Map<String, String> env = System.getenv();
     ProviderSettings settings = ProviderSettings.fromEnvironment(env);
     if (provider != null) {
@@ -112,6 +144,7 @@ public final class IndexCommand implements Callable<Integer> {
     if (baseUrl != null) {
       settings = settings.withBaseUrl(baseUrl);
     }
+    Options.validateProvider(settings);
     if (!inProcess) {
       if (!ProviderSettings.DEFAULT_PROVIDER.equals(settings.provider())) {
         try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
@@ -122,7 +155,15 @@ public final class IndexCommand implements Callable<Integer> {
           }
         }
       }
-      return new PipelineRun(directory, settings, repository, maxFileBytes, json).call();
+      return new PipelineRun(
+              directory,
+              new StackConnection.Request(
+                  settings, StackConnection.Use.JOB, providerFlags(), concurrency),
+              new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency),
+              repository,
+              maxFileBytes,
+              json)
+          .call();
     }
     Instant started = Instant.now();
     try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings);
@@ -135,7 +176,8 @@ public final class IndexCommand implements Callable<Integer> {
       CodeChunker chunker =
           new CodeChunker(
               embeddings.tokenCounter(),
-              ChunkingOptions.forProvider(embeddings.limits(), chunkTokens, 0));
+              ChunkingOptions.forProvider(
+                  embeddings.limits(), chunkTokens == null ? 0 : chunkTokens, 0));
       System.err.printf("Scanning %s ...%n", directory.toAbsolutePath().normalize());
       DirectoryChunks chunks =
           DirectoryChunks.scan(
@@ -148,7 +190,9 @@ public final class IndexCommand implements Callable<Integer> {
           chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
 
       BatchEmbeddingProcessor.Builder builder =
-          BatchEmbeddingProcessor.builder().provider(embeddings).maxConcurrentBatches(concurrency);
+          BatchEmbeddingProcessor.builder()
+              .provider(embeddings)
+              .maxConcurrentBatches(concurrency == null ? 4 : concurrency);
       if (batchSize != null) {
         builder.batchSize(batchSize);
       }

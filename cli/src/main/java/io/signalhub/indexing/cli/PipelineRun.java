@@ -4,12 +4,13 @@ import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.JobView;
 import io.signalhub.indexing.core.pipeline.Keys;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,20 +22,45 @@ final class PipelineRun implements Callable<Integer> {
   private static final long POLL_MILLIS = 300;
   private static final long JOB_APPEARS_WITHIN_MILLIS = 60_000;
 
+  /**
+   * Per-job settings the user gave; they travel in the manifest's {@code settings}
+   * (docs/manifest.schema.json), so the fan-out and the embedders of any stack honour them.
+   */
+  record JobOptions(Integer chunkTokens, Integer batchSize, Integer concurrency) {
+
+    /** The manifest's settings member: only what was given. */
+    Map<String, Integer> manifestSettings() {
+      Map<String, Integer> settings = new LinkedHashMap<>();
+      if (chunkTokens != null) {
+        settings.put("chunkTokens", chunkTokens);
+      }
+      if (batchSize != null) {
+        settings.put("batchSize", batchSize);
+      }
+      if (concurrency != null) {
+        settings.put("concurrency", concurrency);
+      }
+      return settings;
+    }
+  }
+
   private final Path directory;
-  private final ProviderSettings provider;
+  private final StackConnection.Request stackRequest;
+  private final JobOptions options;
   private final String repository;
   private final long maxFileBytes;
   private final boolean json;
 
   PipelineRun(
       Path directory,
-      ProviderSettings provider,
+      StackConnection.Request stackRequest,
+      JobOptions options,
       String repository,
       long maxFileBytes,
       boolean json) {
     this.directory = directory;
-    this.provider = provider;
+    this.stackRequest = stackRequest;
+    this.options = options;
     this.repository = repository;
     this.maxFileBytes = maxFileBytes;
     this.json = json;
@@ -54,7 +80,7 @@ final class PipelineRun implements Callable<Integer> {
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
             + "-"
             + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    try (StackConnection stack = StackConnection.open(provider);
+    try (StackConnection stack = StackConnection.open(stackRequest);
         CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
       System.err.printf(
           "Uploading %s to s3://%s/%s (%s) ...%n",
@@ -62,7 +88,8 @@ final class PipelineRun implements Callable<Integer> {
       SourceUploader uploader =
           new SourceUploader(stack.pipeline.s3(), stack.bucket(), maxFileBytes);
       SourceUploader.Upload upload =
-          uploader.upload(directory, repo, Keys.SOURCES + safeRepo + "/");
+          uploader.upload(
+              directory, repo, Keys.SOURCES + safeRepo + "/", options.manifestSettings());
       System.err.printf(
           "%,d files (%,d uploaded, %,d unchanged); starting job %s%n",
           upload.files(), upload.uploaded(), upload.unchanged(), jobId);

@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -49,6 +50,8 @@ import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
 import software.amazon.awscdk.services.s3.deployment.Source;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -405,6 +408,15 @@ public final class SignalHubStack extends Stack {
               .build());
     }
 
+    Topic alarms =
+        Topic.Builder.create(this, "Alarms")
+            .displayName("Signal Hub Indexing alarms")
+            .enforceSsl(true)
+            .build();
+    if (settings.alarmEmail() != null) {
+      alarms.addSubscription(new EmailSubscription(settings.alarmEmail()));
+    }
+    alarmAction = new SnsAction(alarms);
     alarm(
         "DeadLetterQueueNotEmpty",
         deadLetters.metricApproximateNumberOfMessagesVisible(),
@@ -430,6 +442,11 @@ public final class SignalHubStack extends Stack {
           "Lambda throttled the function; raise its concurrency or the account limit.");
     }
 
+    CfnOutput.Builder.create(this, "AlarmTopicArn")
+        .value(alarms.getTopicArn())
+        .description(
+            "Alarms notify this SNS topic: subscribe an address or a pager (-c alarmEmail=... does)")
+        .build();
     CfnOutput.Builder.create(this, "BucketName")
         .value(bucket.getBucketName())
         .description("Upload manifests to s3://<bucket>/manifests/")
@@ -505,6 +522,9 @@ public final class SignalHubStack extends Stack {
                 .build());
   }
 
+  /** Where every alarm sends its notice (the Alarms topic). */
+  private SnsAction alarmAction;
+
   private void alarm(
       String id,
       software.amazon.awscdk.services.cloudwatch.IMetric metric,
@@ -517,6 +537,7 @@ public final class SignalHubStack extends Stack {
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .alarmDescription(description)
-        .build();
+        .build()
+        .addAlarmAction(alarmAction);
   }
 }

@@ -3,8 +3,10 @@ package io.signalhub.indexing.infra;
 import java.util.function.Function;
 
 /**
- * What a deployment may change, as CDK context values ({@code -c key=value} or cdk.json) with these
- * defaults (README, "Deploying to AWS").
+ * What a deployment may change, as CDK context values ({@code -c key=value}) with these defaults
+ * (README, "Deploying to AWS"). The keys, their types and ranges are listed once, in {@code
+ * context-keys.json} (this module's resources), which scripts/synth and scripts/deploy check before
+ * building; a test holds this record and that list to the same keys.
  *
  * @param provider embedding provider: bedrock (default; IAM, no key), openai (key in Secrets
  *     Manager), local (the embedded model; weights deployed to the bucket)
@@ -19,6 +21,7 @@ import java.util.function.Function;
  * @param maxRetries retries of a failed provider request
  * @param batchRetentionDays days batch payloads stay in the bucket
  * @param retainData keep bucket and tables when the stack is deleted
+ * @param alarmEmail an address subscribed to the alarms' SNS topic, or null
  */
 public record StackSettings(
     String provider,
@@ -32,7 +35,8 @@ public record StackSettings(
     long tokensPerMinute,
     int maxRetries,
     int batchRetentionDays,
-    boolean retainData) {
+    boolean retainData,
+    String alarmEmail) {
 
   public static StackSettings from(Function<String, Object> context) {
     Reader r = new Reader(context);
@@ -55,7 +59,8 @@ public record StackSettings(
         r.number("tokensPerMinute", 0),
         r.number("maxRetries", 3),
         r.number("batchRetentionDays", 7),
-        Boolean.parseBoolean(r.text("retainData", "true")));
+        Boolean.parseBoolean(r.text("retainData", "true")),
+        r.text("alarmEmail", null));
   }
 
   private record Reader(Function<String, Object> context) {

@@ -37,7 +37,15 @@ class SignalHubStackTest {
     bedrock = synth(Map.of(), zips, dir);
     openai =
         synth(
-            Map.of("provider", "openai", "embedderConcurrency", "25", "maxReceiveCount", "3"),
+            Map.of(
+                "provider",
+                "openai",
+                "embedderConcurrency",
+                "25",
+                "maxReceiveCount",
+                "3",
+                "alarmEmail",
+                "oncall@example.com"),
             zips,
             dir);
   }
@@ -414,6 +422,46 @@ class SignalHubStackTest {
             bedrock.findResources(
                 "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("MetricName", "Throttles"))))
         .hasSize(6);
+  }
+
+  @Test
+  void everyAlarmNotifiesTheAlarmTopicAndAnAlarmEmailIsSubscribed() {
+    for (Template template : List.of(bedrock, openai)) {
+      Map<String, Map<String, Object>> topics = template.findResources("AWS::SNS::Topic");
+      assertThat(topics).hasSize(1);
+      String topic = topics.keySet().iterator().next();
+      Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
+      assertThat(alarms).isNotEmpty();
+      alarms.forEach(
+          (id, alarm) ->
+              assertThat(alarm.get("Properties").toString())
+                  .as(id)
+                  .contains("AlarmActions=[{Ref=" + topic + "}]"));
+    }
+    assertThat(bedrock.findResources("AWS::SNS::Subscription")).isEmpty();
+    openai.hasResourceProperties(
+        "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+  }
+
+  @Test
+  void theContextKeysListAndStackSettingsNameTheSameKeys() throws IOException {
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    StackSettings.from(
+        key -> {
+          read.add(key);
+          return null;
+        });
+    String list;
+    try (var in = StackSettings.class.getResourceAsStream("/context-keys.json")) {
+      list = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    java.util.regex.Matcher key =
+        java.util.regex.Pattern.compile("\n    \"([A-Za-z]+)\": \\{").matcher(list);
+    while (key.find()) {
+      listed.add(key.group(1));
+    }
+    assertThat(listed).isEqualTo(read).contains("provider", "alarmEmail");
   }
 
   @Test

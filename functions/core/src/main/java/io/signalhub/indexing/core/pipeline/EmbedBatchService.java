@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +61,13 @@ public final class EmbedBatchService {
   private final Clock clock;
   private final BatchAccounting accounting;
 
+  /**
+   * Per-job gates for jobs that set {@code concurrency} (manifest settings): at most that many of
+   * the job's batches are embedded at once in this process. One entry per such job seen; a Lambda
+   * instance or a local stack sees few.
+   */
+  private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
+
   public EmbedBatchService(
       PipelineSettings settings,
       JobStore jobs,
@@ -94,9 +103,33 @@ public final class EmbedBatchService {
       return Outcome.DISCARDED;
     }
     int expected = jobs.batchSize(message.jobId(), message.seq());
+    Semaphore slots =
+        job.get().concurrency() > 0
+            ? jobSlots.computeIfAbsent(
+                job.get().jobId(), id -> new Semaphore(job.get().concurrency(), true))
+            : null;
+    if (slots != null) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Outcome.RETRY;
+      }
+    }
+    try {
+      return embedAndAccount(job.get(), message, expected, receiveCount);
+    } finally {
+      if (slots != null) {
+        slots.release();
+      }
+    }
+  }
+
+  private Outcome embedAndAccount(
+      JobRecord job, BatchMessage message, int expected, int receiveCount) {
     BatchResult result;
     try {
-      result = embed(job.get(), message, expected);
+      result = embed(job, message, expected);
     } catch (EmbeddingException e) {
       if (e.isUnreachable() && neverReachedProvider(message.jobId())) {
         // A wrong URL or a provider that is not running: redelivering for maxReceiveCount

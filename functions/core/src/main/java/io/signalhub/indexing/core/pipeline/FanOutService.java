@@ -155,6 +155,7 @@ public final class FanOutService {
               ? overrides.overlapLines()
               : settings.overlapLines(),
           overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+          overrides.concurrency(),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       resendPendingBatches(described);

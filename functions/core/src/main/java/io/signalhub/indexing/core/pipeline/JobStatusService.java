@@ -79,7 +79,7 @@ public final class JobStatusService {
         job.batchesRegistered(),
         job.batchesProcessed(),
         job.apiCalls(),
-        Math.max(0, done - job.apiCalls()),
+        Math.max(0, job.completed() - job.apiCalls()),
         job.tokens(),
         ModelPrices.estimateUsd(job.model(), job.tokens()).orElse(null),
         Math.round(rate * 10) / 10.0,

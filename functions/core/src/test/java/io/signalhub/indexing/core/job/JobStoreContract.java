@@ -178,7 +178,7 @@ public abstract class JobStoreContract {
   void describingAJobStoresWhatTheManifestHolds() {
     JobRecord created = create("job");
 
-    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, at(1));
+    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, 3, at(1));
 
     assertThat(job("job"))
         .isEqualTo(
@@ -189,6 +189,7 @@ public abstract class JobStoreContract {
                 .chunkTokens(300)
                 .overlapLines(5)
                 .batchSize(64)
+                .concurrency(3)
                 .updatedAt(at(1))
                 .build());
   }
