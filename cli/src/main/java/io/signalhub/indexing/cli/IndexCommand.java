@@ -43,7 +43,9 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--provider",
       description =
-          "local, openai or bedrock (default: local, or SIGNAL_HUB_EMBEDDING_PROVIDER). With a"
+          "local, openai, azure-openai or bedrock (default: local, or"
+              + " SIGNAL_HUB_EMBEDDING_PROVIDER). azure-openai reads AZURE_OPENAI_ENDPOINT,"
+              + " AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN). With a"
               + " running local stack it must match what the stack embeds with.")
   String provider;
 
@@ -83,6 +85,20 @@ public final class IndexCommand implements Callable<Integer> {
       defaultValue = "1048576",
       description = "Skip larger files (default: ${DEFAULT-VALUE}).")
   long maxFileBytes;
+
+  @Option(
+      names = "--requests-per-minute",
+      description =
+          "The provider's requests/min quota, for --in-process (default:"
+              + " signal-hub.rate.requests-per-minute, else learned from its headers).")
+  Long requestsPerMinute;
+
+  @Option(
+      names = "--tokens-per-minute",
+      description =
+          "The provider's tokens/min quota, for --in-process: no request carries more (default:"
+              + " signal-hub.rate.tokens-per-minute, else learned from its headers).")
+  Long tokensPerMinute;
 
   @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
   boolean json;
@@ -189,10 +205,15 @@ public final class IndexCommand implements Callable<Integer> {
           "%,d chunks in %,d files; embedding with %s (%s)%n",
           chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
 
+      PipelineSettings configured = PipelineSettings.from(PipelineSettings.systemLookup());
       BatchEmbeddingProcessor.Builder builder =
           BatchEmbeddingProcessor.builder()
               .provider(embeddings)
-              .maxConcurrentBatches(concurrency == null ? 4 : concurrency);
+              .maxConcurrentBatches(concurrency == null ? 4 : concurrency)
+              .requestsPerMinute(
+                  requestsPerMinute != null ? requestsPerMinute : configured.requestsPerMinute())
+              .tokensPerMinute(
+                  tokensPerMinute != null ? tokensPerMinute : configured.tokensPerMinute());
       if (batchSize != null) {
         builder.batchSize(batchSize);
       }

@@ -74,11 +74,11 @@ class IndexCommandTest {
 
       assertThat(run.exit()).isZero();
       JsonNode summary = run.json();
-      // 32-token chunks split the long file; one chunk per request
+      // 32-token chunks split the long file; one chunk per request (plus the provider check's)
       assertThat(summary.path("total").asLong()).isGreaterThan(4);
       assertThat(summary.path("apiCalls").asLong())
           .isEqualTo(summary.path("total").asLong())
-          .isEqualTo(server.stats().requests());
+          .isEqualTo(server.stats().requests() - 1);
     }
   }
 
@@ -155,5 +155,51 @@ class IndexCommandTest {
             java.util.Map.of(),
             java.util.List.of());
     assertThat(summary.toText()).contains("1 in 1 batch (").contains(", 1 token\n");
+  }
+
+  @Test
+  void inProcessCompletesWhenOneDefaultBatchIsLargerThanTheWholeTokensPerMinuteQuota()
+      throws Exception {
+    long total = 0;
+    java.util.Random random = new java.util.Random(3);
+    String[] words = {"value", "index", "batch", "quota", "limit", "vector", "chunk", "split"};
+    for (int f = 0; total < 32_000; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int line = 0; line < 40; line++) {
+        text.append("    total_").append(f).append('_').append(line).append(" =");
+        for (int w = 0; w < 30; w++) {
+          text.append(' ').append(words[random.nextInt(words.length)]);
+        }
+        text.append('\n');
+      }
+      Files.writeString(repo.resolve("dense_" + f + ".py"), text);
+      total += Cl100kTokenCounter.instance().count(text.toString());
+    }
+    // 30,000 tokens/min: one default batch (all ~75 chunks) holds more than the provider ever
+    // accepts; the rest waits for the quota to refill (a few seconds)
+    try (var server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().tokensPerMinute(30_000).dimensions(8).build())) {
+      CliRun run =
+          CliRun.of(
+              "index",
+              repo.toString(),
+              "--in-process",
+              "--provider",
+              "openai",
+              "--base-url",
+              server.baseUrl().toString(),
+              "--json");
+      int exit = run.exit();
+      JsonNode summary = run.json();
+      assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
+      assertThat(exit).isZero();
+      assertThat(summary.path("failed").asLong()).isZero();
+      assertThat(summary.path("completed").asLong()).isEqualTo(summary.path("total").asLong());
+      // the one "Request too large" taught the quota; nothing else was refused
+      assertThat(server.stats().tooLarge()).isEqualTo(1);
+      assertThat(server.stats().throttled()).isEqualTo(1);
+      assertThat(server.stats().tokens()).isGreaterThan(30_000);
+    }
   }
 }

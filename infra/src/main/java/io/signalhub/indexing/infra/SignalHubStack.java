@@ -217,6 +217,9 @@ public final class SignalHubStack extends Stack {
     environment.put(
         "SIGNAL_HUB_RATE_REQUESTS_PER_MINUTE", Long.toString(settings.requestsPerMinute()));
     environment.put("SIGNAL_HUB_RATE_TOKENS_PER_MINUTE", Long.toString(settings.tokensPerMinute()));
+    putIfSet(environment, "SIGNAL_HUB_EMBEDDING_AZURE_ENDPOINT", settings.azureEndpoint());
+    putIfSet(environment, "SIGNAL_HUB_EMBEDDING_AZURE_DEPLOYMENT", settings.azureDeployment());
+    putIfSet(environment, "SIGNAL_HUB_EMBEDDING_AZURE_API_VERSION", settings.azureApiVersion());
     environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
     // memory: the fan-out streams and tokenizes (1 GiB); the embedder's default is one vCPU; the
@@ -314,7 +317,7 @@ public final class SignalHubStack extends Stack {
               + "::foundation-model/"
               + settings.model());
     }
-    if (settings.provider().equals("openai")) {
+    if (settings.provider().equals("openai") || settings.provider().equals("azure-openai")) {
       // the key lives in Secrets Manager; the embedder reads it at start, never from a plain
       // variable
       Secret key =
@@ -455,6 +458,12 @@ public final class SignalHubStack extends Stack {
         .value(api.getApiEndpoint())
         .description("GET <url>/jobs/{id}, signed with SigV4")
         .build();
+  }
+
+  private static void putIfSet(Map<String, String> environment, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      environment.put(name, value);
+    }
   }
 
   /** A function with its own role and log group (no managed policy: its grants are exact). */

@@ -22,11 +22,14 @@ class SignalHubStackTest {
 
   private static Template bedrock;
   private static Template openai;
+  private static Map<String, Path> zips;
+  private static Path zipDir;
 
   @BeforeAll
   static void synthesize() throws IOException {
     Path dir = Files.createTempDirectory("signal-hub-zips");
-    Map<String, Path> zips =
+    zipDir = dir;
+    zips =
         Map.of(
             "fanout",
             placeholder(dir, "fanout"),
@@ -407,6 +410,41 @@ class SignalHubStackTest {
     assertThat(policyOf(openai, "EmbedderRole")).contains("secretsmanager:GetSecretValue");
     assertThat(openai.toJSON().toString()).doesNotContain("OPENAI_API_KEY");
     bedrock.resourceCountIs("AWS::SecretsManager::Secret", 0);
+  }
+
+  @Test
+  void azureOpenAiGetsItsEndpointDeploymentAndVersionAndAKeyFromSecretsManager() {
+    Template azure =
+        synth(
+            Map.of(
+                "provider", "azure-openai",
+                "azureEndpoint", "https://acme.openai.azure.com",
+                "azureDeployment", "embeddings-small",
+                "tokensPerMinute", "40000"),
+            zips,
+            zipDir);
+    azure.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    azure.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Environment",
+            Map.of(
+                "Variables",
+                Match.objectLike(
+                    Map.of(
+                        "SIGNAL_HUB_EMBEDDING_PROVIDER", "azure-openai",
+                        "SIGNAL_HUB_EMBEDDING_AZURE_ENDPOINT", "https://acme.openai.azure.com",
+                        "SIGNAL_HUB_EMBEDDING_AZURE_DEPLOYMENT", "embeddings-small",
+                        "SIGNAL_HUB_RATE_TOKENS_PER_MINUTE", "40000",
+                        "SIGNAL_HUB_EMBEDDING_API_KEY_SECRET_ARN",
+                            Map.of("Ref", Match.stringLikeRegexp("EmbeddingApiKey.*")))))));
+  }
+
+  @Test
+  void azureOpenAiWithoutAnEndpointIsAClearError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> StackSettings.from(Map.of("provider", "azure-openai")::get))
+        .hasMessageContaining("azureEndpoint");
   }
 
   @Test

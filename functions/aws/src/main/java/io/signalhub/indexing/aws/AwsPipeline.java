@@ -46,6 +46,7 @@ public final class AwsPipeline implements AutoCloseable {
 
   private final PipelineSettings settings;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final S3Client s3;
   private final SqsClient sqs;
   private final DynamoDbClient dynamo;
@@ -54,8 +55,15 @@ public final class AwsPipeline implements AutoCloseable {
   private final EmbeddingCache cache;
 
   public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
+    this(settings, endpoints, clock, Sleeper.system());
+  }
+
+  /** With the embedder's waits on {@code sleeper} (tests run a faster clock and sleeper). */
+  public AwsPipeline(
+      PipelineSettings settings, AwsEndpoints endpoints, Clock clock, Sleeper sleeper) {
     this.settings = settings;
     this.clock = clock;
+    this.sleeper = sleeper;
     Region region = Region.of(endpoints.region());
     AwsCredentialsProvider credentials = credentials(endpoints);
     var http = ApacheHttpClient.builder().connectionMaxIdleTime(Duration.ofSeconds(5));
@@ -145,7 +153,8 @@ public final class AwsPipeline implements AutoCloseable {
 
   /**
    * The embedder: SmallRye retries with backoff, an adaptive limiter per instance over the budget
-   * shared by every instance (when the provider's limits are configured).
+   * shared by every instance (metered when the provider's limits are configured; otherwise it
+   * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
   public EmbedBatchService embedder(EmbeddingProvider provider) {
     return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
@@ -162,7 +171,7 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.requestsPerMinute()),
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
-            : RateBudget.unlimited();
+            : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
     return new BatchEmbedder(
         provider,
         new RetryingCaller(
@@ -171,8 +180,8 @@ public final class AwsPipeline implements AutoCloseable {
                 settings.retryDelay(),
                 settings.maxRetryDelay(),
                 () -> ThreadLocalRandom.current().nextDouble()),
-            Sleeper.system()),
-        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+            sleeper),
+        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, sleeper));
   }
 
   /**

@@ -21,6 +21,7 @@ import io.signalhub.indexing.core.manifest.ManifestFile;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
 import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.secret.SecretFiles;
 import io.signalhub.indexing.core.secret.SecretPolicy;
 import io.signalhub.indexing.core.source.SkipReason;
@@ -268,7 +269,12 @@ public final class FanOutService {
               ChunkingOptions.forProvider(model.limits(), job.chunkTokens(), job.overlapLines()));
       Batcher<Positioned> batcher =
           new Batcher<>(
-              BatchBounds.forProvider(model.limits(), job.batchSize(), 0),
+              // a batch larger than the tokens/min quota could never be served; quotas learned
+              // later are applied by the embedder, which cuts a registered batch into requests
+              BatchBounds.forProvider(
+                  model.limits(),
+                  job.batchSize(),
+                  RateBudget.batchTokenBudget(settings.tokensPerMinute())),
               p -> p.chunk().tokens(),
               p -> Batcher.jsonStringBytes(p.chunk().text()));
       this.packer = batcher.packer(job.nextSeq());
