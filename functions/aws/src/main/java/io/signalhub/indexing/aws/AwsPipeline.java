@@ -3,11 +3,13 @@ package io.signalhub.indexing.aws;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -50,6 +52,7 @@ public final class AwsPipeline implements AutoCloseable {
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
+  private final PipelineMetrics metrics;
 
   public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
     this.settings = settings;
@@ -75,6 +78,7 @@ public final class AwsPipeline implements AutoCloseable {
     this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
     this.blobs = new S3BlobStore(s3, settings.bucket());
     this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
+    this.metrics = EmfMetrics.forEnvironment(System.getenv(), clock);
   }
 
   /**
@@ -138,7 +142,8 @@ public final class AwsPipeline implements AutoCloseable {
         new SqsBatchQueue(sqs, queueUrl(settings.batchQueue()), Sleeper.system()),
         cache,
         model,
-        clock);
+        clock,
+        metrics);
   }
 
   /**
@@ -146,7 +151,8 @@ public final class AwsPipeline implements AutoCloseable {
    * shared by every instance (when the provider's limits are configured).
    */
   public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
+    return new EmbedBatchService(
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */

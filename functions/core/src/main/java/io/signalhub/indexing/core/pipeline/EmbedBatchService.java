@@ -9,12 +9,15 @@ import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.pricing.ModelPrices;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,6 +57,7 @@ public final class EmbedBatchService {
   private final EmbeddingCache cache;
   private final BatchEmbedder embedder;
   private final Clock clock;
+  private final PipelineMetrics metrics;
 
   public EmbedBatchService(
       PipelineSettings settings,
@@ -62,6 +66,18 @@ public final class EmbedBatchService {
       EmbeddingCache cache,
       BatchEmbedder embedder,
       Clock clock) {
+    this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
+  }
+
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock,
+      PipelineMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
@@ -75,6 +91,7 @@ public final class EmbedBatchService {
    *     failure is counted instead of retried, so the job still finishes
    */
   public Outcome process(BatchMessage message, int receiveCount) {
+    Instant started = clock.instant();
     BatchState state = jobs.batchState(message.jobId(), message.seq());
     if (state == BatchState.DONE) {
       return Outcome.ALREADY_ACCOUNTED;
@@ -112,7 +129,7 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return account(message, result);
+    return account(message, result, started, job.get().model());
   }
 
   /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
@@ -120,18 +137,27 @@ public final class EmbedBatchService {
     if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
       return Outcome.ALREADY_ACCOUNTED;
     }
+    Instant started = clock.instant();
     String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
     int expected = jobs.batchSize(message.jobId(), message.seq());
     return account(
         message,
         BatchResult.allFailed(
-            expected, reason, List.of(new Failure("batch " + message.seq(), reason))));
+            expected, reason, List.of(new Failure("batch " + message.seq(), reason))),
+        started,
+        null);
   }
 
-  private Outcome account(BatchMessage message, BatchResult result) {
+  private Outcome account(BatchMessage message, BatchResult result, Instant started, String model) {
     if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
       return Outcome.ALREADY_ACCOUNTED;
     }
+    metrics.batchAccounted(
+        message.jobId(),
+        message.seq(),
+        result,
+        Duration.between(started, clock.instant()),
+        model == null ? null : ModelPrices.estimateUsd(model, result.tokens()).orElse(null));
     jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
     jobs.tryFinish(message.jobId(), clock.instant());
     return Outcome.ACCOUNTED;
