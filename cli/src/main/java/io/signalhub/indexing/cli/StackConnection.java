@@ -125,6 +125,11 @@ final class StackConnection implements AutoCloseable {
                 "pid", ProcessHandle.current().pid()));
   }
 
+  /** True if this command started the local stack (it stops when the command ends). */
+  boolean ownsStack() {
+    return owned != null;
+  }
+
   String bucket() {
     return pipeline.settings().bucket();
   }
