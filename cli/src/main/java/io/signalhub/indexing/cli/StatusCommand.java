@@ -42,14 +42,14 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (jobId == null && !web) {
+      System.err.println("error: name a JOB ('index' prints it), or pass --web for the list");
+      return 2;
+    }
     try (StackConnection stack =
         StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()))) {
       if (web) {
         return StatusWebProxy.serve(stack, jobId, port);
-      }
-      if (jobId == null) {
-        System.err.println("error: name a JOB ('index' prints it), or pass --web for the list");
-        return 2;
       }
       Optional<JobView> job =
           follow ? Optional.of(PipelineRun.follow(stack.status, jobId)) : stack.status.job(jobId);
