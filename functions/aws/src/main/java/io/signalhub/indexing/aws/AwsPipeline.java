@@ -10,6 +10,7 @@ import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -177,6 +178,11 @@ public final class AwsPipeline implements AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble()),
             Sleeper.system()),
         new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+  }
+
+  /** Accounting without a provider: what the dead-letter consumer needs. */
+  public BatchAccounting accounting() {
+    return new BatchAccounting(jobs, clock, metrics);
   }
 
   public JobStatusService status() {

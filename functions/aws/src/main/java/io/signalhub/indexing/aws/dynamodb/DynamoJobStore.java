@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@code
@@ -55,7 +56,6 @@ public final class DynamoJobStore implements JobStore {
   public static final String CREATED_AT = "createdAt";
   public static final String EXPIRES_AT = "expiresAt";
   private static final String JOB = "job";
-  private static final int FAILURES_PER_ITEM = 25;
 
   /** Minute items expire (TTL) a month after their minute: the table's history stays bounded. */
   static final long HISTORY_RETENTION_SECONDS = 30L * 86_400;
@@ -91,7 +91,6 @@ public final class DynamoJobStore implements JobStore {
     item.put("dimensions", number(job.dimensions()));
     item.put("fanoutComplete", bool(false));
     item.put("cursor", text(Cursor.START.toString()));
-    item.put("lastGroupFrom", text(Cursor.START.toString()));
     Map<String, AttributeValue> skipped = new HashMap<>();
     for (SkipReason reason : SkipReason.values()) {
       skipped.put(reason.name(), number(0));
@@ -177,7 +176,7 @@ public final class DynamoJobStore implements JobStore {
             + update.name("leaseUntil")
             + ") OR "
             + update.name("leaseUntil")
-            + " < "
+            + " <= "
             + update.value(number(now.toEpochMilli()))
             + " OR "
             + update.name("leaseOwner")
@@ -242,9 +241,10 @@ public final class DynamoJobStore implements JobStore {
             .add("batchesRegistered", group.batches().size())
             .add("filesRead", group.filesRead())
             .set("cursor", text(group.to().toString()))
-            .set("lastGroupFrom", text(group.from().toString()))
             .set("updatedAt", time(now));
-    if (!group.batches().isEmpty()) {
+    if (group.batches().isEmpty()) {
+      job.setFrom("lastGroupFirstSeq", "nextSeq"); // nothing of this group to resend
+    } else {
       job.set("nextSeq", number(group.nextSeq(0)));
       job.set("lastGroupFirstSeq", number(group.batches().get(0).seq()));
     }
@@ -257,14 +257,21 @@ public final class DynamoJobStore implements JobStore {
             + notTerminal(job));
     writes.add(transactUpdate(jobId, JOB, job));
     if (!group.fileFailures().isEmpty()) {
-      writes.add(failureItem(jobId, "failure#f#" + group.from(), group.fileFailures()));
+      writes.add(
+          failureItem(
+              jobId,
+              failureKey(
+                  now, String.format("f#%019d:%010d", group.from().file(), group.from().chunk())),
+              group.fileFailures()));
     }
     return transact(writes);
   }
 
   @Override
   public void confirmSent(String jobId, long nextSeq) {
-    update(jobId, new Update().set("lastGroupFirstSeq", number(nextSeq)));
+    Update update = new Update().set("lastGroupFirstSeq", number(nextSeq));
+    update.condition(update.name("lastGroupFirstSeq") + " < " + update.value(number(nextSeq)));
+    conditionalUpdate(jobId, JOB, update); // false: a later confirmation came first
   }
 
   @Override
@@ -291,6 +298,51 @@ public final class DynamoJobStore implements JobStore {
             .set("updatedAt", time(now));
     update.condition("attribute_exists(pk) AND " + notTerminal(update));
     conditionalUpdate(jobId, JOB, update);
+  }
+
+  @Override
+  public boolean cancel(String jobId, String reason, Instant now) {
+    Update update =
+        new Update()
+            .set("status", text(JobStatus.CANCELLED.name()))
+            .set("reason", text(reason))
+            .set("finishedAt", time(now))
+            .set("updatedAt", time(now));
+    update.condition("attribute_exists(pk) AND " + notTerminal(update));
+    return conditionalUpdate(jobId, JOB, update);
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    boolean existed = get(jobId).isPresent();
+    List<Map<String, AttributeValue>> keys =
+        dynamo
+            .queryPaginator(
+                r ->
+                    r.tableName(table)
+                        .keyConditionExpression("#pk = :job")
+                        .projectionExpression("#pk, #sk")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                        .expressionAttributeValues(Map.of(":job", text(jobId))))
+            .items()
+            .stream()
+            .map(item -> Map.of(PK, item.get(PK), SK, item.get(SK)))
+            .toList();
+    // BatchWriteItem takes at most 25 requests; unprocessed ones are retried until none is left
+    // (docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)
+    for (int i = 0; i < keys.size(); i += 25) {
+      Map<String, List<WriteRequest>> requests =
+          Map.of(
+              table,
+              keys.subList(i, Math.min(keys.size(), i + 25)).stream()
+                  .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build())
+                  .toList());
+      while (!requests.isEmpty()) {
+        Map<String, List<WriteRequest>> batch = requests;
+        requests = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
+      }
+    }
+    return existed;
   }
 
   @Override
@@ -377,7 +429,8 @@ public final class DynamoJobStore implements JobStore {
                 .add("retries", activity.retries())
                 .set(EXPIRES_AT, number(minute.getEpochSecond() + HISTORY_RETENTION_SECONDS))));
     if (!result.failures().isEmpty()) {
-      writes.add(failureItem(jobId, "failure#b#" + String.format("%010d", seq), result.failures()));
+      writes.add(
+          failureItem(jobId, failureKey(now, String.format("b#%010d", seq)), result.failures()));
     }
     return transact(writes);
   }
@@ -521,13 +574,21 @@ public final class DynamoJobStore implements JobStore {
     return failures;
   }
 
+  /**
+   * Failure items sort by the time they were recorded, so a query reads them oldest first; the
+   * source (a batch, or the group starting at a cursor) keeps keys unique and their order stable.
+   */
+  private static String failureKey(Instant at, String source) {
+    return String.format("failure#%012d%09d#%s", at.getEpochSecond(), at.getNano(), source);
+  }
+
   private TransactWriteItem failureItem(String jobId, String sk, List<Failure> failures) {
     Map<String, AttributeValue> item = new HashMap<>(key(jobId, sk));
     item.put(
         "failures",
         AttributeValue.fromL(
             failures.stream()
-                .limit(FAILURES_PER_ITEM)
+                .limit(FAILURES_KEPT_PER_WRITE)
                 .map(
                     f ->
                         AttributeValue.fromM(
@@ -549,6 +610,8 @@ public final class DynamoJobStore implements JobStore {
         + update.value(text("COMPLETED_WITH_FAILURES"))
         + ", "
         + update.value(text("FAILED"))
+        + ", "
+        + update.value(text("CANCELLED"))
         + ")";
   }
 
@@ -652,7 +715,6 @@ public final class DynamoJobStore implements JobStore {
         time(item, "finishedAt"),
         Cursor.parse(text(item, "cursor", "0:0")),
         number(item, "nextSeq"),
-        Cursor.parse(text(item, "lastGroupFrom", "0:0")),
         number(item, "lastGroupFirstSeq"));
   }
 

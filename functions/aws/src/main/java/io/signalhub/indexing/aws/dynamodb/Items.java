@@ -1,6 +1,8 @@
 package io.signalhub.indexing.aws.dynamodb;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -20,8 +22,16 @@ final class Items {
     return AttributeValue.fromBool(value);
   }
 
+  /**
+   * Nine fraction digits always: {@code Instant.toString} drops trailing zeros, and "00:00:00.500Z"
+   * sorts before "00:00:00Z" as text, which a sort key (the jobs index's {@code createdAt}) must
+   * not.
+   */
+  private static final DateTimeFormatter SORTABLE =
+      new DateTimeFormatterBuilder().appendInstant(9).toFormatter();
+
   static AttributeValue time(Instant value) {
-    return AttributeValue.fromS(value.toString());
+    return AttributeValue.fromS(SORTABLE.format(value));
   }
 
   static String text(Map<String, AttributeValue> item, String name, String fallback) {

@@ -25,6 +25,12 @@ final class Update {
     return this;
   }
 
+  /** Sets an attribute to another attribute's current value. */
+  Update setFrom(String attribute, String source) {
+    sets.add(name(attribute) + " = " + name(source));
+    return this;
+  }
+
   Update add(String attribute, long amount) {
     if (amount != 0) {
       adds.add(name(attribute) + " " + value(Items.number(amount)));

@@ -20,7 +20,7 @@ public final class InMemoryJobStore implements JobStore {
   private final Map<String, JobRecord> jobs = new HashMap<>();
   private final Map<String, Map<Long, Integer>> batchSizes = new HashMap<>();
   private final Map<String, Map<Long, BatchState>> batchStates = new HashMap<>();
-  private final Map<String, List<Failure>> failures = new HashMap<>();
+  private final Map<String, List<RecordedFailure>> failures = new HashMap<>();
   private final Map<String, TreeMap<Instant, Long>> throughput = new HashMap<>();
   private final Map<String, TreeMap<Instant, ActivityMinute>> history = new HashMap<>();
   private final Map<String, String> leaseOwners = new HashMap<>();
@@ -112,7 +112,7 @@ public final class InMemoryJobStore implements JobStore {
     Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
     skipped.putAll(j.skippedFiles());
     group.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
-    failures.computeIfAbsent(jobId, id -> new ArrayList<>()).addAll(group.fileFailures());
+    keepFailures(jobId, group.fileFailures(), now);
     long batched = group.batchedChunks();
     jobs.put(
         jobId,
@@ -127,7 +127,6 @@ public final class InMemoryJobStore implements JobStore {
             .updatedAt(now)
             .cursor(group.to())
             .nextSeq(group.nextSeq(j.nextSeq()))
-            .lastGroupFrom(group.from())
             .lastGroupFirstSeq(
                 group.batches().isEmpty() ? j.nextSeq() : group.batches().get(0).seq())
             .build());
@@ -138,11 +137,7 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized void confirmSent(String jobId, long nextSeq) {
     JobRecord j = jobs.get(jobId);
     jobs.put(
-        jobId,
-        j.toBuilder()
-            .lastGroupFrom(j.cursor())
-            .lastGroupFirstSeq(Math.max(j.lastGroupFirstSeq(), nextSeq))
-            .build());
+        jobId, j.toBuilder().lastGroupFirstSeq(Math.max(j.lastGroupFirstSeq(), nextSeq)).build());
   }
 
   @Override
@@ -158,6 +153,28 @@ public final class InMemoryJobStore implements JobStore {
     if (j != null && !j.status().terminal()) {
       jobs.put(jobId, copy(j, JobStatus.FAILED, reason, j.fanoutComplete(), now, now));
     }
+  }
+
+  @Override
+  public synchronized boolean cancel(String jobId, String reason, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j == null || j.status().terminal()) {
+      return false;
+    }
+    jobs.put(jobId, copy(j, JobStatus.CANCELLED, reason, j.fanoutComplete(), now, now));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean delete(String jobId) {
+    batchSizes.remove(jobId);
+    batchStates.remove(jobId);
+    failures.remove(jobId);
+    throughput.remove(jobId);
+    history.remove(jobId);
+    leaseOwners.remove(jobId);
+    leaseUntil.remove(jobId);
+    return jobs.remove(jobId) != null;
   }
 
   @Override
@@ -185,7 +202,7 @@ public final class InMemoryJobStore implements JobStore {
       return false;
     }
     batchStates.get(jobId).put(seq, BatchState.DONE);
-    failures.computeIfAbsent(jobId, id -> new ArrayList<>()).addAll(r.failures());
+    keepFailures(jobId, r.failures(), now);
     JobRecord j = jobs.get(jobId);
     long expected = r.completed() + r.failed();
     jobs.put(
@@ -229,24 +246,44 @@ public final class InMemoryJobStore implements JobStore {
 
   @Override
   public synchronized void recordThroughput(String jobId, Instant at, long chunks) {
-    Instant bucket =
-        Instant.ofEpochSecond(
-            at.getEpochSecond() / THROUGHPUT_BUCKET_SECONDS * THROUGHPUT_BUCKET_SECONDS);
-    throughput.computeIfAbsent(jobId, id -> new TreeMap<>()).merge(bucket, chunks, Long::sum);
+    throughput
+        .computeIfAbsent(jobId, id -> new TreeMap<>())
+        .merge(bucketStart(at), chunks, Long::sum);
   }
 
   @Override
   public synchronized List<ThroughputSample> throughputSince(String jobId, Instant since) {
-    return throughput.getOrDefault(jobId, new TreeMap<>()).tailMap(since, true).entrySet().stream()
+    return throughput
+        .getOrDefault(jobId, new TreeMap<>())
+        .tailMap(bucketStart(since), true)
+        .entrySet()
+        .stream()
         .map(e -> new ThroughputSample(e.getKey(), e.getValue()))
         .toList();
   }
 
+  private static Instant bucketStart(Instant at) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(at.getEpochSecond(), THROUGHPUT_BUCKET_SECONDS) * THROUGHPUT_BUCKET_SECONDS);
+  }
+
   @Override
   public synchronized List<Failure> failureSample(String jobId, int limit) {
-    List<Failure> all = failures.getOrDefault(jobId, List.of());
-    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    return failures.getOrDefault(jobId, List.of()).stream()
+        .sorted(Comparator.comparing(RecordedFailure::at)) // stable: same instant, call order
+        .limit(limit)
+        .map(RecordedFailure::failure)
+        .toList();
   }
+
+  private void keepFailures(String jobId, List<Failure> sample, Instant now) {
+    List<RecordedFailure> kept = failures.computeIfAbsent(jobId, id -> new ArrayList<>());
+    sample.stream()
+        .limit(FAILURES_KEPT_PER_WRITE)
+        .forEach(failure -> kept.add(new RecordedFailure(now, failure)));
+  }
+
+  private record RecordedFailure(Instant at, Failure failure) {}
 
   private static JobRecord with(JobRecord j, JobStatus status, String reason, Instant now) {
     return copy(j, status, reason, j.fanoutComplete(), now, j.finishedAt());

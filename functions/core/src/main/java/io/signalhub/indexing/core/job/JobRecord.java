@@ -11,8 +11,9 @@ import java.util.Map;
  * @param pending chunks registered in batches and not yet accounted
  * @param cursor where the fan-out stands
  * @param nextSeq the next batch number
- * @param lastGroupFrom where the last registered group started (to resend it after a crash)
- * @param lastGroupFirstSeq the first batch of that group
+ * @param lastGroupFirstSeq the first batch that may not have been sent yet: a resumed fan-out
+ *     resends the pending batches from here to {@code nextSeq} (those of a group registered just
+ *     before a crash)
  */
 public record JobRecord(
     String jobId,
@@ -45,7 +46,6 @@ public record JobRecord(
     Instant finishedAt,
     Cursor cursor,
     long nextSeq,
-    Cursor lastGroupFrom,
     long lastGroupFirstSeq) {
 
   /** A new job as the fan-out creates it, before the manifest is read. */
@@ -87,7 +87,6 @@ public record JobRecord(
         null,
         Cursor.START,
         0,
-        Cursor.START,
         0);
   }
 
@@ -131,7 +130,6 @@ public record JobRecord(
     private Instant finishedAt;
     private Cursor cursor;
     private long nextSeq;
-    private Cursor lastGroupFrom;
     private long lastGroupFirstSeq;
 
     private Builder(JobRecord j) {
@@ -165,7 +163,6 @@ public record JobRecord(
       finishedAt = j.finishedAt;
       cursor = j.cursor;
       nextSeq = j.nextSeq;
-      lastGroupFrom = j.lastGroupFrom;
       lastGroupFirstSeq = j.lastGroupFirstSeq;
     }
 
@@ -289,11 +286,6 @@ public record JobRecord(
       return this;
     }
 
-    public Builder lastGroupFrom(Cursor value) {
-      lastGroupFrom = value;
-      return this;
-    }
-
     public Builder lastGroupFirstSeq(long value) {
       lastGroupFirstSeq = value;
       return this;
@@ -331,7 +323,6 @@ public record JobRecord(
           finishedAt,
           cursor,
           nextSeq,
-          lastGroupFrom,
           lastGroupFirstSeq);
     }
   }

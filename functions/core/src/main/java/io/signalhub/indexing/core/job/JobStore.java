@@ -20,8 +20,9 @@ public interface JobStore {
   JobPage list(int limit, String cursor);
 
   /**
-   * Takes the job's fan-out lease if nobody holds an unexpired one and the fan-out is not done;
-   * moves the job to FANNING_OUT. False means another invocation is (or was just) fanning out.
+   * Takes the job's fan-out lease if nobody else holds an unexpired one (a lease expires at its
+   * {@code until}) and the fan-out is not done; moves the job to FANNING_OUT. The holder may renew
+   * it. False means another invocation is (or was just) fanning out.
    */
   boolean acquireFanoutLease(String jobId, String owner, Instant now, Instant until);
 
@@ -41,7 +42,9 @@ public interface JobStore {
 
   /**
    * Registers a group of batches, its cached chunks and skipped files, and moves the cursor,
-   * atomically and only if the cursor is still at {@code group.from()}.
+   * atomically and only if the cursor is still at {@code group.from()}. Registering a group means
+   * the previous ones were sent: {@code lastGroupFirstSeq} moves to this group's first batch (to
+   * {@code nextSeq} for a group without batches).
    *
    * @return false if the cursor had moved (another fan-out registered this range)
    */
@@ -50,6 +53,8 @@ public interface JobStore {
   /**
    * Every batch before {@code nextSeq} has been sent: a later invocation need not resend any.
    * (Without this mark, the batches of the last registered group are resent, as after a crash.)
+   * Raises {@code lastGroupFirstSeq} to {@code nextSeq}; a late, lower confirmation changes
+   * nothing.
    */
   void confirmSent(String jobId, long nextSeq);
 
@@ -58,6 +63,22 @@ public interface JobStore {
 
   /** The job cannot go on; nothing more will be enqueued. */
   void fail(String jobId, String reason, Instant now);
+
+  /**
+   * Stops a job on request: CANCELLED with the reason, unless it already ended. The fan-out
+   * registers nothing more and the embedders drop its batches without calling the provider.
+   *
+   * @return true if this call cancelled it
+   */
+  boolean cancel(String jobId, String reason, Instant now);
+
+  /**
+   * Removes the job and everything the store keeps for it (batch markers, failures, throughput).
+   * The bucket's objects are the caller's to delete.
+   *
+   * @return false if there was no such job
+   */
+  boolean delete(String jobId);
 
   BatchState batchState(String jobId, long seq);
 
@@ -84,7 +105,10 @@ public interface JobStore {
   /** Adds finished chunks to a throughput sample (best effort; for rate and ETA). */
   void recordThroughput(String jobId, Instant at, long chunks);
 
-  /** Throughput samples since {@code since}: (bucket start, chunks finished in it). */
+  /**
+   * Throughput samples from the bucket holding {@code since} on, oldest first: (bucket start,
+   * chunks finished in it).
+   */
   List<ThroughputSample> throughputSince(String jobId, Instant since);
 
   /**
@@ -93,8 +117,19 @@ public interface JobStore {
    */
   List<ActivityMinute> history(String jobId, int limit);
 
-  /** A few failures of the job, oldest first. */
+  /**
+   * Up to {@code limit} failures of the job, oldest first (by the {@code now} they were recorded
+   * with): those of {@link #registerGroup} (files) and {@link #recordBatch} (chunks) alike, at most
+   * {@link #FAILURES_KEPT_PER_WRITE} from each.
+   */
   List<Failure> failureSample(String jobId, int limit);
+
+  /**
+   * Failures kept from one group or batch: a sample for people, not a log, and DynamoDB stores a
+   * batch's failures in one item of at most 400 KB
+   * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+   */
+  int FAILURES_KEPT_PER_WRITE = 25;
 
   /** Chunks finished in one time bucket. */
   record ThroughputSample(Instant bucketStart, long chunks) {}

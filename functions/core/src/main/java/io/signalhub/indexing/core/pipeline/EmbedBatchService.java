@@ -10,7 +10,6 @@ import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
-import io.signalhub.indexing.core.pricing.ModelPrices;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
@@ -45,7 +44,10 @@ public final class EmbedBatchService {
     ACCOUNTED,
     /** Counted before (a redelivery): delete the message. */
     ALREADY_ACCOUNTED,
-    /** Unknown job or batch, or not a batch message: delete it, it can never succeed. */
+    /**
+     * Unknown job or batch, not a batch message, or a job that was cancelled or failed: delete it,
+     * without calling the provider.
+     */
     DISCARDED,
     /** A retryable failure with receives left: let SQS redeliver it. */
     RETRY
@@ -57,7 +59,7 @@ public final class EmbedBatchService {
   private final EmbeddingCache cache;
   private final BatchEmbedder embedder;
   private final Clock clock;
-  private final PipelineMetrics metrics;
+  private final BatchAccounting accounting;
 
   public EmbedBatchService(
       PipelineSettings settings,
@@ -77,13 +79,13 @@ public final class EmbedBatchService {
       BatchEmbedder embedder,
       Clock clock,
       PipelineMetrics metrics) {
-    this.metrics = metrics;
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
     this.embedder = embedder;
     this.clock = clock;
+    this.accounting = new BatchAccounting(jobs, clock, metrics);
   }
 
   /**
@@ -101,11 +103,28 @@ public final class EmbedBatchService {
       LOG.warning(() -> "Discarding batch " + message.id() + ": no such job or batch");
       return Outcome.DISCARDED;
     }
+    if (job.get().status().stopped()) {
+      LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
+      return Outcome.DISCARDED;
+    }
     int expected = jobs.batchSize(message.jobId(), message.seq());
     BatchResult result;
     try {
       result = embed(job.get(), message, expected);
     } catch (EmbeddingException e) {
+      if (e.isUnreachable() && neverReachedProvider(message.jobId())) {
+        // A wrong URL or a provider that is not running: redelivering for maxReceiveCount
+        // visibility timeouts (15 minutes by default) cannot help, and every other batch would
+        // wait as long. Once any batch of the job has been embedded, the same error is an outage
+        // and is retried like any other.
+        jobs.fail(
+            message.jobId(),
+            "cannot reach the embedding provider ("
+                + e.getMessage()
+                + "): check its URL (--base-url, OPENAI_BASE_URL) and that it is running",
+            clock.instant());
+        return Outcome.DISCARDED;
+      }
       boolean lastReceive = receiveCount >= settings.maxReceiveCount();
       if (e.kind() != EmbeddingException.Kind.FATAL && !lastReceive) {
         LOG.warning(
@@ -129,38 +148,12 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return account(message, result, started, job.get().model());
+    return accounting.account(message, result, started, job.get().model());
   }
 
-  /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
-  public Outcome failDeadLettered(BatchMessage message, int receiveCount) {
-    if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
-      return Outcome.ALREADY_ACCOUNTED;
-    }
-    Instant started = clock.instant();
-    String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
-    int expected = jobs.batchSize(message.jobId(), message.seq());
-    return account(
-        message,
-        BatchResult.allFailed(
-            expected, reason, List.of(new Failure("batch " + message.seq(), reason))),
-        started,
-        null);
-  }
-
-  private Outcome account(BatchMessage message, BatchResult result, Instant started, String model) {
-    if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
-      return Outcome.ALREADY_ACCOUNTED;
-    }
-    metrics.batchAccounted(
-        message.jobId(),
-        message.seq(),
-        result,
-        Duration.between(started, clock.instant()),
-        model == null ? null : ModelPrices.estimateUsd(model, result.tokens()).orElse(null));
-    jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
-    jobs.tryFinish(message.jobId(), clock.instant());
-    return Outcome.ACCOUNTED;
+  /** No batch of the job has had an answer from the provider yet. */
+  private boolean neverReachedProvider(String jobId) {
+    return jobs.get(jobId).map(j -> j.apiCalls() == 0 && j.completed() == j.cached()).orElse(true);
   }
 
   private BatchResult embed(JobRecord job, BatchMessage message, int expected) {

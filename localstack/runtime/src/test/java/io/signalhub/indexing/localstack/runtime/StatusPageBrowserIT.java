@@ -181,6 +181,15 @@ class StatusPageBrowserIT {
     long charted =
         browser.findElements(By.cssSelector("#chart rect.rate")).size(); // one bar per minute
     assertThat(charted).isEqualTo(job.path("history").size()).isPositive();
+    // the DynamoDB history counted every batch once: its minutes add up to the job's counters
+    long historyChunks = 0;
+    long historyRequests = 0;
+    for (JsonNode minute : job.path("history")) {
+      historyChunks += minute.path("completed").asLong() + minute.path("failed").asLong();
+      historyRequests += minute.path("requests").asLong();
+    }
+    assertThat(historyChunks).isEqualTo(job.path("total").asLong() - job.path("cached").asLong());
+    assertThat(historyRequests).isEqualTo(job.path("apiCalls").asLong());
     screenshot("status-page.png");
 
     // On a phone: the same page, no sideways scrolling.
