@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,10 +34,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -245,39 +239,8 @@ class StatusPageBrowserIT {
 
   /** Distinct small files (one chunk each, none cached), then the manifest that starts the job. */
   private void upload(String jobId) {
-    try (S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(stack.s3Endpoint())
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build()) {
-      StringBuilder files = new StringBuilder();
-      for (int i = 0; i < FILES; i++) {
-        byte[] bytes =
-            ("def handler_" + i + "(event):\n    return event.get('id', " + i + ") * " + i + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        String path = "app/handler_" + i + ".py";
-        s3.putObject(
-            r -> r.bucket(stack.bucket()).key("sources/web/" + path), RequestBody.fromBytes(bytes));
-        files
-            .append(i == 0 ? "" : ",")
-            .append("{\"path\":\"")
-            .append(path)
-            .append("\",\"sha256\":\"")
-            .append(Chunk.sha256Hex(bytes))
-            .append("\",\"size\":")
-            .append(bytes.length)
-            .append('}');
-      }
-      s3.putObject(
-          r -> r.bucket(stack.bucket()).key("manifests/" + jobId + ".json"),
-          RequestBody.fromString(
-              "{\"version\":1,\"repository\":\"acme/web\",\"sources\":{\"prefix\":\"sources/web/\"},"
-                  + "\"files\":["
-                  + files
-                  + "]}"));
+    try (S3Client s3 = LocalStackIT.s3(stack)) {
+      LocalStackIT.uploadJob(s3, stack.bucket(), jobId, FILES);
     }
   }
 }
