@@ -307,6 +307,11 @@ final class StackConnection implements AutoCloseable {
     }
   }
 
+  /** True if this command started the local stack (it stops when the command ends). */
+  boolean ownsStack() {
+    return owned != null;
+  }
+
   String bucket() {
     return pipeline.settings().bucket();
   }

@@ -401,7 +401,8 @@ public final class SignalHubStack extends Stack {
             .build();
     HttpLambdaIntegration integration =
         new HttpLambdaIntegration("StatusIntegration", live(status));
-    for (String path : List.of("/jobs", "/jobs/{id}")) {
+    // "/" is the status page's jobs list (browsers get HTML, API clients JSON)
+    for (String path : List.of("/", "/jobs", "/jobs/{id}")) {
       api.addRoutes(
           AddRoutesOptions.builder()
               .path(path)
@@ -444,6 +445,20 @@ public final class SignalHubStack extends Stack {
           1,
           "Lambda throttled the function; raise its concurrency or the account limit.");
     }
+
+    new OperatorDashboard(
+        this,
+        "Operations",
+        new OperatorDashboard.Watched(
+            fanout,
+            fanoutContinuation,
+            embedder,
+            deadLetterConsumer,
+            status,
+            batches,
+            deadLetters,
+            settings.tokensPerMinute(),
+            settings.requestsPerMinute()));
 
     CfnOutput.Builder.create(this, "AlarmTopicArn")
         .value(alarms.getTopicArn())

@@ -53,8 +53,7 @@ class SignalHubStackTest {
             dir);
   }
 
-  private static Template synth(
-      Map<String, String> context, Map<String, Path> zips, Path modelDir) {
+  static Template synth(Map<String, String> context, Map<String, Path> zips, Path modelDir) {
     App app = new App();
     context.forEach((key, value) -> app.getNode().setContext(key, value));
     SignalHubStack stack =
@@ -68,7 +67,7 @@ class SignalHubStackTest {
     return Template.fromStack(stack);
   }
 
-  private static Path placeholder(Path dir, String name) throws IOException {
+  static Path placeholder(Path dir, String name) throws IOException {
     Path zip = dir.resolve(name + ".zip");
     try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
       out.putNextEntry(new ZipEntry("placeholder.txt"));

@@ -3,11 +3,13 @@ package io.signalhub.indexing.aws;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
@@ -53,6 +55,7 @@ public final class AwsPipeline implements AutoCloseable {
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
+  private final PipelineMetrics metrics;
 
   public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
     this(settings, endpoints, clock, Sleeper.system());
@@ -85,6 +88,7 @@ public final class AwsPipeline implements AutoCloseable {
     this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
     this.blobs = new S3BlobStore(s3, settings.bucket());
     this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
+    this.metrics = EmfMetrics.forEnvironment(System.getenv(), clock);
   }
 
   /**
@@ -148,7 +152,8 @@ public final class AwsPipeline implements AutoCloseable {
         new SqsBatchQueue(sqs, queueUrl(settings.batchQueue()), Sleeper.system()),
         cache,
         model,
-        clock);
+        clock,
+        metrics);
   }
 
   /**
@@ -157,7 +162,8 @@ public final class AwsPipeline implements AutoCloseable {
    * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
   public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
+    return new EmbedBatchService(
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
@@ -196,7 +202,7 @@ public final class AwsPipeline implements AutoCloseable {
 
   /** Accounting without a provider: what the dead-letter consumer needs. */
   public BatchAccounting accounting() {
-    return new BatchAccounting(jobs, clock);
+    return new BatchAccounting(jobs, clock, metrics);
   }
 
   public JobStatusService status() {

@@ -9,12 +9,14 @@ import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,13 +77,24 @@ public final class EmbedBatchService {
       EmbeddingCache cache,
       BatchEmbedder embedder,
       Clock clock) {
+    this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
+  }
+
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock,
+      PipelineMetrics metrics) {
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
     this.embedder = embedder;
     this.clock = clock;
-    this.accounting = new BatchAccounting(jobs, clock);
+    this.accounting = new BatchAccounting(jobs, clock, metrics);
   }
 
   /**
@@ -89,6 +102,7 @@ public final class EmbedBatchService {
    *     failure is counted instead of retried, so the job still finishes
    */
   public Outcome process(BatchMessage message, int receiveCount) {
+    Instant started = clock.instant();
     BatchState state = jobs.batchState(message.jobId(), message.seq());
     if (state == BatchState.DONE) {
       return Outcome.ALREADY_ACCOUNTED;
@@ -117,7 +131,7 @@ public final class EmbedBatchService {
       }
     }
     try {
-      return embedAndAccount(job.get(), message, expected, receiveCount);
+      return embedAndAccount(job.get(), message, expected, receiveCount, started);
     } finally {
       if (slots != null) {
         slots.release();
@@ -126,7 +140,7 @@ public final class EmbedBatchService {
   }
 
   private Outcome embedAndAccount(
-      JobRecord job, BatchMessage message, int expected, int receiveCount) {
+      JobRecord job, BatchMessage message, int expected, int receiveCount, Instant started) {
     BatchResult result;
     try {
       result = embed(job, message, expected);
@@ -167,7 +181,7 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return accounting.account(message, result);
+    return accounting.account(message, result, started, job.model());
   }
 
   /** No batch of the job has had an answer from the provider yet. */

@@ -520,6 +520,27 @@ public abstract class JobStoreContract {
   // --- throughput and failures, for the status API
 
   @Test
+  void theMinuteHistoryCountsEachBatchOnceInItsMinuteNewestLast() {
+    create("job");
+    store.registerGroup("job", group(file(0), file(3), batches(0, 3, 5), 0), T0);
+    BatchResult throttled = new BatchResult(4, 1, 1, 3, 40, 2, 2, List.of());
+    assertThat(store.recordBatch("job", 0, throttled, at(5))).isTrue();
+    assertThat(store.recordBatch("job", 0, throttled, at(6))).isFalse(); // redelivered
+    assertThat(store.recordBatch("job", 1, completed(5), at(30))).isTrue();
+    assertThat(store.recordBatch("job", 2, completed(5), at(185))).isTrue();
+
+    List<ActivityMinute> history = store.history("job", JobStore.HISTORY_MINUTES);
+
+    Instant minute0 = ActivityMinute.minuteOf(T0);
+    assertThat(history)
+        .containsExactly(
+            new ActivityMinute(minute0, 9, 1, 90, 4, 2, 2),
+            new ActivityMinute(minute0.plusSeconds(180), 5, 0, 50, 1, 0, 0));
+    assertThat(store.history("job", 1)).containsExactly(history.get(1));
+    assertThat(store.history("other", 10)).isEmpty();
+  }
+
+  @Test
   void throughputIsCountedInTenSecondBucketsFromTheBucketHoldingSince() {
     Instant bucket = Instant.parse("2026-01-01T00:01:00Z");
     create("job");

@@ -7,8 +7,10 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,6 +96,39 @@ class EmbedBatchServiceTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void eachBatchIsReportedToMetricsOnceWithItsLatencyAndTheFanOutReportsItsGroups() {
+    List<String> reported = new java.util.ArrayList<>();
+    fixture.metrics =
+        new PipelineMetrics() {
+          @Override
+          public void batchAccounted(
+              String jobId, long seq, BatchResult result, Duration latency, Double cost) {
+            reported.add("batch " + seq + " " + result.completed() + " in " + latency.toMillis());
+          }
+
+          @Override
+          public void groupRegistered(String jobId, int batches, long chunks, long cached) {
+            reported.add("group " + batches + " " + chunks);
+          }
+        };
+    List<BatchMessage> messages = fanOut(3, 10);
+    long groups = reported.size();
+    assertThat(reported).allMatch(line -> line.startsWith("group "));
+    fixture.provider.failNext(
+        new EmbeddingException(
+            EmbeddingException.Kind.RETRYABLE, 503, "busy", Duration.ofSeconds(2), null, null));
+    EmbedBatchService embedder = fixture.embedder();
+    for (BatchMessage message : messages) {
+      embedder.process(message, 1);
+      embedder.process(message, 2); // redelivered: reported once
+    }
+
+    assertThat(reported).hasSize((int) groups + messages.size());
+    // the first batch waited 2 s (the fake clock) for its retry: its latency says so
+    assertThat(reported.get((int) groups)).startsWith("batch 0 ").endsWith(" in 2000");
   }
 
   @Test

@@ -38,7 +38,7 @@ class LocalStackIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** A plain SDK client, configured as a user would from the printed exports. */
-  private static S3Client s3(LocalStack stack) {
+  static S3Client s3(LocalStack stack) {
     return configured(S3Client.builder(), stack.s3Endpoint()).forcePathStyle(true).build();
   }
 
@@ -50,7 +50,7 @@ class LocalStackIT {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
   }
 
-  private static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
+  static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i < files; i++) {
       byte[] bytes =
