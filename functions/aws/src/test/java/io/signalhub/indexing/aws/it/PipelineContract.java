@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
-import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -274,59 +273,5 @@ abstract class PipelineContract {
     assertThat(job.reason()).contains("'..'").contains("files[1]");
     assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
     assertThat(h.pipeline.blobs().list(Keys.BATCHES)).isEmpty();
-  }
-
-  @Test
-  void twoConcurrentEmbeddersStayUnderTheSharedBudget() throws Exception {
-    PipelineHarness h = harness(Map.of());
-    long requestsPerMinute = 30;
-    Duration run = Duration.ofSeconds(4);
-    AtomicInteger granted = new AtomicInteger();
-    List<Thread> embedders = new ArrayList<>();
-    Instant end = Instant.now().plus(run);
-    for (int i = 0; i < 2; i++) {
-      DynamoRateBudget budget =
-          new DynamoRateBudget(
-              h.pipeline.dynamo(),
-              h.settings.rateTable(),
-              "shared-model",
-              requestsPerMinute,
-              1_000_000,
-              Clock.systemUTC());
-      Thread embedder =
-          new Thread(
-              () -> {
-                while (Instant.now().isBefore(end)) {
-                  if (budget.tryTake(100).isZero()) {
-                    granted.incrementAndGet();
-                  }
-                }
-              });
-      embedders.add(embedder);
-      embedder.start();
-    }
-    for (Thread embedder : embedders) {
-      embedder.join();
-    }
-    // a full bucket (30) plus the refill over the run (0.5/s): two private budgets would allow
-    // twice that
-    long ceiling = requestsPerMinute + (long) Math.ceil(requestsPerMinute / 60.0 * run.toSeconds());
-    assertThat(granted.get())
-        .isLessThanOrEqualTo((int) ceiling)
-        .isGreaterThanOrEqualTo((int) requestsPerMinute);
-  }
-
-  @Test
-  void aRefusedRequestIsGivenBackToTheSharedBudget() {
-    PipelineHarness h = harness(Map.of());
-    DynamoRateBudget budget =
-        new DynamoRateBudget(
-            h.pipeline.dynamo(), h.settings.rateTable(), "give-back", 1, 1_000, Clock.systemUTC());
-    assertThat(budget.tryTake(1_000)).isZero();
-    assertThat(budget.tryTake(1_000)).isPositive();
-
-    budget.giveBack(1_000);
-
-    assertThat(budget.tryTake(1_000)).isZero();
   }
 }
