@@ -1,6 +1,5 @@
 package io.signalhub.indexing.aws.it;
 
-import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.BatchQueue;
@@ -8,31 +7,18 @@ import io.signalhub.indexing.core.pipeline.BatchQueueContract;
 import io.signalhub.indexing.core.retry.Sleeper;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The {@link BatchQueue} contract on ElasticMQ, a fresh queue per test. */
 class SqsBatchQueueIT extends BatchQueueContract {
 
-  private static AwsPipeline aws;
   private String queueUrl;
-
-  @BeforeAll
-  static void connect() {
-    aws = EmbeddedClients.open();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    aws.close();
-  }
 
   @Override
   protected BatchQueue newQueue() {
     String name = EmbeddedClients.unique("batches");
-    queueUrl = aws.sqs().createQueue(r -> r.queueName(name)).queueUrl();
-    return new SqsBatchQueue(aws.sqs(), queueUrl, Sleeper.system());
+    queueUrl = EmbeddedClients.aws().sqs().createQueue(r -> r.queueName(name)).queueUrl();
+    return new SqsBatchQueue(EmbeddedClients.aws().sqs(), queueUrl, Sleeper.system());
   }
 
   /** Receives until the queue has nothing visible (messages stay invisible for a minute). */
@@ -42,7 +28,8 @@ class SqsBatchQueueIT extends BatchQueueContract {
     List<Message> messages;
     do {
       messages =
-          aws.sqs()
+          EmbeddedClients.aws()
+              .sqs()
               .receiveMessage(
                   r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).visibilityTimeout(60))
               .messages();
