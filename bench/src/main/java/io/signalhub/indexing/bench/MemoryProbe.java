@@ -299,5 +299,8 @@ public final class MemoryProbe {
     public List<String> list(String prefix) {
       return List.of();
     }
+
+    @Override
+    public void delete(List<String> keys) {}
   }
 }

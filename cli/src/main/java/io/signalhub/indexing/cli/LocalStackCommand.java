@@ -106,7 +106,7 @@ public final class LocalStackCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
     System.out.printf(
-        "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  all three %s  (one endpoint, like LocalStack's edge port)%n  status    %s/jobs%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
+        "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  all three %s  (one endpoint, like LocalStack's edge port)%n  status    %s/jobs%n  page      %s/  (the status page: open it in a browser)%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
             + "Start a job:  aws s3 cp manifest.json s3://%s/manifests/my-job.json%n"
             + "Index a dir:  scripts/index <dir>      Stop: Ctrl-C%n",
         provider.provider(),
@@ -117,6 +117,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         stack.sqsEndpoint(),
         stack.dynamoEndpoint(),
         stack.edgeEndpoint(),
+        stack.statusUrl(),
         stack.statusUrl(),
         stack.exports(),
         stack.bucket());

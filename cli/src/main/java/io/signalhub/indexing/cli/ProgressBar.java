@@ -16,7 +16,11 @@ public final class ProgressBar {
   private final PrintStream out;
   private final boolean interactive;
   private final Clock clock;
-  private long lastDrawMillis = Long.MIN_VALUE;
+
+  /** When the bar was last drawn; meaningless until {@link #drawn}. */
+  private long lastDrawMillis;
+
+  private boolean drawn;
 
   public ProgressBar(PrintStream out, boolean interactive, Clock clock) {
     this.out = out;
@@ -25,15 +29,18 @@ public final class ProgressBar {
   }
 
   public static ProgressBar onStderr() {
-    return new ProgressBar(System.err, System.console() != null, Clock.systemUTC());
+    return new ProgressBar(System.err, Terminal.stderrIsTerminal(), Clock.systemUTC());
   }
 
   public synchronized void update(Progress progress) {
     long now = clock.millis();
     long interval = interactive ? 100 : 5000;
-    if (now - lastDrawMillis < interval && !progress.finished()) {
+    // The first update always draws. (Starting lastDrawMillis at Long.MIN_VALUE made
+    // "now - lastDrawMillis" overflow to a negative number, so nothing drew until the job ended.)
+    if (drawn && now - lastDrawMillis < interval && !progress.finished()) {
       return;
     }
+    drawn = true;
     lastDrawMillis = now;
     String line = render(progress);
     if (interactive) {
@@ -45,7 +52,7 @@ public final class ProgressBar {
   }
 
   public synchronized void finish() {
-    if (interactive && lastDrawMillis != Long.MIN_VALUE) {
+    if (interactive && drawn) {
       out.println();
     }
   }

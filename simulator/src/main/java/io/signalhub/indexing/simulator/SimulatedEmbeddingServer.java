@@ -141,6 +141,9 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     } else {
       input.forEach(node -> inputs.add(node.asText()));
     }
+    if (settings.logInputs()) {
+      stats.received(inputs);
+    }
     if (inputs.isEmpty() || inputs.size() > settings.maxInputsPerRequest()) {
       respondError(
           exchange,

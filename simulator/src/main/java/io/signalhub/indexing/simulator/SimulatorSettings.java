@@ -20,7 +20,8 @@ public record SimulatorSettings(
     long fixedLatencyMillis,
     long latencyMillisPerThousandTokens,
     boolean shuffleResponseOrder,
-    Predicate<String> rejectInput) {
+    Predicate<String> rejectInput,
+    boolean logInputs) {
 
   public static Builder builder() {
     return new Builder();
@@ -41,6 +42,7 @@ public record SimulatorSettings(
     private long latencyMillisPerThousandTokens;
     private boolean shuffleResponseOrder;
     private Predicate<String> rejectInput = SimulatedEmbeddingServer.never();
+    private boolean logInputs;
 
     public Builder port(int value) {
       port = value;
@@ -109,6 +111,15 @@ public record SimulatorSettings(
       return this;
     }
 
+    /**
+     * Keep every input text received ({@link SimulatorStats#inputsReceived()}), for tests that
+     * assert what reached the provider; off by default so long benchmarks hold no texts.
+     */
+    public Builder logInputs(boolean value) {
+      logInputs = value;
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(
           port,
@@ -123,7 +134,8 @@ public record SimulatorSettings(
           fixedLatencyMillis,
           latencyMillisPerThousandTokens,
           shuffleResponseOrder,
-          rejectInput);
+          rejectInput,
+          logInputs);
     }
   }
 }

@@ -14,6 +14,21 @@ public final class SimulatorStats {
   private final java.util.concurrent.ConcurrentLinkedQueue<long[]> servedLog =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> inputLog =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /**
+   * Every input text a request carried, served or not: what left the client's machine (only with
+   * {@link SimulatorSettings.Builder#logInputs}).
+   */
+  public java.util.List<String> inputsReceived() {
+    return java.util.List.copyOf(inputLog);
+  }
+
+  void received(java.util.List<String> texts) {
+    inputLog.addAll(texts);
+  }
+
   void servedAt(long nanos, long requestTokens) {
     servedLog.add(new long[] {nanos, requestTokens});
   }
@@ -72,5 +87,6 @@ public final class SimulatorStats {
     inputs.set(0);
     tokens.set(0);
     servedLog.clear();
+    inputLog.clear();
   }
 }

@@ -3,32 +3,52 @@ package io.signalhub.indexing.status;
 import io.signalhub.indexing.core.pipeline.JobsApi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
-/** {@code GET /jobs/{id}} and {@code GET /jobs}: thin over {@link JobsApi}. */
-@Path("/jobs")
-@Produces(MediaType.APPLICATION_JSON)
+/**
+ * {@code GET /}, {@code GET /jobs/{id}} and {@code GET /jobs}: thin over {@link JobsApi}, which
+ * answers JSON, or the status page when the {@code Accept} header prefers HTML.
+ */
+@Path("/")
 public class JobsResource {
 
   @Inject JobsApi api;
 
   @GET
-  @Path("/{id}")
-  public Response job(@PathParam("id") String id) {
-    return respond(api.job(id));
+  public Response home(
+      @QueryParam("limit") String limit,
+      @QueryParam("cursor") String cursor,
+      @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return respond(api.list(limit, cursor, accept, "jobs/"));
   }
 
   @GET
-  public Response list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-    return respond(api.list(limit, cursor));
+  @Path("/jobs/{id}")
+  public Response job(@PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return respond(api.job(id, accept));
   }
 
-  private static Response respond(JobsApi.Reply reply) {
-    return Response.status(reply.status()).entity(reply.body()).build();
+  @GET
+  @Path("/jobs")
+  public Response list(
+      @QueryParam("limit") String limit,
+      @QueryParam("cursor") String cursor,
+      @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    return respond(api.list(limit, cursor, accept, "jobs/"));
+  }
+
+  /** The reply's bytes as they are: JSON or the page, chosen by {@link JobsApi}. */
+  static Response respond(JobsApi.Reply reply) {
+    return Response.status(reply.status())
+        .type(reply.contentType())
+        .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
+        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+        .entity(reply.bytes())
+        .build();
   }
 }

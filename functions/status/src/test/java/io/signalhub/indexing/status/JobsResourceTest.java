@@ -3,7 +3,9 @@ package io.signalhub.indexing.status;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,6 +54,63 @@ class JobsResourceTest {
         .body("statusCode", equalTo(200))
         .body("body", containsString("\"jobId\":\"status-test-job\""))
         .body("body", containsString("\"status\":\"PENDING\""));
+  }
+
+  @Test
+  void aBrowsersRawApiGatewayEventGetsThePageAsText() throws Exception {
+    String event;
+    try (InputStream in = getClass().getResourceAsStream("/events/api-gateway-get-job-page.json")) {
+      event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    given()
+        .contentType("application/json")
+        .body(event)
+        .post("/_lambda_")
+        .then()
+        .statusCode(200)
+        .body("statusCode", equalTo(200))
+        .body("isBase64Encoded", equalTo(false))
+        .body("headers.Content-Type", startsWith("text/html"))
+        .body("body", startsWith("<!doctype html>"))
+        .body("body", containsString("role=\"progressbar\""))
+        .body("body", containsString("status-test-job"));
+  }
+
+  @Test
+  void jsonStaysTheDefaultAndAcceptTextHtmlGetsThePage() {
+    given()
+        .get("/jobs/status-test-job")
+        .then()
+        .statusCode(200)
+        .contentType(startsWith("application/json"))
+        .header("Vary", "Accept");
+    given()
+        .accept("text/html")
+        .get("/jobs/status-test-job")
+        .then()
+        .statusCode(200)
+        .contentType(startsWith("text/html"))
+        .body(containsString("id=\"completed\" data-value=\"0\""))
+        .body(containsString("ETA"));
+    given()
+        .accept("text/html")
+        .get("/jobs/no-such-job")
+        .then()
+        .statusCode(404)
+        .contentType(startsWith("text/html"))
+        .body(containsString("no job"));
+  }
+
+  @Test
+  void theRootListsJobsAsAPageForBrowsersAndAsJsonOtherwise() {
+    given()
+        .accept("text/html")
+        .get("/")
+        .then()
+        .statusCode(200)
+        .contentType(startsWith("text/html"))
+        .body(containsString("href=\"jobs/status-test-job\""));
+    given().get("/").then().statusCode(200).body("jobs.size()", greaterThan(0));
   }
 
   @Test

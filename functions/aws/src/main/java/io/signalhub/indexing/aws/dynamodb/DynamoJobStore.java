@@ -6,6 +6,7 @@ import static io.signalhub.indexing.aws.dynamodb.Items.text;
 import static io.signalhub.indexing.aws.dynamodb.Items.time;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
@@ -33,12 +34,14 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@code
  * job}), one marker per batch ({@code batch#<seq>}), failure samples ({@code failure#<time
- * recorded>#<source>}, so they read oldest first) and throughput buckets ({@code rate#<epoch>},
- * expiring by TTL). The GSI {@code byCreated} lists jobs newest first.
+ * recorded>#<source>}, so they read oldest first), throughput buckets ({@code rate#<epoch>},
+ * expiring by TTL) and the per-minute activity history ({@code minute#<epoch>}, counted in each
+ * batch's transaction, expiring by TTL). The GSI {@code byCreated} lists jobs newest first.
  *
  * <p>Exactly-once: a batch is counted by a transaction that moves its marker PENDING to DONE and
  * adds to the job's counters; a redelivered batch fails the marker's condition and changes nothing
@@ -53,6 +56,10 @@ public final class DynamoJobStore implements JobStore {
   public static final String CREATED_AT = "createdAt";
   public static final String EXPIRES_AT = "expiresAt";
   private static final String JOB = "job";
+
+  /** Minute items expire (TTL) a month after their minute: the table's history stays bounded. */
+  static final long HISTORY_RETENTION_SECONDS = 30L * 86_400;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DynamoDbClient dynamo;
@@ -294,6 +301,51 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
+  public boolean cancel(String jobId, String reason, Instant now) {
+    Update update =
+        new Update()
+            .set("status", text(JobStatus.CANCELLED.name()))
+            .set("reason", text(reason))
+            .set("finishedAt", time(now))
+            .set("updatedAt", time(now));
+    update.condition("attribute_exists(pk) AND " + notTerminal(update));
+    return conditionalUpdate(jobId, JOB, update);
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    boolean existed = get(jobId).isPresent();
+    List<Map<String, AttributeValue>> keys =
+        dynamo
+            .queryPaginator(
+                r ->
+                    r.tableName(table)
+                        .keyConditionExpression("#pk = :job")
+                        .projectionExpression("#pk, #sk")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                        .expressionAttributeValues(Map.of(":job", text(jobId))))
+            .items()
+            .stream()
+            .map(item -> Map.of(PK, item.get(PK), SK, item.get(SK)))
+            .toList();
+    // BatchWriteItem takes at most 25 requests; unprocessed ones are retried until none is left
+    // (docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)
+    for (int i = 0; i < keys.size(); i += 25) {
+      Map<String, List<WriteRequest>> requests =
+          Map.of(
+              table,
+              keys.subList(i, Math.min(keys.size(), i + 25)).stream()
+                  .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build())
+                  .toList());
+      while (!requests.isEmpty()) {
+        Map<String, List<WriteRequest>> batch = requests;
+        requests = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
+      }
+    }
+    return existed;
+  }
+
+  @Override
   public BatchState batchState(String jobId, long seq) {
     Map<String, AttributeValue> marker = marker(jobId, seq);
     return marker == null
@@ -362,11 +414,65 @@ public final class DynamoJobStore implements JobStore {
                 .add("apiCalls", result.apiCalls())
                 .add("tokens", result.tokens())
                 .set("updatedAt", time(now))));
+    Instant minute = ActivityMinute.minuteOf(now);
+    ActivityMinute activity = result.activity(minute);
+    writes.add(
+        transactUpdate(
+            jobId,
+            minuteKey(minute),
+            new Update()
+                .add("completed", activity.completed())
+                .add("failed", activity.failed())
+                .add("tokens", activity.tokens())
+                .add("requests", activity.requests())
+                .add("throttled", activity.throttled())
+                .add("retries", activity.retries())
+                .set(EXPIRES_AT, number(minute.getEpochSecond() + HISTORY_RETENTION_SECONDS))));
     if (!result.failures().isEmpty()) {
       writes.add(
           failureItem(jobId, failureKey(now, String.format("b#%010d", seq)), result.failures()));
     }
     return transact(writes);
+  }
+
+  private static String minuteKey(Instant minute) {
+    return String.format("minute#%012d", minute.getEpochSecond());
+  }
+
+  /**
+   * The newest {@code limit} minute items of the job's partition, read newest first and returned
+   * oldest first: one query of at most {@link #HISTORY_MINUTES} small items.
+   */
+  @Override
+  public List<ActivityMinute> history(String jobId, int limit) {
+    List<ActivityMinute> minutes =
+        new ArrayList<>(
+            dynamo
+                .query(
+                    r ->
+                        r.tableName(table)
+                            .keyConditionExpression("#pk = :job AND begins_with(#sk, :minute)")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                            .expressionAttributeValues(
+                                Map.of(":job", text(jobId), ":minute", text("minute#")))
+                            .scanIndexForward(false)
+                            .limit(Math.min(limit, HISTORY_MINUTES)))
+                .items()
+                .stream()
+                .map(
+                    item ->
+                        new ActivityMinute(
+                            Instant.ofEpochSecond(
+                                Long.parseLong(text(item, SK, "minute#0").substring(7))),
+                            number(item, "completed"),
+                            number(item, "failed"),
+                            number(item, "tokens"),
+                            number(item, "requests"),
+                            number(item, "throttled"),
+                            number(item, "retries")))
+                .toList());
+    java.util.Collections.reverse(minutes);
+    return minutes;
   }
 
   @Override
@@ -504,6 +610,8 @@ public final class DynamoJobStore implements JobStore {
         + update.value(text("COMPLETED_WITH_FAILURES"))
         + ", "
         + update.value(text("FAILED"))
+        + ", "
+        + update.value(text("CANCELLED"))
         + ")";
   }
 

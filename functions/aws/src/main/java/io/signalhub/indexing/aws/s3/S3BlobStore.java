@@ -7,6 +7,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -63,5 +64,17 @@ public final class S3BlobStore implements BlobStore {
     return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
         .map(S3Object::key)
         .toList();
+  }
+
+  /** DeleteObjects, up to 1,000 keys per request (the API's limit). */
+  @Override
+  public void delete(List<String> keys) {
+    for (int i = 0; i < keys.size(); i += 1000) {
+      List<ObjectIdentifier> objects =
+          keys.subList(i, Math.min(keys.size(), i + 1000)).stream()
+              .map(key -> ObjectIdentifier.builder().key(key).build())
+              .toList();
+      s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(objects).quiet(true)));
+    }
   }
 }

@@ -20,6 +20,11 @@ public final class CodeChunker {
   private final TokenCounter counter;
   private final ChunkingOptions options;
 
+  /** The tokenizer chunks are measured with. */
+  public TokenCounter tokenCounter() {
+    return counter;
+  }
+
   public CodeChunker(TokenCounter counter, ChunkingOptions options) {
     this.counter = counter;
     this.options = options;

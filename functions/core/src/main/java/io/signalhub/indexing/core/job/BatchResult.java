@@ -10,14 +10,35 @@ import java.util.List;
  * @param cached chunks answered by the cache
  * @param apiCalls requests sent, retries included
  * @param tokens tokens billed
+ * @param throttled requests the provider answered with 429
+ * @param retries requests retried after a retryable failure
  * @param failures why chunks failed (a sample, at most a few)
  */
 public record BatchResult(
-    long completed, long failed, long cached, long apiCalls, long tokens, List<Failure> failures) {
+    long completed,
+    long failed,
+    long cached,
+    long apiCalls,
+    long tokens,
+    long throttled,
+    long retries,
+    List<Failure> failures) {
 
   /** Every chunk failed for the same reason (poison batch, dead-letter queue, fatal error). */
   public static BatchResult allFailed(int chunks, String reason, List<Failure> sample) {
     return new BatchResult(
-        0, chunks, 0, 0, 0, sample.isEmpty() ? List.of(new Failure("batch", reason)) : sample);
+        0,
+        chunks,
+        0,
+        0,
+        0,
+        0,
+        0,
+        sample.isEmpty() ? List.of(new Failure("batch", reason)) : sample);
+  }
+
+  /** The activity this batch adds to its job's per-minute history. */
+  public ActivityMinute activity(java.time.Instant minute) {
+    return new ActivityMinute(minute, completed, failed, tokens, apiCalls, throttled, retries);
   }
 }

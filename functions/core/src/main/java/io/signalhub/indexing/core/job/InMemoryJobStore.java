@@ -22,6 +22,7 @@ public final class InMemoryJobStore implements JobStore {
   private final Map<String, Map<Long, BatchState>> batchStates = new HashMap<>();
   private final Map<String, List<RecordedFailure>> failures = new HashMap<>();
   private final Map<String, TreeMap<Instant, Long>> throughput = new HashMap<>();
+  private final Map<String, TreeMap<Instant, ActivityMinute>> history = new HashMap<>();
   private final Map<String, String> leaseOwners = new HashMap<>();
   private final Map<String, Instant> leaseUntil = new HashMap<>();
 
@@ -155,6 +156,27 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public synchronized boolean cancel(String jobId, String reason, Instant now) {
+    JobRecord j = jobs.get(jobId);
+    if (j == null || j.status().terminal()) {
+      return false;
+    }
+    jobs.put(jobId, copy(j, JobStatus.CANCELLED, reason, j.fanoutComplete(), now, now));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean delete(String jobId) {
+    batchSizes.remove(jobId);
+    batchStates.remove(jobId);
+    failures.remove(jobId);
+    throughput.remove(jobId);
+    leaseOwners.remove(jobId);
+    leaseUntil.remove(jobId);
+    return jobs.remove(jobId) != null;
+  }
+
+  @Override
   public synchronized BatchState batchState(String jobId, long seq) {
     return batchStates.getOrDefault(jobId, Map.of()).getOrDefault(seq, BatchState.MISSING);
   }
@@ -194,7 +216,20 @@ public final class InMemoryJobStore implements JobStore {
             .tokens(j.tokens() + r.tokens())
             .updatedAt(now)
             .build());
+    Instant minute = ActivityMinute.minuteOf(now);
+    TreeMap<Instant, ActivityMinute> minutes =
+        history.computeIfAbsent(jobId, id -> new TreeMap<>());
+    minutes.merge(minute, r.activity(minute), ActivityMinute::plus);
+    while (minutes.size() > HISTORY_MINUTES) {
+      minutes.pollFirstEntry();
+    }
     return true;
+  }
+
+  @Override
+  public synchronized List<ActivityMinute> history(String jobId, int limit) {
+    List<ActivityMinute> all = List.copyOf(history.getOrDefault(jobId, new TreeMap<>()).values());
+    return all.subList(Math.max(0, all.size() - limit), all.size());
   }
 
   @Override

@@ -64,6 +64,22 @@ public interface JobStore {
   /** The job cannot go on; nothing more will be enqueued. */
   void fail(String jobId, String reason, Instant now);
 
+  /**
+   * Stops a job on request: CANCELLED with the reason, unless it already ended. The fan-out
+   * registers nothing more and the embedders drop its batches without calling the provider.
+   *
+   * @return true if this call cancelled it
+   */
+  boolean cancel(String jobId, String reason, Instant now);
+
+  /**
+   * Removes the job and everything the store keeps for it (batch markers, failures, throughput).
+   * The bucket's objects are the caller's to delete.
+   *
+   * @return false if there was no such job
+   */
+  boolean delete(String jobId);
+
   BatchState batchState(String jobId, long seq);
 
   /** Batches registered and not yet accounted, in order (to resend after lost messages). */
@@ -73,7 +89,8 @@ public interface JobStore {
   int batchSize(String jobId, long seq);
 
   /**
-   * Accounts a batch once: marker PENDING to DONE and counters in one atomic write.
+   * Accounts a batch once: marker PENDING to DONE, the job's counters and the minute of its
+   * activity history ({@link BatchResult#activity}) in one atomic write.
    *
    * @return false if the batch was already accounted (nothing changed)
    */
@@ -95,6 +112,12 @@ public interface JobStore {
   List<ThroughputSample> throughputSince(String jobId, Instant since);
 
   /**
+   * The job's most recent minutes of activity, oldest first: at most {@code limit} minutes (only
+   * minutes with activity are stored; the caller fills the gaps).
+   */
+  List<ActivityMinute> history(String jobId, int limit);
+
+  /**
    * Up to {@code limit} failures of the job, oldest first (by the {@code now} they were recorded
    * with): those of {@link #registerGroup} (files) and {@link #recordBatch} (chunks) alike, at most
    * {@link #FAILURES_KEPT_PER_WRITE} from each.
@@ -110,6 +133,12 @@ public interface JobStore {
 
   /** Chunks finished in one time bucket. */
   record ThroughputSample(Instant bucketStart, long chunks) {}
+
+  /**
+   * The most minutes of history a store keeps per job (and a reader asks for): six hours, enough
+   * for the chart of any job a person watches, small enough to read on every refresh.
+   */
+  int HISTORY_MINUTES = 360;
 
   /** Length of a throughput bucket. */
   long THROUGHPUT_BUCKET_SECONDS = 10;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,14 @@ import java.util.regex.Pattern;
  */
 public final class ManifestReader {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * Strict duplicate detection: a member given twice ({@code "version"} twice, two {@code files}
+   * arrays) would otherwise make validation and fan-out read different manifests. Jackson keeps the
+   * names of the open objects only, so memory stays flat.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern PREFIX = Pattern.compile("[^\\u0000]*");
 
@@ -112,6 +120,7 @@ public final class ManifestReader {
     String prefix = null;
     ManifestHeader.JobSettings settings = ManifestHeader.JobSettings.DEFAULTS;
     boolean sawFiles = false;
+    PathFingerprints paths = new PathFingerprints();
     try (JsonParser parser = JSON.createParser(in)) {
       expect(parser.nextToken() == JsonToken.START_OBJECT, "a manifest is a JSON object");
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -140,7 +149,12 @@ public final class ManifestReader {
                 throw new InvalidManifestException(
                     "the manifest lists more than " + limits.maxFiles() + " files");
               }
-              onFile.accept(readFile(parser, index++));
+              ManifestFile file = readFile(parser, index);
+              expect(
+                  paths.add(file.path()),
+                  "files[" + index + "].path '" + file.path() + "' is listed twice");
+              index++;
+              onFile.accept(file);
             }
           }
           default -> throw new InvalidManifestException("unknown member '" + name + "'");
@@ -148,8 +162,12 @@ public final class ManifestReader {
       }
       expect(parser.nextToken() == null, "content after the manifest object");
     } catch (JsonParseException e) {
+      String problem = e.getOriginalMessage();
+      if (problem.startsWith("Duplicate field")) {
+        problem = problem.replace("Duplicate field", "duplicate member") + " (each member once)";
+      }
       throw new InvalidManifestException(
-          "not valid JSON at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+          "not valid JSON at line " + e.getLocation().getLineNr() + ": " + problem);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the manifest", e);
     }

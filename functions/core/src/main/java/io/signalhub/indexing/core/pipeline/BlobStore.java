@@ -22,6 +22,9 @@ public interface BlobStore {
   /** Keys under a prefix, in key order. */
   List<String> list(String prefix);
 
+  /** Deletes the objects, if they exist. */
+  void delete(List<String> keys);
+
   /** No object at that key. */
   final class BlobNotFoundException extends RuntimeException {
     public BlobNotFoundException(String key) {

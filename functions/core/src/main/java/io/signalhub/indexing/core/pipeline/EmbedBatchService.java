@@ -42,7 +42,10 @@ public final class EmbedBatchService {
     ACCOUNTED,
     /** Counted before (a redelivery): delete the message. */
     ALREADY_ACCOUNTED,
-    /** Unknown job or batch, or not a batch message: delete it, it can never succeed. */
+    /**
+     * Unknown job or batch, not a batch message, or a job that was cancelled or failed: delete it,
+     * without calling the provider.
+     */
     DISCARDED,
     /** A retryable failure with receives left: let SQS redeliver it. */
     RETRY
@@ -84,11 +87,28 @@ public final class EmbedBatchService {
       LOG.warning(() -> "Discarding batch " + message.id() + ": no such job or batch");
       return Outcome.DISCARDED;
     }
+    if (job.get().status().stopped()) {
+      LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
+      return Outcome.DISCARDED;
+    }
     int expected = jobs.batchSize(message.jobId(), message.seq());
     BatchResult result;
     try {
       result = embed(job.get(), message, expected);
     } catch (EmbeddingException e) {
+      if (e.isUnreachable() && neverReachedProvider(message.jobId())) {
+        // A wrong URL or a provider that is not running: redelivering for maxReceiveCount
+        // visibility timeouts (15 minutes by default) cannot help, and every other batch would
+        // wait as long. Once any batch of the job has been embedded, the same error is an outage
+        // and is retried like any other.
+        jobs.fail(
+            message.jobId(),
+            "cannot reach the embedding provider ("
+                + e.getMessage()
+                + "): check its URL (--base-url, OPENAI_BASE_URL) and that it is running",
+            clock.instant());
+        return Outcome.DISCARDED;
+      }
       boolean lastReceive = receiveCount >= settings.maxReceiveCount();
       if (e.kind() != EmbeddingException.Kind.FATAL && !lastReceive) {
         LOG.warning(
@@ -113,6 +133,11 @@ public final class EmbedBatchService {
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
     return account(message, result);
+  }
+
+  /** No batch of the job has had an answer from the provider yet. */
+  private boolean neverReachedProvider(String jobId) {
+    return jobs.get(jobId).map(j -> j.apiCalls() == 0 && j.completed() == j.cached()).orElse(true);
   }
 
   /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
@@ -203,7 +228,14 @@ public final class EmbedBatchService {
     Progress usage = tracker.snapshot();
     LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
     return new BatchResult(
-        completed, chunks.size() - completed, cached, usage.apiCalls(), usage.tokens(), sample);
+        completed,
+        chunks.size() - completed,
+        cached,
+        usage.apiCalls(),
+        usage.tokens(),
+        usage.throttled(),
+        usage.retries(),
+        sample);
   }
 
   private void writeVectors(

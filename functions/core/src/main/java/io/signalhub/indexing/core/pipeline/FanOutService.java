@@ -13,6 +13,7 @@ import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.GroupRegistration;
 import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.RegisteredBatch;
 import io.signalhub.indexing.core.manifest.InvalidManifestException;
@@ -20,6 +21,8 @@ import io.signalhub.indexing.core.manifest.ManifestFile;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
 import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.secret.SecretFiles;
+import io.signalhub.indexing.core.secret.SecretPolicy;
 import io.signalhub.indexing.core.source.SkipReason;
 import io.signalhub.indexing.core.source.SourceText;
 import java.io.IOException;
@@ -65,6 +68,8 @@ public final class FanOutService {
     FAILED,
     /** Another invocation holds the lease, or the fan-out was already done. */
     SKIPPED,
+    /** The job was cancelled (or failed) while fanning out; nothing more was registered. */
+    STOPPED,
     /** Not a manifest key. */
     IGNORED
   }
@@ -199,6 +204,16 @@ public final class FanOutService {
     }
   }
 
+  /** The job reached a terminal state (cancelled, failed) while this fan-out ran. */
+  private static final class JobStopped extends RuntimeException {
+    final JobStatus status;
+
+    JobStopped(JobStatus status) {
+      super(null, null, false, false);
+      this.status = status;
+    }
+  }
+
   /** A chunk and where it is in the job's chunk stream. */
   private record Positioned(Cursor position, Chunk chunk, String key) {}
 
@@ -260,6 +275,15 @@ public final class FanOutService {
     }
 
     Outcome stream(String manifestKey) {
+      try {
+        return streamFromCursor(manifestKey);
+      } catch (JobStopped stopped) {
+        LOG.info(() -> "Job " + job.jobId() + " stopped while fanning out: " + stopped.status);
+        return Outcome.STOPPED;
+      }
+    }
+
+    private Outcome streamFromCursor(String manifestKey) {
       Cursor start = job.cursor();
       try (InputStream in = blobs.open(manifestKey)) {
         Iterator<ManifestFile> files = new ManifestReader(settings.manifestLimits()).files(in);
@@ -287,8 +311,41 @@ public final class FanOutService {
       flush(new Cursor(fileCount, 0));
       jobs.confirmSent(job.jobId(), packer.nextSequence());
       jobs.completeFanout(job.jobId(), clock.instant());
+      JobRecord fannedOut = jobs.get(job.jobId()).orElseThrow();
+      if (fannedOut.total() == 0) {
+        jobs.fail(job.jobId(), nothingToIndex(fannedOut), clock.instant());
+        return Outcome.COMPLETED;
+      }
       jobs.tryFinish(job.jobId(), clock.instant());
       return Outcome.COMPLETED;
+    }
+
+    /** Why a job with no chunk at all ends FAILED rather than an empty COMPLETED. */
+    private String nothingToIndex(JobRecord done) {
+      if (done.files() == 0) {
+        return "nothing to index: the manifest lists no files";
+      }
+      StringBuilder reason =
+          new StringBuilder("nothing to index: none of the ")
+              .append(done.files())
+              .append(done.files() == 1 ? " file" : " files")
+              .append(" in the manifest yielded a chunk");
+      if (!done.skippedFiles().isEmpty()) {
+        StringBuilder skips = new StringBuilder();
+        done.skippedFiles()
+            .forEach(
+                (why, count) ->
+                    skips
+                        .append(skips.length() == 0 ? "" : ", ")
+                        .append(why.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                        .append(' ')
+                        .append(count));
+        reason.append(" (skipped: ").append(skips).append(')');
+      }
+      jobs.failureSample(done.jobId(), 1)
+          .forEach(
+              f -> reason.append("; first: ").append(f.location()).append(": ").append(f.reason()));
+      return reason.toString();
     }
 
     private Tally tally() {
@@ -296,6 +353,11 @@ public final class FanOutService {
     }
 
     private void read(long index, ManifestFile file, int firstChunk) {
+      if (SecretFiles.matches(file.path())) {
+        // never read: its content must not reach a chunk, a batch payload or a provider
+        skip(SkipReason.SECRET_FILE, file.path(), null);
+        return;
+      }
       String key = header.sourcesPrefix() + file.path();
       byte[] bytes;
       try {
@@ -321,7 +383,15 @@ public final class FanOutService {
       }
       List<Chunk> chunks = chunker.chunk(file.path(), decoded.text()).chunks();
       for (int c = firstChunk; c < chunks.size(); c++) {
-        Chunk chunk = chunks.get(c);
+        SecretPolicy.Screened screened =
+            settings.secrets().screen(chunks.get(c), model.tokenCounter());
+        if (screened.reason() != null) {
+          tally().skipped.merge(screened.reason(), 1L, Long::sum);
+        }
+        if (screened.chunk() == null) {
+          continue;
+        }
+        Chunk chunk = screened.chunk();
         window.add(
             new Positioned(
                 new Cursor(index, c),
@@ -427,6 +497,10 @@ public final class FanOutService {
               Map.copyOf(group.skipped),
               List.copyOf(group.failures));
       if (!jobs.registerGroup(job.jobId(), registration, clock.instant())) {
+        JobStatus now = jobs.get(job.jobId()).map(JobRecord::status).orElse(JobStatus.CANCELLED);
+        if (now.terminal()) {
+          throw new JobStopped(now);
+        }
         throw new IllegalStateException(
             "Job "
                 + job.jobId()

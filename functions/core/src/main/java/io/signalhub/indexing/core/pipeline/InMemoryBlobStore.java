@@ -39,4 +39,9 @@ public final class InMemoryBlobStore implements BlobStore {
   public List<String> list(String prefix) {
     return objects.keySet().stream().filter(key -> key.startsWith(prefix)).toList();
   }
+
+  @Override
+  public void delete(List<String> keys) {
+    keys.forEach(objects::remove);
+  }
 }

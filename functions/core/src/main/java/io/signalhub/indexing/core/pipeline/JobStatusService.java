@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
@@ -7,6 +8,7 @@ import io.signalhub.indexing.core.pricing.ModelPrices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +89,50 @@ public final class JobStatusService {
         job.updatedAt().toString(),
         job.finishedAt() == null ? null : job.finishedAt().toString(),
         Duration.between(job.createdAt(), end).toMillis() / 1000.0,
-        detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null);
+        detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null,
+        detailed ? history(job, end) : null);
+  }
+
+  /**
+   * The stored minutes from the first to the job's end (or now), gaps filled with zeros, at most
+   * {@link JobStore#HISTORY_MINUTES} of them.
+   */
+  private List<JobView.Minute> history(JobRecord job, Instant end) {
+    List<ActivityMinute> stored = jobs.history(job.jobId(), JobStore.HISTORY_MINUTES);
+    if (stored.isEmpty()) {
+      return List.of();
+    }
+    Map<Instant, ActivityMinute> byMinute = new TreeMap<>();
+    stored.forEach(minute -> byMinute.put(minute.minute(), minute));
+    Instant last = ActivityMinute.minuteOf(end);
+    if (last.isBefore(stored.get(stored.size() - 1).minute())) {
+      last = stored.get(stored.size() - 1).minute();
+    }
+    Instant first = stored.get(0).minute();
+    Instant earliest = last.minus(Duration.ofMinutes(JobStore.HISTORY_MINUTES - 1));
+    if (first.isBefore(earliest)) {
+      first = earliest;
+    }
+    List<JobView.Minute> minutes = new ArrayList<>();
+    for (Instant minute = first; !minute.isAfter(last); minute = minute.plusSeconds(60)) {
+      ActivityMinute a =
+          byMinute.getOrDefault(minute, new ActivityMinute(minute, 0, 0, 0, 0, 0, 0));
+      Instant from = minute.isBefore(job.createdAt()) ? job.createdAt() : minute;
+      Instant to = minute.plusSeconds(60).isAfter(end) ? end : minute.plusSeconds(60);
+      double seconds = Math.max(1, Duration.between(from, to).toMillis() / 1000.0);
+      minutes.add(
+          new JobView.Minute(
+              minute.toString(),
+              seconds,
+              a.completed(),
+              a.failed(),
+              Math.round(10.0 * a.chunks() / seconds) / 10.0,
+              a.tokens(),
+              a.requests(),
+              a.throttled(),
+              a.retries()));
+    }
+    return minutes;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.signalhub.indexing.core.pipeline;
 
 import io.signalhub.indexing.core.manifest.ManifestLimits;
+import io.signalhub.indexing.core.secret.SecretPolicy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,7 +33,8 @@ public record PipelineSettings(
     int concurrency,
     long requestsPerMinute,
     long tokensPerMinute,
-    ManifestLimits manifestLimits) {
+    ManifestLimits manifestLimits,
+    SecretPolicy secrets) {
 
   /** Reads every setting through {@code lookup} (a key to an optional value). */
   public static PipelineSettings from(Function<String, Optional<String>> lookup) {
@@ -62,7 +64,8 @@ public record PipelineSettings(
             r.number("signal-hub.manifest.max-bytes", 1L << 30),
             r.integer("signal-hub.manifest.max-files", 5_000_000),
             r.number("signal-hub.manifest.max-file-bytes", 10L << 20),
-            1024));
+            1024),
+        SecretPolicy.parse(r.text("signal-hub.secrets", "skip")));
   }
 
   /** Quarkus' rule: upper case, every character that is not a letter or digit becomes '_'. */

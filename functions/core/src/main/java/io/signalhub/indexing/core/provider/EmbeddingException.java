@@ -65,6 +65,25 @@ public final class EmbeddingException extends RuntimeException {
     return quota;
   }
 
+  /**
+   * The request never reached the provider: connection refused, unknown host, no route. Unlike a
+   * timeout or a 5xx, this is usually a wrong URL or a provider that is not running.
+   */
+  public boolean isUnreachable() {
+    if (status != 0) {
+      return false;
+    }
+    for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException
+          || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.net.NoRouteToHostException
+          || cause instanceof java.nio.channels.UnresolvedAddressException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean isThrottle() {
     return status == 429;
   }

@@ -2,12 +2,14 @@ package io.signalhub.indexing.core.source;
 
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.chunk.CodeChunker;
+import io.signalhub.indexing.core.secret.SecretPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -27,29 +29,47 @@ public final class DirectoryChunks extends AbstractCollection<Chunk> {
 
   private final List<SourceFile> files;
   private final CodeChunker chunker;
+  private final SecretPolicy secrets;
   private final Map<String, SkipReason> skipped = new ConcurrentHashMap<>();
+  private final Map<SkipReason, Long> screenedChunks = new EnumMap<>(SkipReason.class);
   private final int size;
   private int splitLines;
+  private boolean counted;
 
   private DirectoryChunks(
-      List<SourceFile> files, CodeChunker chunker, Map<String, SkipReason> walkSkips) {
+      List<SourceFile> files,
+      CodeChunker chunker,
+      SecretPolicy secrets,
+      Map<String, SkipReason> walkSkips) {
     this.files = files;
     this.chunker = chunker;
+    this.secrets = secrets;
     this.skipped.putAll(walkSkips);
     int count = 0;
     for (Iterator<Chunk> it = iterator(); it.hasNext(); it.next()) {
       count++;
     }
     this.size = count;
+    this.counted = true;
   }
 
-  /** Walks {@code root} and counts its chunks. */
+  /** Walks {@code root} and counts its chunks; chunks holding secrets are skipped. */
   public static DirectoryChunks scan(Path root, SourceWalker walker, CodeChunker chunker)
+      throws IOException {
+    return scan(root, walker, chunker, SecretPolicy.SKIP);
+  }
+
+  /**
+   * Walks {@code root} and counts its chunks; a chunk holding a secret is skipped or redacted as
+   * {@code secrets} says.
+   */
+  public static DirectoryChunks scan(
+      Path root, SourceWalker walker, CodeChunker chunker, SecretPolicy secrets)
       throws IOException {
     List<SourceFile> files = new ArrayList<>();
     Map<String, SkipReason> skips = new TreeMap<>();
     walker.walk(root, files::add, skips::put);
-    return new DirectoryChunks(files, chunker, skips);
+    return new DirectoryChunks(files, chunker, secrets, skips);
   }
 
   @Override
@@ -66,6 +86,19 @@ public final class DirectoryChunks extends AbstractCollection<Chunk> {
     return new TreeMap<>(skipped);
   }
 
+  /**
+   * Skips counted by reason: files (from {@link #skipped()}) and chunks whose text held a secret
+   * ({@link SkipReason#SECRET_TEXT}, {@link SkipReason#SECRET_REDACTED}).
+   */
+  public Map<SkipReason, Long> skipCounts() {
+    Map<SkipReason, Long> counts = new EnumMap<>(SkipReason.class);
+    skipped.values().forEach(reason -> counts.merge(reason, 1L, Long::sum));
+    synchronized (screenedChunks) {
+      counts.putAll(screenedChunks);
+    }
+    return counts;
+  }
+
   /** Lines longer than a chunk, split into pieces (counted in the first pass). */
   public int splitLines() {
     return splitLines;
@@ -73,7 +106,7 @@ public final class DirectoryChunks extends AbstractCollection<Chunk> {
 
   @Override
   public Iterator<Chunk> iterator() {
-    boolean counting = size == 0 && splitLines == 0;
+    boolean counting = !counted;
     return new Iterator<>() {
       private int fileIndex;
       private Iterator<Chunk> current = Collections.emptyIterator();
@@ -113,6 +146,18 @@ public final class DirectoryChunks extends AbstractCollection<Chunk> {
     if (counting) {
       splitLines += chunked.splitLines();
     }
-    return chunked.chunks();
+    List<Chunk> kept = new ArrayList<>(chunked.chunks().size());
+    for (Chunk chunk : chunked.chunks()) {
+      SecretPolicy.Screened screened = secrets.screen(chunk, chunker.tokenCounter());
+      if (screened.reason() != null && counting) {
+        synchronized (screenedChunks) {
+          screenedChunks.merge(screened.reason(), 1L, Long::sum);
+        }
+      }
+      if (screened.chunk() != null) {
+        kept.add(screened.chunk());
+      }
+    }
+    return kept;
   }
 }

@@ -13,5 +13,13 @@ public enum SkipReason {
   /** Not valid UTF-8. */
   NOT_UTF8,
   /** Could not be read (permissions, vanished, I/O error). */
-  UNREADABLE
+  UNREADABLE,
+  /** Matched a .signalhubignore rule. */
+  SIGNALHUBIGNORED,
+  /** Holds secrets by its nature (.env, private keys, credentials, ...): never read or sent. */
+  SECRET_FILE,
+  /** Counts chunks, not files: a chunk whose text holds a secret, skipped (the default). */
+  SECRET_TEXT,
+  /** Counts chunks, not files: a chunk embedded with its secrets replaced (secrets=redact). */
+  SECRET_REDACTED
 }

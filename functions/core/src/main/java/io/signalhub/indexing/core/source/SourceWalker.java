@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.source;
 
+import io.signalhub.indexing.core.secret.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -14,9 +15,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Walks a directory the way a developer thinks of "the sources": honouring every .gitignore,
- * skipping vendored and generated trees, lock files, minified bundles and oversized files. Each
- * skip is reported with its reason.
+ * Walks a directory the way a developer thinks of "the sources": honouring every .gitignore and
+ * .signalhubignore (same syntax; it wins over .gitignore), skipping vendored and generated trees,
+ * lock files, minified bundles, oversized files and secret-bearing files ({@link SecretFiles}).
+ * Each skip is reported with its reason.
  */
 public final class SourceWalker {
 
@@ -57,6 +59,9 @@ public final class SourceWalker {
           "poetry.lock",
           "go.sum");
 
+  /** Per-directory rules of what not to index, in gitignore syntax, winning over .gitignore. */
+  public static final String IGNORE_FILE = ".signalhubignore";
+
   private final long maxFileBytes;
 
   public SourceWalker(long maxFileBytes) {
@@ -67,6 +72,7 @@ public final class SourceWalker {
   public void walk(Path root, Consumer<SourceFile> onFile, BiConsumer<String, SkipReason> onSkip)
       throws IOException {
     Deque<GitIgnore> ignores = new ArrayDeque<>();
+    Deque<GitIgnore> ownIgnores = new ArrayDeque<>();
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
@@ -79,24 +85,21 @@ public final class SourceWalker {
                 onSkip.accept(path + "/", SkipReason.VENDORED_OR_GENERATED);
                 return FileVisitResult.SKIP_SUBTREE;
               }
-              if (ignored(ignores, path, true)) {
-                onSkip.accept(path + "/", SkipReason.GITIGNORED);
+              SkipReason ignoredBy = ignoredBy(ownIgnores, ignores, path, true);
+              if (ignoredBy != null) {
+                onSkip.accept(path + "/", ignoredBy);
                 return FileVisitResult.SKIP_SUBTREE;
               }
             }
-            Path gitignore = dir.resolve(".gitignore");
-            ignores.push(
-                Files.isRegularFile(gitignore)
-                    ? GitIgnore.parse(
-                        path.isEmpty() ? "" : path + "/",
-                        Files.readString(gitignore, StandardCharsets.UTF_8))
-                    : GitIgnore.parse("", ""));
+            ignores.push(rules(dir, path, ".gitignore"));
+            ownIgnores.push(rules(dir, path, IGNORE_FILE));
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult postVisitDirectory(Path dir, IOException e) {
             ignores.pop();
+            ownIgnores.pop();
             return FileVisitResult.CONTINUE;
           }
 
@@ -107,8 +110,11 @@ public final class SourceWalker {
             }
             String path = relative(root, file);
             String name = file.getFileName().toString();
-            if (ignored(ignores, path, false)) {
-              onSkip.accept(path, SkipReason.GITIGNORED);
+            SkipReason ignoredBy = ignoredBy(ownIgnores, ignores, path, false);
+            if (ignoredBy != null) {
+              onSkip.accept(path, ignoredBy);
+            } else if (SecretFiles.matches(path)) {
+              onSkip.accept(path, SkipReason.SECRET_FILE);
             } else if (GENERATED_FILES.contains(name)
                 || name.endsWith(".min.js")
                 || name.endsWith(".map")) {
@@ -129,15 +135,36 @@ public final class SourceWalker {
         });
   }
 
-  private static boolean ignored(Deque<GitIgnore> ignores, String path, boolean directory) {
-    // Deeper .gitignore files take precedence; the deque iterates from the deepest.
+  private static GitIgnore rules(Path dir, String path, String fileName) throws IOException {
+    Path file = dir.resolve(fileName);
+    return Files.isRegularFile(file)
+        ? GitIgnore.parse(
+            path.isEmpty() ? "" : path + "/", Files.readString(file, StandardCharsets.UTF_8))
+        : GitIgnore.parse("", "");
+  }
+
+  /**
+   * Which file's rules ignore the path, or null: a .signalhubignore rule (ignore or {@code !}
+   * re-include) decides before any .gitignore.
+   */
+  private static SkipReason ignoredBy(
+      Deque<GitIgnore> own, Deque<GitIgnore> git, String path, boolean directory) {
+    Boolean ownMatch = match(own, path, directory);
+    if (ownMatch != null) {
+      return ownMatch ? SkipReason.SIGNALHUBIGNORED : null;
+    }
+    return Boolean.TRUE.equals(match(git, path, directory)) ? SkipReason.GITIGNORED : null;
+  }
+
+  private static Boolean match(Deque<GitIgnore> ignores, String path, boolean directory) {
+    // Deeper files take precedence; the deque iterates from the deepest.
     for (GitIgnore ignore : ignores) {
       Boolean match = ignore.matches(path, directory);
       if (match != null) {
         return match;
       }
     }
-    return false;
+    return null;
   }
 
   private static String relative(Path root, Path path) {

@@ -69,7 +69,7 @@ public abstract class JobStoreContract {
   }
 
   private static BatchResult completed(long chunks) {
-    return new BatchResult(chunks, 0, 0, 1, 10 * chunks, List.of());
+    return new BatchResult(chunks, 0, 0, 1, 10 * chunks, 0, 0, List.of());
   }
 
   // --- create, get, list
@@ -341,7 +341,7 @@ public abstract class JobStoreContract {
     store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 3), 0), at(1));
     JobRecord registered = job("job");
     BatchResult result =
-        new BatchResult(2, 1, 1, 2, 120, List.of(new Failure("a.py:1-9", "rejected")));
+        new BatchResult(2, 1, 1, 2, 120, 0, 0, List.of(new Failure("a.py:1-9", "rejected")));
 
     assertThat(store.recordBatch("job", 0, result, at(2))).isTrue();
     assertThat(store.recordBatch("job", 0, result, at(3))).as("a redelivery").isFalse();
@@ -521,6 +521,6 @@ public abstract class JobStoreContract {
   }
 
   private static BatchResult failed(Failure... failures) {
-    return new BatchResult(0, failures.length, 0, 1, 0, List.of(failures));
+    return new BatchResult(0, failures.length, 0, 1, 0, 0, 0, List.of(failures));
   }
 }

@@ -331,5 +331,10 @@ class FanOutServiceTest {
     public java.util.List<String> list(String prefix) {
       return fixture.blobs.list(prefix);
     }
+
+    @Override
+    public void delete(java.util.List<String> keys) {
+      fixture.blobs.delete(keys);
+    }
   }
 }

@@ -3,12 +3,15 @@ package io.signalhub.indexing.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.GroupRegistration;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.RegisteredBatch;
+import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +65,7 @@ class JobStatusServiceTest {
     long[] finishedAt = {5, 20, 45, 61};
     for (int seq = 0; seq < finishedAt.length; seq++) {
       Instant at = start.plusSeconds(finishedAt[seq]);
-      jobs.recordBatch("job", seq, new BatchResult(100, 0, 0, 1, 1_000, List.of()), at);
+      jobs.recordBatch("job", seq, new BatchResult(100, 0, 0, 1, 1_000, 0, 0, List.of()), at);
       jobs.recordThroughput("job", at, 100);
     }
     clock.advance(Duration.ofSeconds(80));
@@ -104,6 +107,74 @@ class JobStatusServiceTest {
     JobStatusService.Page second = status.list(2, first.nextCursor());
     assertThat(second.jobs()).extracting(JobView::jobId).containsExactly("job-2", "job-1");
     assertThat(status.list(2, second.nextCursor()).nextCursor()).isNull();
+  }
+
+  @Test
+  void historyCountsEachMinuteOnceWithThrottlesAndRetriesAndFillsQuietMinutes() {
+    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
+    List<BatchMessage> messages = fixture.queue.drain();
+    assertThat(messages).hasSizeGreaterThanOrEqualTo(3);
+    EmbedBatchService embedder = fixture.embedder();
+    fixture.provider.failNext(
+        new EmbeddingException(
+            EmbeddingException.Kind.RETRYABLE, 429, "slow down", Duration.ZERO, null, null));
+    embedder.process(messages.get(0), 1);
+    embedder.process(messages.get(0), 2); // a redelivery counts nothing, in the history too
+    fixture.clock.advance(Duration.ofMinutes(3));
+    for (BatchMessage message : messages.subList(1, messages.size())) {
+      embedder.process(message, 1);
+    }
+    JobStatusService status = new JobStatusService(fixture.jobs, fixture.clock);
+
+    JobView view = status.job("job").orElseThrow();
+
+    assertThat(view.status()).isEqualTo("COMPLETED");
+    assertThat(view.history()).hasSize(4); // the first minute, two quiet ones, the last
+    assertThat(view.history().get(1).completed()).isZero();
+    assertThat(view.history().get(2).chunksPerSecond()).isZero();
+    assertThat(view.history().stream().mapToLong(m -> m.completed() + m.failed()).sum())
+        .isEqualTo(view.completed() + view.failed() - view.cached());
+    assertThat(view.history().stream().mapToLong(JobView.Minute::requests).sum())
+        .isEqualTo(view.apiCalls());
+    assertThat(view.history().stream().mapToLong(JobView.Minute::tokens).sum())
+        .isEqualTo(view.tokens());
+    JobView.Minute first = view.history().get(0);
+    assertThat(first.throttled()).isEqualTo(1);
+    assertThat(first.retries()).isEqualTo(1);
+    // the job ran through the whole first minute; the last one only up to the job's end
+    assertThat(first.seconds()).isEqualTo(60);
+    assertThat(first.chunksPerSecond()).isEqualTo(Math.round(10.0 * first.completed() / 60) / 10.0);
+    assertThat(view.history().get(3).seconds()).isEqualTo(1); // finished at the minute's start
+    assertThat(status.list(10, null).jobs().get(0).history()).isNull(); // lists stay small
+  }
+
+  @Test
+  void historyIsBoundedToTheNewestMinutes() {
+    InMemoryJobStore store = new InMemoryJobStore();
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    store.createIfAbsent(JobRecord.pending("long", "manifests/long.json", "fake", "m", 8, start));
+    BatchResult oneChunk = new BatchResult(1, 0, 0, 1, 10, 0, 0, List.of());
+    for (int minute = 0; minute < JobStore.HISTORY_MINUTES + 20; minute++) {
+      store.registerGroup(
+          "long",
+          new GroupRegistration(
+              new Cursor(minute, 0),
+              new Cursor(minute + 1, 0),
+              List.of(new RegisteredBatch(minute, 1)),
+              0,
+              1,
+              Map.of(),
+              List.of()),
+          start);
+      store.recordBatch("long", minute, oneChunk, start.plus(Duration.ofMinutes(minute)));
+    }
+
+    List<ActivityMinute> history = store.history("long", JobStore.HISTORY_MINUTES);
+
+    assertThat(history).hasSize(JobStore.HISTORY_MINUTES);
+    assertThat(history.get(history.size() - 1).minute())
+        .isEqualTo(start.plus(Duration.ofMinutes(JobStore.HISTORY_MINUTES + 19)));
+    assertThat(store.history("long", 5)).hasSize(5);
   }
 
   @Test

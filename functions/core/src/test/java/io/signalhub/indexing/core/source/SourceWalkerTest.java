@@ -65,6 +65,40 @@ class SourceWalkerTest {
   }
 
   @Test
+  void skipsSecretFilesAndHonoursSignalhubignoreOverGitignore() throws Exception {
+    write(".env", "API_KEY=x");
+    write("config/.env.production", "DB_PASSWORD=x");
+    write("certs/server.pem", "-----BEGIN PRIVATE KEY-----");
+    write(".ssh/id_rsa", "k");
+    write("infra/prod.tfvars", "password = 1");
+    write(".npmrc", "//registry:_authToken=x");
+    write("src/App.java", "class App {}");
+    write(".gitignore", "*.log\n");
+    write(".signalhubignore", "fixtures/\n!wanted.log\n");
+    write("src/.signalhubignore", "*.sql\n");
+    write("src/dump.sql", "insert");
+    write("fixtures/customers.csv", "name");
+    write("wanted.log", "kept: .signalhubignore re-includes what .gitignore ignores");
+    write("noise.log", "n");
+
+    Walk walk = walk(1 << 20);
+
+    assertThat(walk.files())
+        .containsExactly(
+            ".gitignore", ".signalhubignore", "src/.signalhubignore", "src/App.java", "wanted.log");
+    assertThat(walk.skipped())
+        .containsEntry(".env", SkipReason.SECRET_FILE)
+        .containsEntry("config/.env.production", SkipReason.SECRET_FILE)
+        .containsEntry("certs/server.pem", SkipReason.SECRET_FILE)
+        .containsEntry(".ssh/id_rsa", SkipReason.SECRET_FILE)
+        .containsEntry("infra/prod.tfvars", SkipReason.SECRET_FILE)
+        .containsEntry(".npmrc", SkipReason.SECRET_FILE)
+        .containsEntry("src/dump.sql", SkipReason.SIGNALHUBIGNORED)
+        .containsEntry("fixtures/", SkipReason.SIGNALHUBIGNORED)
+        .containsEntry("noise.log", SkipReason.GITIGNORED);
+  }
+
+  @Test
   void skipsVendoredTreesLockFilesAndOversizedFiles() throws Exception {
     write("node_modules/lib/index.js", "x");
     write("target/classes/A.class", "x");

@@ -1,7 +1,5 @@
 package io.signalhub.indexing.localstack.runtime;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.signalhub.indexing.core.pipeline.JobsApi;
@@ -15,11 +13,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
-/** The status function's routes on localhost, over the same {@link JobsApi} the Lambda serves. */
+/**
+ * The status function's routes on localhost, over the same {@link JobsApi} the Lambda serves: JSON,
+ * or the status page for a browser ({@code GET /} lists the jobs).
+ */
 final class StatusHttpServer implements AutoCloseable {
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private final HttpServer server;
 
@@ -44,20 +42,27 @@ final class StatusHttpServer implements AutoCloseable {
   private static void handle(HttpExchange exchange, JobsApi api) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
+      String accept = exchange.getRequestHeaders().getFirst("Accept");
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       JobsApi.Reply reply;
       if (!"GET".equals(exchange.getRequestMethod())) {
         reply = new JobsApi.Reply(405, Map.of("error", "only GET"));
-      } else if (path.equals("/jobs") || path.equals("/jobs/")) {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        reply = api.list(query.get("limit"), query.get("cursor"));
+      } else if (path.equals("/") || path.equals("/jobs")) {
+        reply = api.list(query.get("limit"), query.get("cursor"), accept, "jobs/");
+      } else if (path.equals("/jobs/")) {
+        reply = api.list(query.get("limit"), query.get("cursor"), accept, "");
       } else if (path.startsWith("/jobs/")) {
         reply =
-            api.job(URLDecoder.decode(path.substring("/jobs/".length()), StandardCharsets.UTF_8));
+            api.job(
+                URLDecoder.decode(path.substring("/jobs/".length()), StandardCharsets.UTF_8),
+                accept);
       } else {
-        reply = new JobsApi.Reply(404, Map.of("error", "routes: GET /jobs, GET /jobs/{id}"));
+        reply = new JobsApi.Reply(404, Map.of("error", "routes: GET /, GET /jobs, GET /jobs/{id}"));
       }
-      byte[] body = JSON.writeValueAsBytes(reply.body());
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      byte[] body = reply.bytes();
+      exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+      exchange.getResponseHeaders().add("Vary", "Accept");
+      exchange.getResponseHeaders().add("Cache-Control", "no-store");
       exchange.sendResponseHeaders(reply.status(), body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);

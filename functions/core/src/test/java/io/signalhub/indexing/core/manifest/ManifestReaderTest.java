@@ -1,0 +1,78 @@
+package io.signalhub.indexing.core.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ManifestReaderTest {
+
+  private final ManifestReader reader =
+      new ManifestReader(new ManifestLimits(1L << 30, 100_000, 1L << 20, 1024));
+
+  @Test
+  void aMemberGivenTwiceIsRejected() {
+    assertThatThrownBy(() -> reader.validate(fixture("duplicate-version.json")))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("duplicate member 'version'");
+  }
+
+  @Test
+  void twoFilesArraysAreRejectedInsteadOfValidatingOneAndFanningOutTheOther() {
+    assertThatThrownBy(() -> reader.validate(fixture("two-files-arrays.json")))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("duplicate member 'files'");
+  }
+
+  @Test
+  void aMemberGivenTwiceInsideAFileIsRejected() {
+    assertThatThrownBy(() -> reader.validate(fixture("duplicate-file-member.json")))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("duplicate member 'path'");
+  }
+
+  @Test
+  void aPathListedTwiceIsRejectedNamingThePath() {
+    assertThatThrownBy(() -> reader.validate(fixture("duplicate-path.json")))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessage("files[2].path 'src/a.py' is listed twice");
+  }
+
+  @Test
+  void distinctPathsThatDifferOnlyInCaseAreBothKept() throws Exception {
+    assertThat(reader.validate(fixture("valid.json")).files()).isEqualTo(2);
+  }
+
+  @Test
+  void manyDistinctPathsPassAndTheFirstRepeatIsCaught() throws Exception {
+    StringBuilder json =
+        new StringBuilder(
+            "{\"version\":1,\"repository\":\"r\",\"sources\":{\"prefix\":\"s/\"},\"files\":[");
+    String sha = "b".repeat(64);
+    for (int i = 0; i < 5000; i++) {
+      json.append(i == 0 ? "" : ",")
+          .append("{\"path\":\"d/f")
+          .append(i)
+          .append(".py\",\"sha256\":\"")
+          .append(sha)
+          .append("\",\"size\":1}");
+    }
+    String unique = json + "]}";
+    String repeated = json + ",{\"path\":\"d/f4321.py\",\"sha256\":\"" + sha + "\",\"size\":1}]}";
+
+    assertThat(reader.validate(stream(unique)).files()).isEqualTo(5000);
+    assertThatThrownBy(() -> reader.validate(stream(repeated)))
+        .hasMessage("files[5000].path 'd/f4321.py' is listed twice");
+  }
+
+  private static InputStream fixture(String name) {
+    return ManifestReaderTest.class.getResourceAsStream("/manifests/" + name);
+  }
+
+  private static InputStream stream(String json) {
+    return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
+  }
+}
