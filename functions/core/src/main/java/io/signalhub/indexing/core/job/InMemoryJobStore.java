@@ -171,6 +171,7 @@ public final class InMemoryJobStore implements JobStore {
     batchStates.remove(jobId);
     failures.remove(jobId);
     throughput.remove(jobId);
+    history.remove(jobId);
     leaseOwners.remove(jobId);
     leaseUntil.remove(jobId);
     return jobs.remove(jobId) != null;
