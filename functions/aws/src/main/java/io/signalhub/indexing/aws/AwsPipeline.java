@@ -8,6 +8,7 @@ import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -171,6 +172,11 @@ public final class AwsPipeline implements AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble()),
             Sleeper.system()),
         new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+  }
+
+  /** Accounting without a provider: what the dead-letter consumer needs. */
+  public BatchAccounting accounting() {
+    return new BatchAccounting(jobs, clock);
   }
 
   public JobStatusService status() {

@@ -1,9 +1,11 @@
 package io.signalhub.indexing.embedder;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.LocalMiniLmModel;
 import io.signalhub.indexing.core.provider.LocalMiniLmProvider;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import jakarta.enterprise.inject.Disposes;
@@ -22,25 +24,20 @@ public class EmbedderProducers {
 
   @Produces
   @Singleton
-  EmbeddingProvider provider(AwsPipeline pipeline) {
-    ProviderSettings settings = ProviderSettings.fromEnvironment(System.getenv());
+  EmbeddingProvider provider(AwsPipeline pipeline, ProviderSettings configured) {
+    ProviderSettings settings = configured;
     Optional<String> secretArn =
-        Optional.ofNullable(System.getenv("SIGNAL_HUB_EMBEDDING_API_KEY_SECRET_ARN"))
+        ConfigProvider.getConfig()
+            .getOptionalValue("SIGNAL_HUB_EMBEDDING_API_KEY_SECRET_ARN", String.class)
             .filter(s -> !s.isBlank());
     if (secretArn.isPresent()) {
       try (SecretsManagerClient secrets = SecretsManagerClient.create()) {
-        String key = secrets.getSecretValue(r -> r.secretId(secretArn.get())).secretString();
         settings =
-            new ProviderSettings(
-                settings.provider(),
-                settings.model(),
-                settings.dimensions(),
-                settings.baseUrl(),
-                key,
-                settings.region());
+            settings.withApiKey(
+                secrets.getSecretValue(r -> r.secretId(secretArn.get())).secretString());
       }
     }
-    if (settings.provider().equals("local") && !LocalMiniLmProvider.modelOnClasspath()) {
+    if (settings.provider().equals("local") && !LocalMiniLmModel.weightsOnClasspath()) {
       // the packaged function leaves the 23 MB weights out; the stack uploads them to the bucket
       String key =
           ConfigProvider.getConfig()
@@ -60,7 +57,7 @@ public class EmbedderProducers {
   }
 
   /** Where the local model's weights are in the bucket when the package leaves them out. */
-  public static final String MODEL_KEY = "models/" + LocalMiniLmProvider.modelFileName();
+  public static final String MODEL_KEY = "models/" + LocalMiniLmModel.weightsFileName();
 
   void close(@Disposes EmbeddingProvider provider) {
     provider.close();
@@ -70,5 +67,11 @@ public class EmbedderProducers {
   @Singleton
   EmbedBatchService embedder(AwsPipeline pipeline, EmbeddingProvider provider) {
     return pipeline.embedder(provider);
+  }
+
+  @Produces
+  @Singleton
+  BatchAccounting accounting(AwsPipeline pipeline) {
+    return pipeline.accounting();
   }
 }

@@ -12,12 +12,16 @@ import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.provider.EmbeddingProvider;
+import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The same function deployed as the DLQ consumer ({@code QUARKUS_LAMBDA_HANDLER=dead-letter}). */
+/**
+ * The same function deployed as the DLQ consumer ({@code QUARKUS_LAMBDA_HANDLER=dead-letter}), in
+ * the openai configuration: only the embedder is given the key, and the consumer builds no
+ * provider.
+ */
 @QuarkusTest
 @TestProfile(DeadLetterHandlerTest.DeadLetterFunction.class)
 @QuarkusTestResource(EmbeddedAwsTestResource.class)
@@ -26,16 +30,18 @@ class DeadLetterHandlerTest {
   public static class DeadLetterFunction implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.lambda.handler", "dead-letter");
+      return Map.of(
+          "quarkus.lambda.handler", "dead-letter", "SIGNAL_HUB_EMBEDDING_PROVIDER", "openai");
     }
   }
 
   @Inject AwsPipeline pipeline;
-  @Inject EmbeddingProvider provider;
 
   @Test
   void aDeadLetteredBatchIsCountedFailedOnceAndTheJobFinishes() throws Exception {
-    String body = EmbedHandlerTest.fanOutOneBatch(pipeline, provider, "dead-letter-job");
+    String body =
+        EmbedHandlerTest.fanOutOneBatch(
+            pipeline, OpenAiCompatibleProvider.profile(null, 0), "dead-letter-job");
 
     given()
         .body(EmbedHandlerTest.event(body, 5))

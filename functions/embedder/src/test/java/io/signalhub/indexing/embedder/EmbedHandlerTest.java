@@ -47,6 +47,11 @@ class EmbedHandlerTest {
 
   /** Fans out a one-file job and returns its one batch message body. */
   static String fanOutOneBatch(AwsPipeline pipeline, EmbeddingProvider provider, String jobId) {
+    return fanOutOneBatch(pipeline, ModelProfile.of("local", provider), jobId);
+  }
+
+  /** Fans out a one-file job for {@code model} and returns its one batch message body. */
+  static String fanOutOneBatch(AwsPipeline pipeline, ModelProfile model, String jobId) {
     String source =
         "class Greeter {\n  String greet(String name) { return \"Hello \" + name; }\n}\n";
     byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
@@ -60,15 +65,7 @@ class EmbedHandlerTest {
             + bytes.length
             + "}]}";
     pipeline.blobs().put(Keys.manifest(jobId), manifest.getBytes(StandardCharsets.UTF_8));
-    pipeline
-        .fanOut(
-            new ModelProfile(
-                "local",
-                provider.model(),
-                provider.dimensions(),
-                provider.limits(),
-                provider.tokenCounter()))
-        .fanOut(Keys.manifest(jobId), Instant.MAX);
+    pipeline.fanOut(model).fanOut(Keys.manifest(jobId), Instant.MAX);
     String queue = pipeline.queueUrl(pipeline.settings().batchQueue());
     List<Message> messages =
         pipeline.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();

@@ -7,13 +7,16 @@ import io.signalhub.indexing.core.provider.ProviderSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Builds the service once per container from the shared pipeline. */
+/**
+ * Builds the service once per container from the shared pipeline. The fan-out needs only the
+ * model's profile (limits, tokenizer, dimensions, price), never the provider itself: no key, no
+ * client, no ONNX Runtime.
+ */
 public class FanOutProducers {
 
   @Produces
   @Singleton
-  FanOutService fanOut(AwsPipeline pipeline) {
-    return pipeline.fanOut(
-        EmbeddingProviders.profile(ProviderSettings.fromEnvironment(System.getenv())));
+  FanOutService fanOut(AwsPipeline pipeline, ProviderSettings provider) {
+    return pipeline.fanOut(EmbeddingProviders.profile(provider));
   }
 }

@@ -24,7 +24,7 @@ class FanOutHandlerTest {
 
   @Inject AwsPipeline pipeline;
 
-  private static String fixture(String name) throws IOException {
+  static String fixture(String name) throws IOException {
     try (InputStream in = FanOutHandlerTest.class.getResourceAsStream("/events/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

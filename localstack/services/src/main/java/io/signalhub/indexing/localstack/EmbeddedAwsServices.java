@@ -5,8 +5,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
-import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -33,8 +34,9 @@ public final class EmbeddedAwsServices implements AutoCloseable {
   private final int sqsPort;
   private final int s3Port;
 
-  private EmbeddedAwsServices(Ports ports, Path dataDir, Consumer<String> s3Events)
-      throws Exception {
+  private final List<S3Notification> notifications = new CopyOnWriteArrayList<>();
+
+  private EmbeddedAwsServices(Ports ports, Path dataDir) throws Exception {
     this.dynamoPort = ports.dynamo() > 0 ? ports.dynamo() : freePort();
     this.sqsPort = ports.sqs() > 0 ? ports.sqs() : freePort();
     this.s3Port = ports.s3() > 0 ? ports.s3() : freePort();
@@ -70,9 +72,14 @@ public final class EmbeddedAwsServices implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(
                 new S3EventPublishingBlobStore(
-                    BlobStores.create(provider, properties), REGION, s3Events))
+                    BlobStores.create(provider, properties), REGION, notifications))
             .endpoint(URI.create("http://127.0.0.1:" + s3Port))
             .awsAuthentication(AuthenticationType.NONE, "", "")
+            // s3proxy answers 501 to any x-amz-* header it does not know, x-amz-security-token
+            // included: that header comes with temporary credentials (every Lambda, every SSO
+            // or assumed-role shell). Authentication is off, so there is nothing to check it
+            // against.
+            .ignoreUnknownHeaders(true)
             .build();
     s3.start();
     while (!"STARTED".equals(s3.getState())) {
@@ -101,15 +108,21 @@ public final class EmbeddedAwsServices implements AutoCloseable {
   }
 
   /**
-   * Starts all three.
+   * Starts all three. No write is announced until a notification is added.
    *
    * @param dataDir where DynamoDB and S3 keep state, or null for memory only
-   * @param s3Events receives each ObjectCreated event as S3's JSON
    */
-  public static EmbeddedAwsServices start(Ports ports, Path dataDir, Consumer<String> s3Events)
-      throws Exception {
+  public static EmbeddedAwsServices start(Ports ports, Path dataDir) throws Exception {
     // DynamoDB Local and s3proxy print their settings on stdout, which belongs to the CLI's JSON
-    return quietly(() -> new EmbeddedAwsServices(ports, dataDir, s3Events));
+    return quietly(() -> new EmbeddedAwsServices(ports, dataDir));
+  }
+
+  /**
+   * Configures a bucket's event notification, as PutBucketNotificationConfiguration does: from now
+   * on, writes it matches are announced to its target.
+   */
+  public void addNotification(S3Notification notification) {
+    notifications.add(notification);
   }
 
   public URI s3Endpoint() {

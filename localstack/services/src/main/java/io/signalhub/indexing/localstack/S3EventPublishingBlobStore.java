@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * No S3 emulator sends event notifications (s3proxy answers 501), so this wrapper publishes an
- * {@code ObjectCreated} event after every successful write, in the JSON shape S3 sends to Lambda
+ * {@code ObjectCreated} event after each successful write that the bucket's notification matches,
+ * in the JSON shape S3 sends to Lambda
  * (docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html): keys
  * URL-encoded, one record per event. s3proxy's internal multipart stubs are not announced.
  */
@@ -30,14 +31,19 @@ final class S3EventPublishingBlobStore extends ForwardingBlobStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INTERNAL_PREFIX = ".s3proxy-mpu-stub-";
 
-  private final Consumer<String> listener;
+  private final List<S3Notification> notifications;
   private final String region;
   private final AtomicLong sequencer = new AtomicLong();
 
-  S3EventPublishingBlobStore(BlobStore delegate, String region, Consumer<String> listener) {
+  /**
+   * @param notifications the buckets' notification configurations, read at each write (they may
+   *     change while the server runs, as with PutBucketNotificationConfiguration)
+   */
+  S3EventPublishingBlobStore(
+      BlobStore delegate, String region, List<S3Notification> notifications) {
     super(delegate);
     this.region = region;
-    this.listener = listener;
+    this.notifications = notifications;
   }
 
   @Override
@@ -81,6 +87,11 @@ final class S3EventPublishingBlobStore extends ForwardingBlobStore {
     if (key == null || key.startsWith(INTERNAL_PREFIX)) {
       return;
     }
+    List<S3Notification> matching =
+        notifications.stream().filter(n -> n.matches(bucket, key)).toList();
+    if (matching.isEmpty()) {
+      return;
+    }
     ObjectNode record = JSON.createObjectNode();
     record
         .put("eventVersion", "2.1")
@@ -116,6 +127,6 @@ final class S3EventPublishingBlobStore extends ForwardingBlobStore {
     object.put("sequencer", String.format("%016X", sequencer.incrementAndGet()));
     ObjectNode event = JSON.createObjectNode();
     event.putArray("Records").add(record);
-    listener.accept(event.toString());
+    matching.forEach(notification -> notification.target().accept(event.toString()));
   }
 }

@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  */
 public final class BedrockEmbeddingProvider implements EmbeddingProvider {
 
-  public static final String TITAN_V2 = "amazon.titan-embed-text-v2:0";
-  public static final String COHERE_ENGLISH_V3 = "cohere.embed-english-v3";
+  public static final String TITAN_V2 = BedrockModels.TITAN_V2;
+  public static final String COHERE_ENGLISH_V3 = BedrockModels.COHERE_ENGLISH_V3;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,17 +46,8 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
   public BedrockEmbeddingProvider(BedrockRuntimeClient client, String model, int dimensions) {
     this.client = client;
     this.model = model;
-    this.cohere = model.startsWith("cohere.");
-    if (!cohere && !model.startsWith("amazon.titan-embed-text")) {
-      throw new IllegalArgumentException(
-          "Unsupported Bedrock embedding model '"
-              + model
-              + "'; use "
-              + TITAN_V2
-              + " or "
-              + COHERE_ENGLISH_V3);
-    }
-    this.dimensions = cohere ? 1024 : (dimensions > 0 ? dimensions : 1024);
+    this.cohere = BedrockModels.isCohere(model);
+    this.dimensions = BedrockModels.dimensions(model, dimensions);
   }
 
   @Override
@@ -71,7 +62,7 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
 
   @Override
   public ProviderLimits limits() {
-    return cohere ? ProviderLimits.BEDROCK_COHERE : ProviderLimits.BEDROCK_TITAN_V2;
+    return BedrockModels.limits(cohere);
   }
 
   @Override

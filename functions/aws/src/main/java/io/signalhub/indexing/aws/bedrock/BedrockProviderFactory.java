@@ -2,6 +2,7 @@ package io.signalhub.indexing.aws.bedrock;
 
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviderFactory;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -31,7 +32,16 @@ public final class BedrockProviderFactory implements EmbeddingProviderFactory {
     if (settings.baseUrl() != null) {
       builder.endpointOverride(settings.baseUrl());
     }
-    String model = settings.model() != null ? settings.model() : BedrockEmbeddingProvider.TITAN_V2;
-    return new BedrockEmbeddingProvider(builder.build(), model, settings.dimensions());
+    return new BedrockEmbeddingProvider(builder.build(), model(settings), settings.dimensions());
+  }
+
+  /** No client: the fan-out never calls Bedrock. */
+  @Override
+  public ModelProfile profile(ProviderSettings settings) {
+    return BedrockModels.profile(model(settings), settings.dimensions());
+  }
+
+  private static String model(ProviderSettings settings) {
+    return settings.model() != null ? settings.model() : BedrockModels.TITAN_V2;
   }
 }

@@ -1,9 +1,11 @@
 package io.signalhub.indexing.aws.lambda;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.provider.ProviderSettings;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -16,8 +18,21 @@ public class PipelineProducer {
   @Produces
   @Singleton
   AwsPipeline pipeline() {
-    return AwsPipeline.fromConfig(
-        key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+    return AwsPipeline.fromConfig(PipelineProducer::config);
+  }
+
+  /**
+   * The embedding provider's settings: the {@code SIGNAL_HUB_EMBEDDING_*} and {@code OPENAI_*}
+   * variables, read through the configuration (which includes the environment).
+   */
+  @Produces
+  @Singleton
+  ProviderSettings providerSettings() {
+    return ProviderSettings.from(PipelineProducer::config);
+  }
+
+  private static Optional<String> config(String key) {
+    return ConfigProvider.getConfig().getOptionalValue(key, String.class);
   }
 
   void close(@Disposes AwsPipeline pipeline) {

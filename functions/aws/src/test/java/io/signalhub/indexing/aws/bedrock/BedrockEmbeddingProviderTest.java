@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.signalhub.indexing.core.batch.ProviderLimits;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
@@ -110,6 +111,23 @@ class BedrockEmbeddingProviderTest {
             URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
             null,
             "us-east-1"));
+  }
+
+  /** The fan-out's view: limits and dimensions without a client, a region or credentials. */
+  @Test
+  void theProfileNeedsNoClient() {
+    var titan =
+        EmbeddingProviders.profile(
+            ProviderSettings.fromEnvironment(Map.of("SIGNAL_HUB_EMBEDDING_PROVIDER", "bedrock")));
+    assertThat(titan.model()).isEqualTo(BedrockEmbeddingProvider.TITAN_V2);
+    assertThat(titan.dimensions()).isEqualTo(1024);
+    assertThat(titan.limits()).isEqualTo(ProviderLimits.BEDROCK_TITAN_V2);
+    var cohere = BedrockModels.profile(BedrockEmbeddingProvider.COHERE_ENGLISH_V3, 256);
+    assertThat(cohere.dimensions()).isEqualTo(1024);
+    assertThat(cohere.limits()).isEqualTo(ProviderLimits.BEDROCK_COHERE);
+    assertThatThrownBy(() -> BedrockModels.profile("amazon.nova-lite", 0))
+        .hasMessageContaining("Unsupported Bedrock embedding model 'amazon.nova-lite'");
+    assertThat(paths).isEmpty();
   }
 
   @Test

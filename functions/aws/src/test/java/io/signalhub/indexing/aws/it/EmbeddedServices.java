@@ -1,7 +1,11 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.AwsEndpoints;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import io.signalhub.indexing.localstack.S3Notification;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -12,15 +16,26 @@ public final class EmbeddedServices {
 
   private EmbeddedServices() {}
 
-  public static synchronized AwsEndpoints endpoints() {
+  private static synchronized EmbeddedAwsServices services() {
     if (services == null) {
       try {
-        services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null, S3_EVENTS::add);
+        services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null);
       } catch (Exception e) {
         throw new IllegalStateException("Cannot start the embedded AWS services", e);
       }
+      notifyFor(PipelineSettings.from(key -> Optional.empty()).bucket());
     }
+    return services;
+  }
+
+  public static AwsEndpoints endpoints() {
+    EmbeddedAwsServices running = services();
     return AwsEndpoints.local(
-        services.s3Endpoint(), services.sqsEndpoint(), services.dynamoEndpoint());
+        running.s3Endpoint(), running.sqsEndpoint(), running.dynamoEndpoint());
+  }
+
+  /** Manifests written to {@code bucket} are announced on {@link #S3_EVENTS}, as the stack does. */
+  public static void notifyFor(String bucket) {
+    services().addNotification(new S3Notification(bucket, Keys.MANIFESTS, ".json", S3_EVENTS::add));
   }
 }

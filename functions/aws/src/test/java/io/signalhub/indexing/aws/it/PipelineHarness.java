@@ -115,19 +115,19 @@ final class PipelineHarness implements AutoCloseable {
         event -> SqsBatchLogic.process(event, embedder::process));
   }
 
-  SqsEventSource deadLetterSource(EmbedBatchService embedder) {
+  SqsEventSource deadLetterSource() {
     return new SqsEventSource(
         pipeline.sqs(),
         deadLetterQueueUrl,
         10,
         1,
-        event -> SqsBatchLogic.process(event, embedder::failDeadLettered));
+        event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered));
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */
   JobRecord runUntilFinished(String jobId, EmbedBatchService embedder) {
     SqsEventSource batches = batchSource(embedder);
-    SqsEventSource deadLetters = deadLetterSource(embedder);
+    SqsEventSource deadLetters = deadLetterSource();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(10))

@@ -57,6 +57,7 @@ public final class EmbedBatchService {
   private final EmbeddingCache cache;
   private final BatchEmbedder embedder;
   private final Clock clock;
+  private final BatchAccounting accounting;
 
   public EmbedBatchService(
       PipelineSettings settings,
@@ -71,6 +72,7 @@ public final class EmbedBatchService {
     this.cache = cache;
     this.embedder = embedder;
     this.clock = clock;
+    this.accounting = new BatchAccounting(jobs, clock);
   }
 
   /**
@@ -132,34 +134,12 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return account(message, result);
+    return accounting.account(message, result);
   }
 
   /** No batch of the job has had an answer from the provider yet. */
   private boolean neverReachedProvider(String jobId) {
     return jobs.get(jobId).map(j -> j.apiCalls() == 0 && j.completed() == j.cached()).orElse(true);
-  }
-
-  /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
-  public Outcome failDeadLettered(BatchMessage message, int receiveCount) {
-    if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
-      return Outcome.ALREADY_ACCOUNTED;
-    }
-    String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
-    int expected = jobs.batchSize(message.jobId(), message.seq());
-    return account(
-        message,
-        BatchResult.allFailed(
-            expected, reason, List.of(new Failure("batch " + message.seq(), reason))));
-  }
-
-  private Outcome account(BatchMessage message, BatchResult result) {
-    if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
-      return Outcome.ALREADY_ACCOUNTED;
-    }
-    jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
-    jobs.tryFinish(message.jobId(), clock.instant());
-    return Outcome.ACCOUNTED;
   }
 
   private BatchResult embed(JobRecord job, BatchMessage message, int expected) {

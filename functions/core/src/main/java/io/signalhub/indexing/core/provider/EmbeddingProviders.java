@@ -45,20 +45,26 @@ public final class EmbeddingProviders {
 
     @Override
     public EmbeddingProvider create(ProviderSettings settings) {
-      if (settings.model() != null && !settings.model().equals(LocalMiniLmProvider.MODEL)) {
+      checkModel(settings);
+      return new LocalMiniLmProvider();
+    }
+
+    /** Needs no ONNX Runtime: the fan-out's package leaves it out. */
+    @Override
+    public ModelProfile profile(ProviderSettings settings) {
+      checkModel(settings);
+      return LocalMiniLmModel.profile();
+    }
+
+    private static void checkModel(ProviderSettings settings) {
+      if (settings.model() != null && !settings.model().equals(LocalMiniLmModel.MODEL)) {
         throw new IllegalArgumentException(
             "The local provider has one model, "
-                + LocalMiniLmProvider.MODEL
+                + LocalMiniLmModel.MODEL
                 + "; got '"
                 + settings.model()
                 + "'");
       }
-      return new LocalMiniLmProvider();
-    }
-
-    @Override
-    public ModelProfile profile(ProviderSettings settings) {
-      return LocalMiniLmProvider.profile();
     }
   }
 
@@ -85,6 +91,15 @@ public final class EmbeddingProviders {
         builder.model(settings.model());
       }
       return builder.apiKey(settings.apiKey()).dimensions(settings.dimensions()).build();
+    }
+
+    /**
+     * Needs neither key nor endpoint: the fan-out chunks and batches for the model but never calls
+     * it, and only the embedder is given the key.
+     */
+    @Override
+    public ModelProfile profile(ProviderSettings settings) {
+      return OpenAiCompatibleProvider.profile(settings.model(), settings.dimensions());
     }
   }
 }

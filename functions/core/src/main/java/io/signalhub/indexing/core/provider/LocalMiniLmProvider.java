@@ -25,9 +25,9 @@ import java.util.concurrent.Executors;
  */
 public final class LocalMiniLmProvider implements EmbeddingProvider {
 
-  public static final String MODEL = "all-minilm-l6-v2-q";
-  private static final String MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
-  private static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
+  public static final String MODEL = LocalMiniLmModel.MODEL;
+  private static final String MODEL_RESOURCE = LocalMiniLmModel.MODEL_RESOURCE;
+  private static final String TOKENIZER_RESOURCE = LocalMiniLmModel.TOKENIZER_RESOURCE;
 
   private final ExecutorService executor;
   private final AbstractInProcessEmbeddingModel model;
@@ -65,29 +65,9 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
 
           @Override
           protected Integer knownDimension() {
-            return 384;
+            return LocalMiniLmModel.DIMENSIONS;
           }
         };
-  }
-
-  /** The model's tokenizer and limits, without starting the ONNX session. */
-  public static ModelProfile profile() {
-    return new ModelProfile(
-        "local",
-        MODEL,
-        384,
-        ProviderLimits.LOCAL_MINILM,
-        WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE));
-  }
-
-  /** Whether the ONNX weights ship on the class path (not in a trimmed Lambda package). */
-  public static boolean modelOnClasspath() {
-    return LocalMiniLmProvider.class.getClassLoader().getResource(MODEL_RESOURCE) != null;
-  }
-
-  /** The name of the weights file, as stored in the model jar (and in the bucket for Lambda). */
-  public static String modelFileName() {
-    return MODEL_RESOURCE;
   }
 
   private static byte[] modelFromClasspath() {
@@ -129,7 +109,7 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
 
   @Override
   public int dimensions() {
-    return 384;
+    return LocalMiniLmModel.DIMENSIONS;
   }
 
   @Override

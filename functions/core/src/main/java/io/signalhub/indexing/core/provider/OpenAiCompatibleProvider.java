@@ -24,6 +24,9 @@ import java.util.Objects;
  */
 public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
+  /** The default model's name, when none is configured. */
+  public static final String DEFAULT_MODEL = "text-embedding-3-small";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI endpoint;
@@ -51,6 +54,22 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * What the fan-out needs of the model without an endpoint or a key.
+   *
+   * @param model null for {@link #DEFAULT_MODEL}
+   * @param dimensions 0 for the model's default
+   */
+  public static ModelProfile profile(String model, int dimensions) {
+    String name = model != null ? model : DEFAULT_MODEL;
+    return new ModelProfile(
+        "openai",
+        name,
+        dimensions > 0 ? dimensions : defaultDimensions(name),
+        ProviderLimits.OPENAI,
+        Cl100kTokenCounter.instance());
   }
 
   @Override
@@ -238,7 +257,7 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
   public static final class Builder {
     private URI baseUrl = URI.create("https://api.openai.com/v1");
     private String apiKey;
-    private String model = "text-embedding-3-small";
+    private String model = DEFAULT_MODEL;
     private int dimensions;
     private ProviderLimits limits = ProviderLimits.OPENAI;
     private Duration timeout = Duration.ofSeconds(60);

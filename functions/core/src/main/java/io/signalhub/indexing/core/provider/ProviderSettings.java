@@ -3,6 +3,7 @@ package io.signalhub.indexing.core.provider;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What selects and configures a provider. Read from the environment with {@link #fromEnvironment}:
@@ -21,17 +22,30 @@ public record ProviderSettings(
   public static final String DEFAULT_PROVIDER = "local";
 
   public static ProviderSettings fromEnvironment(Map<String, String> env) {
+    return from(name -> Optional.ofNullable(env.get(name)));
+  }
+
+  /**
+   * The same variable names, looked up elsewhere: a function reads them through its configuration
+   * (environment variables included), so tests can set them.
+   */
+  public static ProviderSettings from(Function<String, Optional<String>> lookup) {
     return new ProviderSettings(
-        first(env, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER),
-        first(env, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),
-        first(env, "SIGNAL_HUB_EMBEDDING_DIMENSION", "SIGNAL_HUB_EMBEDDING_DIMENSIONS")
+        first(lookup, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER),
+        first(lookup, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),
+        first(lookup, "SIGNAL_HUB_EMBEDDING_DIMENSION", "SIGNAL_HUB_EMBEDDING_DIMENSIONS")
             .map(Integer::parseInt)
             .orElse(0),
-        first(env, "SIGNAL_HUB_EMBEDDING_BASE_URL", "OPENAI_BASE_URL")
+        first(lookup, "SIGNAL_HUB_EMBEDDING_BASE_URL", "OPENAI_BASE_URL")
             .map(URI::create)
             .orElse(null),
-        first(env, "SIGNAL_HUB_EMBEDDING_API_KEY", "OPENAI_API_KEY").orElse(null),
-        first(env, "SIGNAL_HUB_EMBEDDING_REGION", "AWS_REGION", "AWS_DEFAULT_REGION").orElse(null));
+        first(lookup, "SIGNAL_HUB_EMBEDDING_API_KEY", "OPENAI_API_KEY").orElse(null),
+        first(lookup, "SIGNAL_HUB_EMBEDDING_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
+            .orElse(null));
+  }
+
+  public ProviderSettings withApiKey(String value) {
+    return new ProviderSettings(provider, model, dimensions, baseUrl, value, region);
   }
 
   public ProviderSettings withProvider(String value) {
@@ -52,11 +66,12 @@ public record ProviderSettings(
         .formatted(provider, model, dimensions, baseUrl, apiKey == null ? "unset" : "****", region);
   }
 
-  private static Optional<String> first(Map<String, String> env, String... names) {
+  private static Optional<String> first(
+      Function<String, Optional<String>> lookup, String... names) {
     for (String name : names) {
-      String value = env.get(name);
-      if (value != null && !value.isBlank()) {
-        return Optional.of(value.trim());
+      Optional<String> value = lookup.apply(name).filter(v -> !v.isBlank());
+      if (value.isPresent()) {
+        return value.map(String::trim);
       }
     }
     return Optional.empty();

@@ -127,7 +127,7 @@ class EmbedBatchServiceTest {
     embedder.process(messages.get(0), 1);
 
     for (BatchMessage message : messages) {
-      embedder.failDeadLettered(message, 3);
+      new BatchAccounting(fixture.jobs, fixture.clock).failDeadLettered(message, 3);
     }
 
     assertThat(job().completed()).isEqualTo(messages.get(0).chunks());

@@ -20,6 +20,7 @@ import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.localstack.EdgeGateway;
 import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import io.signalhub.indexing.localstack.S3Notification;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,12 +78,19 @@ public final class LocalStack implements AutoCloseable {
             });
     java.util.concurrent.atomic.AtomicReference<FanOutService> fanOut =
         new java.util.concurrent.atomic.AtomicReference<>();
+    PipelineSettings settings = PipelineSettings.from(config);
     services =
         EmbeddedAwsServices.start(
-            new EmbeddedAwsServices.Ports(ports.s3(), ports.sqs(), ports.dynamodb()),
-            dataDir,
+            new EmbeddedAwsServices.Ports(ports.s3(), ports.sqs(), ports.dynamodb()), dataDir);
+    // the stack's notification, as infra/ configures it: manifests/*.json in its bucket only
+    services.addNotification(
+        new S3Notification(
+            settings.bucket(),
+            Keys.MANIFESTS,
+            ".json",
             event ->
-                fanOuts.submit(() -> invokeFanOut(fanOut.get(), S3EventLogic.keysFromJson(event))));
+                fanOuts.submit(
+                    () -> invokeFanOut(fanOut.get(), S3EventLogic.keysFromJson(event)))));
     edge =
         EdgeGateway.start(
             ports.edge(),
@@ -90,7 +98,6 @@ public final class LocalStack implements AutoCloseable {
                 EdgeGateway.Service.S3, services.s3Endpoint(),
                 EdgeGateway.Service.SQS, services.sqsEndpoint(),
                 EdgeGateway.Service.DYNAMODB, services.dynamoEndpoint()));
-    PipelineSettings settings = PipelineSettings.from(config);
     pipeline =
         new AwsPipeline(
             settings,
@@ -115,7 +122,7 @@ public final class LocalStack implements AutoCloseable {
             pipeline.queueUrl(settings.deadLetterQueue()),
             10,
             1,
-            event -> SqsBatchLogic.process(event, embedder::failDeadLettered)));
+            event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),

@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -130,6 +131,44 @@ class LocalStackIT {
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> status(stack, "edge-job").path("status").asText().equals("COMPLETED"));
+    }
+  }
+
+  /**
+   * Temporary credentials (SSO, assumed roles, every Lambda) sign with a session token, sent as
+   * {@code x-amz-security-token}; and only the stack's bucket starts jobs, as on AWS.
+   */
+  @Test
+  void sessionCredentialsWorkAndOnlyTheStacksBucketStartsJobs() throws Exception {
+    var session =
+        StaticCredentialsProvider.create(
+            AwsSessionCredentials.create("ASIATEST", "secret", "FwoGZXIvYXdzEXAMPLE//token"));
+    try (LocalStack stack =
+            LocalStack.start(LocalStack.Ports.ANY, null, LOCAL_MODEL, key -> Optional.empty());
+        S3Client direct =
+            configured(S3Client.builder(), stack.s3Endpoint())
+                .credentialsProvider(session)
+                .forcePathStyle(true)
+                .build();
+        S3Client edge =
+            configured(S3Client.builder(), stack.edgeEndpoint())
+                .credentialsProvider(session)
+                .forcePathStyle(true)
+                .build()) {
+      assertThat(direct.listBuckets().buckets()).extracting(b -> b.name()).contains(stack.bucket());
+      assertThat(edge.listObjectsV2(r -> r.bucket(stack.bucket())).keyCount()).isZero();
+
+      edge.createBucket(r -> r.bucket("elsewhere"));
+      uploadJob(edge, "elsewhere", "elsewhere-job", 2);
+      uploadJob(direct, stack.bucket(), "session-job", 2);
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(stack, "session-job").path("status").asText().equals("COMPLETED"));
+      // S3 announced the other bucket's manifest first, to the same single fan-out worker, if at
+      // all
+      assertThat(status(stack, "elsewhere-job").path("status").asText()).isEqualTo("HTTP 404");
     }
   }
 
