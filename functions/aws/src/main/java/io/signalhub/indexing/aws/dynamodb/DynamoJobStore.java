@@ -38,10 +38,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@code
- * job}), one marker per batch ({@code batch#<seq>}), failure samples ({@code failure#...}) and
- * throughput buckets ({@code rate#<epoch>}, expiring by TTL), the per-minute activity history
- * ({@code minute#<epoch>}, counted in each batch's transaction, expiring by TTL). The GSI {@code
- * byCreated} lists jobs newest first.
+ * job}), one marker per batch ({@code batch#<seq>}), failure samples ({@code failure#<time
+ * recorded>#<source>}, so they read oldest first), throughput buckets ({@code rate#<epoch>},
+ * expiring by TTL) and the per-minute activity history ({@code minute#<epoch>}, counted in each
+ * batch's transaction, expiring by TTL). The GSI {@code byCreated} lists jobs newest first.
  *
  * <p>Exactly-once: a batch is counted by a transaction that moves its marker PENDING to DONE and
  * adds to the job's counters; a redelivered batch fails the marker's condition and changes nothing

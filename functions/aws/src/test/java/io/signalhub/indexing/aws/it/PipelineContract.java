@@ -386,60 +386,6 @@ abstract class PipelineContract {
   }
 
   @Test
-  void twoConcurrentEmbeddersStayUnderTheSharedBudget() throws Exception {
-    PipelineHarness h = harness(Map.of());
-    long requestsPerMinute = 30;
-    Duration run = Duration.ofSeconds(4);
-    AtomicInteger granted = new AtomicInteger();
-    List<Thread> embedders = new ArrayList<>();
-    Instant end = Instant.now().plus(run);
-    for (int i = 0; i < 2; i++) {
-      DynamoRateBudget budget =
-          new DynamoRateBudget(
-              h.pipeline.dynamo(),
-              h.settings.rateTable(),
-              "shared-model",
-              requestsPerMinute,
-              1_000_000,
-              Clock.systemUTC());
-      Thread embedder =
-          new Thread(
-              () -> {
-                while (Instant.now().isBefore(end)) {
-                  if (budget.tryTake(100).isZero()) {
-                    granted.incrementAndGet();
-                  }
-                }
-              });
-      embedders.add(embedder);
-      embedder.start();
-    }
-    for (Thread embedder : embedders) {
-      embedder.join();
-    }
-    // a full bucket (30) plus the refill over the run (0.5/s): two private budgets would allow
-    // twice that
-    long ceiling = requestsPerMinute + (long) Math.ceil(requestsPerMinute / 60.0 * run.toSeconds());
-    assertThat(granted.get())
-        .isLessThanOrEqualTo((int) ceiling)
-        .isGreaterThanOrEqualTo((int) requestsPerMinute);
-  }
-
-  @Test
-  void aRefusedRequestIsGivenBackToTheSharedBudget() {
-    PipelineHarness h = harness(Map.of());
-    DynamoRateBudget budget =
-        new DynamoRateBudget(
-            h.pipeline.dynamo(), h.settings.rateTable(), "give-back", 1, 1_000, Clock.systemUTC());
-    assertThat(budget.tryTake(1_000)).isZero();
-    assertThat(budget.tryTake(1_000)).isPositive();
-
-    budget.giveBack(1_000);
-
-    assertThat(budget.tryTake(1_000)).isZero();
-  }
-
-  @Test
   void aLearnedRequestCapIsSharedByEveryEmbedder() {
     PipelineHarness h = harness(Map.of());
     DynamoRateBudget first =
