@@ -3,11 +3,13 @@ package io.signalhub.indexing.infra;
 import java.util.function.Function;
 
 /**
- * What a deployment may change, as CDK context values ({@code -c key=value} or cdk.json) with these
- * defaults (README, "Deploying to AWS").
+ * What a deployment may change, as CDK context values ({@code -c key=value}) with these defaults
+ * (README, "Deploying to AWS"). The keys, their types and ranges are listed once, in {@code
+ * context-keys.json} (this module's resources), which scripts/synth and scripts/deploy check before
+ * building; a test holds this record and that list to the same keys.
  *
- * @param provider embedding provider: bedrock (default; IAM, no key), openai (key in Secrets
- *     Manager), local (the embedded model; weights deployed to the bucket)
+ * @param provider embedding provider: bedrock (default; IAM, no key), openai or azure-openai (key
+ *     in Secrets Manager), local (the embedded model; weights deployed to the bucket)
  * @param model provider's model id
  * @param embedderConcurrency most embedder invocations at once (the SQS event source's maximum)
  * @param embedderBatchSize SQS messages per embedder invocation
@@ -19,6 +21,10 @@ import java.util.function.Function;
  * @param maxRetries retries of a failed provider request
  * @param batchRetentionDays days batch payloads stay in the bucket
  * @param retainData keep bucket and tables when the stack is deleted
+ * @param alarmEmail an address subscribed to the alarms' SNS topic, or null
+ * @param azureEndpoint azure-openai: the resource's endpoint, e.g. https://acme.openai.azure.com
+ * @param azureDeployment azure-openai: the deployment's name (default: the model id)
+ * @param azureApiVersion azure-openai: the data-plane API version (default 2024-10-21)
  */
 public record StackSettings(
     String provider,
@@ -32,17 +38,26 @@ public record StackSettings(
     long tokensPerMinute,
     int maxRetries,
     int batchRetentionDays,
-    boolean retainData) {
+    boolean retainData,
+    String alarmEmail,
+    String azureEndpoint,
+    String azureDeployment,
+    String azureApiVersion) {
 
   public static StackSettings from(Function<String, Object> context) {
     Reader r = new Reader(context);
     String provider = r.text("provider", "bedrock");
     String defaultModel =
         switch (provider) {
-          case "openai" -> "text-embedding-3-small";
+          case "openai", "azure-openai" -> "text-embedding-3-small";
           case "local" -> "all-minilm-l6-v2-q";
           default -> "amazon.titan-embed-text-v2:0";
         };
+    if (provider.equals("azure-openai") && r.text("azureEndpoint", null) == null) {
+      throw new IllegalArgumentException(
+          "provider=azure-openai needs -c azureEndpoint=https://<resource>.openai.azure.com"
+              + " (and -c azureDeployment=<deployment> unless it is named after the model)");
+    }
     return new StackSettings(
         provider,
         r.text("model", defaultModel),
@@ -55,7 +70,11 @@ public record StackSettings(
         r.number("tokensPerMinute", 0),
         r.number("maxRetries", 3),
         r.number("batchRetentionDays", 7),
-        Boolean.parseBoolean(r.text("retainData", "true")));
+        Boolean.parseBoolean(r.text("retainData", "true")),
+        r.text("alarmEmail", null),
+        r.text("azureEndpoint", null),
+        r.text("azureDeployment", null),
+        r.text("azureApiVersion", null));
   }
 
   private record Reader(Function<String, Object> context) {

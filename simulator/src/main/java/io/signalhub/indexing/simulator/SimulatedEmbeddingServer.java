@@ -31,8 +31,11 @@ import java.util.function.Predicate;
  * <p>It enforces the real per-request limits (inputs, tokens per input, tokens per request),
  * requests/min and tokens/min budgets answered with 429 and the headers OpenAI sends ({@code
  * Retry-After}, {@code retry-after-ms}, {@code x-ratelimit-*}), checks the bearer key and the
- * model, and can be told to fail, drop a connection or reorder {@code data}. Used by the provider
- * tests and by the benchmark harness, so both meet the same behaviour.
+ * model, and can be told to fail, drop a connection or reorder {@code data}. A request larger than
+ * the whole tokens/min quota is refused in the shape {@link SimulatorSettings#tooLarge} names; its
+ * clock can run faster than real time ({@link SimulatorSettings#timeScale}); an Azure OpenAI mode
+ * serves Azure's routes and headers ({@link SimulatorSettings#azure}). Used by the provider tests
+ * and by the benchmark harness, so both meet the same behaviour.
  */
 public final class SimulatedEmbeddingServer implements AutoCloseable {
 
@@ -47,6 +50,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
   private final SlidingBudget tokenBudget;
   private final Queue<ScriptedFault> scriptedFaults = new ConcurrentLinkedQueue<>();
   private final SimulatorStats stats = new SimulatorStats();
+  private final long startNanos = System.nanoTime();
 
   private SimulatedEmbeddingServer(SimulatorSettings settings) throws IOException {
     this.settings = settings;
@@ -62,6 +66,11 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
   /** Starts a server with the given settings; port 0 picks a free port. */
   public static SimulatedEmbeddingServer start(SimulatorSettings settings) throws IOException {
     return new SimulatedEmbeddingServer(settings);
+  }
+
+  /** Where an Azure OpenAI client points its endpoint (the deployments live under it). */
+  public URI azureEndpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** The base URL an OpenAI client takes, ending in {@code /v1}. */
@@ -91,6 +100,8 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      // the quota is charged as of arrival, as a gateway's limiter does, before the body is read
+      long arrived = now();
       stats.requests.incrementAndGet();
       ScriptedFault fault = scriptedFaults.poll();
       if (fault != null) {
@@ -101,15 +112,15 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
         respondError(exchange, fault.status(), fault.message(), "scripted", fault.headers());
         return;
       }
+      String deployment = settings.azure() ? azureDeployment(exchange.getRequestURI()) : null;
       if (!"POST".equals(exchange.getRequestMethod())
-          || !exchange.getRequestURI().getPath().endsWith("/embeddings")) {
+          || !exchange.getRequestURI().getPath().endsWith("/embeddings")
+          || (settings.azure() && deployment == null)) {
         respondError(
             exchange, 404, "Unknown route " + exchange.getRequestURI(), "not_found", Map.of());
         return;
       }
-      if (settings.apiKey() != null
-          && !("Bearer " + settings.apiKey())
-              .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      if (settings.apiKey() != null && !authorized(exchange)) {
         respondError(exchange, 401, "Incorrect API key provided.", "invalid_api_key", Map.of());
         return;
       }
@@ -117,13 +128,80 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
       try (InputStream body = exchange.getRequestBody()) {
         request = JSON.readTree(body);
       }
-      serveEmbeddings(exchange, request);
+      if (deployment != null) {
+        ((ObjectNode) request).put("model", deployment);
+      }
+      serveEmbeddings(exchange, request, arrived);
     } catch (RuntimeException e) {
       respondError(exchange, 500, "Simulator error: " + e, "server_error", Map.of());
     }
   }
 
-  private void serveEmbeddings(HttpExchange exchange, JsonNode request) throws IOException {
+  /** The deployment of {@code /openai/deployments/<d>/embeddings?api-version=…}, else null. */
+  private static String azureDeployment(URI uri) {
+    String[] parts = uri.getPath().split("/");
+    boolean shaped =
+        parts.length == 5
+            && parts[1].equals("openai")
+            && parts[2].equals("deployments")
+            && parts[4].equals("embeddings");
+    String query = uri.getQuery() == null ? "" : uri.getQuery();
+    return shaped && query.matches("(.*&)?api-version=[^&]+(&.*)?") ? parts[3] : null;
+  }
+
+  /** OpenAI: {@code Authorization: Bearer <key>}; Azure: {@code api-key}, or a bearer token. */
+  private boolean authorized(HttpExchange exchange) {
+    var headers = exchange.getRequestHeaders();
+    return ("Bearer " + settings.apiKey()).equals(headers.getFirst("Authorization"))
+        || (settings.azure() && settings.apiKey().equals(headers.getFirst("api-key")));
+  }
+
+  /** Simulated time: real time since start, times {@link SimulatorSettings#timeScale}. */
+  private long now() {
+    return (long) ((System.nanoTime() - startNanos) * settings.timeScale());
+  }
+
+  private void refuseTooLarge(HttpExchange exchange, String model, long requestTokens)
+      throws IOException {
+    stats.tooLarge.incrementAndGet();
+    long quota = tokenBudget.capacity();
+    switch (settings.tooLarge()) {
+      case OPENAI_429 -> {
+        stats.throttled.incrementAndGet();
+        respondError(
+            exchange,
+            429,
+            "Request too large for "
+                + model
+                + " in organization org-simulated on tokens per min (TPM): Limit "
+                + quota
+                + ", Requested "
+                + requestTokens
+                + ". The input or output tokens must be reduced in order to run successfully."
+                + " Visit https://platform.openai.com/account/rate-limits to learn more.",
+            "rate_limit_exceeded",
+            rateHeaders(now()));
+      }
+      case AZURE_413 ->
+          respondError(
+              exchange,
+              413,
+              "Request body too large for "
+                  + model
+                  + " model. This model has a maximum input token limit per request. Max size: "
+                  + quota
+                  + " tokens.",
+              "tokens_limits_reached",
+              rateHeaders(now()));
+      case BARE_413 -> {
+        stats.errors.incrementAndGet();
+        respond(exchange, 413, "Request Entity Too Large".getBytes(), Map.of());
+      }
+    }
+  }
+
+  private void serveEmbeddings(HttpExchange exchange, JsonNode request, long arrived)
+      throws IOException {
     String model = request.path("model").asText("");
     if (!settings.models().contains(model)) {
       respondError(
@@ -190,7 +268,11 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
           Map.of());
       return;
     }
-    long now = System.nanoTime();
+    if (!tokenBudget.fits(requestTokens)) {
+      refuseTooLarge(exchange, model, requestTokens);
+      return;
+    }
+    long now = arrived;
     long waitNanos;
     synchronized (this) {
       waitNanos =
@@ -202,7 +284,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     }
     if (waitNanos > 0) {
       stats.throttled.incrementAndGet();
-      long waitMillis = Math.max(1, waitNanos / 1_000_000);
+      long waitMillis = Math.max(1, waitNanos / 1_000_000); // simulated milliseconds
       Map<String, String> headers = new java.util.HashMap<>(rateHeaders(now));
       headers.put("Retry-After", Long.toString((waitMillis + 999) / 1000));
       headers.put("retry-after-ms", Long.toString(waitMillis));
@@ -244,7 +326,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     stats.inputs.addAndGet(inputs.size());
     stats.tokens.addAndGet(requestTokens);
     stats.servedAt(System.nanoTime(), requestTokens);
-    respond(exchange, 200, JSON.writeValueAsBytes(response), rateHeaders(System.nanoTime()));
+    respond(exchange, 200, JSON.writeValueAsBytes(response), rateHeaders(now()));
   }
 
   /** A deterministic unit vector per text, so equal texts get equal vectors. */
@@ -265,6 +347,12 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   private Map<String, String> rateHeaders(long now) {
     synchronized (this) {
+      if (settings.azure()) {
+        // Azure OpenAI reports what remains, not the limits
+        return Map.of(
+            "x-ratelimit-remaining-requests", Long.toString(requestBudget.remaining(now)),
+            "x-ratelimit-remaining-tokens", Long.toString(tokenBudget.remaining(now)));
+      }
       return Map.of(
           "x-ratelimit-limit-requests", Long.toString(settings.requestsPerMinute()),
           "x-ratelimit-remaining-requests", Long.toString(requestBudget.remaining(now)),
@@ -327,6 +415,11 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
         case "--latency-ms-per-1k-tokens" ->
             builder.latencyMillisPerThousandTokens(Long.parseLong(value));
         case "--dimensions" -> builder.dimensions(Integer.parseInt(value));
+        case "--time-scale" -> builder.timeScale(Double.parseDouble(value));
+        case "--too-large" ->
+            builder.tooLarge(SimulatorSettings.TooLarge.valueOf(value.toUpperCase()));
+        case "--azure" -> builder.azure(Boolean.parseBoolean(value));
+        case "--api-key" -> builder.apiKey(value);
         default -> throw new IllegalArgumentException("Unknown option " + args[i]);
       }
     }

@@ -21,7 +21,23 @@ public record SimulatorSettings(
     long latencyMillisPerThousandTokens,
     boolean shuffleResponseOrder,
     Predicate<String> rejectInput,
+    double timeScale,
+    TooLarge tooLarge,
+    boolean azure,
     boolean logInputs) {
+
+  /**
+   * How the server refuses one request that holds more tokens than its whole tokens/min quota (it
+   * can never be served, however long the client waits), in the shapes real providers send.
+   */
+  public enum TooLarge {
+    /** OpenAI: 429 "Request too large for … on tokens per min (TPM): Limit L, Requested R". */
+    OPENAI_429,
+    /** Azure OpenAI: 413, code tokens_limits_reached, "… Max size: N tokens". */
+    AZURE_413,
+    /** A gateway's 413 with no detail. */
+    BARE_413
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -42,6 +58,9 @@ public record SimulatorSettings(
     private long latencyMillisPerThousandTokens;
     private boolean shuffleResponseOrder;
     private Predicate<String> rejectInput = SimulatedEmbeddingServer.never();
+    private double timeScale = 1;
+    private TooLarge tooLarge = TooLarge.OPENAI_429;
+    private boolean azure;
     private boolean logInputs;
 
     public Builder port(int value) {
@@ -112,6 +131,39 @@ public record SimulatorSettings(
     }
 
     /**
+     * Simulated seconds per real second: at 60, a minute's quota refills in one real second and the
+     * reset and retry-after headers speak simulated time, so a client on a clock running as fast
+     * meets a 40,000 tokens/min quota in a test's time. Default 1.
+     */
+    public Builder timeScale(double value) {
+      if (!(value > 0)) {
+        throw new IllegalArgumentException("timeScale must be > 0, was " + value);
+      }
+      timeScale = value;
+      return this;
+    }
+
+    /** The shape of the answer to a request larger than the tokens/min quota. */
+    public Builder tooLarge(TooLarge value) {
+      tooLarge = value;
+      return this;
+    }
+
+    /**
+     * Azure OpenAI mode: {@code /openai/deployments/<deployment>/embeddings?api-version=…} (the
+     * models are the deployments), the {@code api-key} header (or a bearer token equal to the key),
+     * remaining-count headers without limits, and 413 {@code tokens_limits_reached} for a request
+     * above the quota.
+     */
+    public Builder azure(boolean value) {
+      azure = value;
+      if (value) {
+        tooLarge = TooLarge.AZURE_413;
+      }
+      return this;
+    }
+
+    /**
      * Keep every input text received ({@link SimulatorStats#inputsReceived()}), for tests that
      * assert what reached the provider; off by default so long benchmarks hold no texts.
      */
@@ -135,6 +187,9 @@ public record SimulatorSettings(
           latencyMillisPerThousandTokens,
           shuffleResponseOrder,
           rejectInput,
+          timeScale,
+          tooLarge,
+          azure,
           logInputs);
     }
   }

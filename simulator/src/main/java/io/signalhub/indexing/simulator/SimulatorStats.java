@@ -7,6 +7,7 @@ public final class SimulatorStats {
   final AtomicLong requests = new AtomicLong();
   final AtomicLong served = new AtomicLong();
   final AtomicLong throttled = new AtomicLong();
+  final AtomicLong tooLarge = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong inputs = new AtomicLong();
@@ -66,6 +67,11 @@ public final class SimulatorStats {
     return throttled.get();
   }
 
+  /** Requests refused as larger than the whole tokens/min quota (counted in 429s or errors too). */
+  public long tooLarge() {
+    return tooLarge.get();
+  }
+
   public long errors() {
     return errors.get();
   }
@@ -82,6 +88,7 @@ public final class SimulatorStats {
     requests.set(0);
     served.set(0);
     throttled.set(0);
+    tooLarge.set(0);
     errors.set(0);
     dropped.set(0);
     inputs.set(0);

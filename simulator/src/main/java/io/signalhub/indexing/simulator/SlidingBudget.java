@@ -16,11 +16,17 @@ final class SlidingBudget {
     this.available = perMinute;
   }
 
+  /** Whether one request of this amount can ever be served (no larger than the whole quota). */
+  boolean fits(long amount) {
+    return amount <= capacity;
+  }
+
+  long capacity() {
+    return capacity;
+  }
+
   long waitNanos(long now, long amount) {
     refill(now);
-    if (amount > capacity) {
-      return 0; // a single request larger than the whole budget is served; real APIs do the same
-    }
     double missing = amount - available;
     return missing <= 0 ? 0 : (long) Math.ceil(missing * MINUTE_NANOS / capacity);
   }

@@ -3,14 +3,17 @@ package io.signalhub.indexing.aws;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
@@ -45,16 +48,25 @@ public final class AwsPipeline implements AutoCloseable {
 
   private final PipelineSettings settings;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final S3Client s3;
   private final SqsClient sqs;
   private final DynamoDbClient dynamo;
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
+  private final PipelineMetrics metrics;
 
   public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
+    this(settings, endpoints, clock, Sleeper.system());
+  }
+
+  /** With the embedder's waits on {@code sleeper} (tests run a faster clock and sleeper). */
+  public AwsPipeline(
+      PipelineSettings settings, AwsEndpoints endpoints, Clock clock, Sleeper sleeper) {
     this.settings = settings;
     this.clock = clock;
+    this.sleeper = sleeper;
     Region region = Region.of(endpoints.region());
     AwsCredentialsProvider credentials = credentials(endpoints);
     var http = ApacheHttpClient.builder().connectionMaxIdleTime(Duration.ofSeconds(5));
@@ -76,6 +88,7 @@ public final class AwsPipeline implements AutoCloseable {
     this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
     this.blobs = new S3BlobStore(s3, settings.bucket());
     this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
+    this.metrics = EmfMetrics.forEnvironment(System.getenv(), clock);
   }
 
   /**
@@ -139,15 +152,18 @@ public final class AwsPipeline implements AutoCloseable {
         new SqsBatchQueue(sqs, queueUrl(settings.batchQueue()), Sleeper.system()),
         cache,
         model,
-        clock);
+        clock,
+        metrics);
   }
 
   /**
    * The embedder: SmallRye retries with backoff, an adaptive limiter per instance over the budget
-   * shared by every instance (when the provider's limits are configured).
+   * shared by every instance (metered when the provider's limits are configured; otherwise it
+   * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
   public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
+    return new EmbedBatchService(
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
@@ -161,7 +177,7 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.requestsPerMinute()),
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
-            : RateBudget.unlimited();
+            : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
     return new BatchEmbedder(
         provider,
         new RetryingCaller(
@@ -170,13 +186,23 @@ public final class AwsPipeline implements AutoCloseable {
                 settings.retryDelay(),
                 settings.maxRetryDelay(),
                 () -> ThreadLocalRandom.current().nextDouble()),
-            Sleeper.system()),
-        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, Sleeper.system()));
+            sleeper),
+        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, sleeper));
+  }
+
+  /**
+   * Ends the jobs of fan-outs that failed on every attempt.
+   *
+   * @param model the configured model, or null for the provider's default
+   */
+  public FanOutFailureService fanOutFailures(String provider, String model) {
+    return new FanOutFailureService(
+        jobs, provider, model != null ? model : provider + " default", clock);
   }
 
   /** Accounting without a provider: what the dead-letter consumer needs. */
   public BatchAccounting accounting() {
-    return new BatchAccounting(jobs, clock);
+    return new BatchAccounting(jobs, clock, metrics);
   }
 
   public JobStatusService status() {

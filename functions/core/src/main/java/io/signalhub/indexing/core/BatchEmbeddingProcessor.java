@@ -101,7 +101,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     int batchSize = b.batchSize != null ? b.batchSize : defaultBatchSize();
     this.batcher =
         new Batcher<>(
-            BatchBounds.forProvider(provider.limits(), batchSize, b.maxTokensPerBatch),
+            BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
             item -> item.chunk().tokens(),
             item -> Batcher.jsonStringBytes(item.chunk().text()));
     BackoffPolicy backoff = new BackoffPolicy(b.retryDelay, b.maxRetryDelay, b.random);
@@ -195,6 +195,19 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       Iterable<Chunk> chunks, Consumer<ChunkResult> listener) {
     Objects.requireNonNull(chunks, "chunks");
     return Multi.createFrom().deferred(() -> new Run(chunks, listener).progress());
+  }
+
+  /**
+   * Most tokens per batch: the configured budget, never above the tokens/min quota (a batch larger
+   * than the whole quota can never be served). Quotas learned while running cut batches further, in
+   * {@link BatchEmbedder}.
+   */
+  private static long tokenBudget(Builder b) {
+    long quota = RateBudget.batchTokenBudget(b.tokensPerMinute);
+    if (b.maxTokensPerBatch > 0 && quota > 0) {
+      return Math.min(b.maxTokensPerBatch, quota);
+    }
+    return Math.max(b.maxTokensPerBatch, quota);
   }
 
   private static int defaultBatchSize() {

@@ -202,6 +202,7 @@ public final class DynamoJobStore implements JobStore {
       int chunkTokens,
       int overlapLines,
       int batchSize,
+      int concurrency,
       Instant now) {
     update(
         jobId,
@@ -212,6 +213,7 @@ public final class DynamoJobStore implements JobStore {
             .set("chunkTokens", number(chunkTokens))
             .set("overlapLines", number(overlapLines))
             .set("batchSize", number(batchSize))
+            .set("concurrency", number(concurrency))
             .set("updatedAt", time(now)));
   }
 
@@ -697,6 +699,7 @@ public final class DynamoJobStore implements JobStore {
         (int) number(item, "chunkTokens"),
         (int) number(item, "overlapLines"),
         (int) number(item, "batchSize"),
+        (int) number(item, "concurrency"),
         number(item, "files"),
         number(item, "filesRead"),
         Map.copyOf(skipped),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -13,9 +14,15 @@ import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
+import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.simulator.ScaledClock;
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +59,108 @@ abstract class PipelineContract {
   @AfterEach
   void closeHarnesses() {
     harnesses.forEach(PipelineHarness::close);
+  }
+
+  /**
+   * Invariant 9 for a fan-out that crashes on every attempt: the continuation queue moves it to the
+   * fan-out failure queue after its receives, Lambda's on-failure destination sends the
+   * S3-triggered one there, and the consumer ends both jobs FAILED with the reason.
+   */
+  @Test
+  void aFanOutThatAlwaysCrashesEndsItsJobFailed() {
+    PipelineHarness h = harness(Map.of());
+    String continued = h.upload("job-crashing-continuation", PipelineFixture.sources(2, 4));
+    String triggered = h.upload("job-crashing-fanout", PipelineFixture.sources(2, 4));
+    JobStore jobs = h.pipeline.jobs();
+    Instant now = Instant.now();
+    jobs.createIfAbsent(
+        JobRecord.pending("job-crashing-continuation", continued, "fake", "fake-model", 8, now));
+    jobs.acquireFanoutLease("job-crashing-continuation", "crashed", now, now.plusSeconds(1));
+    var sqs = h.pipeline.sqs();
+    String continuations = h.pipeline.queueUrl(h.settings.continuationQueue());
+    String failuresUrl = h.pipeline.queueUrl(h.settings.fanOutFailureQueue());
+    sqs.sendMessage(r -> r.queueUrl(continuations).messageBody(continued));
+    String s3Event =
+        "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\""
+            + h.settings.bucket()
+            + "\"},\"object\":{\"key\":\""
+            + triggered
+            + "\"}}}]}";
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(failuresUrl)
+                .messageBody(
+                    FanOutFailureLogic.destinationRecord(
+                        s3Event,
+                        "arn:aws:lambda:us-east-1:000000000000:function:fanout:live",
+                        3,
+                        new IllegalStateException("out of memory"),
+                        now)));
+    AtomicInteger crashes = new AtomicInteger();
+    SqsEventSource crashingContinuation =
+        new SqsEventSource(
+            sqs,
+            continuations,
+            1,
+            1,
+            event -> {
+              crashes.incrementAndGet();
+              throw new IllegalStateException("the fan-out crashed");
+            });
+    var failures = h.pipeline.fanOutFailures("fake", "fake-model");
+    SqsEventSource failureConsumer =
+        new SqsEventSource(
+            sqs, failuresUrl, 10, 1, event -> FanOutFailureLogic.process(event, failures));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              crashingContinuation.pollOnce(Duration.ZERO);
+              failureConsumer.pollOnce(Duration.ZERO);
+              return h.job("job-crashing-continuation").status().terminal()
+                  && jobs.get("job-crashing-fanout").map(j -> j.status().terminal()).orElse(false);
+            });
+
+    JobRecord viaQueue = h.job("job-crashing-continuation");
+    assertThat(viaQueue.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaQueue.reason()).contains("continuation failed on every receive");
+    assertThat(crashes.get()).isEqualTo(h.settings.fanOutAttempts());
+    JobRecord viaDestination = h.job("job-crashing-fanout");
+    assertThat(viaDestination.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaDestination.reason())
+        .isEqualTo(
+            "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
+                + " out of memory");
+  }
+
+  @Test
+  void aCancelledJobsBatchesAreDroppedAndADeletedJobLeavesNothingBehind() throws Exception {
+    PipelineHarness h = harness(Map.of());
+    h.upload("job-cancelled", PipelineFixture.sources(4, 12));
+    h.deliverS3Events();
+    JobLifecycle lifecycle =
+        new JobLifecycle(h.pipeline.jobs(), h.pipeline.blobs(), Clock.systemUTC());
+
+    assertThat(lifecycle.cancel("job-cancelled", "cancelled by the user").orElseThrow().status())
+        .isEqualTo(JobStatus.CANCELLED);
+    SqsEventSource source = h.batchSource(h.embedder());
+    long batches = h.job("job-cancelled").batchesRegistered();
+    for (int received = 0; received < batches; ) {
+      received += source.pollOnce(Duration.ofSeconds(1));
+    }
+    assertThat(h.provider.calls()).isZero();
+    assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
+    assertThat(h.job("job-cancelled").reason()).isEqualTo("cancelled by the user");
+    assertThat(h.pipeline.jobs().cancel("job-cancelled", "twice", Instant.now())).isFalse();
+
+    assertThat(lifecycle.delete("job-cancelled")).isPresent();
+
+    assertThat(h.pipeline.jobs().get("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.jobs().pendingBatches("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.blobs().list(Keys.BATCHES + "job-cancelled/")).isEmpty();
+    assertThat(h.pipeline.blobs().size(Keys.manifest("job-cancelled"))).isEmpty();
   }
 
   @Test
@@ -328,5 +437,124 @@ abstract class PipelineContract {
     budget.giveBack(1_000);
 
     assertThat(budget.tryTake(1_000)).isZero();
+  }
+
+  @Test
+  void aLearnedRequestCapIsSharedByEveryEmbedder() {
+    PipelineHarness h = harness(Map.of());
+    DynamoRateBudget first =
+        DynamoRateBudget.capOnly(
+            h.pipeline.dynamo(), h.settings.rateTable(), "cap", Clock.systemUTC());
+    DynamoRateBudget second =
+        new DynamoRateBudget(
+            h.pipeline.dynamo(), h.settings.rateTable(), "cap", 100, 1_000_000, Clock.systemUTC());
+    assertThat(second.requestTokenCap()).isEqualTo(1_000_000);
+
+    first.capRequestTokens(39_200);
+
+    DynamoRateBudget third =
+        new DynamoRateBudget(
+            h.pipeline.dynamo(), h.settings.rateTable(), "cap", 100, 1_000_000, Clock.systemUTC());
+    assertThat(third.requestTokenCap()).isEqualTo(39_200);
+    assertThat(third.tryTake(10)).isZero(); // metering keeps the cap in the item
+    first.capRequestTokens(50_000); // a cap only goes down
+    assertThat(
+            new DynamoRateBudget(
+                    h.pipeline.dynamo(),
+                    h.settings.rateTable(),
+                    "cap",
+                    100,
+                    1_000_000,
+                    Clock.systemUTC())
+                .requestTokenCap())
+        .isEqualTo(39_200);
+  }
+
+  @Test
+  void aQuotaSmallerThanABatchCompletesWithRequestTooLarge() throws Exception {
+    quotaSmallerThanABatch(SimulatorSettings.TooLarge.OPENAI_429);
+  }
+
+  @Test
+  void aQuotaSmallerThanABatchCompletesWithABare413() throws Exception {
+    quotaSmallerThanABatch(SimulatorSettings.TooLarge.BARE_413);
+  }
+
+  /**
+   * 40,000 tokens/min, no limits configured, default batches of 100 chunks of about 480 tokens
+   * (about 48,000 tokens): the fan-out registers batches no request may carry; the embedders cut
+   * them under the cap they learn and share, and account each batch once. Time runs 15 times faster
+   * on both sides.
+   */
+  private void quotaSmallerThanABatch(SimulatorSettings.TooLarge shape) throws Exception {
+    double scale = 15;
+    long quota = 40_000;
+    ScaledClock clock = new ScaledClock(scale);
+    try (var server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder()
+                .tokensPerMinute(quota)
+                .timeScale(scale)
+                .tooLarge(shape)
+                .dimensions(8)
+                .build())) {
+      PipelineHarness h =
+          new PipelineHarness(
+              endpoints(), s3Events(), Map.of("signal-hub.concurrency", "4"), clock, clock::sleep);
+      harnesses.add(h);
+      var provider =
+          OpenAiCompatibleProvider.builder()
+              .baseUrl(server.baseUrl())
+              .dimensions(8)
+              .timeout(Duration.ofSeconds(30))
+              .build();
+      h.model = ModelProfile.of("openai", provider);
+      String jobId = "job-quota-" + shape.name().toLowerCase(java.util.Locale.ROOT);
+      h.upload(jobId, denseSources(40));
+      h.deliverS3Events();
+      long startedMillis = clock.millis();
+
+      // two embedders, as two Lambda instances would be, sharing the DynamoDB budget
+      EmbedBatchService one = h.pipeline.embedder(provider);
+      EmbedBatchService two = h.pipeline.embedder(provider);
+      Thread other = new Thread(() -> h.runUntilFinished(jobId, two, Duration.ofSeconds(90)));
+      other.start();
+      JobRecord job = h.runUntilFinished(jobId, one, Duration.ofSeconds(90));
+      other.join();
+
+      assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(job.failed()).isZero();
+      assertThat(job.completed()).isEqualTo(job.total()).isGreaterThan(150);
+      assertThat(job.batchesProcessed()).isEqualTo(job.batchesRegistered());
+      long teaching =
+          shape == SimulatorSettings.TooLarge.OPENAI_429 ? server.stats().tooLarge() : 0;
+      assertThat(server.stats().tooLarge()).isBetween(1L, 2L); // one per embedder at most
+      // 5% of requests; with the handful a test makes, at most one per embedder while the two
+      // learn the limits nobody configured (scripts/bench measures the ratio over many requests)
+      assertThat(server.stats().throttled() - teaching)
+          .isLessThanOrEqualTo(Math.max(2, server.stats().requests() / 20));
+      double idealMinutes = (double) server.stats().tokens() / quota;
+      double minutes = (clock.millis() - startedMillis) / 60_000.0;
+      assertThat(minutes).isLessThanOrEqualTo(1.5 * idealMinutes);
+    }
+  }
+
+  /** Files of dense code lines: the chunker cuts them near its 512-token ceiling. */
+  private static Map<String, String> denseSources(int files) {
+    Map<String, String> sources = new java.util.LinkedHashMap<>();
+    java.util.Random random = new java.util.Random(7);
+    String[] words = {"value", "index", "batch", "quota", "limit", "vector", "chunk", "split"};
+    for (int f = 0; f < files; f++) {
+      StringBuilder text = new StringBuilder();
+      for (int line = 0; line < 60; line++) {
+        text.append("    total_").append(f).append('_').append(line).append(" =");
+        for (int w = 0; w < 30; w++) {
+          text.append(' ').append(words[random.nextInt(words.length)]);
+        }
+        text.append('\n');
+      }
+      sources.put("src/dense_" + f + ".py", text.toString());
+    }
+    return sources;
   }
 }

@@ -17,6 +17,7 @@ import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +47,21 @@ final class PipelineHarness implements AutoCloseable {
   final String batchQueueUrl;
   final String deadLetterQueueUrl;
 
+  /** The model the fan-out chunks and packs for; the fake provider's unless a test says. */
+  ModelProfile model = ModelProfile.of("fake", provider);
+
   PipelineHarness(
       AwsEndpoints endpoints, BlockingQueue<String> s3Events, Map<String, String> overrides) {
+    this(endpoints, s3Events, overrides, Clock.systemUTC(), Sleeper.system());
+  }
+
+  /** With a clock and sleeper for the embedders (a faster one, against a time-scaled simulator). */
+  PipelineHarness(
+      AwsEndpoints endpoints,
+      BlockingQueue<String> s3Events,
+      Map<String, String> overrides,
+      Clock clock,
+      Sleeper sleeper) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> values = new HashMap<>();
     values.put("signal-hub.bucket", "it-" + suffix);
@@ -57,13 +71,14 @@ final class PipelineHarness implements AutoCloseable {
     values.put("signal-hub.batch-queue", "batches-" + suffix);
     values.put("signal-hub.dead-letter-queue", "dlq-" + suffix);
     values.put("signal-hub.continuation-queue", "continue-" + suffix);
+    values.put("signal-hub.fanout-failure-queue", "fanout-failed-" + suffix);
     values.put("signal-hub.max-receive-count", "3");
     values.put("signal-hub.retry.max-retries", "1");
     values.put("signal-hub.retry.initial-delay-ms", "1");
     values.put("signal-hub.retry.max-delay-ms", "2");
     values.putAll(overrides);
     this.settings = PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
-    this.pipeline = new AwsPipeline(settings, endpoints, Clock.systemUTC());
+    this.pipeline = new AwsPipeline(settings, endpoints, clock, sleeper);
     this.s3Events = s3Events;
     AwsResources.createAll(pipeline, Duration.ofSeconds(1));
     this.batchQueueUrl = pipeline.queueUrl(settings.batchQueue());
@@ -71,7 +86,7 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   FanOutService fanOut() {
-    return pipeline.fanOut(ModelProfile.of("fake", provider));
+    return pipeline.fanOut(model);
   }
 
   EmbedBatchService embedder() {
@@ -126,10 +141,14 @@ final class PipelineHarness implements AutoCloseable {
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */
   JobRecord runUntilFinished(String jobId, EmbedBatchService embedder) {
+    return runUntilFinished(jobId, embedder, Duration.ofSeconds(60));
+  }
+
+  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder, Duration atMost) {
     SqsEventSource batches = batchSource(embedder);
     SqsEventSource deadLetters = deadLetterSource();
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(atMost)
         .pollInterval(Duration.ofMillis(10))
         .until(
             () -> {

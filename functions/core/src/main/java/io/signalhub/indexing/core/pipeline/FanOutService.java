@@ -20,7 +20,9 @@ import io.signalhub.indexing.core.manifest.InvalidManifestException;
 import io.signalhub.indexing.core.manifest.ManifestFile;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.secret.SecretFiles;
 import io.signalhub.indexing.core.secret.SecretPolicy;
 import io.signalhub.indexing.core.source.SkipReason;
@@ -81,6 +83,7 @@ public final class FanOutService {
   private final EmbeddingCache cache;
   private final ModelProfile model;
   private final Clock clock;
+  private final PipelineMetrics metrics;
 
   public FanOutService(
       PipelineSettings settings,
@@ -90,6 +93,19 @@ public final class FanOutService {
       EmbeddingCache cache,
       ModelProfile model,
       Clock clock) {
+    this(settings, jobs, blobs, queue, cache, model, clock, PipelineMetrics.NONE);
+  }
+
+  public FanOutService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      BatchQueue queue,
+      EmbeddingCache cache,
+      ModelProfile model,
+      Clock clock,
+      PipelineMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
@@ -155,6 +171,7 @@ public final class FanOutService {
               ? overrides.overlapLines()
               : settings.overlapLines(),
           overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+          overrides.concurrency(),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       resendPendingBatches(described);
@@ -267,7 +284,12 @@ public final class FanOutService {
               ChunkingOptions.forProvider(model.limits(), job.chunkTokens(), job.overlapLines()));
       Batcher<Positioned> batcher =
           new Batcher<>(
-              BatchBounds.forProvider(model.limits(), job.batchSize(), 0),
+              // a batch larger than the tokens/min quota could never be served; quotas learned
+              // later are applied by the embedder, which cuts a registered batch into requests
+              BatchBounds.forProvider(
+                  model.limits(),
+                  job.batchSize(),
+                  RateBudget.batchTokenBudget(settings.tokensPerMinute())),
               p -> p.chunk().tokens(),
               p -> Batcher.jsonStringBytes(p.chunk().text()));
       this.packer = batcher.packer(job.nextSeq());
@@ -511,6 +533,8 @@ public final class FanOutService {
       if (!messages.isEmpty()) {
         queue.send(messages);
       }
+      metrics.groupRegistered(
+          job.jobId(), registered.size(), registration.batchedChunks(), group.cached);
       if (!groupBatches.isEmpty()) {
         groupsFlushed++;
       }

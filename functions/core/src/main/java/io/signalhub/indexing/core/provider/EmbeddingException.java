@@ -13,13 +13,21 @@ public final class EmbeddingException extends RuntimeException {
     /** 400 for content: some input in the request is unacceptable; split to find it. */
     INPUT_REJECTED,
     /** 401, 403, unknown model, bad configuration: retrying cannot help; the message says why. */
-    FATAL
+    FATAL,
+    /**
+     * The request holds more tokens than the provider ever accepts in one request (OpenAI's 429
+     * "Request too large … Limit L, Requested R", Azure's 413 {@code tokens_limits_reached} "Max
+     * size: N", a bare 413): retrying the same request cannot help; split it and send smaller ones.
+     */
+    TOO_LARGE
   }
 
   private final Kind kind;
   private final int status;
   private final Duration retryAfter;
   private final QuotaSnapshot quota;
+  private long acceptedTokens = -1;
+  private long requestedTokens = -1;
 
   public EmbeddingException(
       Kind kind,
@@ -45,6 +53,32 @@ public final class EmbeddingException extends RuntimeException {
 
   public static EmbeddingException inputRejected(int status, String message) {
     return new EmbeddingException(Kind.INPUT_REJECTED, status, message, null, null, null);
+  }
+
+  /**
+   * A request larger than the provider accepts.
+   *
+   * @param acceptedTokens the most tokens the provider said it accepts (its "Limit" or "Max size"),
+   *     or -1 when it did not say
+   * @param requestedTokens the tokens it counted in the request, or -1
+   */
+  public static EmbeddingException tooLarge(
+      int status, String message, long acceptedTokens, long requestedTokens, QuotaSnapshot quota) {
+    EmbeddingException e =
+        new EmbeddingException(Kind.TOO_LARGE, status, message, null, quota, null);
+    e.acceptedTokens = acceptedTokens;
+    e.requestedTokens = requestedTokens;
+    return e;
+  }
+
+  /** For {@link Kind#TOO_LARGE}: the most tokens the provider accepts, or -1 when unsaid. */
+  public long acceptedTokens() {
+    return acceptedTokens;
+  }
+
+  /** For {@link Kind#TOO_LARGE}: the tokens the provider counted in the request, or -1. */
+  public long requestedTokens() {
+    return requestedTokens;
   }
 
   public Kind kind() {
@@ -84,8 +118,9 @@ public final class EmbeddingException extends RuntimeException {
     return false;
   }
 
+  /** A 429 for the rate limit (not OpenAI's 429 for a request larger than the whole quota). */
   public boolean isThrottle() {
-    return status == 429;
+    return status == 429 && kind == Kind.RETRYABLE;
   }
 
   public static boolean isRetryable(Throwable failure) {

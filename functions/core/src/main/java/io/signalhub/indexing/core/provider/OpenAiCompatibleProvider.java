@@ -16,11 +16,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Any OpenAI-compatible {@code POST /embeddings} endpoint: OpenAI, Azure-style gateways, vLLM,
- * Ollama, TEI. Vectors are matched by {@code data[].index}, never by position.
+ * Any OpenAI-compatible {@code POST /embeddings} endpoint: OpenAI, Azure OpenAI ({@link
+ * AzureOpenAi}), gateways, vLLM, Ollama, TEI. Vectors are matched by {@code data[].index}, never by
+ * position.
  */
 public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
@@ -29,8 +34,14 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final Pattern OPENAI_TOO_LARGE = Pattern.compile("Limit (\\d+), Requested (\\d+)");
+  private static final Pattern AZURE_MAX_SIZE = Pattern.compile("Max size: (\\d+)");
+
   private final URI endpoint;
   private final String apiKey;
+  private final Supplier<Map<String, String>> authHeaders;
+  private final boolean sendModel;
+  private final ConfigurationHint configurationHint;
   private final String model;
   private final int dimensions;
   private final boolean sendDimensions;
@@ -41,8 +52,14 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
   private OpenAiCompatibleProvider(Builder builder) {
     String base = Objects.requireNonNull(builder.baseUrl, "baseUrl").toString();
-    this.endpoint = URI.create(base.endsWith("/") ? base + "embeddings" : base + "/embeddings");
+    this.endpoint =
+        builder.endpoint != null
+            ? builder.endpoint
+            : URI.create(base.endsWith("/") ? base + "embeddings" : base + "/embeddings");
     this.apiKey = builder.apiKey;
+    this.authHeaders = builder.authHeaders;
+    this.sendModel = builder.sendModel;
+    this.configurationHint = builder.configurationHint;
     this.model = Objects.requireNonNull(builder.model, "model");
     this.sendDimensions = builder.dimensions > 0;
     this.dimensions = builder.dimensions > 0 ? builder.dimensions : defaultDimensions(model);
@@ -112,7 +129,11 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
   }
 
   private HttpRequest request(List<String> inputs) {
-    ObjectNode body = JSON.createObjectNode().put("model", model).put("encoding_format", "float");
+    ObjectNode body = JSON.createObjectNode();
+    if (sendModel) {
+      body.put("model", model);
+    }
+    body.put("encoding_format", "float");
     var array = body.putArray("input");
     inputs.forEach(array::add);
     if (sendDimensions) {
@@ -123,7 +144,9 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(writeJson(body)));
-    if (apiKey != null && !apiKey.isBlank()) {
+    if (authHeaders != null) {
+      authHeaders.get().forEach(request::header);
+    } else if (apiKey != null && !apiKey.isBlank()) {
       request.header("Authorization", "Bearer " + apiKey);
     }
     return request.build();
@@ -168,6 +191,10 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
     String detail = errorMessage(response.body());
     var headers = response.headers();
     QuotaSnapshot quota = RateLimitHeaders.quota(headers::firstValue);
+    EmbeddingException tooLarge = tooLarge(status, errorCode(response.body()), detail, quota);
+    if (tooLarge != null) {
+      return tooLarge;
+    }
     if (status == 429 || status == 408 || status == 409 || status >= 500) {
       Duration retryAfter = RateLimitHeaders.retryAfter(headers::firstValue, clock).orElse(null);
       return new EmbeddingException(
@@ -186,7 +213,9 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
               + status
               + "): "
               + detail
-              + ". Set OPENAI_API_KEY (or signal-hub.embedding.api-key) to a valid key for "
+              + ". "
+              + configurationHint.credentials()
+              + " for "
               + endpoint,
           null,
           quota,
@@ -202,12 +231,13 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
               + endpoint
               + " (404): "
               + detail
-              + ". Check SIGNAL_HUB_EMBEDDING_MODEL and OPENAI_BASE_URL",
+              + ". "
+              + configurationHint.model(),
           null,
           quota,
           null);
     }
-    if (status == 400 || status == 413 || status == 422) {
+    if (status == 400 || status == 422) {
       return new EmbeddingException(
           EmbeddingException.Kind.INPUT_REJECTED,
           status,
@@ -223,6 +253,46 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
         null,
         quota,
         null);
+  }
+
+  /**
+   * A request larger than the provider ever accepts, in the shapes providers send: OpenAI's 429
+   * "Request too large for … on tokens per min (TPM): Limit 40000, Requested 51234", Azure OpenAI's
+   * 413 {@code tokens_limits_reached} "… Max size: 64000 tokens", or a bare 413. Null for anything
+   * else.
+   */
+  static EmbeddingException tooLarge(int status, String code, String detail, QuotaSnapshot quota) {
+    if (status == 429 && detail.contains("Request too large")) {
+      Matcher numbers = OPENAI_TOO_LARGE.matcher(detail);
+      boolean found = numbers.find();
+      return EmbeddingException.tooLarge(
+          status,
+          "Provider refused a request larger than its whole quota (429): " + detail,
+          found ? Long.parseLong(numbers.group(1)) : -1,
+          found ? Long.parseLong(numbers.group(2)) : -1,
+          quota);
+    }
+    if (status == 413) {
+      Matcher max = AZURE_MAX_SIZE.matcher(detail);
+      return EmbeddingException.tooLarge(
+          status,
+          "Provider refused a request as too large (413"
+              + (code.isEmpty() ? "" : " " + code)
+              + "): "
+              + detail,
+          max.find() ? Long.parseLong(max.group(1)) : -1,
+          -1,
+          quota);
+    }
+    return null;
+  }
+
+  private static String errorCode(byte[] body) {
+    try {
+      return JSON.readTree(body).path("error").path("code").asText("");
+    } catch (IOException notJson) {
+      return "";
+    }
   }
 
   private static String errorMessage(byte[] body) {
@@ -253,10 +323,22 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
     };
   }
 
+  /** What to tell a user whose key or model the provider refused. */
+  public record ConfigurationHint(String credentials, String model) {
+    static final ConfigurationHint OPENAI =
+        new ConfigurationHint(
+            "Set OPENAI_API_KEY (or signal-hub.embedding.api-key) to a valid key",
+            "Check SIGNAL_HUB_EMBEDDING_MODEL and OPENAI_BASE_URL");
+  }
+
   /** Settings for an OpenAI-compatible endpoint. */
   public static final class Builder {
     private URI baseUrl = URI.create("https://api.openai.com/v1");
+    private URI endpoint;
     private String apiKey;
+    private Supplier<Map<String, String>> authHeaders;
+    private boolean sendModel = true;
+    private ConfigurationHint configurationHint = ConfigurationHint.OPENAI;
     private String model = DEFAULT_MODEL;
     private int dimensions;
     private ProviderLimits limits = ProviderLimits.OPENAI;
@@ -270,6 +352,30 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
     public Builder apiKey(String value) {
       apiKey = value;
+      return this;
+    }
+
+    /** The full embeddings URL, when it is not {@code <baseUrl>/embeddings} (Azure OpenAI). */
+    public Builder endpoint(URI value) {
+      endpoint = value;
+      return this;
+    }
+
+    /** Headers that authenticate each request, asked for each time (tokens expire). */
+    public Builder authHeaders(Supplier<Map<String, String>> value) {
+      authHeaders = value;
+      return this;
+    }
+
+    /** Whether the body names the model (an Azure deployment already does). Default true. */
+    public Builder sendModel(boolean value) {
+      sendModel = value;
+      return this;
+    }
+
+    /** What error messages tell the user to set. */
+    public Builder configurationHint(ConfigurationHint value) {
+      configurationHint = value;
       return this;
     }
 

@@ -15,11 +15,62 @@ import java.util.function.Function;
  * @param baseUrl OpenAI-compatible base URL (openai)
  * @param apiKey OpenAI-compatible key (openai); never logged
  * @param region AWS region (bedrock)
+ * @param azure Azure OpenAI's endpoint, deployment, API version and Entra ID token (azure-openai)
  */
 public record ProviderSettings(
-    String provider, String model, int dimensions, URI baseUrl, String apiKey, String region) {
+    String provider,
+    String model,
+    int dimensions,
+    URI baseUrl,
+    String apiKey,
+    String region,
+    Azure azure) {
 
   public static final String DEFAULT_PROVIDER = "local";
+
+  /** Settings without Azure OpenAI's. */
+  public ProviderSettings(
+      String provider, String model, int dimensions, URI baseUrl, String apiKey, String region) {
+    this(provider, model, dimensions, baseUrl, apiKey, region, Azure.NONE);
+  }
+
+  /**
+   * Azure OpenAI: requests go to {@code <endpoint>/openai/deployments/<deployment>/embeddings
+   * ?api-version=<apiVersion>} with the {@code api-key} header, or with {@code Authorization:
+   * Bearer <adToken>} when an Entra ID token is given instead.
+   *
+   * @param endpoint e.g. https://my-resource.openai.azure.com
+   * @param deployment the deployment's name; null means the model id
+   * @param apiVersion the data-plane API version; null means {@link
+   *     AzureOpenAi#DEFAULT_API_VERSION}
+   * @param adToken a Microsoft Entra ID access token (scope https://cognitiveservices.azure.com);
+   *     never logged
+   */
+  public record Azure(URI endpoint, String deployment, String apiVersion, String adToken) {
+    public static final Azure NONE = new Azure(null, null, null, null);
+
+    static Azure from(Function<String, Optional<String>> env) {
+      return new Azure(
+          first(env, "SIGNAL_HUB_EMBEDDING_AZURE_ENDPOINT", "AZURE_OPENAI_ENDPOINT")
+              .map(URI::create)
+              .orElse(null),
+          first(env, "SIGNAL_HUB_EMBEDDING_AZURE_DEPLOYMENT", "AZURE_OPENAI_DEPLOYMENT")
+              .orElse(null),
+          first(
+                  env,
+                  "SIGNAL_HUB_EMBEDDING_AZURE_API_VERSION",
+                  "AZURE_OPENAI_API_VERSION",
+                  "OPENAI_API_VERSION")
+              .orElse(null),
+          first(env, "SIGNAL_HUB_EMBEDDING_AZURE_AD_TOKEN", "AZURE_OPENAI_AD_TOKEN").orElse(null));
+    }
+
+    @Override
+    public String toString() {
+      return "Azure[endpoint=%s, deployment=%s, apiVersion=%s, adToken=%s]"
+          .formatted(endpoint, deployment, apiVersion, adToken == null ? "unset" : "****");
+    }
+  }
 
   public static ProviderSettings fromEnvironment(Map<String, String> env) {
     return from(name -> Optional.ofNullable(env.get(name)));
@@ -30,8 +81,10 @@ public record ProviderSettings(
    * (environment variables included), so tests can set them.
    */
   public static ProviderSettings from(Function<String, Optional<String>> lookup) {
+    String provider = first(lookup, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER);
+    boolean azure = provider.equalsIgnoreCase(AzureOpenAi.NAME);
     return new ProviderSettings(
-        first(lookup, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER),
+        provider,
         first(lookup, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),
         first(lookup, "SIGNAL_HUB_EMBEDDING_DIMENSION", "SIGNAL_HUB_EMBEDDING_DIMENSIONS")
             .map(Integer::parseInt)
@@ -39,31 +92,43 @@ public record ProviderSettings(
         first(lookup, "SIGNAL_HUB_EMBEDDING_BASE_URL", "OPENAI_BASE_URL")
             .map(URI::create)
             .orElse(null),
-        first(lookup, "SIGNAL_HUB_EMBEDDING_API_KEY", "OPENAI_API_KEY").orElse(null),
+        first(
+                lookup,
+                "SIGNAL_HUB_EMBEDDING_API_KEY",
+                azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY")
+            .orElse(null),
         first(lookup, "SIGNAL_HUB_EMBEDDING_REGION", "AWS_REGION", "AWS_DEFAULT_REGION")
-            .orElse(null));
-  }
-
-  public ProviderSettings withApiKey(String value) {
-    return new ProviderSettings(provider, model, dimensions, baseUrl, value, region);
+            .orElse(null),
+        Azure.from(lookup));
   }
 
   public ProviderSettings withProvider(String value) {
-    return new ProviderSettings(value, model, dimensions, baseUrl, apiKey, region);
+    return new ProviderSettings(value, model, dimensions, baseUrl, apiKey, region, azure);
   }
 
   public ProviderSettings withModel(String value) {
-    return new ProviderSettings(provider, value, dimensions, baseUrl, apiKey, region);
+    return new ProviderSettings(provider, value, dimensions, baseUrl, apiKey, region, azure);
   }
 
   public ProviderSettings withBaseUrl(URI value) {
-    return new ProviderSettings(provider, model, dimensions, value, apiKey, region);
+    return new ProviderSettings(provider, model, dimensions, value, apiKey, region, azure);
+  }
+
+  /** The same settings with this key (a Lambda reads it from Secrets Manager). */
+  public ProviderSettings withApiKey(String value) {
+    return new ProviderSettings(provider, model, dimensions, baseUrl, value, region, azure);
+  }
+
+  public ProviderSettings withAzure(Azure value) {
+    return new ProviderSettings(provider, model, dimensions, baseUrl, apiKey, region, value);
   }
 
   @Override
   public String toString() {
-    return "ProviderSettings[provider=%s, model=%s, dimensions=%d, baseUrl=%s, apiKey=%s, region=%s]"
-        .formatted(provider, model, dimensions, baseUrl, apiKey == null ? "unset" : "****", region);
+    return ("ProviderSettings[provider=%s, model=%s, dimensions=%d, baseUrl=%s, apiKey=%s,"
+            + " region=%s, azure=%s]")
+        .formatted(
+            provider, model, dimensions, baseUrl, apiKey == null ? "unset" : "****", region, azure);
   }
 
   private static Optional<String> first(

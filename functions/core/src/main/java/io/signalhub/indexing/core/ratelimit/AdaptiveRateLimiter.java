@@ -26,6 +26,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   private long admittedRequests;
   private long admittedTokens;
   private long pausedUntilMillis;
+  private long requestTokenCap = Long.MAX_VALUE;
 
   /**
    * Whether any request has come back. Until one has, requests go one at a time: the first answer
@@ -45,7 +46,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   @Override
   public Permit acquire(long tokens) throws InterruptedException {
     synchronized (this) {
-      while (inFlight >= concurrency.limit() || (!answered && inFlight > 0)) {
+      while (inFlight >= inFlightLimit() || (!answered && inFlight > 0)) {
         wait();
       }
       inFlight++;
@@ -73,7 +74,35 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
   /** Current concurrency limit, for reports and tests. */
   public synchronized int concurrencyLimit() {
-    return concurrency.limit();
+    return inFlightLimit();
+  }
+
+  /** The adaptive limit, never above the requests/min quota (configured or learned). */
+  private int inFlightLimit() {
+    long quota = Math.min(budget.maxRequestsInFlight(), learned.requestsPerMinute());
+    return (int) Math.max(1, Math.min(concurrency.limit(), quota));
+  }
+
+  @Override
+  public long maxRequestTokens() {
+    long local;
+    synchronized (this) {
+      local = requestTokenCap;
+    }
+    return Math.min(
+        local, Math.min(budget.requestTokenCap(), RateBudget.asCap(learned.tokensPerMinute())));
+  }
+
+  @Override
+  public void capRequestTokens(long tokens) {
+    long cap = Math.max(1, tokens);
+    synchronized (this) {
+      if (cap >= requestTokenCap) {
+        return;
+      }
+      requestTokenCap = cap;
+    }
+    budget.capRequestTokens(cap);
   }
 
   private synchronized Duration pauseRemaining() {
@@ -93,8 +122,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     return new AdaptivePermit(tokens);
   }
 
+  /** A request is over; whether it taught anything is for its report (succeeded, throttled). */
   private synchronized void release() {
-    answered = true;
     inFlight--;
     notifyAll();
   }
@@ -133,7 +162,23 @@ public final class AdaptiveRateLimiter implements RateLimiter {
       }
     }
 
-    /** Before anyone waiting is woken, so none is admitted on what was known before. */
+    @Override
+    public void refused(QuotaSnapshot quota) {
+      budget.giveBack(tokens);
+      learned.giveBack(tokens);
+      learn(quota);
+      synchronized (AdaptiveRateLimiter.this) {
+        // a bare 413 teaches no rate limit: the next request still goes alone, to learn them
+        answered |= quota.limitTokens() > 0 || quota.limitRequests() > 0;
+        AdaptiveRateLimiter.this.notifyAll();
+      }
+    }
+
+    /**
+     * Before anyone waiting is woken, so none is admitted on what was known before. A reported
+     * tokens/min limit below what the shared budget knows is shared, so every embedder cuts its
+     * requests to it.
+     */
     private void learn(QuotaSnapshot quota) {
       long othersRequests;
       long othersTokens;
@@ -142,6 +187,15 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         othersTokens = admittedTokens - tokens;
       }
       learned.observe(quota, othersRequests, othersTokens);
+      if (quota.limitTokens() > 0 || quota.limitRequests() > 0) {
+        budget.learnLimits(quota);
+      }
+      if (quota.limitTokens() > 0) {
+        long cap = RateBudget.spendable(quota.limitTokens());
+        if (cap < budget.requestTokenCap()) {
+          capRequestTokens(cap);
+        }
+      }
     }
 
     @Override

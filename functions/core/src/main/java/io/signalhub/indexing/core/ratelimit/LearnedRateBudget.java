@@ -34,6 +34,16 @@ final class LearnedRateBudget implements RateBudget {
     tokens = learn(tokens, quota.limitTokens(), quota.remainingTokens(), othersTokens, now);
   }
 
+  /** Tokens/min as last reported (spendable share), or {@link Long#MAX_VALUE} if never. */
+  synchronized long tokensPerMinute() {
+    return tokens == null ? Long.MAX_VALUE : tokens.capacity();
+  }
+
+  /** Requests/min as last reported (spendable share), or {@link Long#MAX_VALUE} if never. */
+  synchronized long requestsPerMinute() {
+    return requests == null ? Long.MAX_VALUE : requests.capacity();
+  }
+
   /** Whether responses have reported a limit to learn from. */
   synchronized boolean learned() {
     return requests != null || tokens != null;

@@ -9,6 +9,7 @@ public final class LocalRateBudget implements RateBudget {
   private final Clock clock;
   private final TokenBucket requests;
   private final TokenBucket tokens;
+  private long learnedCap = Long.MAX_VALUE;
 
   public LocalRateBudget(long requestsPerMinute, long tokensPerMinute, Clock clock) {
     this.clock = clock;
@@ -19,6 +20,21 @@ public final class LocalRateBudget implements RateBudget {
   @Override
   public synchronized Duration tryTake(long tokenCount) {
     return Duration.ofMillis(TokenBucket.takeBoth(requests, tokens, tokenCount, clock.millis()));
+  }
+
+  @Override
+  public synchronized long requestTokenCap() {
+    return Math.min(learnedCap, RateBudget.asCap(tokens.capacity()));
+  }
+
+  @Override
+  public synchronized void capRequestTokens(long cap) {
+    learnedCap = Math.min(learnedCap, Math.max(1, cap));
+  }
+
+  @Override
+  public long maxRequestsInFlight() {
+    return RateBudget.asCap(requests.capacity());
   }
 
   @Override

@@ -178,7 +178,7 @@ public abstract class JobStoreContract {
   void describingAJobStoresWhatTheManifestHolds() {
     JobRecord created = create("job");
 
-    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, at(1));
+    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, 3, at(1));
 
     assertThat(job("job"))
         .isEqualTo(
@@ -189,6 +189,7 @@ public abstract class JobStoreContract {
                 .chunkTokens(300)
                 .overlapLines(5)
                 .batchSize(64)
+                .concurrency(3)
                 .updatedAt(at(1))
                 .build());
   }
@@ -289,6 +290,64 @@ public abstract class JobStoreContract {
     assertThat(job("job")).isEqualTo(failed);
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.MISSING);
     assertThat(store.get("nope")).isEmpty();
+  }
+
+  // --- cancel and delete
+
+  @Test
+  void aCancelEndsARunningJobOnceAndNothingIsRegisteredOrFinishedAfterIt() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+
+    assertThat(store.cancel("job", "cancelled by the user", at(2))).isTrue();
+    assertThat(store.cancel("job", "again", at(3))).isFalse();
+    assertThat(store.cancel("nope", "no such job", at(3))).isFalse();
+
+    JobRecord cancelled = job("job");
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.reason()).isEqualTo("cancelled by the user");
+    assertThat(cancelled.finishedAt()).isEqualTo(at(2));
+    assertThat(store.registerGroup("job", group(file(1), file(2), batches(2, 1, 5), 0), at(4)))
+        .isFalse();
+    store.completeFanout("job", at(5));
+    store.fail("job", "late failure", at(5));
+    assertThat(store.tryFinish("job", at(6))).isEmpty();
+    assertThat(job("job").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(store.get("nope")).isEmpty();
+  }
+
+  @Test
+  void anEndedJobCannotBeCancelled() {
+    create("job");
+    store.fail("job", "invalid manifest", at(1));
+
+    assertThat(store.cancel("job", "too late", at(2))).isFalse();
+    assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job("job").reason()).isEqualTo("invalid manifest");
+  }
+
+  @Test
+  void deletingAJobRemovesItAndEverythingKeptForItOnly() {
+    create("job");
+    create("other");
+    store.registerGroup(
+        "job",
+        group(Cursor.START, file(1), batches(0, 3, 5), 0, new Failure("a.py", "unreadable")),
+        at(1));
+    store.recordBatch("job", 0, completed(5), at(2));
+    store.recordThroughput("job", at(2), 5);
+    store.registerGroup("other", group(Cursor.START, file(1), batches(0, 1, 5), 0), at(1));
+
+    assertThat(store.delete("job")).isTrue();
+
+    assertThat(store.get("job")).isEmpty();
+    assertThat(store.batchState("job", 1)).isEqualTo(BatchState.MISSING);
+    assertThat(store.pendingBatches("job")).isEmpty();
+    assertThat(store.failureSample("job", 10)).isEmpty();
+    assertThat(store.throughputSince("job", T0)).isEmpty();
+    assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
+    assertThat(store.pendingBatches("other")).containsExactly(0L);
+    assertThat(store.delete("job")).isFalse();
   }
 
   // --- what a resumed fan-out resends
@@ -459,6 +518,27 @@ public abstract class JobStoreContract {
   }
 
   // --- throughput and failures, for the status API
+
+  @Test
+  void theMinuteHistoryCountsEachBatchOnceInItsMinuteNewestLast() {
+    create("job");
+    store.registerGroup("job", group(file(0), file(3), batches(0, 3, 5), 0), T0);
+    BatchResult throttled = new BatchResult(4, 1, 1, 3, 40, 2, 2, List.of());
+    assertThat(store.recordBatch("job", 0, throttled, at(5))).isTrue();
+    assertThat(store.recordBatch("job", 0, throttled, at(6))).isFalse(); // redelivered
+    assertThat(store.recordBatch("job", 1, completed(5), at(30))).isTrue();
+    assertThat(store.recordBatch("job", 2, completed(5), at(185))).isTrue();
+
+    List<ActivityMinute> history = store.history("job", JobStore.HISTORY_MINUTES);
+
+    Instant minute0 = ActivityMinute.minuteOf(T0);
+    assertThat(history)
+        .containsExactly(
+            new ActivityMinute(minute0, 9, 1, 90, 4, 2, 2),
+            new ActivityMinute(minute0.plusSeconds(180), 5, 0, 50, 1, 0, 0));
+    assertThat(store.history("job", 1)).containsExactly(history.get(1));
+    assertThat(store.history("other", 10)).isEmpty();
+  }
 
   @Test
   void throughputIsCountedInTenSecondBucketsFromTheBucketHoldingSince() {

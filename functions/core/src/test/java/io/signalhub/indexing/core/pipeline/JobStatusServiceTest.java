@@ -46,6 +46,20 @@ class JobStatusServiceTest {
   }
 
   @Test
+  void failedChunksAreNotCountedAsSavedCalls() {
+    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(2, 10)), Instant.MAX);
+    BatchAccounting accounting = new BatchAccounting(fixture.jobs, fixture.clock);
+    for (BatchMessage message : fixture.queue.drain()) {
+      accounting.failDeadLettered(message, 5);
+    }
+
+    JobView view = new JobStatusService(fixture.jobs, fixture.clock).job("job").orElseThrow();
+
+    assertThat(view.failed()).isEqualTo(view.total()).isPositive();
+    assertThat(view.apiCallsSaved()).isZero();
+  }
+
+  @Test
   void theRateFollowsTheLastMinuteNotTheJobsAverage() {
     fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
     List<BatchMessage> messages = fixture.queue.drain();

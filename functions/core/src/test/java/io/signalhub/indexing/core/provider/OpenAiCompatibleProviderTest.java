@@ -174,4 +174,147 @@ class OpenAiCompatibleProviderTest {
             EmbeddingException.class,
             e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE));
   }
+
+  @Test
+  void openAisRequestTooLargeIsNotAThrottleAndNamesTheLimit() throws Exception {
+    var provider = start(SimulatorSettings.builder().tokensPerMinute(5));
+    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.isThrottle()).isFalse();
+              assertThat(e.acceptedTokens()).isEqualTo(5);
+              assertThat(e.requestedTokens()).isGreaterThan(5);
+              assertThat(e.getMessage()).contains("Request too large");
+            });
+  }
+
+  @Test
+  void azuresTokensLimitsReachedNamesTheMaxSize() throws Exception {
+    var provider =
+        start(
+            SimulatorSettings.builder()
+                .tokensPerMinute(5)
+                .tooLarge(SimulatorSettings.TooLarge.AZURE_413));
+    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+              assertThat(e.status()).isEqualTo(413);
+              assertThat(e.acceptedTokens()).isEqualTo(5);
+              assertThat(e.getMessage()).contains("tokens_limits_reached");
+            });
+  }
+
+  @Test
+  void aBare413IsTooLargeWithoutALimit() throws Exception {
+    var provider =
+        start(
+            SimulatorSettings.builder()
+                .tokensPerMinute(5)
+                .tooLarge(SimulatorSettings.TooLarge.BARE_413));
+    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
+        .isInstanceOfSatisfying(
+            EmbeddingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+              assertThat(e.acceptedTokens()).isEqualTo(-1);
+            });
+  }
+
+  @Test
+  void azureOpenAiSendsItsRouteApiVersionAndApiKeyAndReadsItsHeaders() throws Exception {
+    server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().azure(true).apiKey("azure-key").build());
+    var settings =
+        new ProviderSettings(
+            "azure-openai",
+            null,
+            64,
+            null,
+            "azure-key",
+            null,
+            new ProviderSettings.Azure(
+                server.azureEndpoint(), "text-embedding-3-small", null, null));
+
+    try (EmbeddingProvider azure = EmbeddingProviders.create(settings)) {
+      EmbeddingResponse response = azure.embed(List.of("alpha", "beta"));
+
+      assertThat(response.vectors().get(1))
+          .containsExactly(SimulatedEmbeddingServer.vectorFor("beta", 64));
+      assertThat(response.quota().remainingTokens()).isPositive();
+      assertThat(response.quota().remainingRequests()).isPositive();
+      assertThat(response.quota().limitTokens()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void azureOpenAiAcceptsAnEntraIdBearerTokenInsteadOfTheKey() throws Exception {
+    server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().azure(true).apiKey("entra-token").build());
+    var azure =
+        new ProviderSettings.Azure(
+            server.azureEndpoint(), "text-embedding-3-small", "2024-10-21", "entra-token");
+    var settings = new ProviderSettings("azure-openai", null, 64, null, null, null, azure);
+
+    try (EmbeddingProvider provider = EmbeddingProviders.create(settings)) {
+      assertThat(provider.embed(List.of("alpha")).vectors()).hasSize(1);
+    }
+    var wrongKey =
+        settings
+            .withApiKey("wrong")
+            .withAzure(
+                new ProviderSettings.Azure(
+                    server.azureEndpoint(), "text-embedding-3-small", null, null));
+    try (EmbeddingProvider provider = EmbeddingProviders.create(wrongKey)) {
+      assertThatThrownBy(() -> provider.embed(List.of("alpha")))
+          .isInstanceOfSatisfying(
+              EmbeddingException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+                assertThat(e.getMessage()).contains("AZURE_OPENAI_API_KEY");
+              });
+    }
+  }
+
+  @Test
+  void azureOpenAiRetryAfterMsIsHonoured() throws Exception {
+    server =
+        SimulatedEmbeddingServer.start(SimulatorSettings.builder().azure(true).apiKey("k").build());
+    server.failNext(
+        429,
+        "Requests to the Embeddings_Create Operation have exceeded the rate limit",
+        Map.of("retry-after-ms", "1234", "x-ratelimit-remaining-tokens", "0"));
+    var settings =
+        new ProviderSettings(
+            "azure-openai",
+            null,
+            64,
+            null,
+            "k",
+            null,
+            new ProviderSettings.Azure(server.azureEndpoint(), null, null, null));
+    try (EmbeddingProvider azure = EmbeddingProviders.create(settings)) {
+      assertThatThrownBy(() -> azure.embed(List.of("x")))
+          .isInstanceOfSatisfying(
+              EmbeddingException.class,
+              e -> {
+                assertThat(e.isThrottle()).isTrue();
+                assertThat(e.retryAfter()).contains(Duration.ofMillis(1234));
+                assertThat(e.quota().remainingTokens()).isZero();
+              });
+    }
+  }
+
+  @Test
+  void azureOpenAiWithoutAnEndpointSaysWhatToSet() {
+    var settings = new ProviderSettings("azure-openai", null, 0, null, "k", null);
+    assertThatThrownBy(() -> EmbeddingProviders.create(settings))
+        .hasMessageContaining("AZURE_OPENAI_ENDPOINT");
+  }
 }

@@ -156,4 +156,50 @@ class AdaptiveRateLimiterTest {
     assertThat(second.isAlive()).isFalse();
     first.close();
   }
+
+  @Test
+  void theRequestCapIsTheConfiguredTokensPerMinuteThenWhatIsLearned() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(
+            new LocalRateBudget(1000, RateBudget.spendable(40_000), clock),
+            4,
+            clock,
+            clock.sleeper());
+    assertThat(limiter.maxRequestTokens()).isEqualTo(39_200);
+
+    limiter.capRequestTokens(20_000);
+    assertThat(limiter.maxRequestTokens()).isEqualTo(20_000);
+    limiter.capRequestTokens(30_000); // caps only go down
+    assertThat(limiter.maxRequestTokens()).isEqualTo(20_000);
+  }
+
+  @Test
+  void aReportedTokensPerMinuteLimitCapsEveryLaterRequest() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    assertThat(limiter.maxRequestTokens()).isEqualTo(Long.MAX_VALUE);
+    try (var permit = limiter.acquire(100)) {
+      permit.succeeded(new QuotaSnapshot(99, 39_900, null, null, 100, 40_000));
+    }
+    assertThat(limiter.maxRequestTokens()).isEqualTo(39_200);
+  }
+
+  @Test
+  void requestsInFlightNeverExceedTheRequestsPerMinuteQuota() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(
+            new LocalRateBudget(3, 1_000_000, clock), 10, clock, clock.sleeper());
+    assertThat(limiter.concurrencyLimit()).isEqualTo(3);
+  }
+
+  @Test
+  void aRefusedTooLargeRequestGivesItsTokensBackWithoutPausing() throws Exception {
+    var limiter =
+        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    try (var permit = limiter.acquire(6000)) {
+      permit.refused(QuotaSnapshot.UNKNOWN);
+    }
+    limiter.acquire(6000).close();
+    assertThat(clock.sleeps()).isEmpty();
+    assertThat(limiter.concurrencyLimit()).isEqualTo(4);
+  }
 }
