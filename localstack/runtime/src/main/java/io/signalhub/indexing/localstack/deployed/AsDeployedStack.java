@@ -638,26 +638,103 @@ public final class AsDeployedStack implements AutoCloseable {
     }
   }
 
+  /**
+   * A function's asynchronous-invocation settings from its {@code AWS::Lambda::EventInvokeConfig}
+   * (Lambda's defaults without one: two retries, no destination).
+   *
+   * @param onFailure the on-failure destination's ARN (an SQS queue or a function), or null
+   */
+  record AsyncConfig(int maximumRetryAttempts, String onFailure) {}
+
+  private AsyncConfig asyncConfig(String function) {
+    for (String id : template.ofType("AWS::Lambda::EventInvokeConfig")) {
+      if (functionNamed(template.property(id, "FunctionName").asText()).equals(function)) {
+        String destination =
+            template
+                .property(id, "DestinationConfig")
+                .path("OnFailure")
+                .path("Destination")
+                .asText(null);
+        return new AsyncConfig(template.property(id, "MaximumRetryAttempts").asInt(2), destination);
+      }
+    }
+    return new AsyncConfig(2, null);
+  }
+
   private void invokeAsync(String function, byte[] payload) {
     try {
+      AsyncConfig config = asyncConfig(function);
       String last = "";
-      for (int attempt = 0; attempt < 3; attempt++) {
+      int attempts = config.maximumRetryAttempts() + 1;
+      for (int attempt = 0; attempt < attempts; attempt++) {
         ExecutionEnvironment.Outcome outcome = running.get(function).invoke(payload);
         if (outcome.ok()) {
           return;
         }
         last = outcome.body();
-        if (attempt < 2) {
+        if (attempt < attempts - 1) {
           Thread.sleep(options.asyncRetryDelay().toMillis() * (attempt + 1));
         }
       }
+      if (config.onFailure() != null) {
+        sendToDestination(function, config.onFailure(), payload, last, attempts);
+        return;
+      }
       String dropped =
-          function + ": asynchronous invocation failed 3 times; the event is dropped: " + last;
+          function
+              + ": asynchronous invocation failed "
+              + attempts
+              + " times; the event is dropped: "
+              + last;
       droppedEvents.add(dropped);
       LOG.warning(dropped);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, function + ": could not deliver to its on-failure destination", e);
     }
+  }
+
+  /**
+   * Lambda's invocation record to an on-failure destination
+   * (docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+   */
+  private void sendToDestination(
+      String function, String destination, byte[] payload, String error, int attempts)
+      throws IOException, InterruptedException {
+    ObjectNode record = JSON.createObjectNode().put("version", "1.0");
+    record.put("timestamp", java.time.Instant.now().toString());
+    record
+        .putObject("requestContext")
+        .put("requestId", java.util.UUID.randomUUID().toString())
+        .put("functionArn", functions.get(function).arn() + ":live")
+        .put("condition", "RetriesExhausted")
+        .put("approximateInvokeCount", attempts);
+    record.set("requestPayload", JSON.readTree(payload));
+    record
+        .putObject("responseContext")
+        .put("statusCode", 200)
+        .put("executedVersion", "1")
+        .put("functionError", "Unhandled");
+    try {
+      record.set("responsePayload", JSON.readTree(error));
+    } catch (IOException e) {
+      record.put("responsePayload", error);
+    }
+    String body = JSON.writeValueAsString(record);
+    if (destination.startsWith("arn:aws:sqs:")) {
+      // Lambda sends with the function's role (it needs sqs:SendMessage on the destination)
+      try (SqsClient sender = signedAs(function)) {
+        // the URL from the ARN, as Lambda does: no GetQueueUrl call the role would need
+        String url =
+            edge.endpoint() + "/" + CfnTemplate.ACCOUNT + "/" + destination.replaceAll(".*:", "");
+        sender.sendMessage(r -> r.queueUrl(url).messageBody(body));
+      }
+    } else {
+      String target = functionNamed(destination);
+      asyncInvocations.submit(() -> invokeAsync(target, body.getBytes(StandardCharsets.UTF_8)));
+    }
+    LOG.info(() -> function + ": failed " + attempts + " times; the event went to " + destination);
   }
 
   private List<HttpApiServer.Route> routes() throws IOException {
