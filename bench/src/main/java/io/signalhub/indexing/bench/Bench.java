@@ -13,6 +13,8 @@ import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.simulator.DenseCode;
+import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import io.signalhub.indexing.simulator.SimulatorStats;
@@ -59,7 +61,12 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     List<String> flags = List.of(args);
     Bench bench = new Bench(flags.contains("--quick"), flags.contains("--json"));
-    bench.run(Path.of(System.getProperty("signal-hub.root", ".")));
+    if (flags.contains("--quota")) {
+      bench.quotaSmallerThanABatch(); // that scenario alone
+      bench.print();
+    } else {
+      bench.run(Path.of(System.getProperty("signal-hub.root", ".")));
+    }
     System.exit(0);
   }
 
@@ -70,6 +77,7 @@ public final class Bench {
         corpus.chunks.size(), corpus.tokens(), corpus.files.size(), Corpus.SEED);
     throughput(corpus);
     rateLimited(corpus);
+    quotaSmallerThanABatch();
     cost(corpus);
     memory();
     localModel(corpus);
@@ -220,6 +228,94 @@ public final class Bench {
     }
     sharedBudgetOverhead();
   }
+
+  // ---- 2b. a quota smaller than one batch -----------------------------------------------------
+
+  /**
+   * A 40,000 tokens/min quota (a free-tier key, many Azure deployments) against default batches of
+   * 100 chunks near 480 tokens (about 48,000 tokens: more than the provider ever accepts in one
+   * request), limits not configured. Both sides run on a clock {@value #QUOTA_TIME_SCALE} times
+   * faster than real time (simulator timeScale, client ScaledClock), so 24 minutes of quota take
+   * about 72 s; seconds and chunks/s are simulated time. Targets: 0 failed, 429s at most 5% of
+   * requests, time at most 1.5 × tokens ÷ quota.
+   */
+  private void quotaSmallerThanABatch() throws Exception {
+    long quota = 40_000;
+    List<Chunk> chunks =
+        DenseCode.texts(quick ? 400 : 2_000, 480, Corpus.SEED).stream().map(Chunk::of).toList();
+    for (SimulatorSettings.TooLarge shape : SimulatorSettings.TooLarge.values()) {
+      if (quick && shape != SimulatorSettings.TooLarge.OPENAI_429) {
+        continue;
+      }
+      SimulatorSettings settings =
+          SimulatorSettings.builder()
+              .dimensions(DIMENSIONS)
+              .fixedLatencyMillis(FIXED_LATENCY_MS)
+              .tokensPerMinute(quota)
+              .timeScale(QUOTA_TIME_SCALE)
+              .tooLarge(shape)
+              .azure(shape == SimulatorSettings.TooLarge.AZURE_413)
+              .apiKey(shape == SimulatorSettings.TooLarge.AZURE_413 ? "bench" : null)
+              .build();
+      try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+        boolean azure = shape == SimulatorSettings.TooLarge.AZURE_413;
+        ScaledClock clock = new ScaledClock(QUOTA_TIME_SCALE);
+        EmbeddingProvider provider =
+            azure
+                ? io.signalhub.indexing.core.provider.EmbeddingProviders.create(
+                    new ProviderSettings(
+                        "azure-openai",
+                        MODEL,
+                        DIMENSIONS,
+                        null,
+                        "bench",
+                        null,
+                        new ProviderSettings.Azure(server.azureEndpoint(), MODEL, null, null)))
+                : provider(server);
+        BatchEmbeddingProcessor processor =
+            BatchEmbeddingProcessor.builder()
+                .provider(provider)
+                // Azure reports no limits, only what remains: its quota is configured
+                .tokensPerMinute(azure ? quota : 0)
+                .clock(clock)
+                .sleeper(clock::sleep)
+                .build();
+        long started = clock.millis();
+        var last = processor.processWithProgress(chunks).collect().last().await().indefinitely();
+        double seconds = (clock.millis() - started) / 1000.0;
+        SimulatorStats stats = server.stats();
+        double ideal = stats.tokens() * 60.0 / quota;
+        results.add(
+            new Result(
+                "rate-limit",
+                "library, quota smaller than a batch ("
+                    + shape.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (azure ? ", azure-openai, quota configured" : ", limits learned")
+                    + ")",
+                chunks.size(),
+                seconds,
+                last.done() / seconds,
+                stats.requests(),
+                stats.throttled(),
+                stats.tokens(),
+                null,
+                stats.tokens() / (quota * seconds / 60.0),
+                String.format(
+                    "%,d tpm quota, default batches of ~48,000 tokens; failed %d; 429s %.1f%% of"
+                        + " requests; %d refused as too large; time %.2f x tokens/quota;"
+                        + " clock x%.0f (simulated seconds)",
+                    quota,
+                    last.failed(),
+                    100.0 * stats.throttled() / Math.max(1, stats.requests()),
+                    stats.tooLarge(),
+                    seconds / ideal,
+                    QUOTA_TIME_SCALE)));
+      }
+    }
+  }
+
+  /** Simulated seconds per real second in the quota scenario. */
+  private static final double QUOTA_TIME_SCALE = 20;
 
   /** What one take from the DynamoDB budget costs next to the in-process one. */
   private void sharedBudgetOverhead() throws Exception {

@@ -129,6 +129,13 @@ public final class IndexCommand implements Callable<Integer> {
     if (maxFileBytes < 1) {
       throw new UsageException("--max-file-bytes must be at least 1; got " + maxFileBytes);
     }
+    if (!inProcess && (requestsPerMinute != null || tokensPerMinute != null)) {
+      throw new UsageException(
+          "--requests-per-minute and --tokens-per-minute act with --in-process; a stack's embedders"
+              + " share the quota it was started with (SIGNAL_HUB_RATE_REQUESTS_PER_MINUTE,"
+              + " SIGNAL_HUB_RATE_TOKENS_PER_MINUTE, or -c requestsPerMinute=/tokensPerMinute= when"
+              + " deployed)");
+    }
   }
 
   /** The provider flags given on the command line, which must act or be refused. */

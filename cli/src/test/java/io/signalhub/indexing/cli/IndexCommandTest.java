@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.provider.ProviderCheck;
 import io.signalhub.indexing.core.token.Cl100kTokenCounter;
+import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.file.Files;
@@ -161,20 +162,11 @@ class IndexCommandTest {
   void inProcessCompletesWhenOneDefaultBatchIsLargerThanTheWholeTokensPerMinuteQuota()
       throws Exception {
     long total = 0;
-    java.util.Random random = new java.util.Random(3);
-    String[] words = {"value", "index", "batch", "quota", "limit", "vector", "chunk", "split"};
-    for (int f = 0; total < 32_000; f++) {
-      StringBuilder text = new StringBuilder();
-      for (int line = 0; line < 40; line++) {
-        text.append("    total_").append(f).append('_').append(line).append(" =");
-        for (int w = 0; w < 30; w++) {
-          text.append(' ').append(words[random.nextInt(words.length)]);
-        }
-        text.append('\n');
-      }
-      Files.writeString(repo.resolve("dense_" + f + ".py"), text);
-      total += Cl100kTokenCounter.instance().count(text.toString());
+    for (String text : DenseCode.texts(14, 2400, 3)) {
+      Files.writeString(repo.resolve("dense_" + total + ".py"), text);
+      total += DenseCode.tokens(text);
     }
+    assertThat(total).isBetween(32_000L, 36_000L);
     // 30,000 tokens/min: one default batch (all ~75 chunks) holds more than the provider ever
     // accepts; the rest waits for the quota to refill (a few seconds)
     try (var server =

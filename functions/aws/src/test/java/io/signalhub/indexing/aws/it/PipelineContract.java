@@ -20,6 +20,7 @@ import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -488,18 +489,9 @@ abstract class PipelineContract {
   /** Files of dense code lines: the chunker cuts them near its 512-token ceiling. */
   private static Map<String, String> denseSources(int files) {
     Map<String, String> sources = new java.util.LinkedHashMap<>();
-    java.util.Random random = new java.util.Random(7);
-    String[] words = {"value", "index", "batch", "quota", "limit", "vector", "chunk", "split"};
+    List<String> texts = DenseCode.texts(files, 2400, 7);
     for (int f = 0; f < files; f++) {
-      StringBuilder text = new StringBuilder();
-      for (int line = 0; line < 60; line++) {
-        text.append("    total_").append(f).append('_').append(line).append(" =");
-        for (int w = 0; w < 30; w++) {
-          text.append(' ').append(words[random.nextInt(words.length)]);
-        }
-        text.append('\n');
-      }
-      sources.put("src/dense_" + f + ".py", text.toString());
+      sources.put("src/dense_" + f + ".py", texts.get(f));
     }
     return sources;
   }
