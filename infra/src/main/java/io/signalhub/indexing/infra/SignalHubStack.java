@@ -223,7 +223,8 @@ public final class SignalHubStack extends Stack {
     environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
     // memory: the fan-out streams and tokenizes (1 GiB); the embedder's default is one vCPU; the
-    // status function only reads DynamoDB (512 MiB). See docs/infrastructure.md.
+    // status function only reads DynamoDB, but its cold start needs the CPU (below). See
+    // docs/infrastructure.md.
     fanout = function("FanOut", zips.get("fanout"), "fanout", 1024, FANOUT_TIMEOUT, environment);
     fanoutContinuation =
         function(
@@ -257,7 +258,10 @@ public final class SignalHubStack extends Stack {
             1024,
             FAILURE_CONSUMER_TIMEOUT,
             environment);
-    status = function("Status", zips.get("status"), null, 512, Duration.seconds(10), environment);
+    // status: 1 GiB (about 0.58 vCPU), because a cold start without a snapshot costs ~2.6
+    // CPU-seconds (docs/benchmarks.md, "Cold starts"): ~9 s at 512 MB, ~4.5 s at 1 GiB, well inside
+    // 15 s (API Gateway waits up to 30 s)
+    status = function("Status", zips.get("status"), null, 1024, Duration.seconds(15), environment);
 
     // fan-out: reads manifests and sources, writes batch payloads and cached vectors, registers
     // jobs

@@ -235,7 +235,7 @@ class SignalHubStackTest {
     bedrock.hasResourceProperties(
         "AWS::Lambda::Function", Map.of("MemorySize", 1024, "Timeout", 900));
     bedrock.hasResourceProperties(
-        "AWS::Lambda::Function", Map.of("MemorySize", 512, "Timeout", 10));
+        "AWS::Lambda::Function", Map.of("MemorySize", 1024, "Timeout", 15));
   }
 
   @Test
