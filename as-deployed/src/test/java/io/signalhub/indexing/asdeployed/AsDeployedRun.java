@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -166,28 +168,29 @@ final class AsDeployedRun implements AutoCloseable {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
             .endpointOverride(stack.endpoint())
             .build()) {
-      String continuation = function("FanOutContinuation").logicalId();
+      String embedder = function("Embedder").logicalId();
       String deadLetter = function("DeadLetterConsumer").logicalId();
+      List<String> reached = new ArrayList<>();
       for (AsDeployedStack.EventSourceMapping mapping : stack.eventSourceMappings()) {
-        String url = sqs.getQueueUrl(r -> r.queueName(mapping.queue())).queueUrl();
-        if (mapping.function().equals(continuation)) {
-          sqs.sendMessage(r -> r.queueUrl(url).messageBody("manifests/" + jobId + ".json"));
-        } else if (mapping.function().equals(deadLetter)) {
-          String batch =
-              "{\"jobId\":\""
-                  + jobId
-                  + "\",\"seq\":0,\"chunks\":1,\"payloadKey\":\"batches/late\"}";
-          sqs.sendMessage(r -> r.queueUrl(url).messageBody(batch));
+        if (mapping.function().equals(embedder)) {
+          continue;
         }
+        String url = sqs.getQueueUrl(r -> r.queueName(mapping.queue())).queueUrl();
+        // the DLQ holds batches; the continuation and fan-out failure queues manifest keys
+        String body =
+            mapping.function().equals(deadLetter)
+                ? "{\"jobId\":\""
+                    + jobId
+                    + "\",\"seq\":0,\"chunks\":1,\"payloadKey\":\"batches/late\"}"
+                : "manifests/" + jobId + ".json";
+        sqs.sendMessage(r -> r.queueUrl(url).messageBody(body));
+        reached.add(mapping.function());
       }
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(500))
           .until(
-              () ->
-                  stack.invocations(continuation) > 0
-                      && stack.invocations(deadLetter) > 0
-                      && stack.busy() == 0);
+              () -> reached.stream().allMatch(f -> stack.invocations(f) > 0) && stack.busy() == 0);
     }
     return status(jobId);
   }
@@ -272,7 +275,8 @@ final class AsDeployedRun implements AutoCloseable {
         .filter(
             f ->
                 f.logicalId().startsWith(prefix)
-                    && !f.logicalId().startsWith(prefix + "Continuation"))
+                    && !f.logicalId().startsWith(prefix + "Continuation")
+                    && !f.logicalId().startsWith(prefix + "Failure"))
         .findFirst()
         .orElseThrow();
   }
