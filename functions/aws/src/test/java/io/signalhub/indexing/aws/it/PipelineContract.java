@@ -52,10 +52,18 @@ abstract class PipelineContract {
   abstract BlockingQueue<String> s3Events();
 
   PipelineHarness harness(Map<String, String> overrides) {
-    PipelineHarness harness = new PipelineHarness(endpoints(), s3Events(), overrides);
+    return track(new PipelineHarness(endpoints(), s3Events(), overrides));
+  }
+
+  /** Closed after the test; its bucket announces manifests as the stack's does. */
+  private PipelineHarness track(PipelineHarness harness) {
     harnesses.add(harness);
+    notifyOnManifests(harness);
     return harness;
   }
+
+  /** Configures the harness bucket's notification, as the stack does for its own bucket. */
+  abstract void notifyOnManifests(PipelineHarness harness);
 
   @AfterEach
   void closeHarnesses() {
@@ -446,9 +454,13 @@ abstract class PipelineContract {
                 .dimensions(8)
                 .build())) {
       PipelineHarness h =
-          new PipelineHarness(
-              endpoints(), s3Events(), Map.of("signal-hub.concurrency", "4"), clock, clock::sleep);
-      harnesses.add(h);
+          track(
+              new PipelineHarness(
+                  endpoints(),
+                  s3Events(),
+                  Map.of("signal-hub.concurrency", "4"),
+                  clock,
+                  clock::sleep));
       var provider =
           OpenAiCompatibleProvider.builder()
               .baseUrl(server.baseUrl())
