@@ -13,7 +13,26 @@ ensure_built() {
   fi
 }
 
+# --help (or -h, -V) never builds: it answers from the jar there is, or from the calling script's
+# header comment when nothing is built yet.
+answer_help_without_building() {
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help|-V|--version)
+        if [ -f "$CLI_JAR" ]; then
+          # C1 only: a help answer is all start-up, and C2 compiler threads slow it on a busy machine
+          exec java -XX:TieredStopAtLevel=1 ${SIGNAL_HUB_JAVA_OPTS:-} -jar "$CLI_JAR" "$@"
+        fi
+        sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+        echo "(the full option list appears once the project is built: run any command without --help)"
+        exit 0 ;;
+    esac
+  done
+}
+
 run_cli() {
+  answer_help_without_building "$@"
   ensure_built
   exec java ${SIGNAL_HUB_JAVA_OPTS:-} -jar "$CLI_JAR" "$@"
 }

@@ -671,8 +671,8 @@ public final class Bench {
         fanOutSeconds = (System.nanoTime() - start) / 1e9;
       }
       if (job != null
-          && List.of("COMPLETED", "COMPLETED_WITH_FAILURES", "FAILED")
-              .contains(job.path("status").asText())) {
+          && io.signalhub.indexing.core.job.JobStatus.valueOf(job.path("status").asText())
+              .terminal()) {
         break;
       }
       Thread.sleep(100);

@@ -7,19 +7,21 @@ import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ProviderCheck;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.source.DirectoryChunks;
-import io.signalhub.indexing.core.source.SkipReason;
 import io.signalhub.indexing.core.source.SourceWalker;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +45,8 @@ public final class IndexCommand implements Callable<Integer> {
       description =
           "local, openai, azure-openai or bedrock (default: local, or"
               + " SIGNAL_HUB_EMBEDDING_PROVIDER). azure-openai reads AZURE_OPENAI_ENDPOINT,"
-              + " AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN).")
+              + " AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN). With a"
+              + " running local stack it must match what the stack embeds with.")
   String provider;
 
   @Option(
@@ -58,21 +61,24 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-size",
-      description = "Most chunks per request (default: 100, or SIGNAL_HUB_EMBEDDING_BATCH_SIZE).")
+      description =
+          "Most chunks per request, 1-2048 (default: 100, or SIGNAL_HUB_EMBEDDING_BATCH_SIZE;"
+              + " the provider's limit may lower it).")
   Integer batchSize;
 
   @Option(
       names = "--concurrency",
-      defaultValue = "4",
-      description = "Batches in flight (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+      description =
+          "Batches of this job embedded at once, 1-64 (default: 4, or SIGNAL_HUB_CONCURRENCY; on a"
+              + " running local stack at most its own).")
+  Integer concurrency;
 
   @Option(
       names = "--chunk-tokens",
-      defaultValue = "0",
       description =
-          "Most tokens per chunk (default: 512, capped by the model's limit; 128 for the local model).")
-  int chunkTokens;
+          "Most tokens per chunk, 16-8192 (default: 512, capped by the model: 128 for the local"
+              + " model).")
+  Integer chunkTokens;
 
   @Option(
       names = "--max-file-bytes",
@@ -109,12 +115,47 @@ public final class IndexCommand implements Callable<Integer> {
           "Name of the repository in the bucket and the job id (default: the directory's name).")
   String repository;
 
+  /** Checks every option before any work starts. */
+  private void validate() {
+    if (!Files.exists(directory)) {
+      throw new UsageException(directory + " does not exist");
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new UsageException(directory + " is a file, not a directory; pass the directory");
+    }
+    Options.range("--batch-size", batchSize, 1, 2048);
+    Options.range("--concurrency", concurrency, 1, 64);
+    Options.range("--chunk-tokens", chunkTokens, 16, 8192);
+    if (maxFileBytes < 1) {
+      throw new UsageException("--max-file-bytes must be at least 1; got " + maxFileBytes);
+    }
+    if (!inProcess && (requestsPerMinute != null || tokensPerMinute != null)) {
+      throw new UsageException(
+          "--requests-per-minute and --tokens-per-minute act with --in-process; a stack's embedders"
+              + " share the quota it was started with (SIGNAL_HUB_RATE_REQUESTS_PER_MINUTE,"
+              + " SIGNAL_HUB_RATE_TOKENS_PER_MINUTE, or -c requestsPerMinute=/tokensPerMinute= when"
+              + " deployed)");
+    }
+  }
+
+  /** The provider flags given on the command line, which must act or be refused. */
+  private List<String> providerFlags() {
+    List<String> flags = new java.util.ArrayList<>();
+    if (provider != null) {
+      flags.add("--provider");
+    }
+    if (model != null) {
+      flags.add("--model");
+    }
+    if (baseUrl != null) {
+      flags.add("--base-url");
+    }
+    return flags;
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(directory)) {
-      System.err.println("error: " + directory + " is not a directory");
-      return 2;
-    }
+    validate();
     Map<String, String> env = System.getenv();
     ProviderSettings settings = ProviderSettings.fromEnvironment(env);
     if (provider != null) {
@@ -126,18 +167,47 @@ public final class IndexCommand implements Callable<Integer> {
     if (baseUrl != null) {
       settings = settings.withBaseUrl(baseUrl);
     }
+    Options.validateProvider(settings);
     if (!inProcess) {
-      return new PipelineRun(directory, settings, repository, maxFileBytes, json).call();
+      if (!ProviderSettings.DEFAULT_PROVIDER.equals(settings.provider())) {
+        try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
+          Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
+          if (problem.isPresent()) {
+            System.err.println("error: " + problem.get());
+            return 2;
+          }
+        }
+      }
+      return new PipelineRun(
+              directory,
+              new StackConnection.Request(
+                  settings, StackConnection.Use.JOB, providerFlags(), concurrency),
+              new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency),
+              repository,
+              maxFileBytes,
+              json)
+          .call();
     }
     Instant started = Instant.now();
-    try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
+    try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings);
+        CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
+      Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
+      if (problem.isPresent()) {
+        System.err.println("error: " + problem.get());
+        return 2;
+      }
       CodeChunker chunker =
           new CodeChunker(
               embeddings.tokenCounter(),
-              ChunkingOptions.forProvider(embeddings.limits(), chunkTokens, 0));
+              ChunkingOptions.forProvider(
+                  embeddings.limits(), chunkTokens == null ? 0 : chunkTokens, 0));
       System.err.printf("Scanning %s ...%n", directory.toAbsolutePath().normalize());
       DirectoryChunks chunks =
-          DirectoryChunks.scan(directory, new SourceWalker(maxFileBytes), chunker);
+          DirectoryChunks.scan(
+              directory,
+              new SourceWalker(maxFileBytes),
+              chunker,
+              PipelineSettings.from(PipelineSettings.systemLookup()).secrets());
       System.err.printf(
           "%,d chunks in %,d files; embedding with %s (%s)%n",
           chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
@@ -146,7 +216,7 @@ public final class IndexCommand implements Callable<Integer> {
       BatchEmbeddingProcessor.Builder builder =
           BatchEmbeddingProcessor.builder()
               .provider(embeddings)
-              .maxConcurrentBatches(concurrency)
+              .maxConcurrentBatches(concurrency == null ? 4 : concurrency)
               .requestsPerMinute(
                   requestsPerMinute != null ? requestsPerMinute : configured.requestsPerMinute())
               .tokensPerMinute(
@@ -156,26 +226,66 @@ public final class IndexCommand implements Callable<Integer> {
       }
       ProgressBar bar = ProgressBar.onStderr();
       AtomicReference<Progress> last = new AtomicReference<>();
-      String failure = null;
-      try {
-        builder
-            .build()
-            .processWithProgress(chunks)
-            .subscribe()
-            .asStream()
-            .forEach(
-                progress -> {
-                  last.set(progress);
-                  bar.update(progress);
-                });
-      } catch (RuntimeException e) {
-        failure = e.getMessage();
-      }
+      AtomicReference<Throwable> error = new AtomicReference<>();
+      CountDownLatch done = new CountDownLatch(1);
+      Cancellable subscription =
+          builder
+              .build()
+              .processWithProgress(chunks)
+              .subscribe()
+              .with(
+                  progress -> {
+                    last.set(progress);
+                    bar.update(progress);
+                  },
+                  failed -> {
+                    error.set(failed);
+                    done.countDown();
+                  },
+                  done::countDown);
+      interrupt.onInterrupt(
+          () -> {
+            subscription.cancel(); // no further batch starts; in-flight calls are abandoned
+            done.countDown();
+          });
+      done.await();
       bar.finish();
-      IndexSummary summary = summarize(settings, embeddings, chunks, last.get(), failure, started);
+      String failure =
+          interrupt.interrupted()
+              ? "cancelled by the user (Ctrl-C)"
+              : chunks.isEmpty()
+                  ? nothingToIndex(chunks)
+                  : error.get() == null ? null : error.get().getMessage();
+      IndexSummary summary =
+          summarize(
+              settings,
+              embeddings,
+              chunks,
+              last.get(),
+              interrupt.interrupted() ? "CANCELLED" : failure != null ? "FAILED" : null,
+              failure,
+              started);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
+      if (interrupt.interrupted()) {
+        return CancelOnInterrupt.EXIT_CODE;
+      }
       return "COMPLETED".equals(summary.status()) ? 0 : 1;
     }
+  }
+
+  /** "openai at http://..." or just the provider's name. */
+  private static String describe(ProviderSettings settings) {
+    return settings.provider() + (settings.baseUrl() == null ? "" : " at " + settings.baseUrl());
+  }
+
+  private String nothingToIndex(DirectoryChunks chunks) {
+    return "nothing to index: no chunk in "
+        + directory
+        + " ("
+        + chunks.files().size()
+        + " files to read"
+        + (chunks.skipped().isEmpty() ? "" : ", " + chunks.skipped().size() + " skipped")
+        + ")";
   }
 
   private static IndexSummary summarize(
@@ -183,16 +293,16 @@ public final class IndexCommand implements Callable<Integer> {
       EmbeddingProvider embeddings,
       DirectoryChunks chunks,
       Progress progress,
+      String endedAs,
       String failure,
       Instant started) {
     double elapsed = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
     Progress p = progress != null ? progress : null;
-    Map<String, Long> skipped =
-        chunks.skipped().values().stream()
-            .collect(Collectors.groupingBy(SkipReason::name, TreeMap::new, Collectors.counting()));
+    Map<String, Long> skipped = new TreeMap<>();
+    chunks.skipCounts().forEach((reason, count) -> skipped.put(reason.name(), count));
     String status =
-        failure != null
-            ? "FAILED"
+        endedAs != null
+            ? endedAs
             : p != null && p.failed() > 0 ? "COMPLETED_WITH_FAILURES" : "COMPLETED";
     long done = p == null ? 0 : p.done();
     return new IndexSummary(

@@ -10,7 +10,7 @@ import java.util.Map;
  * The end of an indexing run: what a person reads, or one JSON object a program parses.
  *
  * @param jobId the job
- * @param status COMPLETED, COMPLETED_WITH_FAILURES or FAILED
+ * @param status COMPLETED, COMPLETED_WITH_FAILURES, FAILED or CANCELLED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSummary(
@@ -47,6 +47,11 @@ public record IndexSummary(
     }
   }
 
+  /** "1 batch", "2 batches". */
+  static String count(long n, String one, String many) {
+    return String.format("%,d %s", n, n == 1 ? one : many);
+  }
+
   public String toText() {
     StringBuilder text = new StringBuilder();
     text.append(String.format("%s  job %s  (%s / %s)%n", status, jobId, provider, model));
@@ -64,8 +69,11 @@ public record IndexSummary(
             failed));
     text.append(
         String.format(
-            "  API calls  %,d in %,d batches (%,d saved vs one call per chunk), %,d tokens%n",
-            apiCalls, batches, apiCallsSaved, tokens));
+            "  API calls  %,d in %s (%,d saved vs one call per chunk), %s%n",
+            apiCalls,
+            count(batches, "batch", "batches"),
+            apiCallsSaved,
+            count(tokens, "token", "tokens")));
     if (estimatedCostUsd != null) {
       text.append(
           String.format("  cost       $%.4f (published price of %s)%n", estimatedCostUsd, model));

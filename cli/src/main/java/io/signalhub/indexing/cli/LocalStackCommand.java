@@ -1,105 +1,211 @@
 package io.signalhub.indexing.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.localstack.runtime.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code signal-hub local-stack up}: the whole pipeline on this machine until Ctrl-C. */
+/** {@code signal-hub local-stack up|down|env|status}: the whole pipeline on this machine. */
 @Command(
     name = "local-stack",
     mixinStandardHelpOptions = true,
-    description = "Run the pipeline locally: embedded S3, SQS, DynamoDB and the three functions.")
+    description = {
+      "Run the pipeline locally: embedded S3, SQS, DynamoDB and the three functions.",
+      "Data persists in $SIGNAL_HUB_HOME/data (default ~/.signal-hub/data), the same place",
+      "'scripts/index' uses when no stack runs; --in-memory keeps nothing."
+    })
 public final class LocalStackCommand implements Callable<Integer> {
 
   @Parameters(
       index = "0",
       paramLabel = "ACTION",
       description =
-          "up (run until stopped), env (the running one's exports) or status (is one running?)")
+          "up (run until stopped), down (stop the running one), env (its exports) or status (is"
+              + " one running?)")
   String action;
 
   @Option(
       names = "--data-dir",
+      paramLabel = "DIR",
       description =
-          "Keep tables and objects here across restarts; an interrupted job resumes after 'up' (default: in memory).")
+          "Keep tables and objects here across restarts; an interrupted job resumes after 'up'"
+              + " (default: $SIGNAL_HUB_HOME/data).")
   Path dataDir;
+
+  @Option(
+      names = "--in-memory",
+      description = "Keep nothing: tables and objects live in memory until the stack stops.")
+  boolean inMemory;
 
   @Option(
       names = "--any-ports",
       description =
-          "Pick free ports instead of 4572 (S3), 4576 (SQS), 4569 (DynamoDB), 4580 (status), 4566 (all three).")
+          "Pick free ports instead of 4572 (S3), 4576 (SQS), 4569 (DynamoDB), 4580 (status), 4566"
+              + " (all three).")
   boolean anyPorts;
+
+  @Option(
+      names = "--as-deployed",
+      arity = "0..1",
+      paramLabel = "TEMPLATE",
+      fallbackValue = AsDeployedUp.DEFAULT_TEMPLATE,
+      description =
+          "Run a synthesized template as AWS would: each function's zip under Lambda's runtime client in its own JVM, wired by the template; the AWS calls each makes are checked against its role when you stop (default template: "
+              + AsDeployedUp.DEFAULT_TEMPLATE
+              + ", written by scripts/synth).")
+  Path asDeployed;
+
+  @Option(
+      names = "--secret",
+      paramLabel = "ID=VALUE",
+      description =
+          "With --as-deployed: a value for the template's secret whose logical id starts with ID (e.g. EmbeddingApiKey=$OPENAI_API_KEY).")
+  java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+
+  @Option(
+      names = "--provider-url",
+      paramLabel = "URL",
+      description =
+          "With --as-deployed: the OpenAI-compatible base URL the functions call instead of the template's (e.g. a simulator's http://127.0.0.1:8089/v1).")
+  String providerUrl;
 
   @Override
   public Integer call() throws Exception {
-    if (action.equals("status")) {
-      return StackConnection.runningLocalStack()
-          .map(
-              state -> {
-                System.out.println("running: " + state.toPrettyString());
-                return 0;
-              })
-          .orElseGet(
-              () -> {
-                System.out.println("no local stack is running");
-                return 1;
-              });
-    }
-    if (action.equals("env")) {
-      // for eval "$(scripts/local-stack env)" in another shell while 'up' runs
-      return StackConnection.runningLocalStack()
-          .map(
-              state -> {
-                System.out.println(state.path("exports").asText());
-                return 0;
-              })
-          .orElseGet(
-              () -> {
-                System.err.println("error: no local stack is running; start one with 'up'");
-                return 1;
-              });
-    }
-    if (!action.equals("up")) {
-      System.err.println("error: unknown action '" + action + "'; use 'up', 'env' or 'status'");
-      return 2;
-    }
-    if (StackConnection.runningLocalStack().isPresent()) {
-      System.err.println(
-          "error: a local stack is already running (" + StackConnection.stateFile() + ")");
+    return switch (action) {
+      case "status" -> status();
+      case "env" -> env();
+      case "down" -> down();
+      case "up" -> up();
+      default ->
+          throw new UsageException(
+              "unknown action '" + action + "'; use 'up', 'down', 'env' or 'status'");
+    };
+  }
+
+  private int status() {
+    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    if (running.isEmpty()) {
+      System.out.println("no local stack is running");
       return 1;
     }
+    System.out.println("running: " + running.get().toPrettyString());
+    return 0;
+  }
+
+  private int env() {
+    // for eval "$(scripts/local-stack env)" in another shell while 'up' runs
+    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    if (running.isEmpty()) {
+      System.err.println("error: no local stack is running; start one with 'up'");
+      return 1;
+    }
+    System.out.println(running.get().path("exports").asText());
+    return 0;
+  }
+
+  /** Stops the stack 'up' runs, as Ctrl-C in its terminal would (its shutdown hook runs). */
+  private int down() throws Exception {
+    Optional<JsonNode> state = StackConnection.readState();
+    Optional<ProcessHandle> process =
+        state.flatMap(s -> ProcessHandle.of(s.path("pid").asLong())).filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      Files.deleteIfExists(StackConnection.stateFile());
+      System.err.println("no local stack is running");
+      return 0;
+    }
+    if (!StackConnection.MODE_SHARED.equals(state.get().path("mode").asText())) {
+      System.err.println(
+          "error: the running local stack belongs to a scripts/index run (pid "
+              + process.get().pid()
+              + "); it stops when that run ends");
+      return 1;
+    }
+    process.get().destroy();
+    try {
+      process.get().onExit().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.err.println(
+          "error: the local stack (pid " + process.get().pid() + ") did not stop within 60 s");
+      return 1;
+    }
+    System.err.println("Stopped the local stack (pid " + process.get().pid() + ")");
+    return 0;
+  }
+
+  private int up() throws Exception {
+    if (inMemory && dataDir != null) {
+      throw new UsageException("--in-memory and --data-dir exclude each other; choose one");
+    }
+    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    if (running.isPresent()) {
+      System.err.println(
+          "error: a local stack is already running (pid "
+              + running.get().path("pid").asText()
+              + ", "
+              + StackConnection.stateFile()
+              + "); 'scripts/local-stack down' stops it");
+      return 1;
+    }
+    if (asDeployed != null) {
+      return AsDeployedUp.run(asDeployed, anyPorts, secrets, providerUrl);
+    }
     ProviderSettings provider = ProviderSettings.fromEnvironment(System.getenv());
+    Options.validateProvider(provider);
+    Path data =
+        inMemory ? null : dataDir != null ? dataDir : StackConnection.home().resolve("data");
+    DataDirLock lock = null;
+    if (data != null) {
+      lock = DataDirLock.tryAcquire(data, "scripts/local-stack up").orElse(null);
+      if (lock == null) {
+        System.err.println(
+            "error: "
+                + DataDirLock.holder(data)
+                + " is using "
+                + data
+                + "; wait for it to end, or pass --data-dir DIR or --in-memory");
+        return 1;
+      }
+    }
     LocalStack stack;
     try {
       stack =
           LocalStack.start(
               anyPorts ? LocalStack.Ports.ANY : LocalStack.Ports.DEFAULT,
-              dataDir,
+              data,
               provider,
               PipelineSettings.systemLookup());
     } catch (java.net.BindException e) {
+      if (lock != null) {
+        lock.close();
+      }
       System.err.println(
           "error: a port is in use ("
               + e.getMessage()
               + "); stop what uses it or pass --any-ports");
       return 1;
     }
-    StackConnection.writeState(stack);
+    StackConnection.writeState(stack, StackConnection.MODE_SHARED, data, provider);
     CountDownLatch stopped = new CountDownLatch(1);
+    DataDirLock held = lock;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
-                    Files.deleteIfExists(StackConnection.stateFile());
+                    StackConnection.deleteOwnState();
                     stack.close();
+                    if (held != null) {
+                      held.close();
+                    }
                   } catch (Exception e) {
                     System.err.println("error while stopping: " + e.getMessage());
                   }
@@ -108,10 +214,10 @@ public final class LocalStackCommand implements Callable<Integer> {
     System.out.printf(
         "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  all three %s  (one endpoint, like LocalStack's edge port)%n  status    %s/jobs%n  page      %s/  (the status page: open it in a browser)%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
             + "Start a job:  aws s3 cp manifest.json s3://%s/manifests/my-job.json%n"
-            + "Index a dir:  scripts/index <dir>      Stop: Ctrl-C%n",
+            + "Index a dir:  scripts/index <dir>      Stop: Ctrl-C or 'scripts/local-stack down'%n",
         provider.provider(),
         stack.provider().model(),
-        dataDir == null ? "in memory" : dataDir,
+        data == null ? "in memory" : "in " + data,
         stack.s3Endpoint(),
         stack.bucket(),
         stack.sqsEndpoint(),

@@ -1,15 +1,20 @@
 package io.signalhub.indexing.cli;
 
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.JobView;
 import io.signalhub.indexing.core.pipeline.Keys;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /** {@code index} through the pipeline: upload, start the job, follow it, summarise. */
 final class PipelineRun implements Callable<Integer> {
@@ -17,20 +22,45 @@ final class PipelineRun implements Callable<Integer> {
   private static final long POLL_MILLIS = 300;
   private static final long JOB_APPEARS_WITHIN_MILLIS = 60_000;
 
+  /**
+   * Per-job settings the user gave; they travel in the manifest's {@code settings}
+   * (docs/manifest.schema.json), so the fan-out and the embedders of any stack honour them.
+   */
+  record JobOptions(Integer chunkTokens, Integer batchSize, Integer concurrency) {
+
+    /** The manifest's settings member: only what was given. */
+    Map<String, Integer> manifestSettings() {
+      Map<String, Integer> settings = new LinkedHashMap<>();
+      if (chunkTokens != null) {
+        settings.put("chunkTokens", chunkTokens);
+      }
+      if (batchSize != null) {
+        settings.put("batchSize", batchSize);
+      }
+      if (concurrency != null) {
+        settings.put("concurrency", concurrency);
+      }
+      return settings;
+    }
+  }
+
   private final Path directory;
-  private final ProviderSettings provider;
+  private final StackConnection.Request stackRequest;
+  private final JobOptions options;
   private final String repository;
   private final long maxFileBytes;
   private final boolean json;
 
   PipelineRun(
       Path directory,
-      ProviderSettings provider,
+      StackConnection.Request stackRequest,
+      JobOptions options,
       String repository,
       long maxFileBytes,
       boolean json) {
     this.directory = directory;
-    this.provider = provider;
+    this.stackRequest = stackRequest;
+    this.options = options;
     this.repository = repository;
     this.maxFileBytes = maxFileBytes;
     this.json = json;
@@ -50,31 +80,60 @@ final class PipelineRun implements Callable<Integer> {
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
             + "-"
             + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    try (StackConnection stack = StackConnection.open(provider)) {
+    try (StackConnection stack = StackConnection.open(stackRequest);
+        CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
       System.err.printf(
           "Uploading %s to s3://%s/%s (%s) ...%n",
           directory, stack.bucket(), Keys.SOURCES + safeRepo + "/", stack.description);
       SourceUploader uploader =
           new SourceUploader(stack.pipeline.s3(), stack.bucket(), maxFileBytes);
       SourceUploader.Upload upload =
-          uploader.upload(directory, repo, Keys.SOURCES + safeRepo + "/");
+          uploader.upload(
+              directory, repo, Keys.SOURCES + safeRepo + "/", options.manifestSettings());
       System.err.printf(
           "%,d files (%,d uploaded, %,d unchanged); starting job %s%n",
           upload.files(), upload.uploaded(), upload.unchanged(), jobId);
+      // from here on, Ctrl-C cancels the job; the loop below sees it end and summarises
+      JobLifecycle lifecycle =
+          new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
+      Runnable cancel = () -> lifecycle.cancel(jobId, "cancelled by the user (Ctrl-C)");
+      interrupt.onInterrupt(cancel);
       uploader.putManifest(Keys.manifest(jobId), upload.manifest());
-      JobView job = follow(stack.status, jobId);
+      JobView job = follow(stack.status, jobId, interrupt::interrupted, cancel);
       IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
+      if (interrupt.interrupted()) {
+        System.err.printf(
+            "Cancelled: %,d of %,d chunks were done and stay cached; a re-run pays only for the"
+                + " rest.%n",
+            job.completed(), job.total());
+        return CancelOnInterrupt.EXIT_CODE;
+      }
       return "COMPLETED".equals(job.status()) ? 0 : 1;
     }
   }
 
   /** Polls the status API with a live bar until the job is terminal. */
   static JobView follow(StatusClient status, String jobId) throws Exception {
+    return follow(status, jobId, () -> false, () -> {});
+  }
+
+  /**
+   * Polls the status API with a live bar until the job is terminal; once {@code cancelled} says so,
+   * repeats {@code cancel} each poll until the job has ended (the job may not exist yet when Ctrl-C
+   * comes).
+   */
+  static JobView follow(
+      StatusClient status, String jobId, BooleanSupplier cancelled, Runnable cancel)
+      throws Exception {
     ProgressBar bar = ProgressBar.onStderr();
     long waitingSince = System.currentTimeMillis();
     while (true) {
       Optional<JobView> job = status.job(jobId);
+      if (cancelled.getAsBoolean() && job.isPresent() && !isTerminal(job.get().status())) {
+        cancel.run();
+        job = status.job(jobId);
+      }
       if (job.isEmpty()) {
         if (System.currentTimeMillis() - waitingSince > JOB_APPEARS_WITHIN_MILLIS) {
           throw new IllegalStateException(
@@ -94,8 +153,6 @@ final class PipelineRun implements Callable<Integer> {
   }
 
   static boolean isTerminal(String status) {
-    return status.equals("COMPLETED")
-        || status.equals("COMPLETED_WITH_FAILURES")
-        || status.equals("FAILED");
+    return JobStatus.valueOf(status).terminal();
   }
 }

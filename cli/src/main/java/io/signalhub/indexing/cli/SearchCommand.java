@@ -45,6 +45,13 @@ public final class SearchCommand implements Callable<Integer> {
   String jobId;
 
   @Option(
+      names = "--repository",
+      description =
+          "Search the most recent completed job of this repository (the name 'index' used: the"
+              + " directory's, or its --repository).")
+  String repository;
+
+  @Option(
       names = "--lines",
       defaultValue = "4",
       description = "Lines of text shown per result (default: ${DEFAULT-VALUE}).")
@@ -54,16 +61,34 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (query.isBlank()) {
+      throw new UsageException("the query is empty; say what to look for, e.g. search \"retry\"");
+    }
+    Options.range("-k/--top", k, 1, 1000);
+    Options.range("--lines", lines, 0, 1000);
+    if (jobId != null && repository != null) {
+      throw new UsageException("--job and --repository exclude each other; choose one");
+    }
     ProviderSettings settings = ProviderSettings.fromEnvironment(System.getenv());
     try (StackConnection stack = StackConnection.open(settings)) {
       JobView job =
-          jobId != null ? stack.status.job(jobId).orElse(null) : latestCompleted(stack.status);
+          jobId != null
+              ? stack.status.job(jobId).orElse(null)
+              : latestCompleted(stack.status, repository);
       if (job == null) {
         System.err.println(
             "error: "
                 + (jobId != null
-                    ? "no job '" + jobId + "'"
-                    : "no completed job yet; run scripts/index first"));
+                    ? "no job '" + jobId + "' in " + stack.description
+                    : repository != null
+                        ? "no completed job of repository '"
+                            + repository
+                            + "' in "
+                            + stack.description
+                            + "; run scripts/index first"
+                        : "no completed job yet in "
+                            + stack.description
+                            + "; run scripts/index first"));
         return 2;
       }
       try (EmbeddingProvider provider =
@@ -101,11 +126,13 @@ public final class SearchCommand implements Callable<Integer> {
     }
   }
 
-  private static JobView latestCompleted(StatusClient status) throws Exception {
-    JsonNode page = status.list(50);
+  /** The newest completed job (of {@code repository}, when given) among the last 100. */
+  private static JobView latestCompleted(StatusClient status, String repository) throws Exception {
+    JsonNode page = status.list(100);
     for (JsonNode job : page.path("jobs")) {
       String state = job.path("status").asText();
-      if (state.equals("COMPLETED") || state.equals("COMPLETED_WITH_FAILURES")) {
+      if ((state.equals("COMPLETED") || state.equals("COMPLETED_WITH_FAILURES"))
+          && (repository == null || repository.equals(job.path("repository").asText()))) {
         return status.job(job.path("jobId").asText()).orElse(null);
       }
     }

@@ -47,7 +47,11 @@ final class SourceUploader {
     this.maxFileBytes = maxFileBytes;
   }
 
-  Upload upload(Path root, String repository, String prefix) throws Exception {
+  /**
+   * @param settings the manifest's per-job settings (empty: the stack's defaults)
+   */
+  Upload upload(Path root, String repository, String prefix, Map<String, Integer> settings)
+      throws Exception {
     List<SourceFile> files = new ArrayList<>();
     Map<String, Long> skipped = new TreeMap<>();
     new SourceWalker(maxFileBytes)
@@ -95,6 +99,10 @@ final class SourceUploader {
             .put("repository", repository)
             .put("revision", revision(root));
     manifest.putObject("sources").put("prefix", prefix);
+    if (!settings.isEmpty()) {
+      ObjectNode members = manifest.putObject("settings");
+      settings.forEach(members::put);
+    }
     ArrayNode list = manifest.putArray("files");
     for (SourceFile file : files) {
       String sha = hashes.get(file.path());

@@ -12,14 +12,20 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where the CLI sends work: a deployed or already running stack named by the environment ({@code
  * SIGNAL_HUB_STATUS_URL}, {@code SIGNAL_HUB_BUCKET}, {@code AWS_ENDPOINT_URL_*}), the stack {@code
  * scripts/local-stack up} is running (its state file), or a local stack started for this command
- * and stopped after it.
+ * and stopped after it. One process owns a data directory at a time ({@link DataDirLock}): a second
+ * index run waits for the first, with a message, rather than share its SQLite files.
  */
 final class StackConnection implements AutoCloseable {
 
@@ -28,14 +34,29 @@ final class StackConnection implements AutoCloseable {
   final AwsPipeline pipeline;
   final StatusClient status;
   final String description;
+
+  /** 'local-stack up': any command may use it. */
+  static final String MODE_SHARED = "up";
+
+  /** A stack an index run started for itself: it stops when the run ends. */
+  static final String MODE_RUN = "run";
+
+  private static final long WAIT_FOR_OWNER_MILLIS = 500;
+
   private final LocalStack owned;
+  private final DataDirLock lock;
 
   private StackConnection(
-      AwsPipeline pipeline, StatusClient status, String description, LocalStack owned) {
+      AwsPipeline pipeline,
+      StatusClient status,
+      String description,
+      LocalStack owned,
+      DataDirLock lock) {
     this.pipeline = pipeline;
     this.status = status;
     this.description = description;
     this.owned = owned;
+    this.lock = lock;
   }
 
   /** $SIGNAL_HUB_HOME, default ~/.signal-hub: the local stack's state file and data. */
@@ -50,79 +71,245 @@ final class StackConnection implements AutoCloseable {
     return home().resolve("local-stack.json");
   }
 
+  /** How a command uses a stack. */
+  enum Use {
+    /** Reads (status, search): any running local stack will do, even one an index run owns. */
+    READ,
+    /**
+     * Runs a job (index): only a shared stack ('local-stack up') or one of its own, since a stack
+     * an index run started stops when that run ends.
+     */
+    JOB
+  }
+
+  /**
+   * What a command asked for explicitly: the provider flags it was given (they must act, or the
+   * command refuses) and the concurrency, if given.
+   */
+  record Request(
+      ProviderSettings provider, Use use, List<String> providerFlags, Integer concurrency) {
+
+    static Request read(ProviderSettings provider) {
+      return new Request(provider, Use.READ, List.of(), null);
+    }
+  }
+
   static StackConnection open(ProviderSettings provider) throws Exception {
+    return open(Request.read(provider));
+  }
+
+  static StackConnection open(Request request) throws Exception {
     Optional<String> statusUrl =
         Optional.ofNullable(System.getenv("SIGNAL_HUB_STATUS_URL")).filter(v -> !v.isBlank());
     if (statusUrl.isPresent()) {
+      if (!request.providerFlags().isEmpty()) {
+        throw new UsageException(
+            String.join(", ", request.providerFlags())
+                + " cannot act on the stack at "
+                + statusUrl.get()
+                + " (SIGNAL_HUB_STATUS_URL): it embeds with its deployment's provider; drop "
+                + String.join(", ", request.providerFlags())
+                + ", or use --in-process");
+      }
       AwsPipeline pipeline = AwsPipeline.fromConfig(PipelineSettings.systemLookup());
       return new StackConnection(
           pipeline,
           new StatusClient(URI.create(statusUrl.get())),
           "the stack at " + statusUrl.get(),
-          null);
-    }
-    Optional<JsonNode> running = runningLocalStack();
-    if (running.isPresent()) {
-      JsonNode state = running.get();
-      AwsEndpoints endpoints =
-          AwsEndpoints.local(
-              URI.create(state.get("s3").asText()),
-              URI.create(state.get("sqs").asText()),
-              URI.create(state.get("dynamodb").asText()));
-      PipelineSettings settings =
-          PipelineSettings.from(
-              key ->
-                  key.equals("signal-hub.bucket")
-                      ? Optional.of(state.get("bucket").asText())
-                      : PipelineSettings.systemLookup().apply(key));
-      return new StackConnection(
-          new AwsPipeline(settings, endpoints, Clock.systemUTC()),
-          new StatusClient(URI.create(state.get("status").asText())),
-          "the local stack (scripts/local-stack up)",
+          null,
           null);
     }
     Path data = home().resolve("data");
+    boolean announced = false;
+    while (true) {
+      Optional<JsonNode> running = runningLocalStack();
+      if (running.isPresent()
+          && (request.use() == Use.READ
+              || MODE_SHARED.equals(running.get().path("mode").asText()))) {
+        checkCompatible(running.get(), request);
+        return connect(running.get());
+      }
+      Optional<DataDirLock> lock =
+          DataDirLock.tryAcquire(
+              data, request.use() == Use.JOB ? "scripts/index" : "scripts/status or search");
+      if (lock.isPresent()) {
+        return startForThisRun(data, request, lock.get());
+      }
+      if (!announced) {
+        System.err.println(
+            "Waiting for "
+                + DataDirLock.holder(data)
+                + ", which runs a local stack on "
+                + data
+                + "; this run starts when it ends (Ctrl-C to give up; 'scripts/local-stack up' in"
+                + " another terminal lets commands share one stack) ...");
+        announced = true;
+      }
+      Thread.sleep(WAIT_FOR_OWNER_MILLIS);
+    }
+  }
+
+  /** Refuses flags the running stack cannot honour: exit 2 with what to do. */
+  static void checkCompatible(JsonNode state, Request request) {
+    ProviderSettings asked = request.provider();
+    String provider = state.path("provider").asText();
+    String model = state.path("model").asText();
+    String baseUrl = state.path("baseUrl").asText(null);
+    List<String> mismatched = new ArrayList<>();
+    for (String flag : request.providerFlags()) {
+      boolean differs =
+          switch (flag) {
+            case "--provider" -> !asked.provider().equalsIgnoreCase(provider);
+            case "--model" -> !Objects.equals(asked.model(), model);
+            case "--base-url" ->
+                asked.baseUrl() == null || !asked.baseUrl().toString().equals(baseUrl);
+            default -> false;
+          };
+      if (differs) {
+        mismatched.add(flag);
+      }
+    }
+    if (!mismatched.isEmpty()) {
+      throw new UsageException(
+          "the running local stack embeds with "
+              + provider
+              + "/"
+              + model
+              + (baseUrl == null ? "" : " at " + baseUrl)
+              + "; stop it ('scripts/local-stack down') or drop "
+              + String.join(", ", mismatched));
+    }
+    int stackConcurrency = state.path("concurrency").asInt(Integer.MAX_VALUE);
+    if (request.concurrency() != null && request.concurrency() > stackConcurrency) {
+      throw new UsageException(
+          "the running local stack embeds at most "
+              + stackConcurrency
+              + " batches at once; --concurrency "
+              + request.concurrency()
+              + " needs one started with SIGNAL_HUB_CONCURRENCY="
+              + request.concurrency()
+              + " (or drop --concurrency, or use a value up to "
+              + stackConcurrency
+              + ")");
+    }
+  }
+
+  private static StackConnection connect(JsonNode state) {
+    AwsEndpoints endpoints =
+        AwsEndpoints.local(
+            URI.create(state.get("s3").asText()),
+            URI.create(state.get("sqs").asText()),
+            URI.create(state.get("dynamodb").asText()));
+    PipelineSettings settings =
+        PipelineSettings.from(
+            key ->
+                key.equals("signal-hub.bucket")
+                    ? Optional.of(state.get("bucket").asText())
+                    : PipelineSettings.systemLookup().apply(key));
+    boolean shared = MODE_SHARED.equals(state.path("mode").asText());
+    return new StackConnection(
+        new AwsPipeline(settings, endpoints, Clock.systemUTC()),
+        new StatusClient(URI.create(state.get("status").asText())),
+        shared
+            ? "the local stack (scripts/local-stack up)"
+            : "the local stack of a running scripts/index (pid " + state.path("pid").asText() + ")",
+        null,
+        null);
+  }
+
+  private static StackConnection startForThisRun(Path data, Request request, DataDirLock lock)
+      throws Exception {
     System.err.println(
         "Starting a local stack for this run (data in "
             + data
             + "; 'scripts/local-stack up' keeps one running) ...");
-    LocalStack stack =
-        LocalStack.start(LocalStack.Ports.ANY, data, provider, PipelineSettings.systemLookup());
+    Function<String, Optional<String>> config =
+        key ->
+            key.equals("signal-hub.concurrency") && request.concurrency() != null
+                ? Optional.of(request.concurrency().toString())
+                : PipelineSettings.systemLookup().apply(key);
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(LocalStack.Ports.ANY, data, request.provider(), config);
+      writeState(stack, MODE_RUN, data, request.provider());
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
     return new StackConnection(
         stack.pipeline(),
         new StatusClient(stack.statusUrl()),
         "a local stack started for this run",
-        stack);
+        stack,
+        lock);
   }
 
-  /** The state file of a running {@code local-stack up}, if its status URL answers. */
+  /** The state file of a running local stack, if its status URL answers. */
   static Optional<JsonNode> runningLocalStack() {
+    return readState().filter(StackConnection::answers);
+  }
+
+  /** The state file, whether or not its stack still runs. */
+  static Optional<JsonNode> readState() {
     Path file = stateFile();
     if (!Files.exists(file)) {
       return Optional.empty();
     }
     try {
-      JsonNode state = JSON.readTree(file.toFile());
-      new StatusClient(URI.create(state.get("status").asText())).list(1);
-      return Optional.of(state);
-    } catch (IOException | RuntimeException stale) {
+      return Optional.of(JSON.readTree(file.toFile()));
+    } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();
     }
   }
 
-  static void writeState(LocalStack stack) throws IOException {
+  private static boolean answers(JsonNode state) {
+    try {
+      new StatusClient(URI.create(state.get("status").asText())).list(1);
+      return true;
+    } catch (IOException | RuntimeException stale) {
+      return false;
+    }
+  }
+
+  /**
+   * Records a running stack for other commands: its endpoints, what it embeds with, who runs it.
+   *
+   * @param mode {@link #MODE_SHARED} for 'local-stack up', {@link #MODE_RUN} for an index run's
+   * @param dataDir its data, or null in memory
+   */
+  static void writeState(LocalStack stack, String mode, Path dataDir, ProviderSettings provider)
+      throws IOException {
     Files.createDirectories(home());
-    JSON.writerWithDefaultPrettyPrinter()
-        .writeValue(
-            stateFile().toFile(),
-            Map.of(
-                "s3", stack.s3Endpoint().toString(),
-                "sqs", stack.sqsEndpoint().toString(),
-                "dynamodb", stack.dynamoEndpoint().toString(),
-                "status", stack.statusUrl().toString(),
-                "bucket", stack.bucket(),
-                "exports", stack.exports(),
-                "pid", ProcessHandle.current().pid()));
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("mode", mode);
+    state.put("pid", ProcessHandle.current().pid());
+    state.put("s3", stack.s3Endpoint().toString());
+    state.put("sqs", stack.sqsEndpoint().toString());
+    state.put("dynamodb", stack.dynamoEndpoint().toString());
+    state.put("status", stack.statusUrl().toString());
+    state.put("bucket", stack.bucket());
+    state.put("provider", provider.provider());
+    state.put("model", stack.provider().model());
+    if (provider.baseUrl() != null) {
+      state.put("baseUrl", provider.baseUrl().toString());
+    }
+    state.put("concurrency", stack.pipeline().settings().concurrency());
+    state.put("data", dataDir == null ? "memory" : dataDir.toString());
+    state.put("exports", stack.exports());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(stateFile().toFile(), state);
+  }
+
+  /** Deletes the state file if this process wrote it. */
+  static void deleteOwnState() throws IOException {
+    Optional<JsonNode> state = readState();
+    if (state.isPresent() && state.get().path("pid").asLong() == ProcessHandle.current().pid()) {
+      Files.deleteIfExists(stateFile());
+    }
+  }
+
+  /** True if this command started the local stack (it stops when the command ends). */
+  boolean ownsStack() {
+    return owned != null;
   }
 
   String bucket() {
@@ -132,7 +319,12 @@ final class StackConnection implements AutoCloseable {
   @Override
   public void close() throws Exception {
     if (owned != null) {
-      owned.close();
+      try {
+        deleteOwnState();
+        owned.close();
+      } finally {
+        lock.close();
+      }
     } else {
       pipeline.close();
     }

@@ -35,6 +35,15 @@ final class StatusClient {
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
   }
 
+  URI base() {
+    return base;
+  }
+
+  /** Whether requests to {@code uri} must be signed: a deployed API Gateway. */
+  static boolean signed(URI uri) {
+    return uri.getHost() != null && uri.getHost().endsWith(".amazonaws.com");
+  }
+
   Optional<JobView> job(String jobId) throws IOException {
     HttpResponse<String> response = get("/jobs/" + jobId);
     if (response.statusCode() == 404) {
@@ -59,7 +68,7 @@ final class StatusClient {
   private HttpResponse<String> get(String path) throws IOException {
     URI uri = URI.create(base + path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
-    if (uri.getHost().endsWith(".amazonaws.com")) {
+    if (signed(uri)) {
       sign(uri)
           .forEach(
               (name, values) ->
@@ -82,7 +91,7 @@ final class StatusClient {
    * SigV4 for execute-api
    * (docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
    */
-  private static java.util.Map<String, java.util.List<String>> sign(URI uri) {
+  static java.util.Map<String, java.util.List<String>> sign(URI uri) {
     String region =
         Optional.ofNullable(System.getenv("AWS_REGION")).orElse(uri.getHost().split("\\.")[2]);
     SignedRequest signed =

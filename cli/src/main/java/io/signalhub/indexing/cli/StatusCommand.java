@@ -14,8 +14,25 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job's status.")
 public final class StatusCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "The job id ('index' prints it).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "JOB",
+      description = "The job id ('index' prints it); optional with --web (the jobs list).")
   String jobId;
+
+  @Option(
+      names = "--web",
+      description =
+          "Serve the status page and print its URL: a deployed API through a signing proxy on"
+              + " 127.0.0.1 (SigV4, your AWS credentials), a local stack directly.")
+  boolean web;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Port of the --web proxy on 127.0.0.1 (default: any free port).")
+  int port;
 
   @Option(names = "--json", description = "Print the status API's JSON.")
   boolean json;
@@ -25,8 +42,15 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (jobId == null && !web) {
+      System.err.println("error: name a JOB ('index' prints it), or pass --web for the list");
+      return 2;
+    }
     try (StackConnection stack =
         StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()))) {
+      if (web) {
+        return StatusWebProxy.serve(stack, jobId, port);
+      }
       Optional<JobView> job =
           follow ? Optional.of(PipelineRun.follow(stack.status, jobId)) : stack.status.job(jobId);
       if (job.isEmpty()) {

@@ -3,23 +3,39 @@ package io.signalhub.indexing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.core.provider.ProviderCheck;
+import io.signalhub.indexing.core.token.Cl100kTokenCounter;
+import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @ExtendWith(IsolatedHome.class)
 class IndexCommandTest {
 
   @TempDir Path repo;
+
+  /** index the test's directory on a stack it starts, embedding with the simulator, as JSON. */
+  private CliRun indexWith(SimulatedEmbeddingServer server, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "index",
+                repo.toString(),
+                "--provider",
+                "openai",
+                "--base-url",
+                server.baseUrl().toString(),
+                "--json"));
+    args.addAll(List.of(options));
+    return CliRun.of(args.toArray(String[]::new));
+  }
 
   @Test
   void indexesADirectoryOnTheLocalStackAndPrintsTheSummaryAsOneJsonObject() throws Exception {
@@ -27,53 +43,128 @@ class IndexCommandTest {
     Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
     Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
     try (var server = SimulatedEmbeddingServer.start(SimulatorSettings.builder().build())) {
-      ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-      PrintStream original = System.out;
-      int exit;
-      try {
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        exit =
-            new CommandLine(new SignalHubCli())
-                .execute(
-                    "index",
-                    repo.toString(),
-                    "--provider",
-                    "openai",
-                    "--base-url",
-                    server.baseUrl().toString(),
-                    "--json");
-      } finally {
-        System.setOut(original);
-      }
+      CliRun run = indexWith(server);
 
-      assertThat(exit).isZero();
-      JsonNode summary = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
+      assertThat(run.exit()).isZero();
+      JsonNode summary = run.json();
       assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
       assertThat(summary.path("total").asLong()).isEqualTo(2);
       assertThat(summary.path("completed").asLong()).isEqualTo(2);
-      assertThat(summary.path("apiCalls").asLong())
-          .isEqualTo(server.stats().requests())
-          .isEqualTo(1);
-      assertThat(summary.path("tokens").asLong()).isEqualTo(server.stats().tokens());
+      // the provider saw the job's one call and, before the upload, the provider check's one
+      assertThat(summary.path("apiCalls").asLong()).isEqualTo(1);
+      assertThat(server.stats().requests()).isEqualTo(2);
+      assertThat(summary.path("tokens").asLong())
+          .isEqualTo(
+              server.stats().tokens() - Cl100kTokenCounter.instance().count(ProviderCheck.PROBE));
       assertThat(summary.path("skipped").path("BINARY").asLong()).isEqualTo(1);
       assertThat(summary.has("elapsedSeconds")).isTrue();
     }
   }
 
   @Test
-  void aMissingDirectoryIsAClearError() {
-    int exit =
-        new CommandLine(new SignalHubCli()).execute("index", repo.resolve("nope").toString());
-    assertThat(exit).isEqualTo(2);
+  void batchSizeAndChunkTokensActOnTheStackPathThroughTheManifest() throws Exception {
+    StringBuilder longFile = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      longFile.append("def f").append(i).append("(x):\n    return x * ").append(i).append("\n\n");
+    }
+    Files.writeString(repo.resolve("long.py"), longFile);
+    Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
+    try (var server = SimulatedEmbeddingServer.start(SimulatorSettings.builder().build())) {
+      CliRun run =
+          indexWith(server, "--batch-size", "1", "--chunk-tokens", "32", "--concurrency", "2");
+
+      assertThat(run.exit()).isZero();
+      JsonNode summary = run.json();
+      // 32-token chunks split the long file; one chunk per request (plus the provider check's)
+      assertThat(summary.path("total").asLong()).isGreaterThan(4);
+      assertThat(summary.path("apiCalls").asLong())
+          .isEqualTo(summary.path("total").asLong())
+          .isEqualTo(server.stats().requests() - 1);
+    }
+  }
+
+  @Test
+  void aMissingDirectoryIsNotCalledANonDirectory() {
+    CliRun run = CliRun.of("index", repo.resolve("nope").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr()).isEqualTo("error: " + repo.resolve("nope") + " does not exist\n");
+  }
+
+  @Test
+  void badConfigurationIsOneLineAndExitTwoBeforeAnyStackStarts() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+    String[][] cases = {
+      {"index", repo.toString(), "--provider", "cohere"},
+      {"index", repo.toString(), "--provider", "local", "--model", "text-embedding-3-small"},
+      {"index", repo.toString(), "--provider", "openai"},
+      {"index", repo.toString(), "--batch-size", "0"},
+      {"index", repo.toString(), "--chunk-tokens", "5"},
+      {"index", repo.toString(), "--concurrency", "0"},
+      {"search", ""},
+      {"search", "retry", "-k", "0"},
+    };
+    for (String[] args : cases) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.stderr().lines().toList())
+          .as(String.join(" ", args))
+          .hasSize(1)
+          .allMatch(line -> line.startsWith("error: "));
+      assertThat(StackConnection.home().resolve("data"))
+          .as("no stack started for: " + String.join(" ", args))
+          .doesNotExist();
+    }
+    assertThat(CliRun.of("index", repo.toString(), "--provider", "cohere").stderr())
+        .contains("Unknown embedding provider 'cohere'");
+  }
+
+  @Test
+  void everyCommandsHelpShowsRealDefaultsAndEveryCommandHasAVersion() {
+    for (String command : new String[] {"index", "status", "search", "local-stack"}) {
+      CliRun help = CliRun.of(command, "--help");
+      assertThat(help.exit()).isZero();
+      assertThat(help.stdout()).as(command).contains("Usage:").doesNotContain("null");
+      CliRun version = CliRun.of(command, "-V");
+      assertThat(version.exit()).isZero();
+      assertThat(version.stdout()).as(command).contains(SignalHubCli.VERSION);
+    }
+  }
+
+  @Test
+  void oneBatchIsSingular() {
+    IndexSummary summary =
+        new IndexSummary(
+            "j",
+            "COMPLETED",
+            null,
+            "local",
+            "m",
+            1,
+            null,
+            1,
+            1,
+            0,
+            0,
+            1,
+            1,
+            0,
+            1,
+            0,
+            null,
+            1,
+            1,
+            java.util.Map.of(),
+            java.util.List.of());
+    assertThat(summary.toText()).contains("1 in 1 batch (").contains(", 1 token\n");
   }
 
   @Test
   void inProcessCompletesWhenOneDefaultBatchIsLargerThanTheWholeTokensPerMinuteQuota()
       throws Exception {
     long total = 0;
-    for (String text : io.signalhub.indexing.simulator.DenseCode.texts(14, 2400, 3)) {
+    for (String text : DenseCode.texts(14, 2400, 3)) {
       Files.writeString(repo.resolve("dense_" + total + ".py"), text);
-      total += io.signalhub.indexing.simulator.DenseCode.tokens(text);
+      total += DenseCode.tokens(text);
     }
     assertThat(total).isBetween(32_000L, 36_000L);
     // 30,000 tokens/min: one default batch (all ~75 chunks) holds more than the provider ever
@@ -81,27 +172,18 @@ class IndexCommandTest {
     try (var server =
         SimulatedEmbeddingServer.start(
             SimulatorSettings.builder().tokensPerMinute(30_000).dimensions(8).build())) {
-      ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-      PrintStream original = System.out;
-      int exit;
-      try {
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        exit =
-            new CommandLine(new SignalHubCli())
-                .execute(
-                    "index",
-                    repo.toString(),
-                    "--in-process",
-                    "--provider",
-                    "openai",
-                    "--base-url",
-                    server.baseUrl().toString(),
-                    "--json");
-      } finally {
-        System.setOut(original);
-      }
-
-      JsonNode summary = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
+      CliRun run =
+          CliRun.of(
+              "index",
+              repo.toString(),
+              "--in-process",
+              "--provider",
+              "openai",
+              "--base-url",
+              server.baseUrl().toString(),
+              "--json");
+      int exit = run.exit();
+      JsonNode summary = run.json();
       assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
       assertThat(exit).isZero();
       assertThat(summary.path("failed").asLong()).isZero();

@@ -3,16 +3,11 @@ package io.signalhub.indexing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The main job as a user runs it: {@code index <dir>} on a local stack it starts itself, with the
@@ -23,22 +18,8 @@ class IndexEndToEndTest {
 
   @TempDir Path repo;
 
-  private record Run(int exit, String stdout) {
-    JsonNode json() throws Exception {
-      return new ObjectMapper().readTree(stdout);
-    }
-  }
-
-  private static Run cli(String... args) {
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    try {
-      System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new SignalHubCli()).execute(args);
-      return new Run(exit, stdout.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 
   private void writeSources() throws Exception {
@@ -62,7 +43,7 @@ class IndexEndToEndTest {
   void indexesThenReRunsForFreeThenPaysOnlyForWhatChanged() throws Exception {
     writeSources();
 
-    Run first = cli("index", repo.toString(), "--json", "--repository", "shop");
+    CliRun first = cli("index", repo.toString(), "--json", "--repository", "shop");
     assertThat(first.exit()).isZero();
     JsonNode one = first.json();
     assertThat(one.path("status").asText()).isEqualTo("COMPLETED");
@@ -72,7 +53,7 @@ class IndexEndToEndTest {
     assertThat(one.path("skipped").path("BINARY").asLong()).isEqualTo(1);
     assertThat(one.path("skipped").path("VENDORED_OR_GENERATED").asLong()).isEqualTo(1);
 
-    Run second = cli("index", repo.toString(), "--json", "--repository", "shop");
+    CliRun second = cli("index", repo.toString(), "--json", "--repository", "shop");
     JsonNode two = second.json();
     assertThat(two.path("status").asText()).isEqualTo("COMPLETED");
     assertThat(two.path("apiCalls").asLong()).isZero();
@@ -88,8 +69,15 @@ class IndexEndToEndTest {
     assertThat(three.path("apiCalls").asLong()).isEqualTo(1);
     assertThat(three.path("completed").asLong() - three.path("cached").asLong()).isEqualTo(1);
 
-    Run search = cli("search", "user password login", "-k", "1");
+    CliRun search = cli("search", "user password login", "-k", "1");
     assertThat(search.exit()).isZero();
     assertThat(search.stdout()).contains("src/auth.py:1-2").contains("verify(user, password");
+
+    CliRun ofShop = cli("search", "user password login", "-k", "1", "--repository", "shop");
+    assertThat(ofShop.exit()).isZero();
+    assertThat(ofShop.stdout()).contains("src/auth.py:1-2");
+    CliRun ofOther = cli("search", "user password login", "--repository", "other");
+    assertThat(ofOther.exit()).isEqualTo(2);
+    assertThat(ofOther.stderr()).contains("no completed job of repository 'other'");
   }
 }

@@ -2,15 +2,12 @@ package io.signalhub.indexing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.signalhub.indexing.core.MutableClock;
 import io.signalhub.indexing.core.progress.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,26 +49,6 @@ class ProgressBarTest {
         .contains("50.0 chunks/s");
   }
 
-  /** A clock the test moves by hand. */
-  private static final class HandClock extends Clock {
-    private long millis;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-  }
-
   private static Progress running(long done) {
     return new Progress(
         100,
@@ -92,38 +69,32 @@ class ProgressBarTest {
         List.of());
   }
 
+  /** Draws 10%, 20% and 30% with the given pauses between them; returns what was written. */
+  private static String draw(boolean terminal, Duration firstPause, Duration secondPause) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    MutableClock clock = new MutableClock();
+    ProgressBar bar =
+        new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), terminal, clock);
+    bar.update(running(10));
+    clock.advance(firstPause);
+    bar.update(running(20));
+    clock.advance(secondPause);
+    bar.update(running(30));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void aTerminalSeesTheFirstUpdateAtOnceThenAtMostTenRedrawsASecond() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    HandClock clock = new HandClock();
-    ProgressBar bar =
-        new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), true, clock);
+    String drawn = draw(true, Duration.ofMillis(50), Duration.ofMillis(60));
 
-    bar.update(running(10));
-    clock.millis += 50;
-    bar.update(running(20));
-    clock.millis += 60;
-    bar.update(running(30));
-
-    String drawn = err.toString(StandardCharsets.UTF_8);
     assertThat(drawn).contains("\r[###").contains(" 10.0%").doesNotContain(" 20.0%");
     assertThat(drawn).contains(" 30.0%");
   }
 
   @Test
   void aPipeGetsAPlainLineAtOnceThenOneEveryFiveSeconds() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    HandClock clock = new HandClock();
-    ProgressBar bar =
-        new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), false, clock);
+    List<String> lines = draw(false, Duration.ofSeconds(4), Duration.ofSeconds(1)).lines().toList();
 
-    bar.update(running(10));
-    clock.millis += 4_000;
-    bar.update(running(20));
-    clock.millis += 1_000;
-    bar.update(running(30));
-
-    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).contains(" 10.0%").doesNotContain("\r");
     assertThat(lines.get(1)).contains(" 30.0%");

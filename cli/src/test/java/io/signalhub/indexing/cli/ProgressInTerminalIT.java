@@ -71,33 +71,35 @@ class ProgressInTerminalIT {
   }
 
   @Test
-  void onAStackStartedForTheRunTheBarMovesWhileTheJobRuns() throws Exception {
-    Path repo = repository("beta", 120);
-    tmux.start(
-        "stack-run",
-        work,
-        cli(work.resolve("home"))
-            + " index "
-            + repo
-            + " --batch-size 4 --concurrency 2"
-            + providerFlags());
-    assertThat(intermediatePercentages("stack-run").get("stack-run"))
-        .hasSizeGreaterThanOrEqualTo(2);
-  }
-
-  @Test
-  void onARunningStackIndexStatusFollowAndAPipeAllShowProgress() throws Exception {
+  void onTheStackPathAPipeIndexAndStatusFollowAllShowProgress() throws Exception {
     Path home = work.resolve("home");
+    // piped, on a stack index starts for its run: plain lines (no carriage returns), the first as
+    // soon as the job has progress
+    tmux.start(
+        "piped",
+        work,
+        cli(home)
+            + " index "
+            + repository("beta", 120)
+            + " --batch-size 4 --concurrency 2"
+            + providerFlags()
+            + " 2>&1 | cat");
+    String piped = tmux.watch("piped", TIMEOUT, screen -> screen.contains("EXIT 0"), screen -> {});
+    List<String> progressLines =
+        piped.lines().filter(line -> PERCENT.matcher(line).find()).toList();
+    assertThat(progressLines).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(progressLines.get(0)).doesNotContain("100.0%").doesNotContain("\r");
+
+    // in terminals, on the stack 'local-stack up' runs: index, and status --follow beside it
     tmux.start(
         "stack-up",
         work,
-        "env SIGNAL_HUB_EMBEDDING_PROVIDER=openai OPENAI_BASE_URL="
+        "env SIGNAL_HUB_EMBEDDING_PROVIDER=openai SIGNAL_HUB_CONCURRENCY=2 OPENAI_BASE_URL="
             + provider.baseUrl()
             + " "
             + cli(home)
             + " local-stack up --any-ports --in-memory");
     tmux.watch("stack-up", TIMEOUT, screen -> screen.contains("local stack is up"), s -> {});
-
     tmux.start("index", work, cli(home) + " index " + repository("gamma", 120) + " --batch-size 4");
     String jobScreen =
         tmux.watch("index", TIMEOUT, screen -> JOB.matcher(screen).find(), screen -> {});
@@ -107,17 +109,6 @@ class ProgressInTerminalIT {
     Map<String, Set<String>> seen = intermediatePercentages("index", "follow");
     assertThat(seen.get("index")).hasSizeGreaterThanOrEqualTo(2);
     assertThat(seen.get("follow")).hasSizeGreaterThanOrEqualTo(2);
-
-    // piped: plain lines (no carriage returns), the first one as soon as the job has progress
-    tmux.start(
-        "piped",
-        work,
-        cli(home) + " index " + repository("delta", 120) + " --batch-size 4 2>&1 | cat");
-    String piped = tmux.watch("piped", TIMEOUT, screen -> screen.contains("EXIT 0"), screen -> {});
-    List<String> progressLines =
-        piped.lines().filter(line -> PERCENT.matcher(line).find()).toList();
-    assertThat(progressLines).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(progressLines.get(0)).doesNotContain("100.0%");
   }
 
   /**
@@ -170,11 +161,7 @@ class ProgressInTerminalIT {
 
   /** The built CLI as scripts/ runs it, with its own home (state file and data). */
   private static String cli(Path home) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    String jar =
-        System.getProperty(
-            "signal-hub.cli.jar", Path.of("target/signal-hub-cli.jar").toAbsolutePath().toString());
-    return "env -u SIGNAL_HUB_STATUS_URL SIGNAL_HUB_HOME=" + home + " " + java + " -jar " + jar;
+    return new BuiltCli(home, java.util.Map.of()).shellCommand();
   }
 
   /** {@code files} small source files, each one chunk of its own text. */

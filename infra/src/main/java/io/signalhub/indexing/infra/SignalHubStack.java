@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -31,9 +32,11 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -47,6 +50,8 @@ import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
 import software.amazon.awscdk.services.s3.deployment.Source;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -64,11 +69,19 @@ public final class SignalHubStack extends Stack {
       "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
   static final Duration EMBEDDER_TIMEOUT = Duration.minutes(5);
   static final Duration FANOUT_TIMEOUT = Duration.minutes(15);
+  static final Duration FAILURE_CONSUMER_TIMEOUT = Duration.minutes(1);
+
+  /**
+   * Attempts of a fan-out before its job fails: Lambda's asynchronous invocation and its two
+   * retries; as many receives of a continuation.
+   */
+  static final int FANOUT_ATTEMPTS = 3;
 
   final Bucket bucket;
   final Queue batches;
   final Queue deadLetters;
   final Queue continuations;
+  final Queue fanOutFailures;
   final Table jobs;
   final Table cache;
   final Table rate;
@@ -76,6 +89,7 @@ public final class SignalHubStack extends Stack {
   final Function fanoutContinuation;
   final Function embedder;
   final Function deadLetterConsumer;
+  final Function fanOutFailureConsumer;
   final Function status;
   final HttpApi api;
 
@@ -129,11 +143,26 @@ public final class SignalHubStack extends Stack {
                     .maxReceiveCount(settings.maxReceiveCount())
                     .build())
             .build();
+    // fan-outs that failed on every attempt: the S3-triggered invocation's on-failure destination
+    // and the continuation queue's DLQ; a consumer ends their jobs FAILED (invariant 9)
+    fanOutFailures =
+        Queue.Builder.create(this, "FanOutFailures")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .visibilityTimeout(
+                Duration.seconds(6 * FAILURE_CONSUMER_TIMEOUT.toSeconds().longValue()))
+            .build();
     continuations =
         Queue.Builder.create(this, "FanOutContinuations")
             .encryption(QueueEncryption.SQS_MANAGED)
             .enforceSsl(true)
             .visibilityTimeout(Duration.seconds(6 * FANOUT_TIMEOUT.toSeconds().longValue()))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(fanOutFailures)
+                    .maxReceiveCount(FANOUT_ATTEMPTS)
+                    .build())
             .build();
 
     jobs =
@@ -194,7 +223,8 @@ public final class SignalHubStack extends Stack {
     environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
     // memory: the fan-out streams and tokenizes (1 GiB); the embedder's default is one vCPU; the
-    // status function only reads DynamoDB (512 MiB). See docs/infrastructure.md.
+    // status function only reads DynamoDB, but its cold start needs the CPU (below). See
+    // docs/infrastructure.md.
     fanout = function("FanOut", zips.get("fanout"), "fanout", 1024, FANOUT_TIMEOUT, environment);
     fanoutContinuation =
         function(
@@ -220,7 +250,18 @@ public final class SignalHubStack extends Stack {
             1024,
             Duration.minutes(1),
             environment);
-    status = function("Status", zips.get("status"), null, 512, Duration.seconds(10), environment);
+    fanOutFailureConsumer =
+        function(
+            "FanOutFailureConsumer",
+            zips.get("fanout"),
+            "fanout-failed",
+            1024,
+            FAILURE_CONSUMER_TIMEOUT,
+            environment);
+    // status: 1 GiB (about 0.58 vCPU), because a cold start without a snapshot costs ~2.6
+    // CPU-seconds (docs/benchmarks.md, "Cold starts"): ~9 s at 512 MB, ~4.5 s at 1 GiB, well inside
+    // 15 s (API Gateway waits up to 30 s)
+    status = function("Status", zips.get("status"), null, 1024, Duration.seconds(15), environment);
 
     // fan-out: reads manifests and sources, writes batch payloads and cached vectors, registers
     // jobs
@@ -303,6 +344,11 @@ public final class SignalHubStack extends Stack {
           .prune(false)
           .build();
     }
+    // fan-out failure consumer: creates the job if the fan-out never did, and fails it
+    allow(
+        fanOutFailureConsumer,
+        List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        jobs.getTableArn());
     // status: reads jobs only
     allow(
         status,
@@ -314,6 +360,13 @@ public final class SignalHubStack extends Stack {
     }
 
     Alias fanoutLive = live(fanout);
+    // S3 invokes asynchronously: Lambda retries a failed invocation twice, then sends the event
+    // and the error to the destination (docs.aws.amazon.com/lambda/latest/dg/invocation-async.html)
+    fanoutLive.configureAsyncInvoke(
+        EventInvokeConfigOptions.builder()
+            .retryAttempts(FANOUT_ATTEMPTS - 1)
+            .onFailure(new SqsDestination(fanOutFailures))
+            .build());
     bucket.addEventNotification(
         EventType.OBJECT_CREATED,
         new LambdaDestination(fanoutLive),
@@ -338,6 +391,12 @@ public final class SignalHubStack extends Stack {
                 .batchSize(10)
                 .reportBatchItemFailures(true)
                 .build());
+    live(fanOutFailureConsumer)
+        .addEventSource(
+            SqsEventSource.Builder.create(fanOutFailures)
+                .batchSize(10)
+                .reportBatchItemFailures(true)
+                .build());
 
     api =
         HttpApi.Builder.create(this, "StatusApi")
@@ -346,7 +405,8 @@ public final class SignalHubStack extends Stack {
             .build();
     HttpLambdaIntegration integration =
         new HttpLambdaIntegration("StatusIntegration", live(status));
-    for (String path : List.of("/jobs", "/jobs/{id}")) {
+    // "/" is the status page's jobs list (browsers get HTML, API clients JSON)
+    for (String path : List.of("/", "/jobs", "/jobs/{id}")) {
       api.addRoutes(
           AddRoutesOptions.builder()
               .path(path)
@@ -356,12 +416,28 @@ public final class SignalHubStack extends Stack {
               .build());
     }
 
+    Topic alarms =
+        Topic.Builder.create(this, "Alarms")
+            .displayName("Signal Hub Indexing alarms")
+            .enforceSsl(true)
+            .build();
+    if (settings.alarmEmail() != null) {
+      alarms.addSubscription(new EmailSubscription(settings.alarmEmail()));
+    }
+    alarmAction = new SnsAction(alarms);
     alarm(
         "DeadLetterQueueNotEmpty",
         deadLetters.metricApproximateNumberOfMessagesVisible(),
         1,
         "Batches failed every receive; the DLQ consumer counts them failed. Investigate the embedder's logs.");
-    for (Function f : List.of(fanout, fanoutContinuation, embedder, deadLetterConsumer, status)) {
+    for (Function f :
+        List.of(
+            fanout,
+            fanoutContinuation,
+            embedder,
+            deadLetterConsumer,
+            fanOutFailureConsumer,
+            status)) {
       alarm(
           f.getNode().getId() + "Errors",
           f.metricErrors(),
@@ -374,6 +450,25 @@ public final class SignalHubStack extends Stack {
           "Lambda throttled the function; raise its concurrency or the account limit.");
     }
 
+    new OperatorDashboard(
+        this,
+        "Operations",
+        new OperatorDashboard.Watched(
+            fanout,
+            fanoutContinuation,
+            embedder,
+            deadLetterConsumer,
+            status,
+            batches,
+            deadLetters,
+            settings.tokensPerMinute(),
+            settings.requestsPerMinute()));
+
+    CfnOutput.Builder.create(this, "AlarmTopicArn")
+        .value(alarms.getTopicArn())
+        .description(
+            "Alarms notify this SNS topic: subscribe an address or a pager (-c alarmEmail=... does)")
+        .build();
     CfnOutput.Builder.create(this, "BucketName")
         .value(bucket.getBucketName())
         .description("Upload manifests to s3://<bucket>/manifests/")
@@ -455,6 +550,9 @@ public final class SignalHubStack extends Stack {
                 .build());
   }
 
+  /** Where every alarm sends its notice (the Alarms topic). */
+  private SnsAction alarmAction;
+
   private void alarm(
       String id,
       software.amazon.awscdk.services.cloudwatch.IMetric metric,
@@ -467,6 +565,7 @@ public final class SignalHubStack extends Stack {
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .alarmDescription(description)
-        .build();
+        .build()
+        .addAlarmAction(alarmAction);
   }
 }

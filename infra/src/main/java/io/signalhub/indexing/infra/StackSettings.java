@@ -3,8 +3,10 @@ package io.signalhub.indexing.infra;
 import java.util.function.Function;
 
 /**
- * What a deployment may change, as CDK context values ({@code -c key=value} or cdk.json) with these
- * defaults (README, "Deploying to AWS").
+ * What a deployment may change, as CDK context values ({@code -c key=value}) with these defaults
+ * (README, "Deploying to AWS"). The keys, their types and ranges are listed once, in {@code
+ * context-keys.json} (this module's resources), which scripts/synth and scripts/deploy check before
+ * building; a test holds this record and that list to the same keys.
  *
  * @param provider embedding provider: bedrock (default; IAM, no key), openai or azure-openai (key
  *     in Secrets Manager), local (the embedded model; weights deployed to the bucket)
@@ -19,6 +21,7 @@ import java.util.function.Function;
  * @param maxRetries retries of a failed provider request
  * @param batchRetentionDays days batch payloads stay in the bucket
  * @param retainData keep bucket and tables when the stack is deleted
+ * @param alarmEmail an address subscribed to the alarms' SNS topic, or null
  * @param azureEndpoint azure-openai: the resource's endpoint, e.g. https://acme.openai.azure.com
  * @param azureDeployment azure-openai: the deployment's name (default: the model id)
  * @param azureApiVersion azure-openai: the data-plane API version (default 2024-10-21)
@@ -36,13 +39,10 @@ public record StackSettings(
     int maxRetries,
     int batchRetentionDays,
     boolean retainData,
+    String alarmEmail,
     String azureEndpoint,
     String azureDeployment,
     String azureApiVersion) {
-
-  /** The context keys for Azure OpenAI ({@code -c provider=azure-openai -c azureEndpoint=...}). */
-  public static final java.util.List<String> AZURE_KEYS =
-      java.util.List.of("azureEndpoint", "azureDeployment", "azureApiVersion");
 
   public static StackSettings from(Function<String, Object> context) {
     Reader r = new Reader(context);
@@ -71,6 +71,7 @@ public record StackSettings(
         r.number("maxRetries", 3),
         r.number("batchRetentionDays", 7),
         Boolean.parseBoolean(r.text("retainData", "true")),
+        r.text("alarmEmail", null),
         r.text("azureEndpoint", null),
         r.text("azureDeployment", null),
         r.text("azureApiVersion", null));

@@ -40,13 +40,20 @@ class SignalHubStackTest {
     bedrock = synth(Map.of(), zips, dir);
     openai =
         synth(
-            Map.of("provider", "openai", "embedderConcurrency", "25", "maxReceiveCount", "3"),
+            Map.of(
+                "provider",
+                "openai",
+                "embedderConcurrency",
+                "25",
+                "maxReceiveCount",
+                "3",
+                "alarmEmail",
+                "oncall@example.com"),
             zips,
             dir);
   }
 
-  private static Template synth(
-      Map<String, String> context, Map<String, Path> zips, Path modelDir) {
+  static Template synth(Map<String, String> context, Map<String, Path> zips, Path modelDir) {
     App app = new App();
     context.forEach((key, value) -> app.getNode().setContext(key, value));
     SignalHubStack stack =
@@ -60,7 +67,7 @@ class SignalHubStackTest {
     return Template.fromStack(stack);
   }
 
-  private static Path placeholder(Path dir, String name) throws IOException {
+  static Path placeholder(Path dir, String name) throws IOException {
     Path zip = dir.resolve(name + ".zip");
     try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
       out.putNextEntry(new ZipEntry("placeholder.txt"));
@@ -175,7 +182,7 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::SQS::Queue", Map.of("Properties", Map.of("SqsManagedSseEnabled", true))))
-        .hasSize(3);
+        .hasSize(4);
   }
 
   @Test
@@ -210,7 +217,7 @@ class SignalHubStackTest {
         bedrock.findResources(
             "AWS::Lambda::Function",
             Map.of("Properties", Map.of("Handler", SignalHubStack.QUARKUS_HANDLER)));
-    assertThat(functions).hasSize(5);
+    assertThat(functions).hasSize(6);
     bedrock.allResourcesProperties("AWS::Lambda::Function", Map.of());
     for (var function : functions.values()) {
       @SuppressWarnings("unchecked")
@@ -222,13 +229,13 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::Lambda::Alias", Map.of("Properties", Map.of("Name", "live"))))
-        .hasSize(5);
+        .hasSize(6);
     bedrock.hasResourceProperties(
         "AWS::Lambda::Function", Map.of("MemorySize", 1769, "Timeout", 300));
     bedrock.hasResourceProperties(
         "AWS::Lambda::Function", Map.of("MemorySize", 1024, "Timeout", 900));
     bedrock.hasResourceProperties(
-        "AWS::Lambda::Function", Map.of("MemorySize", 512, "Timeout", 10));
+        "AWS::Lambda::Function", Map.of("MemorySize", 1024, "Timeout", 15));
   }
 
   @Test
@@ -247,16 +254,65 @@ class SignalHubStackTest {
     openai.hasResourceProperties(
         "AWS::Lambda::EventSourceMapping",
         Map.of("ScalingConfig", Map.of("MaximumConcurrency", 25)));
-    // the embedder and the DLQ consumer report partial failures; the continuation consumer takes
-    // one key at a time
+    // the embedder, the DLQ consumer and the fan-out failure consumer report partial failures; the
+    // continuation consumer takes one key at a time
     assertThat(
             bedrock.findResources(
                 "AWS::Lambda::EventSourceMapping",
                 Map.of(
                     "Properties",
                     Map.of("FunctionResponseTypes", List.of("ReportBatchItemFailures")))))
-        .hasSize(2);
+        .hasSize(3);
     bedrock.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of("BatchSize", 1));
+  }
+
+  /** Invariant 9: a fan-out that keeps failing ends its job, by either path. */
+  @Test
+  void aFanOutThatKeepsFailingReachesTheFailureQueueWhoseConsumerFailsTheJob() {
+    Map<String, Object> failureQueueArn =
+        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("FanOutFailures.*"), "Arn"));
+    // the S3-triggered invocation: two retries, then the on-failure destination
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of(
+            "FunctionName",
+            Map.of("Ref", Match.stringLikeRegexp("^FanOut[0-9A-F]{8}$")),
+            "MaximumRetryAttempts",
+            2,
+            "DestinationConfig",
+            Map.of("OnFailure", Map.of("Destination", failureQueueArn))));
+    // a continuation: three receives, then the queue's DLQ
+    bedrock.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Map.of(
+            "VisibilityTimeout",
+            5400,
+            "RedrivePolicy",
+            Map.of("deadLetterTargetArn", failureQueueArn, "maxReceiveCount", 3)));
+    bedrock.hasResourceProperties(
+        "AWS::SQS::Queue", Map.of("MessageRetentionPeriod", 1_209_600, "VisibilityTimeout", 360));
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "EventSourceArn",
+            failureQueueArn,
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures")));
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Timeout",
+            60,
+            "Environment",
+            Map.of(
+                "Variables", Match.objectLike(Map.of("QUARKUS_LAMBDA_HANDLER", "fanout-failed")))));
+    assertThat(policyOf(bedrock, "FanOutRole")).contains("sqs:SendMessage");
+    assertThat(policyOf(bedrock, "FanOutFailureConsumerRole"))
+        .contains("dynamodb:UpdateItem")
+        .contains("sqs:ReceiveMessage")
+        .doesNotContain("s3:")
+        .doesNotContain("bedrock:")
+        .doesNotContain("sqs:SendMessage");
   }
 
   @Test
@@ -398,11 +454,51 @@ class SignalHubStackTest {
     assertThat(
             bedrock.findResources(
                 "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("MetricName", "Errors"))))
-        .hasSize(5);
+        .hasSize(6);
     assertThat(
             bedrock.findResources(
                 "AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("MetricName", "Throttles"))))
-        .hasSize(5);
+        .hasSize(6);
+  }
+
+  @Test
+  void everyAlarmNotifiesTheAlarmTopicAndAnAlarmEmailIsSubscribed() {
+    for (Template template : List.of(bedrock, openai)) {
+      Map<String, Map<String, Object>> topics = template.findResources("AWS::SNS::Topic");
+      assertThat(topics).hasSize(1);
+      String topic = topics.keySet().iterator().next();
+      Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
+      assertThat(alarms).isNotEmpty();
+      alarms.forEach(
+          (id, alarm) ->
+              assertThat(alarm.get("Properties").toString())
+                  .as(id)
+                  .contains("AlarmActions=[{Ref=" + topic + "}]"));
+    }
+    assertThat(bedrock.findResources("AWS::SNS::Subscription")).isEmpty();
+    openai.hasResourceProperties(
+        "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+  }
+
+  @Test
+  void theContextKeysListAndStackSettingsNameTheSameKeys() throws IOException {
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    StackSettings.from(
+        key -> {
+          read.add(key);
+          return null;
+        });
+    String list;
+    try (var in = StackSettings.class.getResourceAsStream("/context-keys.json")) {
+      list = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    java.util.regex.Matcher key =
+        java.util.regex.Pattern.compile("\n    \"([A-Za-z]+)\": \\{").matcher(list);
+    while (key.find()) {
+      listed.add(key.group(1));
+    }
+    assertThat(listed).isEqualTo(read).contains("provider", "alarmEmail");
   }
 
   @Test

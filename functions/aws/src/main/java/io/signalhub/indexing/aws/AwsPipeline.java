@@ -3,14 +3,17 @@ package io.signalhub.indexing.aws;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
@@ -52,6 +55,7 @@ public final class AwsPipeline implements AutoCloseable {
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
+  private final PipelineMetrics metrics;
 
   public AwsPipeline(PipelineSettings settings, AwsEndpoints endpoints, Clock clock) {
     this(settings, endpoints, clock, Sleeper.system());
@@ -84,6 +88,7 @@ public final class AwsPipeline implements AutoCloseable {
     this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
     this.blobs = new S3BlobStore(s3, settings.bucket());
     this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
+    this.metrics = EmfMetrics.forEnvironment(System.getenv(), clock);
   }
 
   /**
@@ -147,7 +152,8 @@ public final class AwsPipeline implements AutoCloseable {
         new SqsBatchQueue(sqs, queueUrl(settings.batchQueue()), Sleeper.system()),
         cache,
         model,
-        clock);
+        clock,
+        metrics);
   }
 
   /**
@@ -156,7 +162,8 @@ public final class AwsPipeline implements AutoCloseable {
    * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
   public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(settings, jobs, blobs, cache, batchEmbedder(provider), clock);
+    return new EmbedBatchService(
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
@@ -183,9 +190,19 @@ public final class AwsPipeline implements AutoCloseable {
         new AdaptiveRateLimiter(budget, settings.concurrency(), clock, sleeper));
   }
 
+  /**
+   * Ends the jobs of fan-outs that failed on every attempt.
+   *
+   * @param model the configured model, or null for the provider's default
+   */
+  public FanOutFailureService fanOutFailures(String provider, String model) {
+    return new FanOutFailureService(
+        jobs, provider, model != null ? model : provider + " default", clock);
+  }
+
   /** Accounting without a provider: what the dead-letter consumer needs. */
   public BatchAccounting accounting() {
-    return new BatchAccounting(jobs, clock);
+    return new BatchAccounting(jobs, clock, metrics);
   }
 
   public JobStatusService status() {

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates the bucket, queues and tables the pipeline uses, as the CDK stack declares them (batch
- * queue with its DLQ redrive, continuation queue, three tables). For the local stack and the
- * integration tests; in AWS, CloudFormation owns them.
+ * queue with its DLQ redrive, continuation queue redriving to the fan-out failure queue, three
+ * tables). For the local stack and the integration tests; in AWS, CloudFormation owns them.
  */
 public final class AwsResources {
 
@@ -30,8 +30,29 @@ public final class AwsResources {
     }
     DynamoTables.createAll(
         pipeline.dynamo(), settings.jobsTable(), settings.cacheTable(), settings.rateTable());
+    createQueue(
+        pipeline,
+        settings.batchQueue(),
+        visibilityTimeout,
+        settings.deadLetterQueue(),
+        settings.maxReceiveCount());
+    createQueue(
+        pipeline,
+        settings.continuationQueue(),
+        visibilityTimeout,
+        settings.fanOutFailureQueue(),
+        settings.fanOutAttempts());
+  }
+
+  /** A queue whose messages move to {@code deadLetters} after {@code maxReceiveCount} receives. */
+  private static void createQueue(
+      AwsPipeline pipeline,
+      String name,
+      Duration visibilityTimeout,
+      String deadLetters,
+      int maxReceiveCount) {
     var sqs = pipeline.sqs();
-    String dlqUrl = sqs.createQueue(r -> r.queueName(settings.deadLetterQueue())).queueUrl();
+    String dlqUrl = sqs.createQueue(r -> r.queueName(deadLetters)).queueUrl();
     String dlqArn =
         sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
             .attributes()
@@ -40,17 +61,16 @@ public final class AwsResources {
         "{\"deadLetterTargetArn\":\""
             + dlqArn
             + "\",\"maxReceiveCount\":\""
-            + settings.maxReceiveCount()
+            + maxReceiveCount
             + "\"}";
     sqs.createQueue(
         r ->
-            r.queueName(settings.batchQueue())
+            r.queueName(name)
                 .attributes(
                     Map.of(
                         QueueAttributeName.VISIBILITY_TIMEOUT,
                         Long.toString(visibilityTimeout.toSeconds()),
                         QueueAttributeName.REDRIVE_POLICY,
                         redrive)));
-    sqs.createQueue(r -> r.queueName(settings.continuationQueue()));
   }
 }

@@ -1,6 +1,7 @@
 package io.signalhub.indexing.fanout;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
@@ -18,5 +19,12 @@ public class FanOutProducers {
   @Singleton
   FanOutService fanOut(AwsPipeline pipeline, ProviderSettings provider) {
     return pipeline.fanOut(EmbeddingProviders.profile(provider));
+  }
+
+  /** No profile: whatever made the fan-out fail (its model included) must not stop this. */
+  @Produces
+  @Singleton
+  FanOutFailureService failures(AwsPipeline pipeline, ProviderSettings provider) {
+    return pipeline.fanOutFailures(provider.provider(), provider.model());
   }
 }

@@ -11,11 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -58,7 +60,33 @@ public final class EdgeGateway implements AutoCloseable {
   public enum Service {
     S3,
     SQS,
-    DYNAMODB
+    DYNAMODB,
+    SECRETS_MANAGER,
+    BEDROCK
+  }
+
+  /**
+   * One request the gateway forwarded, with the status its backend answered.
+   *
+   * @param headers the request's headers, names as the client sent them
+   */
+  public record Exchange(
+      Service service,
+      String method,
+      String rawPath,
+      String rawQuery,
+      Map<String, List<String>> headers,
+      byte[] body,
+      int status) {
+
+    /** The first value of a header, by case-insensitive name, or null. */
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
   }
 
   private final HttpServer server;
@@ -66,9 +94,12 @@ public final class EdgeGateway implements AutoCloseable {
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Map<Service, URI> backends;
+  private final Consumer<Exchange> listener;
 
-  private EdgeGateway(int port, Map<Service, URI> backends) throws IOException {
+  private EdgeGateway(int port, Map<Service, URI> backends, Consumer<Exchange> listener)
+      throws IOException {
     this.backends = Map.copyOf(backends);
+    this.listener = listener;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     server.createContext("/", this::forward);
     server.setExecutor(workers);
@@ -77,7 +108,16 @@ public final class EdgeGateway implements AutoCloseable {
 
   /** Listens on {@code port} (0 picks a free one) and forwards to the backends. */
   public static EdgeGateway start(int port, Map<Service, URI> backends) throws IOException {
-    return new EdgeGateway(port, backends);
+    return new EdgeGateway(port, backends, exchange -> {});
+  }
+
+  /**
+   * As {@link #start(int, Map)}, and tells {@code listener} about every request it forwarded (the
+   * as-deployed stack records each function's AWS calls this way).
+   */
+  public static EdgeGateway start(int port, Map<Service, URI> backends, Consumer<Exchange> listener)
+      throws IOException {
+    return new EdgeGateway(port, backends, listener);
   }
 
   public URI endpoint() {
@@ -94,6 +134,10 @@ public final class EdgeGateway implements AutoCloseable {
           return Service.SQS;
         case "dynamodb":
           return Service.DYNAMODB;
+        case "secretsmanager":
+          return Service.SECRETS_MANAGER;
+        case "bedrock":
+          return Service.BEDROCK;
         default:
           return Service.S3;
       }
@@ -105,6 +149,9 @@ public final class EdgeGateway implements AutoCloseable {
     if (target != null && target.startsWith("AmazonSQS")) {
       return Service.SQS;
     }
+    if (target != null && target.startsWith("secretsmanager.")) {
+      return Service.SECRETS_MANAGER;
+    }
     return Service.S3;
   }
 
@@ -112,12 +159,19 @@ public final class EdgeGateway implements AutoCloseable {
     try (exchange) {
       String rawQuery = exchange.getRequestURI().getRawQuery();
       Service service = route(exchange.getRequestHeaders(), rawQuery == null ? "" : rawQuery);
-      URI target =
-          backends
-              .get(service)
-              .resolve(
-                  exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
       byte[] body = exchange.getRequestBody().readAllBytes();
+      URI backend = backends.get(service);
+      if (backend == null) {
+        byte[] message =
+            ("This local stack serves no " + service + "; it serves " + backends.keySet())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(501, message.length);
+        exchange.getResponseBody().write(message);
+        return;
+      }
+      URI target =
+          backend.resolve(
+              exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
       HttpRequest.Builder request =
           HttpRequest.newBuilder(target)
               .method(
@@ -135,6 +189,15 @@ public final class EdgeGateway implements AutoCloseable {
               });
       HttpResponse<InputStream> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      listener.accept(
+          new Exchange(
+              service,
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getRawPath(),
+              rawQuery == null ? "" : rawQuery,
+              Map.copyOf(exchange.getRequestHeaders()),
+              body,
+              response.statusCode()));
       Headers out = exchange.getResponseHeaders();
       response
           .headers()

@@ -42,7 +42,11 @@ public final class EmbeddedAwsServices implements AutoCloseable {
     this.s3Port = ports.s3() > 0 ? ports.s3() : freePort();
     String[] dynamoArgs =
         dataDir == null
-            ? new String[] {"-inMemory", "-port", Integer.toString(dynamoPort), "-disableTelemetry"}
+            // -sharedDb: one database whatever the access key (DynamoDB Local otherwise keeps one
+            // per key, and the as-deployed stack gives every function its own)
+            ? new String[] {
+              "-inMemory", "-sharedDb", "-port", Integer.toString(dynamoPort), "-disableTelemetry"
+            }
             : new String[] {
               "-sharedDb",
               "-dbPath",

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
@@ -45,7 +46,8 @@ public final class DynamoEmbeddingCache implements EmbeddingCache {
   @Override
   public Map<String, float[]> getAll(Collection<String> keys) {
     Map<String, float[]> found = new HashMap<>();
-    List<String> all = new ArrayList<>(keys);
+    // BatchGetItem refuses a request that names a key twice
+    List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
     for (int i = 0; i < all.size(); i += 100) {
       List<Map<String, AttributeValue>> batch =
           all.subList(i, Math.min(all.size(), i + 100)).stream()

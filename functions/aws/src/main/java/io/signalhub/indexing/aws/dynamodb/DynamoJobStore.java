@@ -38,10 +38,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@code
- * job}), one marker per batch ({@code batch#<seq>}), failure samples ({@code failure#...}) and
- * throughput buckets ({@code rate#<epoch>}, expiring by TTL), the per-minute activity history
- * ({@code minute#<epoch>}, counted in each batch's transaction, expiring by TTL). The GSI {@code
- * byCreated} lists jobs newest first.
+ * job}), one marker per batch ({@code batch#<seq>}), failure samples ({@code failure#<time
+ * recorded>#<source>}, so they read oldest first), throughput buckets ({@code rate#<epoch>},
+ * expiring by TTL) and the per-minute activity history ({@code minute#<epoch>}, counted in each
+ * batch's transaction, expiring by TTL). The GSI {@code byCreated} lists jobs newest first.
  *
  * <p>Exactly-once: a batch is counted by a transaction that moves its marker PENDING to DONE and
  * adds to the job's counters; a redelivered batch fails the marker's condition and changes nothing
@@ -202,6 +202,7 @@ public final class DynamoJobStore implements JobStore {
       int chunkTokens,
       int overlapLines,
       int batchSize,
+      int concurrency,
       Instant now) {
     update(
         jobId,
@@ -212,6 +213,7 @@ public final class DynamoJobStore implements JobStore {
             .set("chunkTokens", number(chunkTokens))
             .set("overlapLines", number(overlapLines))
             .set("batchSize", number(batchSize))
+            .set("concurrency", number(concurrency))
             .set("updatedAt", time(now)));
   }
 
@@ -697,6 +699,7 @@ public final class DynamoJobStore implements JobStore {
         (int) number(item, "chunkTokens"),
         (int) number(item, "overlapLines"),
         (int) number(item, "batchSize"),
+        (int) number(item, "concurrency"),
         number(item, "files"),
         number(item, "filesRead"),
         Map.copyOf(skipped),

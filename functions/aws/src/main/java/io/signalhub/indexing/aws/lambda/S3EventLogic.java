@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.Keys;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.MDC;
 
 /**
  * Fans out every manifest an S3 event names. Object keys arrive URL-encoded, spaces as '+'
@@ -56,11 +58,14 @@ public final class S3EventLogic {
       List<String> keys, FanOutService service, Instant deadline, Consumer<String> continuation) {
     List<FanOutService.Outcome> outcomes = new ArrayList<>();
     for (String key : keys) {
-      FanOutService.Outcome outcome = service.fanOut(key, deadline);
-      if (outcome == FanOutService.Outcome.CONTINUE) {
-        continuation.accept(key);
+      // every log line of this fan-out carries the job id (a field of the JSON log in Lambda)
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", Keys.jobIdOf(key).orElse(key))) {
+        FanOutService.Outcome outcome = service.fanOut(key, deadline);
+        if (outcome == FanOutService.Outcome.CONTINUE) {
+          continuation.accept(key);
+        }
+        outcomes.add(outcome);
       }
-      outcomes.add(outcome);
     }
     return outcomes;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.MDC;
 
 /**
  * Per-record processing of an SQS event with partial batch responses: only the records that should
@@ -78,7 +79,9 @@ public final class SqsBatchLogic {
       LOG.warning(() -> "Dropping message " + record.getMessageId() + ": " + e.getMessage());
       return Optional.empty();
     }
-    try {
+    // every log line about this batch carries its job and number (fields of the JSON log)
+    try (MDC.MDCCloseable job = MDC.putCloseable("jobId", message.jobId());
+        MDC.MDCCloseable seq = MDC.putCloseable("batchSeq", Long.toString(message.seq()))) {
       return handler.apply(message, receiveCount(record)) == EmbedBatchService.Outcome.RETRY
           ? Optional.of(new SQSBatchResponse.BatchItemFailure(record.getMessageId()))
           : Optional.empty();

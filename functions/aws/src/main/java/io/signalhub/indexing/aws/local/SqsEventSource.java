@@ -38,6 +38,7 @@ public final class SqsEventSource implements AutoCloseable {
   private final String queueArn;
   private final int batchSize;
   private final int maximumConcurrency;
+  private final Duration batchingWindow;
   private final Function<SQSEvent, SQSBatchResponse> handler;
   private volatile boolean running;
   private ExecutorService pollers;
@@ -48,6 +49,21 @@ public final class SqsEventSource implements AutoCloseable {
       int batchSize,
       int maximumConcurrency,
       Function<SQSEvent, SQSBatchResponse> handler) {
+    this(sqs, queueUrl, batchSize, Duration.ZERO, maximumConcurrency, handler);
+  }
+
+  /**
+   * @param batchingWindow how long to gather messages before invoking with fewer than {@code
+   *     batchSize} (the mapping's {@code MaximumBatchingWindowInSeconds})
+   */
+  public SqsEventSource(
+      SqsClient sqs,
+      String queueUrl,
+      int batchSize,
+      Duration batchingWindow,
+      int maximumConcurrency,
+      Function<SQSEvent, SQSBatchResponse> handler) {
+    this.batchingWindow = batchingWindow;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.queueArn =
@@ -77,7 +93,7 @@ public final class SqsEventSource implements AutoCloseable {
               } catch (RuntimeException e) {
                 if (running) {
                   LOG.log(Level.WARNING, "Polling " + queueUrl + " failed; retrying", e);
-                  sleepQuietly();
+                  sleepQuietly(Duration.ofMillis(500)); // as Lambda's pollers back off
                 }
               }
             }
@@ -92,16 +108,18 @@ public final class SqsEventSource implements AutoCloseable {
    * @return how many messages were received
    */
   public int pollOnce(Duration wait) {
-    List<Message> messages =
-        sqs.receiveMessage(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .maxNumberOfMessages(Math.min(10, batchSize))
-                        .waitTimeSeconds((int) wait.toSeconds())
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-            .messages();
+    List<Message> messages = new ArrayList<>(receive(batchSize, wait));
     if (messages.isEmpty()) {
       return 0;
+    }
+    // the batching window: gather up to batchSize messages (ReceiveMessage returns at most 10)
+    long windowEnd = System.nanoTime() + batchingWindow.toNanos();
+    while (messages.size() < batchSize && System.nanoTime() < windowEnd) {
+      List<Message> more = receive(batchSize - messages.size(), Duration.ZERO);
+      if (more.isEmpty()) {
+        sleepQuietly(Duration.ofMillis(100));
+      }
+      messages.addAll(more);
     }
     Set<String> failed = new HashSet<>();
     try {
@@ -127,6 +145,16 @@ public final class SqsEventSource implements AutoCloseable {
     return messages.size();
   }
 
+  private List<Message> receive(int most, Duration wait) {
+    return sqs.receiveMessage(
+            r ->
+                r.queueUrl(queueUrl)
+                    .maxNumberOfMessages(Math.min(10, most))
+                    .waitTimeSeconds((int) wait.toSeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+        .messages();
+  }
+
   private SQSEvent toEvent(List<Message> messages) {
     List<SQSEvent.SQSMessage> records = new ArrayList<>();
     for (Message message : messages) {
@@ -148,9 +176,9 @@ public final class SqsEventSource implements AutoCloseable {
     return event;
   }
 
-  private static void sleepQuietly() {
+  private static void sleepQuietly(Duration pause) {
     try {
-      Thread.sleep(500); // back off after a poll error, as Lambda's pollers do
+      Thread.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

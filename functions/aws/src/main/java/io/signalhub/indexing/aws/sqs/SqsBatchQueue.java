@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public final class SqsBatchQueue implements BatchQueue {
 
   private static final int MAX_ROUNDS = 6;
+  private static final int MAX_ENTRIES = 10;
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -34,11 +35,20 @@ public final class SqsBatchQueue implements BatchQueue {
 
   @Override
   public void send(List<BatchMessage> messages) {
+    if (messages.size() > MAX_ENTRIES) {
+      throw new IllegalArgumentException(
+          "SQS sends at most " + MAX_ENTRIES + " messages at once, got " + messages.size());
+    }
     Map<String, SendMessageBatchRequestEntry> pending = new HashMap<>();
-    for (BatchMessage message : messages) {
-      String id = Long.toString(message.seq());
+    for (int i = 0; i < messages.size(); i++) {
+      // the entry's position, not its batch number: ids must be distinct within one call
+      String id = Integer.toString(i);
       pending.put(
-          id, SendMessageBatchRequestEntry.builder().id(id).messageBody(message.toJson()).build());
+          id,
+          SendMessageBatchRequestEntry.builder()
+              .id(id)
+              .messageBody(messages.get(i).toJson())
+              .build());
     }
     List<String> lastErrors = List.of();
     for (int round = 0; round < MAX_ROUNDS && !pending.isEmpty(); round++) {

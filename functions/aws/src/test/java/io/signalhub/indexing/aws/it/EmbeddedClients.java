@@ -7,18 +7,24 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The AWS clients on the embedded services, for the ports' contract tests: one per test class, each
- * test making its own uniquely named table, queue or bucket.
+ * The AWS clients on the embedded services, for the ports' contract tests: one set per test JVM, as
+ * the services are, each test making its own uniquely named table, queue or bucket.
  */
 final class EmbeddedClients {
 
+  private static AwsPipeline aws;
+
   private EmbeddedClients() {}
 
-  static AwsPipeline open() {
-    return new AwsPipeline(
-        PipelineSettings.from(key -> Optional.empty()),
-        EmbeddedServices.endpoints(),
-        Clock.systemUTC());
+  static synchronized AwsPipeline aws() {
+    if (aws == null) {
+      aws =
+          new AwsPipeline(
+              PipelineSettings.from(key -> Optional.empty()),
+              EmbeddedServices.endpoints(),
+              Clock.systemUTC());
+    }
+    return aws;
   }
 
   static String unique(String prefix) {

@@ -1,8 +1,6 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.AwsEndpoints;
-import io.signalhub.indexing.core.retry.Sleeper;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 /** The pipeline contract on DynamoDB Local, ElasticMQ and s3proxy, in this JVM. */
@@ -18,11 +16,8 @@ class EmbeddedPipelineIT extends PipelineContract {
     return EmbeddedServices.S3_EVENTS;
   }
 
-  /** Each harness has its own bucket: configure its notification, as the stack does for its own. */
   @Override
-  PipelineHarness harness(Map<String, String> overrides, java.time.Clock clock, Sleeper sleeper) {
-    PipelineHarness harness = super.harness(overrides, clock, sleeper);
+  void notifyOnManifests(PipelineHarness harness) {
     EmbeddedServices.notifyFor(harness.settings.bucket());
-    return harness;
   }
 }

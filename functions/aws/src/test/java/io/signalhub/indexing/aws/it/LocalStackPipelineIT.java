@@ -99,11 +99,7 @@ class LocalStackPipelineIT extends PipelineContract {
   }
 
   @Override
-  PipelineHarness harness(
-      java.util.Map<String, String> overrides,
-      java.time.Clock clock,
-      io.signalhub.indexing.core.retry.Sleeper sleeper) {
-    PipelineHarness harness = super.harness(overrides, clock, sleeper);
+  void notifyOnManifests(PipelineHarness harness) {
     String arn = "arn:aws:sqs:" + LOCALSTACK.getRegion() + ":000000000000:s3-events";
     harness
         .pipeline
@@ -115,6 +111,5 @@ class LocalStackPipelineIT extends PipelineContract {
                         n ->
                             n.queueConfigurations(
                                 q -> q.queueArn(arn).eventsWithStrings("s3:ObjectCreated:*"))));
-    return harness;
   }
 }

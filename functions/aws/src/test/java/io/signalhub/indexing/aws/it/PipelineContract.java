@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
+import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -13,12 +14,12 @@ import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
-import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
@@ -51,20 +52,124 @@ abstract class PipelineContract {
   abstract BlockingQueue<String> s3Events();
 
   PipelineHarness harness(Map<String, String> overrides) {
-    return harness(overrides, Clock.systemUTC(), Sleeper.system());
+    return track(new PipelineHarness(endpoints(), s3Events(), overrides));
   }
 
-  /** With a clock and sleeper for the embedders (a faster one, against a time-scaled simulator). */
-  PipelineHarness harness(Map<String, String> overrides, Clock clock, Sleeper sleeper) {
-    PipelineHarness harness =
-        new PipelineHarness(endpoints(), s3Events(), overrides, clock, sleeper);
+  /** Closed after the test; its bucket announces manifests as the stack's does. */
+  private PipelineHarness track(PipelineHarness harness) {
     harnesses.add(harness);
+    notifyOnManifests(harness);
     return harness;
   }
+
+  /** Configures the harness bucket's notification, as the stack does for its own bucket. */
+  abstract void notifyOnManifests(PipelineHarness harness);
 
   @AfterEach
   void closeHarnesses() {
     harnesses.forEach(PipelineHarness::close);
+  }
+
+  /**
+   * Invariant 9 for a fan-out that crashes on every attempt: the continuation queue moves it to the
+   * fan-out failure queue after its receives, Lambda's on-failure destination sends the
+   * S3-triggered one there, and the consumer ends both jobs FAILED with the reason.
+   */
+  @Test
+  void aFanOutThatAlwaysCrashesEndsItsJobFailed() {
+    PipelineHarness h = harness(Map.of());
+    String continued = h.upload("job-crashing-continuation", PipelineFixture.sources(2, 4));
+    String triggered = h.upload("job-crashing-fanout", PipelineFixture.sources(2, 4));
+    JobStore jobs = h.pipeline.jobs();
+    Instant now = Instant.now();
+    jobs.createIfAbsent(
+        JobRecord.pending("job-crashing-continuation", continued, "fake", "fake-model", 8, now));
+    jobs.acquireFanoutLease("job-crashing-continuation", "crashed", now, now.plusSeconds(1));
+    var sqs = h.pipeline.sqs();
+    String continuations = h.pipeline.queueUrl(h.settings.continuationQueue());
+    String failuresUrl = h.pipeline.queueUrl(h.settings.fanOutFailureQueue());
+    sqs.sendMessage(r -> r.queueUrl(continuations).messageBody(continued));
+    String s3Event =
+        "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\""
+            + h.settings.bucket()
+            + "\"},\"object\":{\"key\":\""
+            + triggered
+            + "\"}}}]}";
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(failuresUrl)
+                .messageBody(
+                    FanOutFailureLogic.destinationRecord(
+                        s3Event,
+                        "arn:aws:lambda:us-east-1:000000000000:function:fanout:live",
+                        3,
+                        new IllegalStateException("out of memory"),
+                        now)));
+    AtomicInteger crashes = new AtomicInteger();
+    SqsEventSource crashingContinuation =
+        new SqsEventSource(
+            sqs,
+            continuations,
+            1,
+            1,
+            event -> {
+              crashes.incrementAndGet();
+              throw new IllegalStateException("the fan-out crashed");
+            });
+    var failures = h.pipeline.fanOutFailures("fake", "fake-model");
+    SqsEventSource failureConsumer =
+        new SqsEventSource(
+            sqs, failuresUrl, 10, 1, event -> FanOutFailureLogic.process(event, failures));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              crashingContinuation.pollOnce(Duration.ZERO);
+              failureConsumer.pollOnce(Duration.ZERO);
+              return h.job("job-crashing-continuation").status().terminal()
+                  && jobs.get("job-crashing-fanout").map(j -> j.status().terminal()).orElse(false);
+            });
+
+    JobRecord viaQueue = h.job("job-crashing-continuation");
+    assertThat(viaQueue.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaQueue.reason()).contains("continuation failed on every receive");
+    assertThat(crashes.get()).isEqualTo(h.settings.fanOutAttempts());
+    JobRecord viaDestination = h.job("job-crashing-fanout");
+    assertThat(viaDestination.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(viaDestination.reason())
+        .isEqualTo(
+            "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
+                + " out of memory");
+  }
+
+  @Test
+  void aCancelledJobsBatchesAreDroppedAndADeletedJobLeavesNothingBehind() throws Exception {
+    PipelineHarness h = harness(Map.of());
+    h.upload("job-cancelled", PipelineFixture.sources(4, 12));
+    h.deliverS3Events();
+    JobLifecycle lifecycle =
+        new JobLifecycle(h.pipeline.jobs(), h.pipeline.blobs(), Clock.systemUTC());
+
+    assertThat(lifecycle.cancel("job-cancelled", "cancelled by the user").orElseThrow().status())
+        .isEqualTo(JobStatus.CANCELLED);
+    SqsEventSource source = h.batchSource(h.embedder());
+    long batches = h.job("job-cancelled").batchesRegistered();
+    for (int received = 0; received < batches; ) {
+      received += source.pollOnce(Duration.ofSeconds(1));
+    }
+    assertThat(h.provider.calls()).isZero();
+    assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
+    assertThat(h.job("job-cancelled").reason()).isEqualTo("cancelled by the user");
+    assertThat(h.pipeline.jobs().cancel("job-cancelled", "twice", Instant.now())).isFalse();
+
+    assertThat(lifecycle.delete("job-cancelled")).isPresent();
+
+    assertThat(h.pipeline.jobs().get("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.jobs().pendingBatches("job-cancelled")).isEmpty();
+    assertThat(h.pipeline.blobs().list(Keys.BATCHES + "job-cancelled/")).isEmpty();
+    assertThat(h.pipeline.blobs().size(Keys.manifest("job-cancelled"))).isEmpty();
   }
 
   @Test
@@ -290,60 +395,6 @@ abstract class PipelineContract {
   }
 
   @Test
-  void twoConcurrentEmbeddersStayUnderTheSharedBudget() throws Exception {
-    PipelineHarness h = harness(Map.of());
-    long requestsPerMinute = 30;
-    Duration run = Duration.ofSeconds(4);
-    AtomicInteger granted = new AtomicInteger();
-    List<Thread> embedders = new ArrayList<>();
-    Instant end = Instant.now().plus(run);
-    for (int i = 0; i < 2; i++) {
-      DynamoRateBudget budget =
-          new DynamoRateBudget(
-              h.pipeline.dynamo(),
-              h.settings.rateTable(),
-              "shared-model",
-              requestsPerMinute,
-              1_000_000,
-              Clock.systemUTC());
-      Thread embedder =
-          new Thread(
-              () -> {
-                while (Instant.now().isBefore(end)) {
-                  if (budget.tryTake(100).isZero()) {
-                    granted.incrementAndGet();
-                  }
-                }
-              });
-      embedders.add(embedder);
-      embedder.start();
-    }
-    for (Thread embedder : embedders) {
-      embedder.join();
-    }
-    // a full bucket (30) plus the refill over the run (0.5/s): two private budgets would allow
-    // twice that
-    long ceiling = requestsPerMinute + (long) Math.ceil(requestsPerMinute / 60.0 * run.toSeconds());
-    assertThat(granted.get())
-        .isLessThanOrEqualTo((int) ceiling)
-        .isGreaterThanOrEqualTo((int) requestsPerMinute);
-  }
-
-  @Test
-  void aRefusedRequestIsGivenBackToTheSharedBudget() {
-    PipelineHarness h = harness(Map.of());
-    DynamoRateBudget budget =
-        new DynamoRateBudget(
-            h.pipeline.dynamo(), h.settings.rateTable(), "give-back", 1, 1_000, Clock.systemUTC());
-    assertThat(budget.tryTake(1_000)).isZero();
-    assertThat(budget.tryTake(1_000)).isPositive();
-
-    budget.giveBack(1_000);
-
-    assertThat(budget.tryTake(1_000)).isZero();
-  }
-
-  @Test
   void aLearnedRequestCapIsSharedByEveryEmbedder() {
     PipelineHarness h = harness(Map.of());
     DynamoRateBudget first =
@@ -402,7 +453,14 @@ abstract class PipelineContract {
                 .tooLarge(shape)
                 .dimensions(8)
                 .build())) {
-      PipelineHarness h = harness(Map.of("signal-hub.concurrency", "4"), clock, clock::sleep);
+      PipelineHarness h =
+          track(
+              new PipelineHarness(
+                  endpoints(),
+                  s3Events(),
+                  Map.of("signal-hub.concurrency", "4"),
+                  clock,
+                  clock::sleep));
       var provider =
           OpenAiCompatibleProvider.builder()
               .baseUrl(server.baseUrl())

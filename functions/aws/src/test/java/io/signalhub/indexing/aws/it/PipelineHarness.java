@@ -71,6 +71,7 @@ final class PipelineHarness implements AutoCloseable {
     values.put("signal-hub.batch-queue", "batches-" + suffix);
     values.put("signal-hub.dead-letter-queue", "dlq-" + suffix);
     values.put("signal-hub.continuation-queue", "continue-" + suffix);
+    values.put("signal-hub.fanout-failure-queue", "fanout-failed-" + suffix);
     values.put("signal-hub.max-receive-count", "3");
     values.put("signal-hub.retry.max-retries", "1");
     values.put("signal-hub.retry.initial-delay-ms", "1");

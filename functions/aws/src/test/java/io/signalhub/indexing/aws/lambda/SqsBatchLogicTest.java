@@ -57,6 +57,22 @@ class SqsBatchLogicTest {
   }
 
   @Test
+  void logsAboutABatchCarryItsJobAndNumberAndNothingLeaksToTheNext() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SqsBatchLogic.process(
+        event(batch(7, 1), batch(8, 1)),
+        2,
+        (message, receives) -> {
+          seen.add(org.slf4j.MDC.get("jobId") + "#" + org.slf4j.MDC.get("batchSeq"));
+          return Outcome.ACCOUNTED;
+        });
+
+    assertThat(seen).containsExactlyInAnyOrder("job#7", "job#8");
+    assertThat(org.slf4j.MDC.get("jobId")).isNull();
+  }
+
+  @Test
   void processesTheRecordsOfOneEventConcurrently() {
     SQSEvent event = event(batch(1, 1), batch(2, 1), batch(3, 1));
     // every handler waits until all three are running: sequential processing would never get there

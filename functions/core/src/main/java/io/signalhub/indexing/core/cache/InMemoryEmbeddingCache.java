@@ -26,7 +26,7 @@ public final class InMemoryEmbeddingCache implements EmbeddingCache {
     for (String key : keys) {
       float[] vector = entries.get(key);
       if (vector != null) {
-        found.put(key, vector);
+        found.put(key, vector.clone());
       }
     }
     return found;
@@ -34,7 +34,8 @@ public final class InMemoryEmbeddingCache implements EmbeddingCache {
 
   @Override
   public synchronized void putAll(Map<String, float[]> vectors) {
-    entries.putAll(vectors);
+    // copies both ways, as a store outside the process does: a caller's array stays its own
+    vectors.forEach((key, vector) -> entries.put(key, vector.clone()));
   }
 
   public synchronized int size() {

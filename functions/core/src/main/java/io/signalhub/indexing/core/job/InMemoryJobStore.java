@@ -82,6 +82,7 @@ public final class InMemoryJobStore implements JobStore {
       int chunkTokens,
       int overlapLines,
       int batchSize,
+      int concurrency,
       Instant now) {
     JobRecord j = jobs.get(jobId);
     jobs.put(
@@ -92,6 +93,7 @@ public final class InMemoryJobStore implements JobStore {
             .chunkTokens(chunkTokens)
             .overlapLines(overlapLines)
             .batchSize(batchSize)
+            .concurrency(concurrency)
             .files(files)
             .updatedAt(now)
             .build());
@@ -171,6 +173,7 @@ public final class InMemoryJobStore implements JobStore {
     batchStates.remove(jobId);
     failures.remove(jobId);
     throughput.remove(jobId);
+    history.remove(jobId);
     leaseOwners.remove(jobId);
     leaseUntil.remove(jobId);
     return jobs.remove(jobId) != null;

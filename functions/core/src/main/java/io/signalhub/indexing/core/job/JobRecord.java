@@ -28,6 +28,7 @@ public record JobRecord(
     int chunkTokens,
     int overlapLines,
     int batchSize,
+    int concurrency,
     long files,
     long filesRead,
     Map<SkipReason, Long> skippedFiles,
@@ -66,6 +67,7 @@ public record JobRecord(
         provider,
         model,
         dimensions,
+        0,
         0,
         0,
         0,
@@ -112,6 +114,7 @@ public record JobRecord(
     private int chunkTokens;
     private int overlapLines;
     private int batchSize;
+    private int concurrency;
     private long files;
     private long filesRead;
     private Map<SkipReason, Long> skippedFiles;
@@ -145,6 +148,7 @@ public record JobRecord(
       chunkTokens = j.chunkTokens;
       overlapLines = j.overlapLines;
       batchSize = j.batchSize;
+      concurrency = j.concurrency;
       files = j.files;
       filesRead = j.filesRead;
       skippedFiles = j.skippedFiles;
@@ -193,6 +197,11 @@ public record JobRecord(
 
     public Builder overlapLines(int value) {
       overlapLines = value;
+      return this;
+    }
+
+    public Builder concurrency(int value) {
+      concurrency = value;
       return this;
     }
 
@@ -305,6 +314,7 @@ public record JobRecord(
           chunkTokens,
           overlapLines,
           batchSize,
+          concurrency,
           files,
           filesRead,
           skippedFiles,

@@ -29,7 +29,12 @@ public interface JobStore {
   /** Lets go of the lease (continuation or finish), so the next invocation may take it. */
   void releaseFanoutLease(String jobId, String owner);
 
-  /** Records what the validated manifest holds. */
+  /**
+   * Records what the validated manifest holds and the job's settings.
+   *
+   * @param concurrency most batches of this job embedded at once per embedder process (0: the
+   *     deployment's {@code signal-hub.concurrency})
+   */
   void describe(
       String jobId,
       String repository,
@@ -38,6 +43,7 @@ public interface JobStore {
       int chunkTokens,
       int overlapLines,
       int batchSize,
+      int concurrency,
       Instant now);
 
   /**

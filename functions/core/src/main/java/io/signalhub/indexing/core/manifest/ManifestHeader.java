@@ -18,8 +18,9 @@ public record ManifestHeader(
    * @param chunkTokens most tokens per chunk
    * @param overlapLines lines repeated across a cut
    * @param batchSize most chunks per request
+   * @param concurrency most batches of the job embedded at once (per embedder process)
    */
-  public record JobSettings(int chunkTokens, int overlapLines, int batchSize) {
-    public static final JobSettings DEFAULTS = new JobSettings(0, 0, 0);
+  public record JobSettings(int chunkTokens, int overlapLines, int batchSize, int concurrency) {
+    public static final JobSettings DEFAULTS = new JobSettings(0, 0, 0, 0);
   }
 }

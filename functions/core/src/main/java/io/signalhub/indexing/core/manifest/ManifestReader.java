@@ -250,6 +250,7 @@ public final class ManifestReader {
     int chunkTokens = 0;
     int overlapLines = 0;
     int batchSize = 0;
+    int concurrency = 0;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken member = parser.nextToken();
@@ -259,10 +260,11 @@ public final class ManifestReader {
         case "chunkTokens" -> chunkTokens = bounded(number, 16, 8192, "settings.chunkTokens");
         case "overlapLines" -> overlapLines = bounded(number, 0, 50, "settings.overlapLines");
         case "batchSize" -> batchSize = bounded(number, 1, 2048, "settings.batchSize");
+        case "concurrency" -> concurrency = bounded(number, 1, 64, "settings.concurrency");
         default -> throw new InvalidManifestException("unknown member '" + name + "' in settings");
       }
     }
-    return new ManifestHeader.JobSettings(chunkTokens, overlapLines, batchSize);
+    return new ManifestHeader.JobSettings(chunkTokens, overlapLines, batchSize, concurrency);
   }
 
   private static int bounded(int value, int min, int max, String name)

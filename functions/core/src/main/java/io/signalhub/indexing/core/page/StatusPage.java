@@ -122,12 +122,7 @@ public final class StatusPage {
       retries += minute.retries();
     }
     main.append("<dl class=\"facts\">")
-        .append(
-            fact(
-                "rate",
-                "Rate now",
-                String.format(Locale.ROOT, "%.1f chunks/s", job.chunksPerSecond()),
-                job.chunksPerSecond()))
+        .append(rate(job))
         .append(fact("eta", "ETA", eta(job), job.etaSeconds() == null ? -1 : job.etaSeconds()))
         .append(fact("elapsed", "Elapsed", duration(job.elapsedSeconds()), job.elapsedSeconds()))
         .append(
@@ -219,6 +214,20 @@ public final class StatusPage {
         + "</dd></div>";
   }
 
+  /** The last minute's rate while running; the job's average once it has ended. */
+  private static String rate(JobView job) {
+    boolean running = !terminal(job.status());
+    double rate =
+        running || job.elapsedSeconds() <= 0
+            ? job.chunksPerSecond()
+            : (job.completed() + job.failed() - job.cached()) / job.elapsedSeconds();
+    return fact(
+        "rate",
+        running ? "Rate now" : "Average rate",
+        String.format(Locale.ROOT, "%.1f chunks/s", rate),
+        rate);
+  }
+
   private static String eta(JobView job) {
     if (terminal(job.status())) {
       return "done";
@@ -256,13 +265,13 @@ public final class StatusPage {
   }
 
   static boolean terminal(String status) {
-    return status.startsWith("COMPLETED") || status.equals("FAILED");
+    return io.signalhub.indexing.core.job.JobStatus.valueOf(status).terminal();
   }
 
   private static String statusClass(String status) {
     return switch (status) {
       case "COMPLETED" -> "ok";
-      case "COMPLETED_WITH_FAILURES" -> "warn";
+      case "COMPLETED_WITH_FAILURES", "CANCELLED" -> "warn";
       case "FAILED" -> "bad";
       default -> "run";
     };

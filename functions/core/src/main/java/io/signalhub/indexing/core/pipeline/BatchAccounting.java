@@ -4,7 +4,11 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.pricing.ModelPrices;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,10 +20,19 @@ public final class BatchAccounting {
 
   private final JobStore jobs;
   private final Clock clock;
+  private final PipelineMetrics metrics;
 
   public BatchAccounting(JobStore jobs, Clock clock) {
+    this(jobs, clock, PipelineMetrics.NONE);
+  }
+
+  /**
+   * @param metrics told of each batch counted (once, like the counters)
+   */
+  public BatchAccounting(JobStore jobs, Clock clock, PipelineMetrics metrics) {
     this.jobs = jobs;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
@@ -27,19 +40,34 @@ public final class BatchAccounting {
     if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
       return EmbedBatchService.Outcome.ALREADY_ACCOUNTED;
     }
+    Instant started = clock.instant();
     String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
     int expected = jobs.batchSize(message.jobId(), message.seq());
     return account(
         message,
         BatchResult.allFailed(
-            expected, reason, List.of(new Failure("batch " + message.seq(), reason))));
+            expected, reason, List.of(new Failure("batch " + message.seq(), reason))),
+        started,
+        null);
   }
 
-  /** Records the result once; a repeated call for the same batch changes nothing. */
-  public EmbedBatchService.Outcome account(BatchMessage message, BatchResult result) {
+  /**
+   * Records the result once; a repeated call for the same batch changes nothing.
+   *
+   * @param started when the message was picked up (the batch's latency ends now)
+   * @param model the job's model, to price its tokens; null if nothing was embedded
+   */
+  public EmbedBatchService.Outcome account(
+      BatchMessage message, BatchResult result, Instant started, String model) {
     if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
       return EmbedBatchService.Outcome.ALREADY_ACCOUNTED;
     }
+    metrics.batchAccounted(
+        message.jobId(),
+        message.seq(),
+        result,
+        Duration.between(started, clock.instant()),
+        model == null ? null : ModelPrices.estimateUsd(model, result.tokens()).orElse(null));
     jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
     jobs.tryFinish(message.jobId(), clock.instant());
     return EmbedBatchService.Outcome.ACCOUNTED;

@@ -9,18 +9,22 @@ import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +63,13 @@ public final class EmbedBatchService {
   private final Clock clock;
   private final BatchAccounting accounting;
 
+  /**
+   * Per-job gates for jobs that set {@code concurrency} (manifest settings): at most that many of
+   * the job's batches are embedded at once in this process. One entry per such job seen; a Lambda
+   * instance or a local stack sees few.
+   */
+  private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
+
   public EmbedBatchService(
       PipelineSettings settings,
       JobStore jobs,
@@ -66,13 +77,24 @@ public final class EmbedBatchService {
       EmbeddingCache cache,
       BatchEmbedder embedder,
       Clock clock) {
+    this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
+  }
+
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock,
+      PipelineMetrics metrics) {
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
     this.embedder = embedder;
     this.clock = clock;
-    this.accounting = new BatchAccounting(jobs, clock);
+    this.accounting = new BatchAccounting(jobs, clock, metrics);
   }
 
   /**
@@ -80,6 +102,7 @@ public final class EmbedBatchService {
    *     failure is counted instead of retried, so the job still finishes
    */
   public Outcome process(BatchMessage message, int receiveCount) {
+    Instant started = clock.instant();
     BatchState state = jobs.batchState(message.jobId(), message.seq());
     if (state == BatchState.DONE) {
       return Outcome.ALREADY_ACCOUNTED;
@@ -94,9 +117,33 @@ public final class EmbedBatchService {
       return Outcome.DISCARDED;
     }
     int expected = jobs.batchSize(message.jobId(), message.seq());
+    Semaphore slots =
+        job.get().concurrency() > 0
+            ? jobSlots.computeIfAbsent(
+                job.get().jobId(), id -> new Semaphore(job.get().concurrency(), true))
+            : null;
+    if (slots != null) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Outcome.RETRY;
+      }
+    }
+    try {
+      return embedAndAccount(job.get(), message, expected, receiveCount, started);
+    } finally {
+      if (slots != null) {
+        slots.release();
+      }
+    }
+  }
+
+  private Outcome embedAndAccount(
+      JobRecord job, BatchMessage message, int expected, int receiveCount, Instant started) {
     BatchResult result;
     try {
-      result = embed(job.get(), message, expected);
+      result = embed(job, message, expected);
     } catch (EmbeddingException e) {
       if (e.isUnreachable() && neverReachedProvider(message.jobId())) {
         // A wrong URL or a provider that is not running: redelivering for maxReceiveCount
@@ -134,7 +181,7 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return accounting.account(message, result);
+    return accounting.account(message, result, started, job.model());
   }
 
   /** No batch of the job has had an answer from the provider yet. */

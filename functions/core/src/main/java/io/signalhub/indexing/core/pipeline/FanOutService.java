@@ -20,6 +20,7 @@ import io.signalhub.indexing.core.manifest.InvalidManifestException;
 import io.signalhub.indexing.core.manifest.ManifestFile;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.secret.SecretFiles;
@@ -82,6 +83,7 @@ public final class FanOutService {
   private final EmbeddingCache cache;
   private final ModelProfile model;
   private final Clock clock;
+  private final PipelineMetrics metrics;
 
   public FanOutService(
       PipelineSettings settings,
@@ -91,6 +93,19 @@ public final class FanOutService {
       EmbeddingCache cache,
       ModelProfile model,
       Clock clock) {
+    this(settings, jobs, blobs, queue, cache, model, clock, PipelineMetrics.NONE);
+  }
+
+  public FanOutService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      BatchQueue queue,
+      EmbeddingCache cache,
+      ModelProfile model,
+      Clock clock,
+      PipelineMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
@@ -156,6 +171,7 @@ public final class FanOutService {
               ? overrides.overlapLines()
               : settings.overlapLines(),
           overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+          overrides.concurrency(),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       resendPendingBatches(described);
@@ -517,6 +533,8 @@ public final class FanOutService {
       if (!messages.isEmpty()) {
         queue.send(messages);
       }
+      metrics.groupRegistered(
+          job.jobId(), registered.size(), registration.batchedChunks(), group.cached);
       if (!groupBatches.isEmpty()) {
         groupsFlushed++;
       }

@@ -25,6 +25,9 @@ public final class JobStatusService {
 
   private static final int FAILURE_SAMPLE = 10;
 
+  /** The shortest span a minute's rate is measured over (its first seconds are too noisy). */
+  private static final double MIN_RATE_SECONDS = JobStore.THROUGHPUT_BUCKET_SECONDS;
+
   private final JobStore jobs;
   private final Clock clock;
 
@@ -79,7 +82,7 @@ public final class JobStatusService {
         job.batchesRegistered(),
         job.batchesProcessed(),
         job.apiCalls(),
-        Math.max(0, done - job.apiCalls()),
+        Math.max(0, job.completed() - job.apiCalls()),
         job.tokens(),
         ModelPrices.estimateUsd(job.model(), job.tokens()).orElse(null),
         Math.round(rate * 10) / 10.0,
@@ -126,7 +129,8 @@ public final class JobStatusService {
               seconds,
               a.completed(),
               a.failed(),
-              Math.round(10.0 * a.chunks() / seconds) / 10.0,
+              // a minute only seconds old would turn one batch into a spike: 10 s at least
+              Math.round(10.0 * a.chunks() / Math.max(MIN_RATE_SECONDS, seconds)) / 10.0,
               a.tokens(),
               a.requests(),
               a.throttled(),

@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The pipeline's settings, read from Quarkus-style keys ({@code signal-hub.*}) with the same
+ * The pipeline's settings. {@code fanOutFailureQueue} receives fan-outs that failed {@code
+ * fanOutAttempts} times (Lambda's on-failure destination, the continuation queue's DLQ).
+ *
+ * <p>The pipeline's settings, read from Quarkus-style keys ({@code signal-hub.*}) with the same
  * environment-variable mapping Quarkus uses ({@code SIGNAL_HUB_BATCH_SIZE} for {@code
  * signal-hub.batch-size}), so the Lambdas and the local runtime read one configuration. Defaults
  * are in {@link #from}; the README lists them.
@@ -20,6 +23,8 @@ public record PipelineSettings(
     String batchQueue,
     String deadLetterQueue,
     String continuationQueue,
+    String fanOutFailureQueue,
+    int fanOutAttempts,
     int chunkTokens,
     int overlapLines,
     int batchSize,
@@ -47,6 +52,8 @@ public record PipelineSettings(
         r.text("signal-hub.batch-queue", "signal-hub-batches"),
         r.text("signal-hub.dead-letter-queue", "signal-hub-batches-dlq"),
         r.text("signal-hub.continuation-queue", "signal-hub-fanout-continuations"),
+        r.text("signal-hub.fanout-failure-queue", "signal-hub-fanout-failures"),
+        r.integer("signal-hub.fanout-attempts", 3),
         r.integer("signal-hub.chunk-tokens", 0),
         r.integer("signal-hub.overlap-lines", 0),
         r.integer("signal-hub.embedding.batch-size", 100),

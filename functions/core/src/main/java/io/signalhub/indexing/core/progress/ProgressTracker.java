@@ -111,7 +111,7 @@ public final class ProgressTracker {
         cached.sum(),
         batches.sum(),
         calls,
-        Math.max(0, done - calls),
+        Math.max(0, completed.sum() - calls),
         tokens.sum(),
         retries.sum(),
         throttled.sum(),

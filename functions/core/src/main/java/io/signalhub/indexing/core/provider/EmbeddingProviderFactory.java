@@ -11,6 +11,14 @@ public interface EmbeddingProviderFactory {
 
   EmbeddingProvider create(ProviderSettings settings);
 
+  /**
+   * Checks a configuration without creating anything (no model loaded, no network): a command
+   * refuses bad configuration at once instead of failing after its stack has started.
+   *
+   * @throws IllegalArgumentException saying what is wrong and what to set
+   */
+  default void validate(ProviderSettings settings) {}
+
   /** What the fan-out needs of the model (tokenizer, limits) without necessarily loading it. */
   default ModelProfile profile(ProviderSettings settings) {
     try (EmbeddingProvider provider = create(settings)) {

@@ -10,7 +10,18 @@ public final class EmbeddingProviders {
   private EmbeddingProviders() {}
 
   public static EmbeddingProvider create(ProviderSettings settings) {
-    return factory(settings).create(settings);
+    EmbeddingProviderFactory factory = factory(settings);
+    factory.validate(settings);
+    return factory.create(settings);
+  }
+
+  /**
+   * Checks that the provider exists and its configuration can work, without creating it.
+   *
+   * @throws IllegalArgumentException saying what is wrong and what to set
+   */
+  public static void validate(ProviderSettings settings) {
+    factory(settings).validate(settings);
   }
 
   /** The model's tokenizer and limits, for chunking and batching without embedding. */
@@ -44,6 +55,11 @@ public final class EmbeddingProviders {
     }
 
     @Override
+    public void validate(ProviderSettings settings) {
+      checkModel(settings);
+    }
+
+    @Override
     public EmbeddingProvider create(ProviderSettings settings) {
       checkModel(settings);
       return new LocalMiniLmProvider();
@@ -63,7 +79,7 @@ public final class EmbeddingProviders {
                 + LocalMiniLmModel.MODEL
                 + "; got '"
                 + settings.model()
-                + "'");
+                + "' (drop --model, or choose another provider)");
       }
     }
   }
@@ -76,17 +92,31 @@ public final class EmbeddingProviders {
     }
 
     @Override
-    public EmbeddingProvider create(ProviderSettings settings) {
-      OpenAiCompatibleProvider.Builder builder = OpenAiCompatibleProvider.builder();
-      if (settings.baseUrl() != null) {
-        builder.baseUrl(settings.baseUrl());
-      } else if (settings.apiKey() == null) {
+    public void validate(ProviderSettings settings) {
+      if (settings.baseUrl() == null && settings.apiKey() == null) {
         throw new IllegalArgumentException(
             "The openai provider needs OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL "
                 + "(for a compatible server such as vLLM, Ollama or TEI)");
-      } else {
-        builder.baseUrl(URI.create("https://api.openai.com/v1"));
       }
+      URI url = settings.baseUrl();
+      if (url != null
+          && (url.getScheme() == null
+              || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+              || url.getHost() == null)) {
+        throw new IllegalArgumentException(
+            "The base URL must be http(s)://host[:port]/path, e.g. http://localhost:8000/v1; got '"
+                + url
+                + "'");
+      }
+    }
+
+    @Override
+    public EmbeddingProvider create(ProviderSettings settings) {
+      OpenAiCompatibleProvider.Builder builder = OpenAiCompatibleProvider.builder();
+      builder.baseUrl(
+          settings.baseUrl() != null
+              ? settings.baseUrl()
+              : URI.create("https://api.openai.com/v1"));
       if (settings.model() != null) {
         builder.model(settings.model());
       }

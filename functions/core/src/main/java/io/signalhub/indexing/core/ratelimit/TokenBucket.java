@@ -1,8 +1,10 @@
 package io.signalhub.indexing.core.ratelimit;
 
 /**
- * A bucket of {@code capacity} units refilled continuously at {@code capacity} per minute. Pure:
- * time goes in as an argument, so tests move a clock instead of sleeping.
+ * A bucket of {@code capacity} units refilled continuously at {@code capacity} per minute. It reads
+ * no clock: time goes in as an argument, so tests move a clock instead of sleeping. It is mutable
+ * and not thread-safe: its owner serializes access ({@link LocalRateBudget} holds a lock, {@code
+ * DynamoRateBudget} restores a fresh one for each conditional read-modify-write).
  */
 public final class TokenBucket {
 

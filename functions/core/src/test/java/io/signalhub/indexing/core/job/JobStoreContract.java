@@ -178,7 +178,7 @@ public abstract class JobStoreContract {
   void describingAJobStoresWhatTheManifestHolds() {
     JobRecord created = create("job");
 
-    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, at(1));
+    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, 3, at(1));
 
     assertThat(job("job"))
         .isEqualTo(
@@ -189,6 +189,7 @@ public abstract class JobStoreContract {
                 .chunkTokens(300)
                 .overlapLines(5)
                 .batchSize(64)
+                .concurrency(3)
                 .updatedAt(at(1))
                 .build());
   }
@@ -289,6 +290,64 @@ public abstract class JobStoreContract {
     assertThat(job("job")).isEqualTo(failed);
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.MISSING);
     assertThat(store.get("nope")).isEmpty();
+  }
+
+  // --- cancel and delete
+
+  @Test
+  void aCancelEndsARunningJobOnceAndNothingIsRegisteredOrFinishedAfterIt() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+
+    assertThat(store.cancel("job", "cancelled by the user", at(2))).isTrue();
+    assertThat(store.cancel("job", "again", at(3))).isFalse();
+    assertThat(store.cancel("nope", "no such job", at(3))).isFalse();
+
+    JobRecord cancelled = job("job");
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.reason()).isEqualTo("cancelled by the user");
+    assertThat(cancelled.finishedAt()).isEqualTo(at(2));
+    assertThat(store.registerGroup("job", group(file(1), file(2), batches(2, 1, 5), 0), at(4)))
+        .isFalse();
+    store.completeFanout("job", at(5));
+    store.fail("job", "late failure", at(5));
+    assertThat(store.tryFinish("job", at(6))).isEmpty();
+    assertThat(job("job").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(store.get("nope")).isEmpty();
+  }
+
+  @Test
+  void anEndedJobCannotBeCancelled() {
+    create("job");
+    store.fail("job", "invalid manifest", at(1));
+
+    assertThat(store.cancel("job", "too late", at(2))).isFalse();
+    assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job("job").reason()).isEqualTo("invalid manifest");
+  }
+
+  @Test
+  void deletingAJobRemovesItAndEverythingKeptForItOnly() {
+    create("job");
+    create("other");
+    store.registerGroup(
+        "job",
+        group(Cursor.START, file(1), batches(0, 3, 5), 0, new Failure("a.py", "unreadable")),
+        at(1));
+    store.recordBatch("job", 0, completed(5), at(2));
+    store.recordThroughput("job", at(2), 5);
+    store.registerGroup("other", group(Cursor.START, file(1), batches(0, 1, 5), 0), at(1));
+
+    assertThat(store.delete("job")).isTrue();
+
+    assertThat(store.get("job")).isEmpty();
+    assertThat(store.batchState("job", 1)).isEqualTo(BatchState.MISSING);
+    assertThat(store.pendingBatches("job")).isEmpty();
+    assertThat(store.failureSample("job", 10)).isEmpty();
+    assertThat(store.throughputSince("job", T0)).isEmpty();
+    assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
+    assertThat(store.pendingBatches("other")).containsExactly(0L);
+    assertThat(store.delete("job")).isFalse();
   }
 
   // --- what a resumed fan-out resends
@@ -458,7 +517,141 @@ public abstract class JobStoreContract {
     assertThat(store.get("nope")).isEmpty();
   }
 
-  // --- throughput and failures, for the status API
+  // --- cancel and delete
+
+  @Test
+  void cancellingStopsAJobOnceWithItsReason() {
+    JobRecord created = create("job");
+    store.acquireFanoutLease("job", "a", at(0), at(60));
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 2), 0), at(1));
+    JobRecord registered = job("job");
+
+    assertThat(store.cancel("job", "cancelled by the user", at(2))).isTrue();
+    assertThat(store.cancel("job", "again", at(3))).isFalse();
+
+    assertThat(job("job"))
+        .isEqualTo(
+            registered.toBuilder()
+                .status(JobStatus.CANCELLED)
+                .reason("cancelled by the user")
+                .updatedAt(at(2))
+                .finishedAt(at(2))
+                .build());
+    assertThat(created.status()).isEqualTo(JobStatus.PENDING);
+    assertThat(store.registerGroup("job", group(file(1), file(2), batches(1, 1, 2), 0), at(4)))
+        .isFalse();
+    store.completeFanout("job", at(5));
+    assertThat(store.tryFinish("job", at(5))).isEmpty();
+    store.fail("job", "late failure", at(6));
+    assertThat(job("job").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(job("job").reason()).isEqualTo("cancelled by the user");
+  }
+
+  @Test
+  void anEndedOrUnknownJobCannotBeCancelled() {
+    create("job");
+    store.fail("job", "broken", at(1));
+
+    assertThat(store.cancel("job", "too late", at(2))).isFalse();
+    assertThat(store.cancel("nope", "never was", at(2))).isFalse();
+
+    assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
+    assertThat(store.get("nope")).isEmpty();
+  }
+
+  @Test
+  void deletingAJobLeavesNothingOfItAndNothingOfOthersGoes() {
+    create("job");
+    create("other");
+    for (String id : List.of("job", "other")) {
+      store.registerGroup(
+          id, group(Cursor.START, file(1), batches(0, 2, 2), 0, new Failure("x", "y")), at(1));
+      store.recordBatch(id, 0, completed(2), at(2));
+      store.recordThroughput(id, at(2), 2);
+    }
+    JobRecord other = job("other");
+
+    assertThat(store.delete("job")).isTrue();
+    assertThat(store.delete("job")).isFalse();
+
+    assertThat(store.get("job")).isEmpty();
+    assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
+    assertThat(store.batchState("job", 0)).isEqualTo(BatchState.MISSING);
+    assertThat(store.batchSize("job", 1)).isEqualTo(-1);
+    assertThat(store.pendingBatches("job")).isEmpty();
+    assertThat(store.failureSample("job", 10)).isEmpty();
+    assertThat(store.throughputSince("job", T0)).isEmpty();
+    assertThat(store.history("job", 10)).isEmpty();
+
+    assertThat(store.get("other")).contains(other);
+    assertThat(store.pendingBatches("other")).containsExactly(1L);
+    assertThat(store.failureSample("other", 10)).hasSize(1);
+    assertThat(store.history("other", 10)).hasSize(1);
+  }
+
+  @Test
+  void aDeletedJobsIdStartsAfresh() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 2), 0), at(1));
+    store.delete("job");
+
+    JobRecord again = create("job", at(10));
+
+    assertThat(again.createdAt()).isEqualTo(at(10));
+    assertThat(store.get("job")).contains(again);
+    assertThat(
+            store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 2), 0), at(11)))
+        .isTrue();
+  }
+
+  // --- throughput, history and failures, for the status API
+
+  @Test
+  void historyCountsEachMinutesBatchesOldestFirst() {
+    Instant minute = Instant.parse("2026-01-01T00:10:00Z");
+    create("job", minute);
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 4, 10), 0), minute);
+    store.recordBatch("job", 0, new BatchResult(10, 0, 0, 2, 100, 1, 1, List.of()), minute);
+    store.recordBatch(
+        "job", 1, new BatchResult(8, 2, 0, 1, 80, 0, 0, List.of()), minute.plusSeconds(59));
+    store.recordBatch(
+        "job", 2, new BatchResult(10, 0, 3, 1, 70, 0, 0, List.of()), minute.plusSeconds(60));
+    store.recordBatch(
+        "job", 3, new BatchResult(10, 0, 0, 1, 100, 0, 0, List.of()), minute.plusSeconds(300));
+    store.recordBatch(
+        "job", 3, new BatchResult(10, 0, 0, 1, 100, 0, 0, List.of()), minute.plusSeconds(301));
+
+    assertThat(store.history("job", 10))
+        .containsExactly(
+            new ActivityMinute(minute, 18, 2, 180, 3, 1, 1),
+            new ActivityMinute(minute.plusSeconds(60), 10, 0, 70, 1, 0, 0),
+            new ActivityMinute(minute.plusSeconds(300), 10, 0, 100, 1, 0, 0));
+    assertThat(store.history("job", 2))
+        .extracting(ActivityMinute::minute)
+        .containsExactly(minute.plusSeconds(60), minute.plusSeconds(300));
+    assertThat(store.history("nope", 10)).isEmpty();
+  }
+
+  @Test
+  void theMinuteHistoryCountsEachBatchOnceInItsMinuteNewestLast() {
+    create("job");
+    store.registerGroup("job", group(file(0), file(3), batches(0, 3, 5), 0), T0);
+    BatchResult throttled = new BatchResult(4, 1, 1, 3, 40, 2, 2, List.of());
+    assertThat(store.recordBatch("job", 0, throttled, at(5))).isTrue();
+    assertThat(store.recordBatch("job", 0, throttled, at(6))).isFalse(); // redelivered
+    assertThat(store.recordBatch("job", 1, completed(5), at(30))).isTrue();
+    assertThat(store.recordBatch("job", 2, completed(5), at(185))).isTrue();
+
+    List<ActivityMinute> history = store.history("job", JobStore.HISTORY_MINUTES);
+
+    Instant minute0 = ActivityMinute.minuteOf(T0);
+    assertThat(history)
+        .containsExactly(
+            new ActivityMinute(minute0, 9, 1, 90, 4, 2, 2),
+            new ActivityMinute(minute0.plusSeconds(180), 5, 0, 50, 1, 0, 0));
+    assertThat(store.history("job", 1)).containsExactly(history.get(1));
+    assertThat(store.history("other", 10)).isEmpty();
+  }
 
   @Test
   void throughputIsCountedInTenSecondBucketsFromTheBucketHoldingSince() {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StatusPageTest {
 
@@ -101,6 +103,14 @@ class StatusPageTest {
     assertThat(page).contains("data-running=\"false\"").doesNotContain("http-equiv=\"refresh\"");
     assertThat(page).contains("id=\"eta\" data-value=\"0\">done<");
     assertThat(page).contains("No batch finished yet.").contains("id=\"no-failures\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FAILED", "CANCELLED", "COMPLETED_WITH_FAILURES"})
+  void everyEndedJobStopsRefreshing(String status) {
+    String page = StatusPage.job(job(status, true, 0L, List.of(), 0));
+
+    assertThat(page).contains("data-running=\"false\"").doesNotContain("http-equiv=\"refresh\"");
   }
 
   @Test

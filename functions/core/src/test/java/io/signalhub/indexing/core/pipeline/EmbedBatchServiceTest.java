@@ -7,8 +7,10 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +29,106 @@ class EmbedBatchServiceTest {
 
   private JobRecord job() {
     return fixture.jobs.get("job").orElseThrow();
+  }
+
+  @Test
+  void aJobsConcurrencySettingBoundsItsBatchesInFlight() throws Exception {
+    List<BatchMessage> messages = fanOut(2, 10);
+    assertThat(messages).hasSizeGreaterThanOrEqualTo(2);
+    JobRecord j = job();
+    fixture.jobs.describe(
+        "job",
+        j.repository(),
+        j.revision(),
+        j.files(),
+        j.chunkTokens(),
+        j.overlapLines(),
+        j.batchSize(),
+        1,
+        Instant.EPOCH);
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.Set<Thread> inside = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // the provider's input check runs inside each request: it counts the batches that reached the
+    // provider and holds them until the other batch's thread is seen waiting for the job's slot
+    fixture.provider.rejecting(
+        text -> {
+          if (inside.add(Thread.currentThread())) {
+            inFlight.incrementAndGet();
+            awaitQuietly(release);
+          }
+          return false;
+        });
+    EmbedBatchService embedder = fixture.embedder();
+    Thread first = new Thread(() -> embedder.process(messages.get(0), 1));
+    Thread second = new Thread(() -> embedder.process(messages.get(1), 1));
+    first.setDaemon(true);
+    second.setDaemon(true);
+    first.start();
+    second.start();
+    try {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (inFlight.get() < 2
+          && !(inFlight.get() == 1 && (waitsOnASemaphore(first) || waitsOnASemaphore(second)))) {
+        assertThat(System.nanoTime()).as("neither batch reached the provider").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      assertThat(inFlight.get()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    first.join();
+    second.join();
+
+    assertThat(job().batchesProcessed()).isEqualTo(2);
+  }
+
+  private static boolean waitsOnASemaphore(Thread thread) {
+    return thread.getState() == Thread.State.WAITING
+        && java.util.Arrays.stream(thread.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().startsWith("java.util.concurrent.Semaphore"));
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void eachBatchIsReportedToMetricsOnceWithItsLatencyAndTheFanOutReportsItsGroups() {
+    List<String> reported = new java.util.ArrayList<>();
+    fixture.metrics =
+        new PipelineMetrics() {
+          @Override
+          public void batchAccounted(
+              String jobId, long seq, BatchResult result, Duration latency, Double cost) {
+            reported.add("batch " + seq + " " + result.completed() + " in " + latency.toMillis());
+          }
+
+          @Override
+          public void groupRegistered(String jobId, int batches, long chunks, long cached) {
+            reported.add("group " + batches + " " + chunks);
+          }
+        };
+    List<BatchMessage> messages = fanOut(3, 10);
+    long groups = reported.size();
+    assertThat(reported).allMatch(line -> line.startsWith("group "));
+    fixture.provider.failNext(
+        new EmbeddingException(
+            EmbeddingException.Kind.RETRYABLE, 503, "busy", Duration.ofSeconds(2), null, null));
+    EmbedBatchService embedder = fixture.embedder();
+    for (BatchMessage message : messages) {
+      embedder.process(message, 1);
+      embedder.process(message, 2); // redelivered: reported once
+    }
+
+    assertThat(reported).hasSize((int) groups + messages.size());
+    // the first batch waited 2 s (the fake clock) for its retry: its latency says so
+    assertThat(reported.get((int) groups)).startsWith("batch 0 ").endsWith(" in 2000");
   }
 
   @Test

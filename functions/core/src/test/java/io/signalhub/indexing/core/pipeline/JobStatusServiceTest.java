@@ -2,6 +2,7 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.signalhub.indexing.core.MutableClock;
 import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.Cursor;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class JobStatusServiceTest {
@@ -43,6 +45,54 @@ class JobStatusServiceTest {
     assertThat(view.percent()).isBetween(1.0, 99.0);
     assertThat(view.estimatedCostUsd()).isNull(); // the fake model has no published price
     assertThat(view.apiCallsSaved()).isEqualTo(view.completed() - view.apiCalls());
+  }
+
+  @Test
+  void failedChunksAreNotCountedAsSavedCalls() {
+    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(2, 10)), Instant.MAX);
+    BatchAccounting accounting = new BatchAccounting(fixture.jobs, fixture.clock);
+    for (BatchMessage message : fixture.queue.drain()) {
+      accounting.failDeadLettered(message, 5);
+    }
+
+    JobView view = new JobStatusService(fixture.jobs, fixture.clock).job("job").orElseThrow();
+
+    assertThat(view.failed()).isEqualTo(view.total()).isPositive();
+    assertThat(view.apiCallsSaved()).isZero();
+  }
+
+  @Test
+  void theEtaIsThePendingChunksAtTheLastMinutesRate() {
+    InMemoryJobStore jobs = new InMemoryJobStore();
+    MutableClock clock = new MutableClock();
+    Instant start = clock.instant();
+    jobs.createIfAbsent(JobRecord.pending("job", "manifests/job.json", "fake", "fake", 8, start));
+    jobs.acquireFanoutLease("job", "fan-out", start, start.plusSeconds(60));
+    List<RegisteredBatch> batches =
+        LongStream.range(0, 10).mapToObj(seq -> new RegisteredBatch(seq, 100)).toList();
+    jobs.registerGroup(
+        "job",
+        new GroupRegistration(Cursor.START, new Cursor(1, 0), batches, 0, 1, Map.of(), List.of()),
+        start);
+    jobs.completeFanout("job", start);
+    // 100 chunks finished at 5 s, 20 s, 45 s and 61 s
+    long[] finishedAt = {5, 20, 45, 61};
+    for (int seq = 0; seq < finishedAt.length; seq++) {
+      Instant at = start.plusSeconds(finishedAt[seq]);
+      jobs.recordBatch("job", seq, new BatchResult(100, 0, 0, 1, 1_000, 0, 0, List.of()), at);
+      jobs.recordThroughput("job", at, 100);
+    }
+    clock.advance(Duration.ofSeconds(80));
+
+    JobView view = new JobStatusService(jobs, clock).job("job").orElseThrow();
+
+    // the last minute (from 20 s) holds the buckets starting at 20, 40 and 60 s: 300 chunks in the
+    // 60 s since the first of them began; 600 pending at 5 chunks/s
+    assertThat(view.chunksPerSecond()).isEqualTo(5.0);
+    assertThat(view.etaSeconds()).isEqualTo(120L);
+    assertThat(view.etaProvisional()).isFalse();
+    assertThat(view.percent()).isEqualTo(40.0);
+    assertThat(view.elapsedSeconds()).isEqualTo(80.0);
   }
 
   @Test

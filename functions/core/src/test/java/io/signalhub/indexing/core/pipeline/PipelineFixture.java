@@ -11,6 +11,7 @@ import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
@@ -34,6 +35,7 @@ public class PipelineFixture {
   final InMemoryBatchQueue queue = new InMemoryBatchQueue();
   final EmbeddingCache cache = new InMemoryEmbeddingCache(100_000);
   final FakeEmbeddingProvider provider = new FakeEmbeddingProvider();
+  PipelineMetrics metrics = PipelineMetrics.NONE;
 
   PipelineFixture() {
     this(Map.of());
@@ -49,7 +51,7 @@ public class PipelineFixture {
 
   FanOutService fanOut() {
     return new FanOutService(
-        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock);
+        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
   EmbedBatchService embedder() {
@@ -59,7 +61,7 @@ public class PipelineFixture {
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock);
+    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */

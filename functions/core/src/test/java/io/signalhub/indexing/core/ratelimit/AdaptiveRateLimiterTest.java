@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.signalhub.indexing.core.MutableClock;
 import io.signalhub.indexing.core.provider.QuotaSnapshot;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class AdaptiveRateLimiterTest {
 
@@ -115,9 +117,12 @@ class AdaptiveRateLimiterTest {
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(10205));
   }
 
-  /** A second caller, started and given 200 ms to get through. */
-  private static Thread acquireAndCloseInBackground(AdaptiveRateLimiter limiter, long tokens)
-      throws InterruptedException {
+  /**
+   * A second caller, started; returns once it waits inside {@link AdaptiveRateLimiter#acquire} for
+   * a slot, and fails if it got a permit instead. No time limit decides: the caller's own state
+   * does.
+   */
+  private static Thread blockedSecondCaller(AdaptiveRateLimiter limiter, long tokens) {
     Thread caller =
         new Thread(
             () -> {
@@ -128,32 +133,46 @@ class AdaptiveRateLimiterTest {
               }
             });
     caller.start();
-    caller.join(200);
+    while (!waitsInAcquire(caller)) {
+      assertThat(caller.getState())
+          .as("the second caller got a permit")
+          .isNotEqualTo(Thread.State.TERMINATED);
+      Thread.onSpinWait();
+    }
     return caller;
   }
 
-  @Test
-  void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
-    var first = limiter.acquire(1);
-    Thread second = acquireAndCloseInBackground(limiter, 1);
-    assertThat(second.isAlive()).as("second caller waits for the only slot").isTrue();
-    first.close();
-    second.join(5000);
-    assertThat(second.isAlive()).isFalse();
+  private static boolean waitsInAcquire(Thread caller) {
+    return caller.getState() == Thread.State.WAITING
+        && Arrays.stream(caller.getStackTrace())
+            .anyMatch(
+                frame ->
+                    frame.getClassName().equals(AdaptiveRateLimiter.class.getName())
+                        && frame.getMethodName().equals("acquire"));
   }
 
   @Test
+  @Timeout(10) // a guard against a hang, not a measure
+  void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
+    var first = limiter.acquire(1);
+    Thread second = blockedSecondCaller(limiter, 1);
+
+    first.close();
+
+    second.join();
+  }
+
+  @Test
+  @Timeout(10) // a guard against a hang, not a measure
   void theFirstRequestGoesAloneUntilAnAnswerTeachesTheLimits() throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
     var first = limiter.acquire(1000);
-    Thread second = acquireAndCloseInBackground(limiter, 1000);
-    assertThat(second.isAlive()).isTrue();
+    Thread second = blockedSecondCaller(limiter, 1000);
 
     first.succeeded(QuotaSnapshot.UNKNOWN);
-    second.join(5_000);
 
-    assertThat(second.isAlive()).isFalse();
+    second.join(); // admitted while the first is still open: the answer, not the close, let it in
     first.close();
   }
 

@@ -1,13 +1,17 @@
 package io.signalhub.indexing.localstack.runtime;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
+import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.S3EventLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobsApi;
 import io.signalhub.indexing.core.pipeline.Keys;
@@ -29,9 +33,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,25 +65,43 @@ public final class LocalStack implements AutoCloseable {
   private final EdgeGateway edge;
   private final AwsPipeline pipeline;
   private final EmbeddingProvider provider;
-  private final ExecutorService fanOuts;
+  private final ScheduledExecutorService fanOuts;
   private final List<SqsEventSource> eventSources = new ArrayList<>();
   private final StatusHttpServer status;
+  private final FanOutFunction fanOut;
+  private final Duration asyncRetryDelay;
+
+  /** One fan-out invocation of the manifest keys an event names (a test may make it crash). */
+  @FunctionalInterface
+  interface FanOutFunction {
+    void invoke(List<String> manifestKeys);
+  }
 
   private LocalStack(
       Ports ports,
       Path dataDir,
       ProviderSettings providerSettings,
-      Function<String, java.util.Optional<String>> config)
+      Function<String, java.util.Optional<String>> config,
+      UnaryOperator<FanOutFunction> fanOutWrapper)
       throws Exception {
     fanOuts =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             task -> {
               Thread thread = new Thread(task, "fan-out");
               thread.setDaemon(true);
               return thread;
             });
-    java.util.concurrent.atomic.AtomicReference<FanOutService> fanOut =
+    java.util.concurrent.atomic.AtomicReference<FanOutService> fanOutService =
         new java.util.concurrent.atomic.AtomicReference<>();
+    fanOut = fanOutWrapper.apply(keys -> invokeFanOut(fanOutService.get(), keys));
+    // Lambda retries a failed asynchronous invocation twice, about 1 and 2 minutes later
+    // (docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html)
+    asyncRetryDelay =
+        Duration.ofMillis(
+            config
+                .apply("signal-hub.local.fanout-retry-delay-ms")
+                .map(Long::parseLong)
+                .orElse(60_000L));
     PipelineSettings settings = PipelineSettings.from(config);
     services =
         EmbeddedAwsServices.start(
@@ -88,9 +112,7 @@ public final class LocalStack implements AutoCloseable {
             settings.bucket(),
             Keys.MANIFESTS,
             ".json",
-            event ->
-                fanOuts.submit(
-                    () -> invokeFanOut(fanOut.get(), S3EventLogic.keysFromJson(event)))));
+            event -> fanOuts.submit(() -> invokeAsync(event, 1))));
     edge =
         EdgeGateway.start(
             ports.edge(),
@@ -107,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
     // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
-    fanOut.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
+    fanOutService.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
     EmbedBatchService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
@@ -129,12 +151,16 @@ public final class LocalStack implements AutoCloseable {
             pipeline.queueUrl(settings.continuationQueue()),
             1,
             1,
-            event -> {
-              event
-                  .getRecords()
-                  .forEach(record -> invokeFanOut(fanOut.get(), List.of(record.getBody())));
-              return new com.amazonaws.services.lambda.runtime.events.SQSBatchResponse(List.of());
-            }));
+            this::invokeContinuations));
+    FanOutFailureService failures =
+        pipeline.fanOutFailures(providerSettings.provider(), provider.model());
+    eventSources.add(
+        new SqsEventSource(
+            pipeline.sqs(),
+            pipeline.queueUrl(settings.fanOutFailureQueue()),
+            10,
+            1,
+            event -> FanOutFailureLogic.process(event, failures)));
     // signal-hub.local.embedders=0 starts no embedder pollers (tests stop a job half-way this way)
     if (config.apply("signal-hub.local.embedders").map(Integer::parseInt).orElse(1) > 0) {
       eventSources.forEach(SqsEventSource::start);
@@ -145,9 +171,7 @@ public final class LocalStack implements AutoCloseable {
               pipeline.jobs(),
               new SqsBatchQueue(
                   pipeline.sqs(), pipeline.queueUrl(settings.batchQueue()), Sleeper.system()))
-          .recover(
-              (manifestKey, deadline) ->
-                  fanOuts.submit(() -> invokeFanOut(fanOut.get(), List.of(manifestKey))));
+          .recover((manifestKey, deadline) -> fanOuts.submit(() -> resume(manifestKey)));
     }
   }
 
@@ -163,25 +187,86 @@ public final class LocalStack implements AutoCloseable {
       ProviderSettings provider,
       Function<String, java.util.Optional<String>> config)
       throws Exception {
-    return new LocalStack(ports, dataDir, provider, config);
+    return new LocalStack(ports, dataDir, provider, config, UnaryOperator.identity());
+  }
+
+  /** The same, with the fan-out replaced by what {@code fanOutWrapper} makes of it. */
+  static LocalStack start(
+      Ports ports,
+      ProviderSettings provider,
+      Function<String, java.util.Optional<String>> config,
+      UnaryOperator<FanOutFunction> fanOutWrapper)
+      throws Exception {
+    return new LocalStack(ports, null, provider, config, fanOutWrapper);
   }
 
   /**
    * A fan-out invocation: 15 minutes, like the Lambda; a continuation is queued if that runs out.
    */
   private void invokeFanOut(FanOutService fanOut, List<String> keys) {
+    List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
+    S3EventLogic.fanOut(
+        manifests,
+        fanOut,
+        Instant.now().plus(Duration.ofMinutes(15)),
+        key -> {
+          String url = pipeline.queueUrl(pipeline.settings().continuationQueue());
+          pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(key));
+        });
+  }
+
+  /**
+   * The S3-triggered invocation is asynchronous: Lambda retries a failed one, then hands the event
+   * and the error to the on-failure destination, the fan-out failure queue.
+   */
+  private void invokeAsync(String s3Event, int attempt) {
     try {
-      List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
-      S3EventLogic.fanOut(
-          manifests,
-          fanOut,
-          Instant.now().plus(Duration.ofMinutes(15)),
-          key -> {
-            String url = pipeline.queueUrl(pipeline.settings().continuationQueue());
-            pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(key));
-          });
+      fanOut.invoke(S3EventLogic.keysFromJson(s3Event));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Fan-out of " + keys + " failed", e);
+      PipelineSettings settings = pipeline.settings();
+      if (attempt < settings.fanOutAttempts()) {
+        Duration delay = asyncRetryDelay.multipliedBy(1L << (attempt - 1));
+        LOG.log(Level.WARNING, "Fan-out failed (attempt " + attempt + "); retry in " + delay, e);
+        fanOuts.schedule(
+            () -> invokeAsync(s3Event, attempt + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
+      LOG.log(Level.WARNING, "Fan-out failed on all " + attempt + " attempts", e);
+      String url = pipeline.queueUrl(settings.fanOutFailureQueue());
+      String record =
+          FanOutFailureLogic.destinationRecord(
+              s3Event,
+              "arn:aws:lambda:us-east-1:000000000000:function:fanout:live",
+              attempt,
+              e,
+              Instant.now());
+      pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(record));
+    }
+  }
+
+  /**
+   * The continuation queue's event source: a continuation that fails is received again, and after
+   * {@code fanOutAttempts} receives SQS moves it to the fan-out failure queue.
+   */
+  private SQSBatchResponse invokeContinuations(SQSEvent event) {
+    List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+    for (SQSEvent.SQSMessage record : event.getRecords()) {
+      try {
+        fanOut.invoke(List.of(record.getBody()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Fan-out continuation of " + record.getBody() + " failed", e);
+        failed.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+      }
+    }
+    return new SQSBatchResponse(failed);
+  }
+
+  /** A job a restart found unfinished (the local stack's own recovery, not Lambda's). */
+  private void resume(String manifestKey) {
+    try {
+      fanOut.invoke(List.of(manifestKey));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Resuming the fan-out of " + manifestKey + " failed", e);
     }
   }
 

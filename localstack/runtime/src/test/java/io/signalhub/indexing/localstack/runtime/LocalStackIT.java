@@ -38,7 +38,7 @@ class LocalStackIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** A plain SDK client, configured as a user would from the printed exports. */
-  private static S3Client s3(LocalStack stack) {
+  static S3Client s3(LocalStack stack) {
     return configured(S3Client.builder(), stack.s3Endpoint()).forcePathStyle(true).build();
   }
 
@@ -50,7 +50,7 @@ class LocalStackIT {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
   }
 
-  private static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
+  static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
     StringBuilder list = new StringBuilder();
     for (int i = 0; i < files; i++) {
       byte[] bytes =
@@ -104,6 +104,42 @@ class LocalStackIT {
       assertThat(job.path("totalFinal").asBoolean()).isTrue();
       assertThat(job.path("apiCalls").asLong()).isPositive().isLessThan(12);
       assertThat(status(stack, "no-such-job").path("status").asText()).isEqualTo("HTTP 404");
+    }
+  }
+
+  /**
+   * A provider nobody listens for (a wrong --base-url, a server not started): the job ends FAILED
+   * with what to fix after its first batch's retries, not after maxReceiveCount visibility timeouts
+   * (15 minutes by default).
+   */
+  @Test
+  void aJobWhoseProviderCannotBeReachedEndsFailedInSecondsWithWhatToFix() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    ProviderSettings nowhere =
+        new ProviderSettings(
+            "openai",
+            "text-embedding-3-small",
+            0,
+            URI.create("http://127.0.0.1:" + closedPort + "/v1"),
+            "sk-test",
+            null);
+    try (LocalStack stack =
+            LocalStack.start(LocalStack.Ports.ANY, null, nowhere, key -> Optional.empty());
+        S3Client s3 = s3(stack)) {
+      uploadJob(s3, stack.bucket(), "unreachable-job", 40);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> status(stack, "unreachable-job").path("status").asText().equals("FAILED"));
+      JsonNode job = status(stack, "unreachable-job");
+      assertThat(job.path("reason").asText())
+          .startsWith("cannot reach the embedding provider")
+          .contains("--base-url");
+      assertThat(job.path("apiCalls").asLong()).isZero();
     }
   }
 
@@ -169,6 +205,42 @@ class LocalStackIT {
       // S3 announced the other bucket's manifest first, to the same single fan-out worker, if at
       // all
       assertThat(status(stack, "elsewhere-job").path("status").asText()).isEqualTo("HTTP 404");
+    }
+  }
+
+  /**
+   * The S3-triggered fan-out is retried as Lambda retries an asynchronous invocation, then handed
+   * to the on-failure destination, whose consumer ends the job FAILED with the error.
+   */
+  @Test
+  void aFanOutThatAlwaysCrashesEndsItsJobFailedWithTheReason() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (LocalStack stack =
+            LocalStack.start(
+                LocalStack.Ports.ANY,
+                LOCAL_MODEL,
+                key ->
+                    Optional.ofNullable(
+                        Map.of("signal-hub.local.fanout-retry-delay-ms", "10").get(key)),
+                real ->
+                    keys -> {
+                      attempts.incrementAndGet();
+                      throw new IllegalStateException("simulated crash");
+                    });
+        S3Client s3 = s3(stack)) {
+      uploadJob(s3, stack.bucket(), "crashing-job", 2);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> status(stack, "crashing-job").path("status").asText().equals("FAILED"));
+
+      assertThat(attempts.get()).isEqualTo(3);
+      assertThat(status(stack, "crashing-job").path("reason").asText())
+          .isEqualTo(
+              "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
+                  + " simulated crash");
     }
   }
 

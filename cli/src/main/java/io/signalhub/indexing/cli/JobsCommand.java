@@ -1,0 +1,176 @@
+package io.signalhub.indexing.cli;
+
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.pipeline.JobLifecycle;
+import io.signalhub.indexing.core.pipeline.JobView;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code signal-hub jobs}: list jobs, cancel one, delete one with its vectors, prune old ones. It
+ * speaks to the job table and the bucket of the same stack {@code index} uses.
+ */
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = "List, cancel, delete or prune jobs.",
+    subcommands = {
+      JobsCommand.ListJobs.class,
+      JobsCommand.Cancel.class,
+      JobsCommand.Delete.class,
+      JobsCommand.Prune.class
+    })
+public final class JobsCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() throws Exception {
+    return new ListJobs().call();
+  }
+
+  private static StackConnection connect() throws Exception {
+    return StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()));
+  }
+
+  private static JobLifecycle lifecycle(StackConnection stack) {
+    return new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
+  }
+
+  /** {@code jobs list}: newest first. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+  static final class ListJobs implements Callable<Integer> {
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "How many jobs (default: ${DEFAULT-VALUE}, at most 100).")
+    int limit = 20;
+
+    @Override
+    public Integer call() throws Exception {
+      if (limit < 1 || limit > 100) {
+        System.err.println("error: --limit must be between 1 and 100");
+        return 2;
+      }
+      try (StackConnection stack = connect()) {
+        List<JobView> jobs = stack.pipeline.status().list(limit, null).jobs();
+        if (jobs.isEmpty()) {
+          System.out.println("No jobs in " + stack.description + ".");
+          return 0;
+        }
+        System.out.printf(
+            "%-44s %-23s %15s  %-20s %s%n", "JOB", "STATUS", "CHUNKS", "CREATED", "REPOSITORY");
+        for (JobView job : jobs) {
+          System.out.printf(
+              "%-44s %-23s %15s  %-20s %s%n",
+              job.jobId(),
+              job.status(),
+              String.format("%,d/%,d", job.completed() + job.failed(), job.total()),
+              job.createdAt().substring(0, Math.min(19, job.createdAt().length())),
+              job.repository());
+        }
+        return 0;
+      }
+    }
+  }
+
+  /** {@code jobs cancel <job>}. */
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Cancel a running job: nothing more is registered or embedded (status CANCELLED).",
+        "What was embedded stays in the cache, so a re-run pays only for the rest."
+      })
+  static final class Cancel implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
+    String jobId;
+
+    @Override
+    public Integer call() throws Exception {
+      try (StackConnection stack = connect()) {
+        Optional<JobRecord> before = stack.pipeline.jobs().get(jobId);
+        if (before.isEmpty()) {
+          System.err.println("error: no job '" + jobId + "' in " + stack.description);
+          return 2;
+        }
+        if (before.get().status().terminal()) {
+          System.err.println(
+              "Job " + jobId + " already ended: " + before.get().status() + "; nothing to cancel.");
+          return 1;
+        }
+        JobRecord job =
+            lifecycle(stack).cancel(jobId, "cancelled with 'jobs cancel'").orElseThrow();
+        System.out.printf(
+            "%s  job %s: %,d of %,d chunks done before the cancel%n",
+            job.status(), jobId, job.completed() + job.failed(), job.total());
+        return 0;
+      }
+    }
+  }
+
+  /** {@code jobs delete <job>}. */
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete a job: its vectors, batch payloads, manifest and table items (cancelled first if",
+        "it is running). Sources and the embedding cache stay: other jobs share them."
+      })
+  static final class Delete implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
+    String jobId;
+
+    @Override
+    public Integer call() throws Exception {
+      try (StackConnection stack = connect()) {
+        Optional<JobLifecycle.Deleted> deleted = lifecycle(stack).delete(jobId);
+        if (deleted.isEmpty()) {
+          System.err.println("error: no job '" + jobId + "' in " + stack.description);
+          return 2;
+        }
+        System.out.printf(
+            "Deleted job %s (%s) and %,d objects%n",
+            jobId, deleted.get().status(), deleted.get().objects());
+        return 0;
+      }
+    }
+  }
+
+  /** {@code jobs prune [--keep N]}. */
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete ended jobs but the newest --keep successful ones of each repository (each job's",
+        "vectors are a full copy: docs/vectors.md). Running jobs are never touched."
+      })
+  static final class Prune implements Callable<Integer> {
+    @Option(
+        names = "--keep",
+        defaultValue = "1",
+        description = "Successful jobs kept per repository (default: ${DEFAULT-VALUE}).")
+    int keep = 1;
+
+    @Override
+    public Integer call() throws Exception {
+      if (keep < 1) {
+        System.err.println("error: --keep must be at least 1");
+        return 2;
+      }
+      try (StackConnection stack = connect()) {
+        List<JobLifecycle.Deleted> deleted = lifecycle(stack).prune(keep);
+        deleted.forEach(
+            d ->
+                System.out.printf(
+                    "Deleted %s (%s), %,d objects%n", d.jobId(), d.status(), d.objects()));
+        System.out.printf("Pruned %,d jobs; kept %d per repository.%n", deleted.size(), keep);
+        return 0;
+      }
+    }
+  }
+}

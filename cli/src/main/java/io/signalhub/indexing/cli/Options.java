@@ -1,0 +1,27 @@
+package io.signalhub.indexing.cli;
+
+import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+
+/** Checks shared by the commands: each failure is a {@link UsageException} (exit 2). */
+final class Options {
+
+  private Options() {}
+
+  /** A given (non-null) value must lie in [min, max]. */
+  static void range(String option, Integer value, int min, int max) {
+    if (value != null && (value < min || value > max)) {
+      throw new UsageException(
+          option + " must be between " + min + " and " + max + "; got " + value);
+    }
+  }
+
+  /** The provider exists and its configuration can work: checked before any stack starts. */
+  static void validateProvider(ProviderSettings settings) {
+    try {
+      EmbeddingProviders.validate(settings);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.signalhub.indexing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What {@code index} refuses to do or send: secrets, an unreachable provider, an empty job. */
+@ExtendWith(IsolatedHome.class)
+class IndexSafetyTest {
+
+  @TempDir Path repo;
+
+  private record Run(int exit, String stdout, String stderr) {
+    JsonNode json() throws Exception {
+      return new ObjectMapper().readTree(stdout);
+    }
+  }
+
+  private static Run cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = new CommandLine(new SignalHubCli()).execute(args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+  }
+
+  @Test
+  void secretFilesAndSecretShapedChunksNeverReachTheProvider() throws Exception {
+    Files.writeString(repo.resolve("cart.py"), "def total(prices):\n    return sum(prices)\n");
+    Files.writeString(repo.resolve(".env"), "API_KEY=sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n");
+    Files.writeString(
+        repo.resolve("client.py"),
+        "def client():\n    return Client(key=\"AKIAIOSFODNN7EXAMPLE\")\n");
+    Files.writeString(repo.resolve(".signalhubignore"), "fixtures/\n");
+    Files.createDirectories(repo.resolve("fixtures"));
+    Files.writeString(repo.resolve("fixtures/customers.py"), "CUSTOMERS = ['Ada', 'Linus']\n");
+    try (var server =
+        SimulatedEmbeddingServer.start(SimulatorSettings.builder().logInputs(true).build())) {
+      Run run =
+          cli(
+              "index",
+              repo.toString(),
+              "--provider",
+              "openai",
+              "--base-url",
+              server.baseUrl().toString(),
+              "--json");
+
+      assertThat(run.exit()).as(run.stderr()).isZero();
+      JsonNode summary = run.json();
+      assertThat(summary.path("skipped").path("SECRET_FILE").asLong()).isEqualTo(1);
+      assertThat(summary.path("skipped").path("SECRET_TEXT").asLong()).isEqualTo(1);
+      assertThat(summary.path("skipped").path("SIGNALHUBIGNORED").asLong()).isEqualTo(1);
+      String sent = String.join("\n", server.stats().inputsReceived());
+      assertThat(sent)
+          .contains("def total")
+          .doesNotContain("sk-live-", "AKIAIOSFODNN7EXAMPLE", "CUSTOMERS");
+    }
+  }
+
+  @Test
+  void anUnreachableProviderFailsBeforeAnythingIsUploaded() throws Exception {
+    Files.writeString(repo.resolve("cart.py"), "def total(prices):\n    return sum(prices)\n");
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    Run run =
+        cli(
+            "index",
+            repo.toString(),
+            "--provider",
+            "openai",
+            "--base-url",
+            "http://127.0.0.1:" + closedPort + "/v1");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr())
+        .startsWith("error: cannot reach the embedding provider (openai at http://127.0.0.1:")
+        .contains("Check --base-url")
+        .doesNotContain("Starting a local stack", "Uploading");
+  }
+
+  @Test
+  void anEmptyDirectoryIsNothingToIndexNotACompletedJob() throws Exception {
+    Run run = cli("index", repo.toString(), "--json");
+
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    assertThat(run.json().path("status").asText()).isEqualTo("FAILED");
+    assertThat(run.json().path("reason").asText())
+        .isEqualTo("nothing to index: the manifest lists no files");
+  }
+
+  @Test
+  void inProcessAnEmptyDirectoryIsNothingToIndexToo() throws Exception {
+    Files.writeString(repo.resolve(".env"), "TOKEN=x\n");
+
+    Run run = cli("index", repo.toString(), "--in-process", "--json");
+
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    assertThat(run.json().path("status").asText()).isEqualTo("FAILED");
+    assertThat(run.json().path("reason").asText()).startsWith("nothing to index: no chunk in ");
+    assertThat(run.json().path("skipped").path("SECRET_FILE").asLong()).isEqualTo(1);
+  }
+}
