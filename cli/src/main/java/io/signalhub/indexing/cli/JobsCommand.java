@@ -95,8 +95,7 @@ public final class JobsCommand implements Callable<Integer> {
       try (StackConnection stack = connect()) {
         Optional<JobRecord> before = stack.pipeline.jobs().get(jobId);
         if (before.isEmpty()) {
-          System.err.println("error: no job '" + jobId + "' in " + stack.description);
-          return 2;
+          return stack.noJob(jobId);
         }
         if (before.get().status().terminal()) {
           System.err.println(
@@ -130,8 +129,7 @@ public final class JobsCommand implements Callable<Integer> {
       try (StackConnection stack = connect()) {
         Optional<JobLifecycle.Deleted> deleted = lifecycle(stack).delete(jobId);
         if (deleted.isEmpty()) {
-          System.err.println("error: no job '" + jobId + "' in " + stack.description);
-          return 2;
+          return stack.noJob(jobId);
         }
         System.out.printf(
             "Deleted job %s (%s) and %,d objects%n",

@@ -59,6 +59,12 @@ final class StackConnection implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** Says on stderr that this stack has no job {@code jobId}; returns the usage exit code, 2. */
+  int noJob(String jobId) {
+    System.err.println("error: no job '" + jobId + "' in " + description);
+    return 2;
+  }
+
   /** $SIGNAL_HUB_HOME, default ~/.signal-hub: the local stack's state file and data. */
   static Path home() {
     String configured = System.getProperty("signal-hub.home", System.getenv("SIGNAL_HUB_HOME"));

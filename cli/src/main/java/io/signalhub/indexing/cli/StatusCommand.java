@@ -54,8 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
       Optional<JobView> job =
           follow ? Optional.of(PipelineRun.follow(stack.status, jobId)) : stack.status.job(jobId);
       if (job.isEmpty()) {
-        System.err.println("error: no job '" + jobId + "' in " + stack.description);
-        return 2;
+        return stack.noJob(jobId);
       }
       if (json) {
         System.out.println(

@@ -10,8 +10,6 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,20 +19,8 @@ class IndexCommandTest {
 
   @TempDir Path repo;
 
-  /** index the test's directory on a stack it starts, embedding with the simulator, as JSON. */
   private CliRun indexWith(SimulatedEmbeddingServer server, String... options) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "index",
-                repo.toString(),
-                "--provider",
-                "openai",
-                "--base-url",
-                server.baseUrl().toString(),
-                "--json"));
-    args.addAll(List.of(options));
-    return CliRun.of(args.toArray(String[]::new));
+    return CliRun.index(repo, server, options);
   }
 
   @Test

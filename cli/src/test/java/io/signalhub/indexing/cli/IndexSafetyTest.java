@@ -3,48 +3,20 @@ package io.signalhub.indexing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** What {@code index} refuses to do or send: secrets, an unreachable provider, an empty job. */
 @ExtendWith(IsolatedHome.class)
 class IndexSafetyTest {
 
   @TempDir Path repo;
-
-  private record Run(int exit, String stdout, String stderr) {
-    JsonNode json() throws Exception {
-      return new ObjectMapper().readTree(stdout);
-    }
-  }
-
-  private static Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new SignalHubCli()).execute(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(originalOut);
-      System.setErr(originalErr);
-    }
-  }
 
   @Test
   void secretFilesAndSecretShapedChunksNeverReachTheProvider() throws Exception {
@@ -58,15 +30,7 @@ class IndexSafetyTest {
     Files.writeString(repo.resolve("fixtures/customers.py"), "CUSTOMERS = ['Ada', 'Linus']\n");
     try (var server =
         SimulatedEmbeddingServer.start(SimulatorSettings.builder().logInputs(true).build())) {
-      Run run =
-          cli(
-              "index",
-              repo.toString(),
-              "--provider",
-              "openai",
-              "--base-url",
-              server.baseUrl().toString(),
-              "--json");
+      CliRun run = CliRun.index(repo, server);
 
       assertThat(run.exit()).as(run.stderr()).isZero();
       JsonNode summary = run.json();
@@ -88,8 +52,8 @@ class IndexSafetyTest {
       closedPort = socket.getLocalPort();
     }
 
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             "index",
             repo.toString(),
             "--provider",
@@ -106,7 +70,7 @@ class IndexSafetyTest {
 
   @Test
   void anEmptyDirectoryIsNothingToIndexNotACompletedJob() throws Exception {
-    Run run = cli("index", repo.toString(), "--json");
+    CliRun run = CliRun.of("index", repo.toString(), "--json");
 
     assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
     assertThat(run.json().path("status").asText()).isEqualTo("FAILED");
@@ -118,7 +82,7 @@ class IndexSafetyTest {
   void inProcessAnEmptyDirectoryIsNothingToIndexToo() throws Exception {
     Files.writeString(repo.resolve(".env"), "TOKEN=x\n");
 
-    Run run = cli("index", repo.toString(), "--in-process", "--json");
+    CliRun run = CliRun.of("index", repo.toString(), "--in-process", "--json");
 
     assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
     assertThat(run.json().path("status").asText()).isEqualTo("FAILED");

@@ -30,8 +30,11 @@ class FanOutHandlerTest {
     }
   }
 
-  @Test
-  void anS3EventForAManifestFansOutItsJob() throws Exception {
+  /**
+   * Uploads job {@code handler-test-job}: one Python file and its manifest, then posts the S3 event
+   * for that manifest and expects the handler to answer COMPLETED.
+   */
+  static void fanOutOneFileJob(AwsPipeline pipeline) throws IOException {
     String source = "def handler(event):\n    return event\n";
     pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
     String manifest =
@@ -50,6 +53,11 @@ class FanOutHandlerTest {
         .then()
         .statusCode(200)
         .body("$", contains("COMPLETED"));
+  }
+
+  @Test
+  void anS3EventForAManifestFansOutItsJob() throws Exception {
+    fanOutOneFileJob(pipeline);
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);

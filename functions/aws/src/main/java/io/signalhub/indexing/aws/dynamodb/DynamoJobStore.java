@@ -292,21 +292,19 @@ public final class DynamoJobStore implements JobStore {
 
   @Override
   public void fail(String jobId, String reason, Instant now) {
-    Update update =
-        new Update()
-            .set("status", text(JobStatus.FAILED.name()))
-            .set("reason", text(reason))
-            .set("finishedAt", time(now))
-            .set("updatedAt", time(now));
-    update.condition("attribute_exists(pk) AND " + notTerminal(update));
-    conditionalUpdate(jobId, JOB, update);
+    end(jobId, JobStatus.FAILED, reason, now);
   }
 
   @Override
   public boolean cancel(String jobId, String reason, Instant now) {
+    return end(jobId, JobStatus.CANCELLED, reason, now);
+  }
+
+  /** Ends an existing job that has not ended yet with {@code status}; false if nothing changed. */
+  private boolean end(String jobId, JobStatus status, String reason, Instant now) {
     Update update =
         new Update()
-            .set("status", text(JobStatus.CANCELLED.name()))
+            .set("status", text(status.name()))
             .set("reason", text(reason))
             .set("finishedAt", time(now))
             .set("updatedAt", time(now));

@@ -32,11 +32,16 @@ class JobEndingsTest {
         new ConnectException("Connection refused"));
   }
 
+  /** Uploads job {@code jobId} (six files of ten lines), fans it out and drains its batches. */
+  private List<BatchMessage> fannedOut(String jobId) {
+    String key = fixture.upload(jobId, PipelineFixture.sources(6, 10));
+    fixture.fanOut().fanOut(key, Instant.MAX);
+    return fixture.queue.drain();
+  }
+
   @Test
   void aCancelledJobsBatchesAreDroppedWithoutCallingTheProvider() {
-    String key = fixture.upload("job-cancel", PipelineFixture.sources(6, 10));
-    fixture.fanOut().fanOut(key, Instant.MAX);
-    List<BatchMessage> queued = fixture.queue.drain();
+    List<BatchMessage> queued = fannedOut("job-cancel");
     EmbedBatchService embedder = fixture.embedder();
     assertThat(embedder.process(queued.get(0), 1)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
     int callsBefore = fixture.provider.calls();
@@ -97,9 +102,7 @@ class JobEndingsTest {
 
   @Test
   void aProviderThatWasNeverReachedFailsTheJobAtOnceWithWhatToFix() {
-    String key = fixture.upload("job-unreachable", PipelineFixture.sources(6, 10));
-    fixture.fanOut().fanOut(key, Instant.MAX);
-    List<BatchMessage> queued = fixture.queue.drain();
+    List<BatchMessage> queued = fannedOut("job-unreachable");
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());
 
     assertThat(fixture.embedder().process(queued.get(0), 1))
@@ -120,9 +123,7 @@ class JobEndingsTest {
 
   @Test
   void anOutageAfterTheProviderAnsweredIsRetriedNotFatal() {
-    String key = fixture.upload("job-outage", PipelineFixture.sources(6, 10));
-    fixture.fanOut().fanOut(key, Instant.MAX);
-    List<BatchMessage> queued = fixture.queue.drain();
+    List<BatchMessage> queued = fannedOut("job-outage");
     EmbedBatchService embedder = fixture.embedder();
     embedder.process(queued.get(0), 1);
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());

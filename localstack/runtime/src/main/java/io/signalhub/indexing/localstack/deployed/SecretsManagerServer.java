@@ -1,6 +1,7 @@
 package io.signalhub.indexing.localstack.deployed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.Map;
@@ -56,43 +57,35 @@ final class SecretsManagerServer extends LocalHttpService {
               "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
           return;
         }
-        respond(
+        reply(
             exchange,
             200,
-            JSON_11,
-            JSON.writeValueAsBytes(
-                JSON.createObjectNode()
-                    .put("ARN", secret.arn())
-                    .put("Name", secret.name())
-                    .put("SecretString", secret.value())
-                    .put("VersionId", "local-1")
-                    .put("CreatedDate", 1.7e9)
-                    .set("VersionStages", JSON.createArrayNode().add("AWSCURRENT"))));
+            identify(secret)
+                .put("SecretString", secret.value())
+                .put("VersionId", "local-1")
+                .put("CreatedDate", 1.7e9)
+                .set("VersionStages", JSON.createArrayNode().add("AWSCURRENT")));
       }
       case "secretsmanager.PutSecretValue" -> {
         byArn.put(
             secret.arn(),
             new Secret(secret.name(), secret.arn(), request.path("SecretString").asText()));
-        respond(
-            exchange,
-            200,
-            JSON_11,
-            JSON.writeValueAsBytes(
-                JSON.createObjectNode()
-                    .put("ARN", secret.arn())
-                    .put("Name", secret.name())
-                    .put("VersionId", "local-" + System.nanoTime())));
+        reply(exchange, 200, identify(secret).put("VersionId", "local-" + System.nanoTime()));
       }
       default -> error(exchange, "InvalidAction", "The local stack does not serve " + target);
     }
   }
 
+  /** The fields every answer about a secret starts with: its ARN and name. */
+  private static ObjectNode identify(Secret secret) {
+    return JSON.createObjectNode().put("ARN", secret.arn()).put("Name", secret.name());
+  }
+
   private static void error(HttpExchange exchange, String type, String message) throws IOException {
-    respond(
-        exchange,
-        400,
-        JSON_11,
-        JSON.writeValueAsBytes(
-            JSON.createObjectNode().put("__type", type).put("message", message)));
+    reply(exchange, 400, JSON.createObjectNode().put("__type", type).put("message", message));
+  }
+
+  private static void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    respond(exchange, status, JSON_11, JSON.writeValueAsBytes(body));
   }
 }

@@ -46,6 +46,11 @@ class AwsCallRecorderTest {
             service, method, path, query, headers, body.getBytes(StandardCharsets.UTF_8), 200));
   }
 
+  /** A JSON-protocol call ({@code POST /} with an {@code X-Amz-Target}) signed by Worker1. */
+  private void json(Service service, String target, String body) {
+    request("LOCALWorker1", service, "POST", "/", "", target, body, Map.of());
+  }
+
   private List<String> calls() {
     return recorder.calls().stream()
         .map(c -> c.function() + " " + c.action() + " " + c.resource())
@@ -81,42 +86,19 @@ class AwsCallRecorderTest {
 
   @Test
   void batchesAndTransactionsAreAuthorizedAsTheirParts() {
-    request(
-        "LOCALWorker1",
+    json(
         Service.SQS,
-        "POST",
-        "/",
-        "",
         "AmazonSQS.SendMessageBatch",
-        "{\"QueueUrl\":\"http://h/000000000000/Batches1\"}",
-        Map.of());
-    request(
-        "LOCALWorker1",
+        "{\"QueueUrl\":\"http://h/000000000000/Batches1\"}");
+    json(
         Service.DYNAMODB,
-        "POST",
-        "/",
-        "",
         "DynamoDB_20120810.TransactWriteItems",
-        "{\"TransactItems\":[{\"Update\":{\"TableName\":\"Jobs1\"}},{\"ConditionCheck\":{\"TableName\":\"Jobs1\"}},{\"Put\":{\"TableName\":\"Jobs1\"}}]}",
-        Map.of());
-    request(
-        "LOCALWorker1",
+        "{\"TransactItems\":[{\"Update\":{\"TableName\":\"Jobs1\"}},{\"ConditionCheck\":{\"TableName\":\"Jobs1\"}},{\"Put\":{\"TableName\":\"Jobs1\"}}]}");
+    json(
         Service.DYNAMODB,
-        "POST",
-        "/",
-        "",
         "DynamoDB_20120810.Query",
-        "{\"TableName\":\"Jobs1\",\"IndexName\":\"byCreated\"}",
-        Map.of());
-    request(
-        "LOCALWorker1",
-        Service.DYNAMODB,
-        "POST",
-        "/",
-        "",
-        "DynamoDB_20120810.BatchGetItem",
-        "{\"RequestItems\":{\"Cache1\":{}}}",
-        Map.of());
+        "{\"TableName\":\"Jobs1\",\"IndexName\":\"byCreated\"}");
+    json(Service.DYNAMODB, "DynamoDB_20120810.BatchGetItem", "{\"RequestItems\":{\"Cache1\":{}}}");
     String table = "arn:aws:dynamodb:us-east-1:000000000000:table/";
     assertThat(calls())
         .containsExactly(
@@ -139,15 +121,7 @@ class AwsCallRecorderTest {
         null,
         "{}",
         Map.of());
-    request(
-        "LOCALWorker1",
-        Service.SECRETS_MANAGER,
-        "POST",
-        "/",
-        "",
-        "secretsmanager.GetSecretValue",
-        "{\"SecretId\":\"ApiKey1\"}",
-        Map.of());
+    json(Service.SECRETS_MANAGER, "secretsmanager.GetSecretValue", "{\"SecretId\":\"ApiKey1\"}");
     assertThat(calls())
         .containsExactly(
             "Worker1 bedrock:InvokeModel arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0",

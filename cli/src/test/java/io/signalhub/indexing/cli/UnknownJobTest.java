@@ -1,0 +1,26 @@
+package io.signalhub.indexing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Commands that name a job answer a job id the stack does not know the same way: exit 2. */
+@ExtendWith(IsolatedHome.class)
+class UnknownJobTest {
+
+  @Test
+  void statusCancelAndDeleteSayThereIsNoSuchJob() {
+    for (String[] args :
+        new String[][] {
+          {"status", "no-such-job"},
+          {"jobs", "cancel", "no-such-job"},
+          {"jobs", "delete", "no-such-job"}
+        }) {
+      CliRun run = CliRun.of(args);
+
+      assertThat(run.exit()).as(String.join(" ", args) + ": " + run.stderr()).isEqualTo(2);
+      assertThat(run.stderr()).contains("error: no job 'no-such-job' in ");
+    }
+  }
+}
