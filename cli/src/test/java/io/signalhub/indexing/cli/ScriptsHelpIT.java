@@ -54,7 +54,8 @@ class ScriptsHelpIT {
       Answer unknownValue = run(SCRIPTS.resolve(script), "-c", "provider=cohere");
       assertThat(unknownValue.exit()).as(script).isEqualTo(2);
       assertThat(unknownValue.output())
-          .isEqualTo("error: -c provider=cohere: choose one of bedrock, openai, azure-openai, local\n");
+          .isEqualTo(
+              "error: -c provider=cohere: choose one of bedrock, openai, azure-openai, local\n");
       Answer misspelt = run(SCRIPTS.resolve(script), "-c", "provdier=openai");
       assertThat(misspelt.exit()).as(script).isEqualTo(2);
       assertThat(misspelt.output())
