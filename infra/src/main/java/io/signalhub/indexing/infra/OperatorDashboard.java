@@ -128,14 +128,12 @@ final class OperatorDashboard extends Construct {
               .build();
       errors.add(f.metricErrors(sum));
       throttles.add(f.metricThrottles(sum));
-    }
-    for (Function f : List.of(w.fanout(), w.fanoutContinuation(), w.embedder())) {
       coldStarts.add(emf("ColdStart", f, f.getNode().getId(), null));
     }
     dashboard.addWidgets(
         graph("Function errors", errors, List.of()),
         graph("Lambda throttles", throttles, List.of()),
-        graph("Cold starts (first batch of an environment)", coldStarts, List.of()));
+        graph("Cold starts (first batch or request of an environment)", coldStarts, List.of()));
 
     CfnOutput.Builder.create(this, "DashboardName")
         .value(dashboard.getDashboardName())

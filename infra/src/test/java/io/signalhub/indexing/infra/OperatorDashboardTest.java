@@ -62,6 +62,9 @@ class OperatorDashboardTest {
         .contains("ColdStart");
     // every EMF metric is keyed by the function's name, the dimension the functions write
     assertThat(body).contains("\\\"function\\\"");
+    // every function's cold starts, the status API's included (it counts them per request)
+    assertThat(body.split("ColdStart", -1)).hasSize(6);
+    assertThat(body.substring(body.indexOf("Cold starts"))).contains("Status");
   }
 
   @Test

@@ -205,6 +205,11 @@ public final class AwsPipeline implements AutoCloseable {
     return new BatchAccounting(jobs, clock, metrics);
   }
 
+  /** The operator's metrics: EMF lines inside Lambda, nothing elsewhere. */
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
   public JobStatusService status() {
     return new JobStatusService(jobs, clock);
   }

@@ -1,5 +1,6 @@
 package io.signalhub.indexing.status;
 
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.JobsApi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,19 +19,20 @@ import jakarta.ws.rs.core.Response;
 public class JobsResource {
 
   @Inject JobsApi api;
+  @Inject PipelineMetrics metrics;
 
   @GET
   public Response home(
       @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor,
       @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-    return respond(api.list(limit, cursor, accept, "jobs/"));
+    return served(api.list(limit, cursor, accept, "jobs/"));
   }
 
   @GET
   @Path("/jobs/{id}")
   public Response job(@PathParam("id") String id, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-    return respond(api.job(id, accept));
+    return served(api.job(id, accept));
   }
 
   @GET
@@ -39,7 +41,13 @@ public class JobsResource {
       @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor,
       @HeaderParam(HttpHeaders.ACCEPT) String accept) {
-    return respond(api.list(limit, cursor, accept, "jobs/"));
+    return served(api.list(limit, cursor, accept, "jobs/"));
+  }
+
+  /** The reply, after counting this environment's cold start (the first request it serves). */
+  private Response served(JobsApi.Reply reply) {
+    metrics.requestServed();
+    return respond(reply);
   }
 
   /** The reply's bytes as they are: JSON or the page, chosen by {@link JobsApi}. */

@@ -1,6 +1,7 @@
 package io.signalhub.indexing.status;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.JobsApi;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -12,5 +13,11 @@ public class StatusProducers {
   @Singleton
   JobsApi api(AwsPipeline pipeline) {
     return new JobsApi(pipeline.status());
+  }
+
+  @Produces
+  @Singleton
+  PipelineMetrics metrics(AwsPipeline pipeline) {
+    return pipeline.metrics();
   }
 }

@@ -89,11 +89,22 @@ public final class EmfMetrics implements PipelineMetrics {
     emit(metrics, Map.of("jobId", jobId));
   }
 
+  /** Only the cold start, if this environment has reported nothing yet. */
+  @Override
+  public void requestServed() {
+    if (cold.get()) {
+      emit(new LinkedHashMap<>(), Map.of());
+    }
+  }
+
   private record Metric(Number value, String unit) {}
 
   private void emit(Map<String, Metric> metrics, Map<String, Object> properties) {
     if (cold.getAndSet(false)) {
       metrics.put("ColdStart", new Metric(1, "Count"));
+    }
+    if (metrics.isEmpty()) {
+      return; // a request served by a warm environment, raced to its first line by another
     }
     ObjectNode line = JSON.createObjectNode();
     ObjectNode aws = line.putObject("_aws");

@@ -90,6 +90,20 @@ class EmfMetricsTest {
   }
 
   @Test
+  void aServedRequestCountsTheColdStartOnceAndOtherwiseWritesNothing() throws Exception {
+    metrics.requestServed();
+    metrics.requestServed();
+    metrics.batchAccounted(
+        "job-1", 1, BatchResult.allFailed(1, "dead-lettered", List.of()), Duration.ZERO, null);
+
+    assertThat(lines).hasSize(2);
+    JsonNode coldStart = JSON.readTree(lines.get(0));
+    assertThat(coldStart.path("ColdStart").asInt()).isEqualTo(1);
+    assertThat(coldStart.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics")).hasSize(1);
+    assertThat(JSON.readTree(lines.get(1)).has("ColdStart")).isFalse();
+  }
+
+  @Test
   void outsideLambdaNothingIsWritten() {
     assertThat(EmfMetrics.forEnvironment(Map.of(), CLOCK)).isSameAs(PipelineMetrics.NONE);
     assertThat(

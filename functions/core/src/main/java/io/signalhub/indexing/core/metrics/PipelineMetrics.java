@@ -21,6 +21,12 @@ public interface PipelineMetrics {
   /** The fan-out registered and enqueued a group of batches, and found some chunks cached. */
   void groupRegistered(String jobId, int batches, long batchedChunks, long cachedChunks);
 
+  /**
+   * The function answered a request (functions without batches, such as the status API, report
+   * their cold starts through it).
+   */
+  default void requestServed() {}
+
   /** Reports nothing: the library, the CLI and the local stack. */
   PipelineMetrics NONE =
       new PipelineMetrics() {
