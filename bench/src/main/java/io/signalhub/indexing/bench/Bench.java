@@ -248,12 +248,7 @@ public final class Bench {
         continue;
       }
       SimulatorSettings settings =
-          SimulatorSettings.builder()
-              .dimensions(DIMENSIONS)
-              .fixedLatencyMillis(FIXED_LATENCY_MS)
-              .tokensPerMinute(quota)
-              .timeScale(QUOTA_TIME_SCALE)
-              .tooLarge(shape)
+          quotaSettings(quota, shape)
               .azure(shape == SimulatorSettings.TooLarge.AZURE_413)
               .apiKey(shape == SimulatorSettings.TooLarge.AZURE_413 ? "bench" : null)
               .build();
@@ -283,35 +278,100 @@ public final class Bench {
         long started = clock.millis();
         var last = processor.processWithProgress(chunks).collect().last().await().indefinitely();
         double seconds = (clock.millis() - started) / 1000.0;
-        SimulatorStats stats = server.stats();
-        double ideal = stats.tokens() * 60.0 / quota;
         results.add(
-            new Result(
-                "rate-limit",
+            quotaRow(
                 "library, quota smaller than a batch ("
                     + shape.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + (azure ? ", azure-openai, quota configured" : ", limits learned")
                     + ")",
                 chunks.size(),
                 seconds,
-                last.done() / seconds,
-                stats.requests(),
-                stats.throttled(),
-                stats.tokens(),
-                null,
-                stats.tokens() / (quota * seconds / 60.0),
-                String.format(
-                    "%,d tpm quota, default batches of ~48,000 tokens; failed %d; 429s %.1f%% of"
-                        + " requests; %d refused as too large; time %.2f x tokens/quota;"
-                        + " clock x%.0f (simulated seconds)",
-                    quota,
-                    last.failed(),
-                    100.0 * stats.throttled() / Math.max(1, stats.requests()),
-                    stats.tooLarge(),
-                    seconds / ideal,
-                    QUOTA_TIME_SCALE)));
+                last.done(),
+                last.failed(),
+                server.stats(),
+                quota));
       }
     }
+    quotaPipeline(chunks, quota);
+  }
+
+  /**
+   * The same quota and chunks through the pipeline on the local stack: one file per chunk, 4
+   * embedders learning the limits nobody configured and sharing them through DynamoDB, on the same
+   * scaled clock. Time runs from the manifest's upload to COMPLETED, fan-out included.
+   */
+  private void quotaPipeline(List<Chunk> chunks, long quota) throws Exception {
+    SimulatorSettings settings =
+        quotaSettings(quota, SimulatorSettings.TooLarge.OPENAI_429).build();
+    Map<String, String> files = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      files.put(String.format("dense/dense_%05d.py", i), chunks.get(i).text());
+    }
+    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+      server.stats().reset();
+      StackRun run =
+          pipelineRun(
+              "rate-limit",
+              "pipeline, quota smaller than a batch (openai 429, limits learned)",
+              server,
+              files,
+              Map.of("signal-hub.concurrency", "4"),
+              new ScaledClock(QUOTA_TIME_SCALE));
+      Result r = run.result();
+      results.add(
+          quotaRow(
+              r.scenario(),
+              r.chunks(),
+              r.seconds(),
+              run.job().path("completed").asLong(),
+              run.job().path("failed").asLong(),
+              server.stats(),
+              quota));
+    }
+  }
+
+  /** The simulator of the quota scenario: that quota, that answer to a too-large request. */
+  private static SimulatorSettings.Builder quotaSettings(
+      long quota, SimulatorSettings.TooLarge shape) {
+    return SimulatorSettings.builder()
+        .dimensions(DIMENSIONS)
+        .fixedLatencyMillis(FIXED_LATENCY_MS)
+        .tokensPerMinute(quota)
+        .timeScale(QUOTA_TIME_SCALE)
+        .tooLarge(shape);
+  }
+
+  /** A row of the quota scenario: failed, 429s as a share of requests, time over tokens ÷ quota. */
+  private static Result quotaRow(
+      String scenario,
+      long chunks,
+      double seconds,
+      long done,
+      long failed,
+      SimulatorStats stats,
+      long quota) {
+    double ideal = stats.tokens() * 60.0 / quota;
+    return new Result(
+        "rate-limit",
+        scenario,
+        chunks,
+        seconds,
+        done / seconds,
+        stats.requests(),
+        stats.throttled(),
+        stats.tokens(),
+        null,
+        stats.tokens() / (quota * seconds / 60.0),
+        String.format(
+            "%,d tpm quota, default batches of ~48,000 tokens; failed %d; 429s %.1f%% of"
+                + " requests; %d refused as too large; time %.2f x tokens/quota;"
+                + " clock x%.0f (simulated seconds)",
+            quota,
+            failed,
+            100.0 * stats.throttled() / Math.max(1, stats.requests()),
+            stats.tooLarge(),
+            seconds / ideal,
+            QUOTA_TIME_SCALE));
   }
 
   /** Simulated seconds per real second in the quota scenario. */
@@ -608,21 +668,44 @@ public final class Bench {
       Map<String, String> files,
       Map<String, String> config)
       throws Exception {
+    return pipelineRun(part, name, server, files, config, null).result();
+  }
+
+  /** A job's row and the status API's last view of the job. */
+  private record StackRun(Result result, com.fasterxml.jackson.databind.JsonNode job) {}
+
+  /**
+   * A fresh local stack indexing {@code files}; with a {@code clock}, the pipeline and its
+   * embedders' waits run on it and seconds are its (simulated) seconds.
+   */
+  private StackRun pipelineRun(
+      String part,
+      String name,
+      SimulatedEmbeddingServer server,
+      Map<String, String> files,
+      Map<String, String> config,
+      ScaledClock clock)
+      throws Exception {
     log("%s / %s ...", part, name);
     try (LocalStack stack =
         LocalStack.start(
             LocalStack.Ports.ANY,
             null,
             new ProviderSettings("openai", MODEL, DIMENSIONS, server.baseUrl(), "bench", null),
-            key -> Optional.ofNullable(config.get(key)))) {
-      return indexOnStack(stack, server, part, name, files, part + "-" + System.nanoTime());
+            key -> Optional.ofNullable(config.get(key)),
+            clock == null ? Clock.systemUTC() : clock,
+            clock == null ? io.signalhub.indexing.core.retry.Sleeper.system() : clock::sleep)) {
+      return runOnStack(
+          stack,
+          server,
+          part,
+          name,
+          files,
+          part + "-" + System.nanoTime(),
+          clock == null ? 1 : clock.scale());
     }
   }
 
-  /**
-   * Uploads files and a manifest with the S3 SDK and times the job to COMPLETED through the status
-   * API.
-   */
   private Result indexOnStack(
       LocalStack stack,
       SimulatedEmbeddingServer server,
@@ -630,6 +713,22 @@ public final class Bench {
       String name,
       Map<String, String> files,
       String jobId)
+      throws Exception {
+    return runOnStack(stack, server, part, name, files, jobId, 1).result();
+  }
+
+  /**
+   * Uploads files and a manifest with the S3 SDK and times the job to COMPLETED through the status
+   * API; seconds are real ones times {@code timeScale}.
+   */
+  private StackRun runOnStack(
+      LocalStack stack,
+      SimulatedEmbeddingServer server,
+      String part,
+      String name,
+      Map<String, String> files,
+      String jobId,
+      double timeScale)
       throws Exception {
     var s3 = stack.pipeline().s3();
     StringBuilder list = new StringBuilder();
@@ -668,7 +767,7 @@ public final class Bench {
               HttpResponse.BodyHandlers.ofString());
       job = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
       if (job != null && fanOutSeconds < 0 && job.path("totalFinal").asBoolean()) {
-        fanOutSeconds = (System.nanoTime() - start) / 1e9;
+        fanOutSeconds = (System.nanoTime() - start) / 1e9 * timeScale;
       }
       if (job != null
           && io.signalhub.indexing.core.job.JobStatus.valueOf(job.path("status").asText())
@@ -677,28 +776,30 @@ public final class Bench {
       }
       Thread.sleep(100);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9 * timeScale;
     long chunks = job.path("total").asLong();
     double rate = chunks / seconds;
-    return new Result(
-        part,
-        name,
-        chunks,
-        seconds,
-        rate,
-        server.stats().requests() - requestsBefore,
-        server.stats().throttled() - throttledBefore,
-        server.stats().tokens() - tokensBefore,
-        naiveRate > 0 ? rate / naiveRate : null,
-        null,
-        String.format(
-            "%s, %d cached; time from manifest upload to COMPLETED; fan-out of %,d files took"
-                + " %.1f s (%,.0f files/min)",
-            job.path("status").asText(),
-            job.path("cached").asLong(),
-            files.size(),
-            fanOutSeconds,
-            files.size() / fanOutSeconds * 60));
+    Result result =
+        new Result(
+            part,
+            name,
+            chunks,
+            seconds,
+            rate,
+            server.stats().requests() - requestsBefore,
+            server.stats().throttled() - throttledBefore,
+            server.stats().tokens() - tokensBefore,
+            naiveRate > 0 ? rate / naiveRate : null,
+            null,
+            String.format(
+                "%s, %d cached; time from manifest upload to COMPLETED; fan-out of %,d files took"
+                    + " %.1f s (%,.0f files/min)",
+                job.path("status").asText(),
+                job.path("cached").asLong(),
+                files.size(),
+                fanOutSeconds,
+                files.size() / fanOutSeconds * 60));
+    return new StackRun(result, job);
   }
 
   private void print() throws Exception {

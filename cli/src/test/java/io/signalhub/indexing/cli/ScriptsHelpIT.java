@@ -49,6 +49,28 @@ class ScriptsHelpIT {
   }
 
   @Test
+  void benchAcceptsEveryOptionItsHelpListsAndRefusesOthersBeforeBuilding() throws Exception {
+    Answer help = help(SCRIPTS.resolve("bench"));
+    List<String> options =
+        java.util.regex.Pattern.compile("scripts/bench (--[a-z]+)")
+            .matcher(help.output())
+            .results()
+            .map(m -> m.group(1))
+            .distinct()
+            .toList();
+    assertThat(options).contains("--quick", "--json", "--quota");
+    for (String option : options) {
+      // the listed option passes; the parser stops at the unknown one after it, before building
+      Answer answer = run(SCRIPTS.resolve("bench"), option, "--nonsense");
+      assertThat(answer.exit()).as(option).isEqualTo(2);
+      assertThat(answer.output())
+          .as(option)
+          .startsWith("error: unknown argument '--nonsense'")
+          .doesNotContain("Building");
+    }
+  }
+
+  @Test
   void synthAndDeployRefuseUnknownContextKeysAndValuesBeforeBuilding() throws Exception {
     for (String script : List.of("synth", "deploy")) {
       Answer unknownValue = run(SCRIPTS.resolve(script), "-c", "provider=cohere");

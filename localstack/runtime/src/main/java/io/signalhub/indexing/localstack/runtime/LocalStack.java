@@ -82,7 +82,9 @@ public final class LocalStack implements AutoCloseable {
       Path dataDir,
       ProviderSettings providerSettings,
       Function<String, java.util.Optional<String>> config,
-      UnaryOperator<FanOutFunction> fanOutWrapper)
+      UnaryOperator<FanOutFunction> fanOutWrapper,
+      Clock clock,
+      Sleeper sleeper)
       throws Exception {
     fanOuts =
         Executors.newSingleThreadScheduledExecutor(
@@ -125,7 +127,8 @@ public final class LocalStack implements AutoCloseable {
             settings,
             AwsEndpoints.local(
                 services.s3Endpoint(), services.sqsEndpoint(), services.dynamoEndpoint()),
-            Clock.systemUTC());
+            clock,
+            sleeper);
     // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
@@ -187,7 +190,23 @@ public final class LocalStack implements AutoCloseable {
       ProviderSettings provider,
       Function<String, java.util.Optional<String>> config)
       throws Exception {
-    return new LocalStack(ports, dataDir, provider, config, UnaryOperator.identity());
+    return start(ports, dataDir, provider, config, Clock.systemUTC(), Sleeper.system());
+  }
+
+  /**
+   * The same, with the pipeline's clock and the embedders' waits on {@code clock} and {@code
+   * sleeper} (the benchmarks run a faster clock against a time-scaled simulator).
+   */
+  public static LocalStack start(
+      Ports ports,
+      Path dataDir,
+      ProviderSettings provider,
+      Function<String, java.util.Optional<String>> config,
+      Clock clock,
+      Sleeper sleeper)
+      throws Exception {
+    return new LocalStack(
+        ports, dataDir, provider, config, UnaryOperator.identity(), clock, sleeper);
   }
 
   /** The same, with the fan-out replaced by what {@code fanOutWrapper} makes of it. */
@@ -197,7 +216,8 @@ public final class LocalStack implements AutoCloseable {
       Function<String, java.util.Optional<String>> config,
       UnaryOperator<FanOutFunction> fanOutWrapper)
       throws Exception {
-    return new LocalStack(ports, null, provider, config, fanOutWrapper);
+    return new LocalStack(
+        ports, null, provider, config, fanOutWrapper, Clock.systemUTC(), Sleeper.system());
   }
 
   /**
