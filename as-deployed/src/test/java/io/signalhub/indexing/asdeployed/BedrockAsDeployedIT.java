@@ -62,7 +62,7 @@ class BedrockAsDeployedIT {
     assertThat(embedder.memoryMb()).isEqualTo(1769);
     assertThat(embedder.timeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(run.stack.commandOf(embedder.logicalId())).contains("-Xmx1769m");
-    assertThat(function("Status").timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(function("Status").timeout()).isEqualTo(Duration.ofSeconds(15));
     // names come from the template's references, not the code's defaults (signal-hub-local, ...)
     Map<String, String> env = run.stack.environmentOf(embedder.logicalId());
     assertThat(env.get("SIGNAL_HUB_BUCKET")).isEqualTo(run.bucket).isNotEqualTo("signal-hub-local");
