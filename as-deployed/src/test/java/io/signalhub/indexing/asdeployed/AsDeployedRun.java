@@ -239,7 +239,7 @@ final class AsDeployedRun implements AutoCloseable {
   /**
    * The job completed, every function that handled an event answered without error, and the late
    * duplicates changed nothing. The status function is held to less: on a loaded 2-core machine its
-   * first request can outlive its 10 s timeout (printed); following the job to the end through it
+   * first request can outlive its 15 s timeout (printed); following the job to the end through it
    * is the proof it works.
    */
   void assertCompleted() {

@@ -103,10 +103,11 @@ final class PipelineRun implements Callable<Integer> {
       IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
       if (interrupt.interrupted()) {
+        // a job cancelled during its fan-out never learned its total: say so, as the bar does
         System.err.printf(
-            "Cancelled: %,d of %,d chunks were done and stay cached; a re-run pays only for the"
+            "Cancelled: %,d of %s%,d chunks were done and stay cached; a re-run pays only for the"
                 + " rest.%n",
-            job.completed(), job.total());
+            job.completed(), job.totalFinal() ? "" : "at least ", job.total());
         return CancelOnInterrupt.EXIT_CODE;
       }
       return "COMPLETED".equals(job.status()) ? 0 : 1;

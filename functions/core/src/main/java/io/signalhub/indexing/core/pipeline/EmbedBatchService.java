@@ -131,6 +131,11 @@ public final class EmbedBatchService {
       }
     }
     try {
+      if (slots != null && jobs.get(message.jobId()).map(j -> j.status().stopped()).orElse(true)) {
+        // cancelled or failed while this batch waited for one of the job's slots
+        LOG.fine(() -> "Dropping batch " + message.id() + ": its job ended while it waited");
+        return Outcome.DISCARDED;
+      }
       return embedAndAccount(job.get(), message, expected, receiveCount, started);
     } finally {
       if (slots != null) {

@@ -33,6 +33,30 @@ class EmbedBatchServiceTest {
 
   @Test
   void aJobsConcurrencySettingBoundsItsBatchesInFlight() throws Exception {
+    TwoBatches run = twoBatchesForOneSlot(() -> {});
+
+    assertThat(run.reachedTheProvider()).isEqualTo(2);
+    assertThat(job().batchesProcessed()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchWaitingForItsJobsSlotIsDroppedIfTheJobIsCancelledMeanwhile() throws Exception {
+    TwoBatches run =
+        twoBatchesForOneSlot(() -> fixture.jobs.cancel("job", "cancelled (Ctrl-C)", Instant.EPOCH));
+
+    assertThat(run.outcomes()).contains(EmbedBatchService.Outcome.DISCARDED);
+    assertThat(run.reachedTheProvider()).isEqualTo(1);
+  }
+
+  /** What two batches of a job limited to one at a time did, and how many reached the provider. */
+  private record TwoBatches(List<EmbedBatchService.Outcome> outcomes, int reachedTheProvider) {}
+
+  /**
+   * Runs two batches of a job whose concurrency is 1: the first is held inside the provider until
+   * the second is seen waiting for the job's slot (never both at once), then {@code meanwhile} runs
+   * and the first is released.
+   */
+  private TwoBatches twoBatchesForOneSlot(Runnable meanwhile) throws Exception {
     List<BatchMessage> messages = fanOut(2, 10);
     assertThat(messages).hasSizeGreaterThanOrEqualTo(2);
     JobRecord j = job();
@@ -46,42 +70,41 @@ class EmbedBatchServiceTest {
         j.batchSize(),
         1,
         Instant.EPOCH);
-    java.util.concurrent.atomic.AtomicInteger inFlight =
-        new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.Set<Thread> inside = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    // the provider's input check runs inside each request: it counts the batches that reached the
+    // the provider's input check runs inside each request: it records the batches that reached the
     // provider and holds them until the other batch's thread is seen waiting for the job's slot
     fixture.provider.rejecting(
         text -> {
           if (inside.add(Thread.currentThread())) {
-            inFlight.incrementAndGet();
             awaitQuietly(release);
           }
           return false;
         });
     EmbedBatchService embedder = fixture.embedder();
-    Thread first = new Thread(() -> embedder.process(messages.get(0), 1));
-    Thread second = new Thread(() -> embedder.process(messages.get(1), 1));
+    List<EmbedBatchService.Outcome> outcomes =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread first = new Thread(() -> outcomes.add(embedder.process(messages.get(0), 1)));
+    Thread second = new Thread(() -> outcomes.add(embedder.process(messages.get(1), 1)));
     first.setDaemon(true);
     second.setDaemon(true);
     first.start();
     second.start();
     try {
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-      while (inFlight.get() < 2
-          && !(inFlight.get() == 1 && (waitsOnASemaphore(first) || waitsOnASemaphore(second)))) {
+      while (inside.size() < 2
+          && !(inside.size() == 1 && (waitsOnASemaphore(first) || waitsOnASemaphore(second)))) {
         assertThat(System.nanoTime()).as("neither batch reached the provider").isLessThan(deadline);
         Thread.onSpinWait();
       }
-      assertThat(inFlight.get()).isEqualTo(1);
+      assertThat(inside).hasSize(1);
+      meanwhile.run();
     } finally {
       release.countDown();
     }
     first.join();
     second.join();
-
-    assertThat(job().batchesProcessed()).isEqualTo(2);
+    return new TwoBatches(outcomes, inside.size());
   }
 
   private static boolean waitsOnASemaphore(Thread thread) {
