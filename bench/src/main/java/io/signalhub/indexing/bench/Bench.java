@@ -292,7 +292,10 @@ public final class Bench {
                 quota));
       }
     }
-    quotaPipeline(chunks, quota);
+    quotaPipeline(chunks, quota, SimulatorSettings.TooLarge.OPENAI_429);
+    if (!quick) {
+      quotaPipeline(chunks, quota, SimulatorSettings.TooLarge.BARE_413);
+    }
   }
 
   /**
@@ -300,9 +303,9 @@ public final class Bench {
    * embedders learning the limits nobody configured and sharing them through DynamoDB, on the same
    * scaled clock. Time runs from the manifest's upload to COMPLETED, fan-out included.
    */
-  private void quotaPipeline(List<Chunk> chunks, long quota) throws Exception {
-    SimulatorSettings settings =
-        quotaSettings(quota, SimulatorSettings.TooLarge.OPENAI_429).build();
+  private void quotaPipeline(List<Chunk> chunks, long quota, SimulatorSettings.TooLarge shape)
+      throws Exception {
+    SimulatorSettings settings = quotaSettings(quota, shape).build();
     Map<String, String> files = new java.util.LinkedHashMap<>();
     for (int i = 0; i < chunks.size(); i++) {
       files.put(String.format("dense/dense_%05d.py", i), chunks.get(i).text());
@@ -312,7 +315,9 @@ public final class Bench {
       StackRun run =
           pipelineRun(
               "rate-limit",
-              "pipeline, quota smaller than a batch (openai 429, limits learned)",
+              "pipeline, quota smaller than a batch ("
+                  + (shape == SimulatorSettings.TooLarge.OPENAI_429 ? "openai 429" : "bare 413")
+                  + ", limits learned)",
               server,
               files,
               Map.of("signal-hub.concurrency", "4"),
