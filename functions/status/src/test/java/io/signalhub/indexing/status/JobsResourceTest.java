@@ -41,15 +41,7 @@ class JobsResourceTest {
 
   @Test
   void aRawApiGatewayEventForAJobReturnsItsStatus() throws Exception {
-    String event;
-    try (InputStream in = getClass().getResourceAsStream("/events/api-gateway-get-job.json")) {
-      event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    given()
-        .contentType("application/json")
-        .body(event)
-        .post("/_lambda_")
-        .then()
+    invoke("/events/api-gateway-get-job.json")
         .statusCode(200)
         .body("statusCode", equalTo(200))
         .body("body", containsString("\"jobId\":\"status-test-job\""))
@@ -58,15 +50,7 @@ class JobsResourceTest {
 
   @Test
   void aBrowsersRawApiGatewayEventGetsThePageAsText() throws Exception {
-    String event;
-    try (InputStream in = getClass().getResourceAsStream("/events/api-gateway-get-job-page.json")) {
-      event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    given()
-        .contentType("application/json")
-        .body(event)
-        .post("/_lambda_")
-        .then()
+    invoke("/events/api-gateway-get-job-page.json")
         .statusCode(200)
         .body("statusCode", equalTo(200))
         .body("isBase64Encoded", equalTo(false))
@@ -147,5 +131,15 @@ class JobsResourceTest {
         .then()
         .statusCode(400)
         .body("error", containsString("cursor"));
+  }
+
+  /** Hands a raw API Gateway event fixture to the function, as Lambda does. */
+  private static io.restassured.response.ValidatableResponse invoke(String fixture)
+      throws Exception {
+    String event;
+    try (InputStream in = JobsResourceTest.class.getResourceAsStream(fixture)) {
+      event = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return given().contentType("application/json").body(event).post("/_lambda_").then();
   }
 }

@@ -177,52 +177,37 @@ class OpenAiCompatibleProviderTest {
 
   @Test
   void openAisRequestTooLargeIsNotAThrottleAndNamesTheLimit() throws Exception {
-    var provider = start(SimulatorSettings.builder().tokensPerMinute(5));
-    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
-              assertThat(e.status()).isEqualTo(429);
-              assertThat(e.isThrottle()).isFalse();
-              assertThat(e.acceptedTokens()).isEqualTo(5);
-              assertThat(e.requestedTokens()).isGreaterThan(5);
-              assertThat(e.getMessage()).contains("Request too large");
-            });
+    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.OPENAI_429);
+    assertThat(e.status()).isEqualTo(429);
+    assertThat(e.isThrottle()).isFalse();
+    assertThat(e.acceptedTokens()).isEqualTo(5);
+    assertThat(e.requestedTokens()).isGreaterThan(5);
+    assertThat(e.getMessage()).contains("Request too large");
   }
 
   @Test
   void azuresTokensLimitsReachedNamesTheMaxSize() throws Exception {
-    var provider =
-        start(
-            SimulatorSettings.builder()
-                .tokensPerMinute(5)
-                .tooLarge(SimulatorSettings.TooLarge.AZURE_413));
-    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
-              assertThat(e.status()).isEqualTo(413);
-              assertThat(e.acceptedTokens()).isEqualTo(5);
-              assertThat(e.getMessage()).contains("tokens_limits_reached");
-            });
+    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.AZURE_413);
+    assertThat(e.status()).isEqualTo(413);
+    assertThat(e.acceptedTokens()).isEqualTo(5);
+    assertThat(e.getMessage()).contains("tokens_limits_reached");
   }
 
   @Test
   void aBare413IsTooLargeWithoutALimit() throws Exception {
-    var provider =
-        start(
-            SimulatorSettings.builder()
-                .tokensPerMinute(5)
-                .tooLarge(SimulatorSettings.TooLarge.BARE_413));
-    assertThatThrownBy(() -> provider.embed(List.of("one two three four five six seven eight")))
-        .isInstanceOfSatisfying(
+    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.BARE_413);
+    assertThat(e.acceptedTokens()).isEqualTo(-1);
+  }
+
+  /** What a 5-tokens/min simulator answers, in {@code shape}, to a request of eight words. */
+  private EmbeddingException tooLargeAnswer(SimulatorSettings.TooLarge shape) throws Exception {
+    var provider = start(SimulatorSettings.builder().tokensPerMinute(5).tooLarge(shape));
+    EmbeddingException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
             EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
-              assertThat(e.acceptedTokens()).isEqualTo(-1);
-            });
+            () -> provider.embed(List.of("one two three four five six seven eight")));
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
+    return e;
   }
 
   @Test
