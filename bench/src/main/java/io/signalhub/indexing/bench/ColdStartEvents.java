@@ -3,7 +3,7 @@ package io.signalhub.indexing.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.LocalMiniLmModel;
@@ -44,7 +44,7 @@ final class ColdStartEvents {
 
   /** Uploads a small job (sources and manifest); returns the manifest key. */
   private static String seed(AwsPipeline pipeline, String job) {
-    StringBuilder files = new StringBuilder();
+    ManifestWriter manifest = new ManifestWriter(job, "sources/" + job + "/");
     for (int i = 0; i < 20; i++) {
       byte[] bytes =
           // unique per job: a cache hit would leave nothing to embed
@@ -53,16 +53,9 @@ final class ColdStartEvents {
               .getBytes(StandardCharsets.UTF_8);
       String path = "app/handler_" + i + ".py";
       pipeline.blobs().put("sources/" + job + "/" + path, bytes);
-      files
-          .append(i == 0 ? "" : ",")
-          .append(
-              "{\"path\":\"%s\",\"sha256\":\"%s\",\"size\":%d}"
-                  .formatted(path, Chunk.sha256Hex(bytes), bytes.length));
+      manifest.file(path, bytes);
     }
-    String manifest =
-        "{\"version\":1,\"repository\":\"%s\",\"sources\":{\"prefix\":\"sources/%s/\"},\"files\":[%s]}"
-            .formatted(job, job, files);
-    pipeline.blobs().put(Keys.manifest(job), manifest.getBytes(StandardCharsets.UTF_8));
+    pipeline.blobs().put(Keys.manifest(job), manifest.toBytes());
     return Keys.manifest(job);
   }
 

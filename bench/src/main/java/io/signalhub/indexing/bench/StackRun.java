@@ -1,8 +1,8 @@
 package io.signalhub.indexing.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.localstack.runtime.LocalStack;
 import io.signalhub.indexing.simulator.ScaledClock;
@@ -84,21 +84,14 @@ record StackRun(Result result, JsonNode job) {
       double timeScale)
       throws Exception {
     var s3 = stack.pipeline().s3();
-    StringBuilder list = new StringBuilder();
+    ManifestWriter manifest = new ManifestWriter("bench", "sources/bench/");
     files.forEach(
         (path, text) -> {
           byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
           s3.putObject(
               r -> r.bucket(stack.bucket()).key("sources/bench/" + path),
               RequestBody.fromBytes(bytes));
-          list.append(list.length() == 0 ? "" : ",")
-              .append("{\"path\":\"")
-              .append(path)
-              .append("\",\"sha256\":\"")
-              .append(Chunk.sha256Hex(bytes))
-              .append("\",\"size\":")
-              .append(bytes.length)
-              .append('}');
+          manifest.file(path, bytes);
         });
     long requestsBefore = server.stats().requests();
     long throttledBefore = server.stats().throttled();
@@ -106,10 +99,7 @@ record StackRun(Result result, JsonNode job) {
     long start = System.nanoTime();
     s3.putObject(
         r -> r.bucket(stack.bucket()).key("manifests/" + jobId + ".json"),
-        RequestBody.fromString(
-            "{\"version\":1,\"repository\":\"bench\",\"sources\":{\"prefix\":\"sources/bench/\"},\"files\":["
-                + list
-                + "]}"));
+        RequestBody.fromString(manifest.toJson()));
     HttpClient http = HttpClient.newHttpClient();
     JsonNode job;
     double fanOutSeconds = -1;
