@@ -1,12 +1,7 @@
 package io.signalhub.indexing.local.deployed;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.local.services.EdgeGateway;
 import io.signalhub.indexing.local.services.EmbeddedAwsServices;
 import io.signalhub.indexing.local.services.S3Notification;
@@ -28,7 +23,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A synthesized template run on this machine as AWS would run it: its buckets, queues (visibility
@@ -185,10 +179,8 @@ public final class AsDeployedStack implements AutoCloseable {
   private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
   private final Map<String, LambdaFunction> running = new LinkedHashMap<>();
   private final List<String> skipped = new ArrayList<>();
-  private final List<EventSourceMapping> mappings = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
-  private final List<SqsEventSource> eventSources = new ArrayList<>();
-  private final List<SqsClient> pollers = new ArrayList<>();
+  private final EventSourceMappings mappings;
   private final AsyncInvoker async;
   private final HttpApiServer api;
 
@@ -281,7 +273,7 @@ public final class AsDeployedStack implements AutoCloseable {
     }
     async = new AsyncInvoker(this, template, options.asyncRetryDelay());
     readNotifications();
-    startEventSources();
+    mappings = EventSourceMappings.start(this, template, options.maxEnvironments());
     api = new HttpApiServer(routes(), options.apiPort());
     for (Notification n : notifications) {
       services.addNotification(
@@ -369,45 +361,6 @@ public final class AsDeployedStack implements AutoCloseable {
     }
   }
 
-  private void startEventSources() {
-    for (String id : template.ofType("AWS::Lambda::EventSourceMapping")) {
-      if (!template.property(id, "Enabled").asBoolean(true)) {
-        continue;
-      }
-      String function = functionNamed(template.property(id, "FunctionName").asText());
-      String queue = template.property(id, "EventSourceArn").asText().replaceAll(".*:", "");
-      List<String> types = new ArrayList<>();
-      template.property(id, "FunctionResponseTypes").forEach(t -> types.add(t.asText()));
-      EventSourceMapping mapping =
-          new EventSourceMapping(
-              function,
-              queue,
-              template.property(id, "BatchSize").asInt(10),
-              Duration.ofSeconds(template.property(id, "MaximumBatchingWindowInSeconds").asInt(0)),
-              template.property(id, "ScalingConfig").path("MaximumConcurrency").asInt(1000),
-              types.contains("ReportBatchItemFailures"));
-      mappings.add(mapping);
-      // Lambda's pollers use the function's role: their calls go through the endpoint that
-      // records them, signed as the function (the role needs ReceiveMessage, DeleteMessage, ...)
-      SqsClient poller = signedAs(mapping.function());
-      pollers.add(poller);
-      String url = poller.getQueueUrl(r -> r.queueName(queue)).queueUrl();
-      // as Lambda does when it enables a mapping, it reads the queue's attributes
-      poller.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.ALL));
-      SqsEventSource source =
-          new SqsEventSource(
-              poller,
-              url,
-              mapping.batchSize(),
-              mapping.batchingWindow(),
-              // more pollers than environments would only hold messages invisible
-              Math.min(mapping.maximumConcurrency(), options.maxEnvironments()),
-              event -> invokeForBatch(mapping, event));
-      source.start();
-      eventSources.add(source);
-    }
-  }
-
   /** The template's Java function {@code logicalId}. */
   FunctionSpec spec(String logicalId) {
     return functions.get(logicalId);
@@ -427,51 +380,6 @@ public final class AsDeployedStack implements AutoCloseable {
                 AwsBasicCredentials.create(accessKey(function), "localsecret")))
         .endpointOverride(edge.endpoint())
         .build();
-  }
-
-  /** Lambda's SQS event: the records' JSON, as the poller builds it. */
-  private SQSBatchResponse invokeForBatch(EventSourceMapping mapping, SQSEvent event) {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode records = root.putArray("Records");
-    for (SQSEvent.SQSMessage m : event.getRecords()) {
-      ObjectNode record = records.addObject();
-      record
-          .put("messageId", m.getMessageId())
-          .put("receiptHandle", m.getReceiptHandle())
-          .put("body", m.getBody());
-      ObjectNode attributes = record.putObject("attributes");
-      m.getAttributes().forEach(attributes::put);
-      record.putObject("messageAttributes");
-      record.put("md5OfBody", m.getMd5OfBody()).put("eventSource", "aws:sqs");
-      record.put("eventSourceARN", m.getEventSourceArn()).put("awsRegion", CfnTemplate.REGION);
-    }
-    ExecutionEnvironment.Outcome outcome;
-    try {
-      outcome = running.get(mapping.function()).invoke(JSON.writeValueAsBytes(root));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("stopping", e);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    if (!outcome.ok()) {
-      throw new IllegalStateException(mapping.function() + " failed: " + outcome.body());
-    }
-    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    if (mapping.reportBatchItemFailures()) {
-      try {
-        JSON.readTree(outcome.body())
-            .path("batchItemFailures")
-            .forEach(
-                f ->
-                    failures.add(
-                        new SQSBatchResponse.BatchItemFailure(f.path("itemIdentifier").asText())));
-      } catch (IOException e) {
-        // Lambda fails the whole batch when the response cannot be read
-        throw new IllegalStateException("Unreadable partial batch response: " + outcome.body(), e);
-      }
-    }
-    return new SQSBatchResponse(failures);
   }
 
   private List<HttpApiServer.Route> routes() throws IOException {
@@ -542,7 +450,7 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   public List<EventSourceMapping> eventSourceMappings() {
-    return List.copyOf(mappings);
+    return mappings.all();
   }
 
   public List<Notification> notifications() {
@@ -640,10 +548,7 @@ public final class AsDeployedStack implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (SqsEventSource source : eventSources) {
-      source.close();
-    }
-    pollers.forEach(SqsClient::close);
+    mappings.close();
     async.close();
     api.close();
     running.values().forEach(LambdaFunction::close);
