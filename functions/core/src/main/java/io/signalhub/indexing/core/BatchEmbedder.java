@@ -87,6 +87,11 @@ public final class BatchEmbedder {
     return provider;
   }
 
+  /** The most tokens one request may carry now (the quota's cap; {@link Long#MAX_VALUE}: none). */
+  public long requestTokenCap() {
+    return limiter.maxRequestTokens();
+  }
+
   /**
    * One outcome per input, in input order.
    *

@@ -2,6 +2,7 @@ package io.signalhub.indexing.core;
 
 import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
+import io.signalhub.indexing.core.batch.RequestSizer;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -27,9 +28,16 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Embeds chunks in token-budgeted batches with retries, rate limiting, caching and live progress.
- * The Java successor of the original Python {@code BatchEmbeddingProcessor}: same knobs and
- * defaults ({@code batchSize} 100, {@code maxRetries} 3, {@code retryDelay} 1 s, {@code
- * maxConcurrentBatches} 5), same two entry points.
+ * The Java successor of the original Python {@code BatchEmbeddingProcessor}: same knobs, same two
+ * entry points; its constructor keeps the original's defaults ({@code batchSize} 100, {@code
+ * maxRetries} 3, {@code retryDelay} 1 s, {@code maxConcurrentBatches} 5).
+ *
+ * <p>Built with no {@code batchSize} (and no {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}), requests are
+ * sized by the provider ({@link RequestSizer}): up to its per-request limits (OpenAI: 2,048 inputs,
+ * 300,000 tokens), never above what the quota lets one request carry nor what the provider answers
+ * within {@code latencyTarget} (default 2 s), starting small and doubling as answers come back; up
+ * to {@value #AUTO_MAX_CONCURRENT_BATCHES} of them in flight unless {@code maxConcurrentBatches}
+ * says otherwise.
  *
  * <pre>{@code
  * var processor = BatchEmbeddingProcessor.builder().batchSize(256).build();
@@ -42,6 +50,21 @@ import java.util.function.DoubleSupplier;
  * input. Identical texts in a run are embedded once; cache hits cost no API call.
  */
 public final class BatchEmbeddingProcessor implements AutoCloseable {
+
+  /**
+   * Requests in flight when requests are sized by the provider and nobody set {@code
+   * maxConcurrentBatches}: the adaptive limiter's ceiling (it halves at a 429, the quota paces the
+   * tokens, the requests/min quota caps it), so a provider without a binding quota is not left
+   * waiting on five requests while the same work could go as eight.
+   */
+  public static final int AUTO_MAX_CONCURRENT_BATCHES = 8;
+
+  /**
+   * Fixed batch size of the original constructor and of {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}.
+   */
+  static final int ORIGINAL_BATCH_SIZE = 100;
+
+  static final int ORIGINAL_MAX_CONCURRENT_BATCHES = 5;
 
   private final EmbeddingProvider provider;
   private final boolean ownsProvider;
@@ -84,12 +107,23 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
         b.provider != null
             ? b.provider
             : EmbeddingProviders.create(ProviderSettings.fromEnvironment(System.getenv()));
-    int batchSize = b.batchSize != null ? b.batchSize : defaultBatchSize();
+    Integer batchSize = b.batchSize != null ? b.batchSize : batchSizeFromEnvironment();
+    this.maxConcurrentBatches =
+        b.maxConcurrentBatches != null
+            ? b.maxConcurrentBatches
+            : batchSize == null ? AUTO_MAX_CONCURRENT_BATCHES : ORIGINAL_MAX_CONCURRENT_BATCHES;
+    RequestSizer sizer =
+        batchSize == null
+            ? new RequestSizer(
+                provider.limits(), tokenBudget(b), b.latencyTarget, this::requestTokenCap)
+            : null;
     this.batcher =
-        new Batcher<>(
-            BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
-            item -> item.chunk().tokens(),
-            item -> Batcher.jsonStringBytes(item.chunk().text()));
+        sizer != null
+            ? new Batcher<>(sizer::next, WorkItem::tokens, WorkItem::jsonBytes)
+            : new Batcher<>(
+                BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
+                WorkItem::tokens,
+                WorkItem::jsonBytes);
     this.embedder =
         BatchEmbedder.builder(provider)
             .maxRetries(b.maxRetries)
@@ -102,14 +136,17 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
                         RateBudget.spendable(b.tokensPerMinute),
                         b.clock)
                     : RateBudget.unlimited())
-            .maxConcurrency(b.maxConcurrentBatches)
+            .maxConcurrency(maxConcurrentBatches)
             .rateLimiter(b.rateLimiter)
             .clock(b.clock)
             .sleeper(b.sleeper)
+            .answerListener(
+                sizer == null
+                    ? BatchEmbedder.AnswerListener.NONE
+                    : (inputs, tokens, latency) -> sizer.answered(tokens, latency))
             .build();
     this.cache = b.cache != null ? b.cache : new InMemoryEmbeddingCache(b.cacheEntries);
     this.oversizePolicy = b.oversizePolicy;
-    this.maxConcurrentBatches = b.maxConcurrentBatches;
     this.clock = b.clock;
     this.progressWindow = b.progressWindow;
     this.onResult = b.onResult;
@@ -211,9 +248,15 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     return Math.max(b.maxTokensPerBatch, quota);
   }
 
-  private static int defaultBatchSize() {
+  /** What the quota lets one request carry now, configured or learned by the limiter. */
+  private long requestTokenCap() {
+    return embedder.requestTokenCap();
+  }
+
+  /** The original's variable, if set; else null: requests are sized by the provider. */
+  private static Integer batchSizeFromEnvironment() {
     String value = System.getenv("SIGNAL_HUB_EMBEDDING_BATCH_SIZE");
-    return value == null || value.isBlank() ? 100 : Integer.parseInt(value.trim());
+    return value == null || value.isBlank() ? null : Integer.parseInt(value.trim());
   }
 
   /** All knobs, with the original's defaults. */
@@ -224,7 +267,8 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     private int maxRetries = 3;
     private Duration retryDelay = Duration.ofSeconds(1);
     private Duration maxRetryDelay = Duration.ofSeconds(60);
-    private int maxConcurrentBatches = 5;
+    private Integer maxConcurrentBatches;
+    private Duration latencyTarget = Duration.ofSeconds(2);
     private long requestsPerMinute;
     private long tokensPerMinute;
     private RateLimiter rateLimiter;
@@ -245,7 +289,10 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Most chunks per request; default 100 or {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}. */
+    /**
+     * Most chunks per request; default {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}, else none: requests
+     * are sized by the provider, its quota and {@link #latencyTarget}.
+     */
     public Builder batchSize(int value) {
       batchSize = positive(value, "batchSize");
       return this;
@@ -278,9 +325,25 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Batches in flight; also the adaptive limiter's ceiling; default 5. */
+    /**
+     * Batches in flight; also the adaptive limiter's ceiling; default 5 with a {@code batchSize},
+     * {@value BatchEmbeddingProcessor#AUTO_MAX_CONCURRENT_BATCHES} when requests are sized by the
+     * provider.
+     */
     public Builder maxConcurrentBatches(int value) {
       maxConcurrentBatches = positive(value, "maxConcurrentBatches");
+      return this;
+    }
+
+    /**
+     * How long one request may take at the provider, when requests are sized by it (no {@code
+     * batchSize}); default 2 s. Longer: fewer, larger requests; shorter: a retry re-sends less.
+     */
+    public Builder latencyTarget(Duration value) {
+      latencyTarget = Objects.requireNonNull(value, "latencyTarget must be set");
+      if (value.isZero() || value.isNegative()) {
+        throw new IllegalArgumentException("latencyTarget must be positive, was " + value);
+      }
       return this;
     }
 
