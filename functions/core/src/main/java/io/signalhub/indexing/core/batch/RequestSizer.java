@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Sizes requests when nobody chose a batch size: as large as the provider accepts in one request
- * (its inputs, tokens and bytes per request), but never more tokens than the quota lets one request
- * carry ({@code quotaCap}: the rate limiter's token cap, configured or learned) nor than the
- * provider answers within the latency target.
+ * (its inputs, tokens and bytes per request), but never more tokens than a tenth of what the quota
+ * lets one request carry ({@code quotaCap}: the rate limiter's cap, the tokens/min quota configured
+ * or learned), so a binding quota is spent in six-second steps rather than in lumps of a minute,
+ * nor more than the provider answers within the latency target.
  *
  * <p>It starts small and at most doubles with every answer, as TCP's slow start does: the first
  * request goes alone to teach the provider's limits and speed, so it should be quick, and a size
@@ -20,6 +21,9 @@ public final class RequestSizer {
 
   /** The first request's share of the provider's per-request token limit. */
   static final int FIRST_REQUEST_FRACTION = 16;
+
+  /** A request carries at most this share of the quota's cap. */
+  static final int QUOTA_SHARE = 10;
 
   /** Weight of the newest answer in the milliseconds-per-token average. */
   static final double SMOOTHING = 0.3;
@@ -55,7 +59,7 @@ public final class RequestSizer {
 
   /** The bounds of the next request. */
   public synchronized BatchBounds next() {
-    long tokens = Math.min(size, Math.min(latencyBound(), quotaCap.getAsLong()));
+    long tokens = Math.min(size, Math.min(latencyBound(), quotaBound()));
     return new BatchBounds(
         limits.maxInputsPerRequest(),
         Math.max(1, Math.min(ceiling, tokens)),
@@ -75,6 +79,12 @@ public final class RequestSizer {
     millisPerToken =
         millisPerToken < 0 ? observed : SMOOTHING * observed + (1 - SMOOTHING) * millisPerToken;
     size = Math.min(ceiling, Math.max(size, 2 * tokens));
+  }
+
+  /** A tenth of the quota's cap, at least one full input; none while the quota is unknown. */
+  private long quotaBound() {
+    long cap = quotaCap.getAsLong();
+    return cap == Long.MAX_VALUE ? cap : Math.max(maxTokensPerItem, cap / QUOTA_SHARE);
   }
 
   /** Most tokens a request answers within the target at the speed seen so far. */

@@ -40,14 +40,17 @@ class RequestSizerTest {
   }
 
   @Test
-  void aRequestIsNeverLargerThanTheQuotaLetsOneRequestCarry() {
+  void aRequestCarriesAtMostATenthOfTheQuota() {
     RequestSizer sizer = openAi(Duration.ofSeconds(60));
     for (int i = 0; i < 6; i++) {
       sizer.answered(sizer.next().maxTokens(), Duration.ofMillis(50));
     }
-    quotaCap.set(39_200); // 98% of a 40,000 tokens/min quota, learned from the headers
+    quotaCap.set(1_176_000); // 98% of a 1,200,000 tokens/min quota, learned from the headers
 
-    assertThat(sizer.next().maxTokens()).isEqualTo(39_200);
+    assertThat(sizer.next().maxTokens()).isEqualTo(117_600);
+
+    quotaCap.set(39_200); // a 40,000 tokens/min quota: a tenth is less than one full input
+    assertThat(sizer.next().maxTokens()).isEqualTo(8_192);
 
     quotaCap.set(Long.MAX_VALUE);
     assertThat(sizer.next().maxTokens()).isEqualTo(300_000);
