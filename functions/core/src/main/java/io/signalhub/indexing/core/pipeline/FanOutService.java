@@ -57,6 +57,9 @@ public final class FanOutService {
   private static final Logger LOG = Logger.getLogger(FanOutService.class.getName());
   private static final int CACHE_LOOKUP_WINDOW = 100;
 
+  /** Clock skew allowed between a fan-out's deadline and the end of its lease. */
+  private static final java.time.Duration LEASE_GRACE = java.time.Duration.ofSeconds(5);
+
   /** Texts remembered per invocation for twin detection (about 10 MB of keys). */
   private static final int TWIN_MEMORY = 50_000;
 
@@ -140,8 +143,7 @@ public final class FanOutService {
                 model.dimensions(),
                 clock.instant()));
     String owner = UUID.randomUUID().toString();
-    if (!jobs.acquireFanoutLease(
-        id, owner, clock.instant(), clock.instant().plus(settings.fanoutLease()))) {
+    if (!jobs.acquireFanoutLease(id, owner, clock.instant(), leaseEnd(deadline))) {
       LOG.info(() -> "Job " + id + " is done fanning out or another invocation holds its lease");
       return Outcome.SKIPPED;
     }
@@ -182,6 +184,17 @@ public final class FanOutService {
     } finally {
       jobs.releaseFanoutLease(id, owner);
     }
+  }
+
+  /**
+   * The lease ends when this invocation can no longer run: at its deadline (plus a few seconds of
+   * clock skew), or after {@code signal-hub.fanout-lease-seconds} if that is sooner. An invocation
+   * killed by its timeout or out of memory never releases its lease; Lambda retries it a minute
+   * later, which must find the lease expired, not skip the job while it sits in FANNING_OUT.
+   */
+  private Instant leaseEnd(Instant deadline) {
+    Instant byLease = clock.instant().plus(settings.fanoutLease());
+    return deadline.isBefore(byLease.minus(LEASE_GRACE)) ? deadline.plus(LEASE_GRACE) : byLease;
   }
 
   private ManifestReader.Summary validate(String manifestKey) throws InvalidManifestException {
