@@ -11,9 +11,13 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.Failure;
+import io.signalhub.indexing.core.job.FanOutPosition;
 import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobCounters;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobSpec;
+import io.signalhub.indexing.core.job.JobState;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.RegisteredBatch;
@@ -82,13 +86,13 @@ public final class DynamoJobStore implements JobStore {
   public JobRecord createIfAbsent(JobRecord job) {
     Map<String, AttributeValue> item = new HashMap<>(key(job.jobId(), JOB));
     item.put(GSI_PK, text(JOB));
-    item.put(CREATED_AT, time(job.createdAt()));
-    item.put("updatedAt", time(job.updatedAt()));
+    item.put(CREATED_AT, time(job.state().createdAt()));
+    item.put("updatedAt", time(job.state().updatedAt()));
     item.put("status", text(job.status().name()));
-    item.put("manifestKey", text(job.manifestKey()));
-    item.put("provider", text(job.provider()));
-    item.put("model", text(job.model()));
-    item.put("dimensions", number(job.dimensions()));
+    item.put("manifestKey", text(job.spec().manifestKey()));
+    item.put("provider", text(job.spec().provider()));
+    item.put("model", text(job.spec().model()));
+    item.put("dimensions", number(job.spec().dimensions()));
     item.put("fanoutComplete", bool(false));
     item.put("cursor", text(Cursor.START.toString()));
     Map<String, AttributeValue> skipped = new HashMap<>();
@@ -686,37 +690,41 @@ public final class DynamoJobStore implements JobStore {
             });
     return new JobRecord(
         text(item, PK, ""),
-        JobStatus.valueOf(text(item, "status", "PENDING")),
-        text(item, "reason", null),
-        text(item, "repository", ""),
-        text(item, "revision", ""),
-        text(item, "manifestKey", ""),
-        text(item, "provider", ""),
-        text(item, "model", ""),
-        (int) number(item, "dimensions"),
-        (int) number(item, "chunkTokens"),
-        (int) number(item, "overlapLines"),
-        (int) number(item, "batchSize"),
-        (int) number(item, "concurrency"),
-        number(item, "files"),
-        number(item, "filesRead"),
-        Map.copyOf(skipped),
-        number(item, "total"),
-        bool(item, "fanoutComplete"),
-        number(item, "completed"),
-        number(item, "failed"),
-        number(item, "cached"),
-        number(item, "pending"),
-        number(item, "batchesRegistered"),
-        number(item, "batchesProcessed"),
-        number(item, "apiCalls"),
-        number(item, "tokens"),
-        time(item, CREATED_AT),
-        time(item, "updatedAt"),
-        time(item, "finishedAt"),
-        Cursor.parse(text(item, "cursor", "0:0")),
-        number(item, "nextSeq"),
-        number(item, "lastGroupFirstSeq"));
+        new JobSpec(
+            text(item, "repository", ""),
+            text(item, "revision", ""),
+            text(item, "manifestKey", ""),
+            text(item, "provider", ""),
+            text(item, "model", ""),
+            (int) number(item, "dimensions"),
+            (int) number(item, "chunkTokens"),
+            (int) number(item, "overlapLines"),
+            (int) number(item, "batchSize"),
+            (int) number(item, "concurrency")),
+        new JobCounters(
+            number(item, "files"),
+            number(item, "filesRead"),
+            Map.copyOf(skipped),
+            number(item, "total"),
+            number(item, "completed"),
+            number(item, "failed"),
+            number(item, "cached"),
+            number(item, "pending"),
+            number(item, "batchesRegistered"),
+            number(item, "batchesProcessed"),
+            number(item, "apiCalls"),
+            number(item, "tokens")),
+        new FanOutPosition(
+            bool(item, "fanoutComplete"),
+            Cursor.parse(text(item, "cursor", "0:0")),
+            number(item, "nextSeq"),
+            number(item, "lastGroupFirstSeq")),
+        new JobState(
+            JobStatus.valueOf(text(item, "status", "PENDING")),
+            text(item, "reason", null),
+            time(item, CREATED_AT),
+            time(item, "updatedAt"),
+            time(item, "finishedAt")));
   }
 
   private static String encodeCursor(Map<String, AttributeValue> key) {

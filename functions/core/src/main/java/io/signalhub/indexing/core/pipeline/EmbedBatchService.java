@@ -118,9 +118,9 @@ public final class EmbedBatchService {
     }
     int expected = jobs.batchSize(message.jobId(), message.seq());
     Semaphore slots =
-        job.get().concurrency() > 0
+        job.get().spec().concurrency() > 0
             ? jobSlots.computeIfAbsent(
-                job.get().jobId(), id -> new Semaphore(job.get().concurrency(), true))
+                job.get().jobId(), id -> new Semaphore(job.get().spec().concurrency(), true))
             : null;
     if (slots != null) {
       try {
@@ -186,23 +186,25 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return accounting.account(message, result, started, job.model());
+    return accounting.account(message, result, started, job.spec().model());
   }
 
   /** No batch of the job has had an answer from the provider yet. */
   private boolean neverReachedProvider(String jobId) {
-    return jobs.get(jobId).map(j -> j.apiCalls() == 0 && j.completed() == j.cached()).orElse(true);
+    return jobs.get(jobId)
+        .map(j -> j.counters().apiCalls() == 0 && j.counters().completed() == j.counters().cached())
+        .orElse(true);
   }
 
   private BatchResult embed(JobRecord job, BatchMessage message, int expected) {
-    if (!job.model().equals(embedder.provider().model())) {
+    if (!job.spec().model().equals(embedder.provider().model())) {
       throw EmbeddingException.fatal(
           "this embedder runs "
               + embedder.provider().model()
               + " but job "
               + job.jobId()
               + " needs "
-              + job.model());
+              + job.spec().model());
     }
     List<Chunk> chunks = BatchPayload.read(blobs.read(message.payloadKey()));
     if (chunks.size() != expected) {
@@ -212,7 +214,7 @@ public final class EmbedBatchService {
     Map<String, Chunk> byKey = new LinkedHashMap<>();
     List<String> keys = new ArrayList<>();
     for (Chunk chunk : chunks) {
-      String key = CacheKey.of(job.model(), job.dimensions(), chunk.text());
+      String key = CacheKey.of(job.spec().model(), job.spec().dimensions(), chunk.text());
       keys.add(key);
       byKey.putIfAbsent(key, chunk);
     }
@@ -237,10 +239,10 @@ public final class EmbedBatchService {
         }
       }
       vectors.putAll(fresh);
-      writeVectors(message, chunks, keys, vectors, job.model());
+      writeVectors(message, chunks, keys, vectors, job.spec().model());
       cache.putAll(fresh);
     } else {
-      writeVectors(message, chunks, keys, vectors, job.model());
+      writeVectors(message, chunks, keys, vectors, job.spec().model());
     }
     java.util.Set<String> fetched = new java.util.HashSet<>(missing);
     long completed = 0;

@@ -36,7 +36,7 @@ class EmbedBatchServiceTest {
     TwoBatches run = twoBatchesForOneSlot(() -> {});
 
     assertThat(run.reachedTheProvider()).isEqualTo(2);
-    assertThat(job().batchesProcessed()).isEqualTo(2);
+    assertThat(job().counters().batchesProcessed()).isEqualTo(2);
   }
 
   @Test
@@ -62,12 +62,12 @@ class EmbedBatchServiceTest {
     JobRecord j = job();
     fixture.jobs.describe(
         "job",
-        j.repository(),
-        j.revision(),
-        j.files(),
-        j.chunkTokens(),
-        j.overlapLines(),
-        j.batchSize(),
+        j.spec().repository(),
+        j.spec().revision(),
+        j.counters().files(),
+        j.spec().chunkTokens(),
+        j.spec().overlapLines(),
+        j.spec().batchSize(),
         1,
         Instant.EPOCH);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -168,7 +168,7 @@ class EmbedBatchServiceTest {
     }
 
     assertThat(fixture.provider.calls()).isEqualTo(calls);
-    assertThat(job().completed()).isEqualTo(job().total());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -199,8 +199,8 @@ class EmbedBatchServiceTest {
     }
 
     fixture.jobs = real;
-    assertThat(job().completed()).isEqualTo(job().total());
-    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
+    assertThat(job().counters().batchesProcessed()).isEqualTo(messages.size());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -210,8 +210,8 @@ class EmbedBatchServiceTest {
     List<BatchMessage> messages = fanOut(3, 10);
     messages.forEach(m -> fixture.embedder().process(m, 1));
 
-    assertThat(job().failed()).isEqualTo(1);
-    assertThat(job().completed()).isEqualTo(job().total() - 1);
+    assertThat(job().counters().failed()).isEqualTo(1);
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total() - 1);
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(fixture.jobs.failureSample("job", 5))
         .singleElement()
@@ -238,7 +238,9 @@ class EmbedBatchServiceTest {
     assertThat(embedder.process(poison, 2)).isEqualTo(EmbedBatchService.Outcome.RETRY);
     assertThat(embedder.process(poison, 3)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
 
-    assertThat(job().failed()).isEqualTo(job().total()).isEqualTo(poison.chunks());
+    assertThat(job().counters().failed())
+        .isEqualTo(job().counters().total())
+        .isEqualTo(poison.chunks());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(fixture.jobs.failureSample("job", 5).get(0).reason())
         .contains("gave up after 3 receives")
@@ -255,8 +257,9 @@ class EmbedBatchServiceTest {
       new BatchAccounting(fixture.jobs, fixture.clock).failDeadLettered(message, 3);
     }
 
-    assertThat(job().completed()).isEqualTo(messages.get(0).chunks());
-    assertThat(job().failed()).isEqualTo(job().total() - messages.get(0).chunks());
+    assertThat(job().counters().completed()).isEqualTo(messages.get(0).chunks());
+    assertThat(job().counters().failed())
+        .isEqualTo(job().counters().total() - messages.get(0).chunks());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
   }
 
@@ -290,8 +293,8 @@ class EmbedBatchServiceTest {
     for (Thread thread : threads) {
       thread.join();
     }
-    assertThat(job().completed()).isEqualTo(job().total());
-    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
+    assertThat(job().counters().batchesProcessed()).isEqualTo(messages.size());
   }
 
   @Test

@@ -58,8 +58,8 @@ class JobEndingsTest {
     JobRecord job = job("job-cancel");
     assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(job.status().terminal()).isTrue();
-    assertThat(job.reason()).isEqualTo("cancelled by the user (Ctrl-C)");
-    assertThat(job.finishedAt()).isNotNull();
+    assertThat(job.state().reason()).isEqualTo("cancelled by the user (Ctrl-C)");
+    assertThat(job.state().finishedAt()).isNotNull();
     assertThat(fixture.jobs.cancel("job-cancel", "again", fixture.clock.instant())).isFalse();
     assertThat(fixture.jobs.tryFinish("job-cancel", fixture.clock.instant())).isEmpty();
   }
@@ -88,7 +88,7 @@ class JobEndingsTest {
 
     JobRecord job = oneGroupAtATime.jobs.get("job-stop").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(job.batchesRegistered()).isEqualTo(1);
+    assertThat(job.counters().batchesRegistered()).isEqualTo(1);
     assertThat(oneGroupAtATime.queue.sent()).hasSize(1);
   }
 
@@ -110,7 +110,7 @@ class JobEndingsTest {
 
     JobRecord job = job("job-unreachable");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason())
+    assertThat(job.state().reason())
         .startsWith("cannot reach the embedding provider")
         .contains("--base-url");
     int calls = fixture.provider.calls();
@@ -140,7 +140,7 @@ class JobEndingsTest {
 
     JobRecord job = job("job-empty");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).isEqualTo("nothing to index: the manifest lists no files");
+    assertThat(job.state().reason()).isEqualTo("nothing to index: the manifest lists no files");
   }
 
   @Test
@@ -153,8 +153,8 @@ class JobEndingsTest {
 
     JobRecord job = job("job-all-bad");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.skippedFiles()).containsEntry(SkipReason.UNREADABLE, 2L);
-    assertThat(job.reason())
+    assertThat(job.counters().skippedFiles()).containsEntry(SkipReason.UNREADABLE, 2L);
+    assertThat(job.state().reason())
         .startsWith("nothing to index: none of the 2 files in the manifest yielded a chunk")
         .contains("unreadable 2")
         .contains("pkg/module0.py: content does not match the manifest's sha256");
