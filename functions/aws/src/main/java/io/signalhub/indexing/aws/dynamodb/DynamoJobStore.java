@@ -330,7 +330,7 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
-  public int batchSize(String jobId, long seq) {
+  public int batchChunkCount(String jobId, long seq) {
     return markers.chunkCount(jobId, seq);
   }
 

@@ -197,7 +197,7 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public synchronized int batchSize(String jobId, long seq) {
+  public synchronized int batchChunkCount(String jobId, long seq) {
     return batchSizes.getOrDefault(jobId, Map.of()).getOrDefault(seq, -1);
   }
 

@@ -42,7 +42,7 @@ public final class BatchAccounting {
     }
     Instant started = clock.instant();
     String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
-    int expected = jobs.batchSize(message.jobId(), message.seq());
+    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
     return account(
         message,
         BatchResult.allFailed(

@@ -116,7 +116,7 @@ public final class EmbedBatchService {
       LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
       return Outcome.DISCARDED;
     }
-    int expected = jobs.batchSize(message.jobId(), message.seq());
+    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
     Semaphore slots =
         job.get().spec().concurrency() > 0
             ? jobSlots.computeIfAbsent(

@@ -209,7 +209,7 @@ public final class FanOutService {
             new BatchMessage(
                 job.jobId(),
                 seq,
-                jobs.batchSize(job.jobId(), seq),
+                jobs.batchChunkCount(job.jobId(), seq),
                 Keys.batchPayload(job.jobId(), seq)));
       }
     }

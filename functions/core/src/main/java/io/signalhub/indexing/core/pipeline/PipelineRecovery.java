@@ -46,7 +46,7 @@ public final class PipelineRecovery {
               new BatchMessage(
                   job.jobId(),
                   seq,
-                  jobs.batchSize(job.jobId(), seq),
+                  jobs.batchChunkCount(job.jobId(), seq),
                   Keys.batchPayload(job.jobId(), seq)));
         }
         for (int i = 0; i < pending.size(); i += 10) {

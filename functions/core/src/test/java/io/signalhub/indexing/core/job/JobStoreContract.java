@@ -225,8 +225,8 @@ public abstract class JobStoreContract {
                 .lastGroupFirstSeq(0)
                 .build());
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.PENDING);
-    assertThat(store.batchSize("job", 0)).isEqualTo(3);
-    assertThat(store.batchSize("job", 1)).isEqualTo(2);
+    assertThat(store.batchChunkCount("job", 0)).isEqualTo(3);
+    assertThat(store.batchChunkCount("job", 1)).isEqualTo(2);
     assertThat(store.pendingBatches("job")).containsExactly(0L, 1L);
     assertThat(store.failureSample("job", 10))
         .containsExactly(new Failure("bad.py", "not in the bucket"));
@@ -431,7 +431,7 @@ public abstract class JobStoreContract {
 
     assertThat(job("job")).isEqualTo(before);
     assertThat(store.batchState("job", 7)).isEqualTo(BatchState.MISSING);
-    assertThat(store.batchSize("job", 7)).isEqualTo(-1);
+    assertThat(store.batchChunkCount("job", 7)).isEqualTo(-1);
   }
 
   @Test
@@ -577,7 +577,7 @@ public abstract class JobStoreContract {
     assertThat(store.get("job")).isEmpty();
     assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.MISSING);
-    assertThat(store.batchSize("job", 1)).isEqualTo(-1);
+    assertThat(store.batchChunkCount("job", 1)).isEqualTo(-1);
     assertThat(store.pendingBatches("job")).isEmpty();
     assertThat(store.failureSample("job", 10)).isEmpty();
     assertThat(store.throughputSince("job", T0)).isEmpty();
