@@ -6,7 +6,7 @@ import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
@@ -167,7 +167,7 @@ public final class AwsPipeline implements AutoCloseable {
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
-  public BatchEmbedder batchEmbedder(EmbeddingProvider provider) {
+  public ProviderCaller batchEmbedder(EmbeddingProvider provider) {
     RateBudget budget =
         settings.requestsPerMinute() > 0 || settings.tokensPerMinute() > 0
             ? new DynamoRateBudget(
@@ -178,7 +178,7 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
-    return new BatchEmbedder(
+    return new ProviderCaller(
         provider,
         new RetryingCaller(
             settings.maxRetries(),

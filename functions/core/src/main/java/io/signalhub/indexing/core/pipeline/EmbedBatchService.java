@@ -1,6 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -59,7 +59,7 @@ public final class EmbedBatchService {
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
-  private final BatchEmbedder embedder;
+  private final ProviderCaller embedder;
   private final Clock clock;
   private final BatchAccounting accounting;
 
@@ -75,7 +75,7 @@ public final class EmbedBatchService {
       JobStore jobs,
       BlobStore blobs,
       EmbeddingCache cache,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       Clock clock) {
     this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
   }
@@ -85,7 +85,7 @@ public final class EmbedBatchService {
       JobStore jobs,
       BlobStore blobs,
       EmbeddingCache cache,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       Clock clock,
       PipelineMetrics metrics) {
     this.settings = settings;
@@ -225,11 +225,11 @@ public final class EmbedBatchService {
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
     Map<String, String> failures = new HashMap<>();
     if (!missing.isEmpty()) {
-      List<BatchEmbedder.Input> inputs =
+      List<ProviderCaller.Input> inputs =
           missing.stream()
-              .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+              .map(key -> new ProviderCaller.Input(byKey.get(key).text(), byKey.get(key).tokens()))
               .toList();
-      List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
+      List<ProviderCaller.Outcome> outcomes = embedder.embed(inputs, tracker);
       Map<String, float[]> fresh = new HashMap<>();
       for (int i = 0; i < missing.size(); i++) {
         if (outcomes.get(i).succeeded()) {

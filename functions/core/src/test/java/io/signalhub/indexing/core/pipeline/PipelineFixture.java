@@ -3,9 +3,9 @@ package io.signalhub.indexing.core.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -55,8 +55,8 @@ public class PipelineFixture {
   }
 
   EmbedBatchService embedder() {
-    BatchEmbedder embedder =
-        new BatchEmbedder(
+    ProviderCaller embedder =
+        new ProviderCaller(
             provider,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),

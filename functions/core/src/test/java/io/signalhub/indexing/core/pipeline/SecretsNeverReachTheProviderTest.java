@@ -2,8 +2,8 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.BatchEmbeddingProcessor;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -100,7 +100,7 @@ class SecretsNeverReachTheProviderTest {
             fixture.jobs,
             fixture.blobs,
             fixture.cache,
-            new BatchEmbedder(
+            new ProviderCaller(
                 provider,
                 new RetryingCaller(
                     0,
