@@ -12,7 +12,7 @@ import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
@@ -161,8 +161,8 @@ public final class AwsPipeline implements AutoCloseable {
    * shared by every instance (metered when the provider's limits are configured; otherwise it
    * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
-  public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(
+  public EmbedderService embedder(EmbeddingProvider provider) {
+    return new EmbedderService(
         settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 

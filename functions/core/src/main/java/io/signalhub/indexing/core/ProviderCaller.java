@@ -23,7 +23,7 @@ import java.util.List;
  * batch is cut again. The outcomes stay one per input, so the caller accounts the batch once.
  *
  * <p>Shared by the library ({@link BatchEmbeddingProcessor}) and the embedder function's service
- * ({@code EmbedBatchService}).
+ * ({@code EmbedderService}).
  */
 public final class ProviderCaller {
 

@@ -12,7 +12,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.Keys;
@@ -216,7 +216,7 @@ abstract class PipelineContract {
     PipelineHarness h = harness(Map.of());
     h.upload("job-redelivered", PipelineFixture.sources(3, 12));
     h.deliverS3Events();
-    EmbedBatchService embedder = h.embedder();
+    EmbedderService embedder = h.embedder();
     // first delivery: processed and counted, but the response claims failure, as when Lambda
     // times out after the work: SQS redelivers every message after the visibility timeout
     SqsEventSource processedButNotDeleted =
@@ -281,8 +281,8 @@ abstract class PipelineContract {
                     throw e.getCause();
                   }
                 });
-    EmbedBatchService embedder =
-        new EmbedBatchService(
+    EmbedderService embedder =
+        new EmbedderService(
             h.settings,
             crashingOnce,
             h.pipeline.blobs(),
@@ -486,8 +486,8 @@ abstract class PipelineContract {
       long startedMillis = clock.millis();
 
       // two embedders, as two Lambda instances would be, sharing the DynamoDB budget
-      EmbedBatchService one = h.pipeline.embedder(provider);
-      EmbedBatchService two = h.pipeline.embedder(provider);
+      EmbedderService one = h.pipeline.embedder(provider);
+      EmbedderService two = h.pipeline.embedder(provider);
       Thread other = new Thread(() -> h.runUntilFinished(jobId, two, Duration.ofSeconds(90)));
       other.start();
       JobRecord job = h.runUntilFinished(jobId, one, Duration.ofSeconds(90));

@@ -11,7 +11,7 @@ import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
@@ -89,7 +89,7 @@ final class PipelineHarness implements AutoCloseable {
     return pipeline.fanOut(model);
   }
 
-  EmbedBatchService embedder() {
+  EmbedderService embedder() {
     return pipeline.embedder(provider);
   }
 
@@ -121,7 +121,7 @@ final class PipelineHarness implements AutoCloseable {
     return outcomes;
   }
 
-  SqsEventSource batchSource(EmbedBatchService embedder) {
+  SqsEventSource batchSource(EmbedderService embedder) {
     return new SqsEventSource(
         pipeline.sqs(),
         batchQueueUrl,
@@ -140,11 +140,11 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */
-  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder) {
+  JobRecord runUntilFinished(String jobId, EmbedderService embedder) {
     return runUntilFinished(jobId, embedder, Duration.ofSeconds(60));
   }
 
-  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder, Duration atMost) {
+  JobRecord runUntilFinished(String jobId, EmbedderService embedder, Duration atMost) {
     SqsEventSource batches = batchSource(embedder);
     SqsEventSource deadLetters = deadLetterSource();
     await()

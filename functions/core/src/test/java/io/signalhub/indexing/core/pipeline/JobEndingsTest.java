@@ -42,8 +42,8 @@ class JobEndingsTest {
   @Test
   void aCancelledJobsBatchesAreDroppedWithoutCallingTheProvider() {
     List<BatchMessage> queued = fannedOut("job-cancel");
-    EmbedBatchService embedder = fixture.embedder();
-    assertThat(embedder.process(queued.get(0), 1)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    EmbedderService embedder = fixture.embedder();
+    assertThat(embedder.process(queued.get(0), 1)).isEqualTo(EmbedderService.Outcome.ACCOUNTED);
     int callsBefore = fixture.provider.calls();
 
     assertThat(
@@ -52,7 +52,7 @@ class JobEndingsTest {
         .isTrue();
 
     for (BatchMessage message : queued.subList(1, queued.size())) {
-      assertThat(embedder.process(message, 1)).isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+      assertThat(embedder.process(message, 1)).isEqualTo(EmbedderService.Outcome.DISCARDED);
     }
     assertThat(fixture.provider.calls()).isEqualTo(callsBefore);
     JobRecord job = job("job-cancel");
@@ -106,7 +106,7 @@ class JobEndingsTest {
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());
 
     assertThat(fixture.embedder().process(queued.get(0), 1))
-        .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+        .isEqualTo(EmbedderService.Outcome.DISCARDED);
 
     JobRecord job = job("job-unreachable");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
@@ -116,7 +116,7 @@ class JobEndingsTest {
     int calls = fixture.provider.calls();
     for (BatchMessage message : queued.subList(1, queued.size())) {
       assertThat(fixture.embedder().process(message, 1))
-          .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+          .isEqualTo(EmbedderService.Outcome.DISCARDED);
     }
     assertThat(fixture.provider.calls()).isEqualTo(calls);
   }
@@ -124,11 +124,11 @@ class JobEndingsTest {
   @Test
   void anOutageAfterTheProviderAnsweredIsRetriedNotFatal() {
     List<BatchMessage> queued = fannedOut("job-outage");
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     embedder.process(queued.get(0), 1);
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());
 
-    assertThat(embedder.process(queued.get(1), 1)).isEqualTo(EmbedBatchService.Outcome.RETRY);
+    assertThat(embedder.process(queued.get(1), 1)).isEqualTo(EmbedderService.Outcome.RETRY);
     assertThat(job("job-outage").status()).isEqualTo(JobStatus.EMBEDDING);
   }
 

@@ -54,14 +54,14 @@ public class PipelineFixture {
         settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
-  EmbedBatchService embedder() {
+  EmbedderService embedder() {
     ProviderCaller embedder =
         new ProviderCaller(
             provider,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, metrics);
+    return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
@@ -119,7 +119,7 @@ public class PipelineFixture {
 
   /** Delivers every queued message to the embedder until the queue is empty. */
   void drainQueue() {
-    EmbedBatchService embedder = embedder();
+    EmbedderService embedder = embedder();
     for (var messages = queue.drain(); !messages.isEmpty(); messages = queue.drain()) {
       for (BatchMessage message : messages) {
         embedder.process(message, 1);

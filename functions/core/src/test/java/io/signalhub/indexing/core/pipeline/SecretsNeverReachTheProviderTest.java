@@ -94,8 +94,8 @@ class SecretsNeverReachTheProviderTest {
             ModelProfile.of("openai", provider),
             fixture.clock)
         .fanOut(key, Instant.MAX);
-    EmbedBatchService embedder =
-        new EmbedBatchService(
+    EmbedderService embedder =
+        new EmbedderService(
             fixture.settings,
             fixture.jobs,
             fixture.blobs,

@@ -10,7 +10,7 @@ import io.signalhub.indexing.aws.lambda.S3EventLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobsApi;
@@ -133,7 +133,7 @@ public final class LocalStack implements AutoCloseable {
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
     fanOutService.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
-    EmbedBatchService embedder = pipeline.embedder(provider);
+    EmbedderService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),

@@ -28,16 +28,16 @@ import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
- * Embeds one batch message and accounts it exactly once.
+ * The embedder function's service: embeds one queued batch message and accounts it exactly once.
  *
  * <p>Order matters: vectors and cache entries are written first (idempotent overwrites), then the
  * batch is accounted in one atomic write with its marker. A crash between the two leaves the marker
  * PENDING, so the redelivered message redoes the (idempotent) writes and counts once; a redelivery
  * after the accounting sees DONE and does nothing.
  */
-public final class EmbedBatchService {
+public final class EmbedderService {
 
-  private static final Logger LOG = Logger.getLogger(EmbedBatchService.class.getName());
+  private static final Logger LOG = Logger.getLogger(EmbedderService.class.getName());
   private static final int FAILURE_SAMPLE = 5;
 
   /** What became of a message, for the handler's partial batch response. */
@@ -70,7 +70,7 @@ public final class EmbedBatchService {
    */
   private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
 
-  public EmbedBatchService(
+  public EmbedderService(
       PipelineSettings settings,
       JobStore jobs,
       BlobStore blobs,
@@ -80,7 +80,7 @@ public final class EmbedBatchService {
     this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
   }
 
-  public EmbedBatchService(
+  public EmbedderService(
       PipelineSettings settings,
       JobStore jobs,
       BlobStore blobs,
