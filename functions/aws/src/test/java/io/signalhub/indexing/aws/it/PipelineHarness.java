@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
-import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
@@ -113,10 +113,10 @@ final class PipelineHarness implements AutoCloseable {
         continue;
       }
       List<String> keys =
-          S3EventLogic.keysFromJson(event).stream()
+          ManifestUploads.keysFromJson(event).stream()
               .filter(k -> k.startsWith(Keys.MANIFESTS))
               .toList();
-      outcomes.addAll(S3EventLogic.fanOut(keys, fanOut(), Instant.MAX, key -> {}));
+      outcomes.addAll(ManifestUploads.fanOut(keys, fanOut(), Instant.MAX, key -> {}));
     }
     return outcomes;
   }

@@ -6,7 +6,7 @@ import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
@@ -225,7 +225,7 @@ public final class LocalStack implements AutoCloseable {
    */
   private void invokeFanOut(FanOutService fanOut, List<String> keys) {
     List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
-    S3EventLogic.fanOut(
+    ManifestUploads.fanOut(
         manifests,
         fanOut,
         Instant.now().plus(Duration.ofMinutes(15)),
@@ -241,7 +241,7 @@ public final class LocalStack implements AutoCloseable {
    */
   private void invokeAsync(String s3Event, int attempt) {
     try {
-      fanOut.invoke(S3EventLogic.keysFromJson(s3Event));
+      fanOut.invoke(ManifestUploads.keysFromJson(s3Event));
     } catch (RuntimeException e) {
       PipelineSettings settings = pipeline.settings();
       if (attempt < settings.fanOutAttempts()) {
