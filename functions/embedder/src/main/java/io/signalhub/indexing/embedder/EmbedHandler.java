@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -19,7 +19,7 @@ import jakarta.inject.Singleton;
 @Singleton
 public class EmbedHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-  @Inject EmbedBatchService embedder;
+  @Inject EmbedderService embedder;
   @Inject AwsPipeline pipeline;
 
   @Override

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService.Outcome;
+import io.signalhub.indexing.core.pipeline.EmbedderService.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Embeds one batch: each request goes through the rate limiter and the retry guard, and a batch the
- * provider rejects for its content is split in halves until the bad inputs are isolated, so only
- * they fail.
+ * The layer that calls the embedding provider, for one batch: each request goes through the rate
+ * limiter and the retry guard, and a batch the provider rejects for its content is split in halves
+ * until the bad inputs are isolated, so only they fail.
  *
  * <p>No request carries more tokens than the limiter's {@link RateLimiter#maxRequestTokens cap}
  * (the per-minute token quota, configured or learned): a batch above it is cut into requests that
@@ -22,9 +22,10 @@ import java.util.List;
  * (to the limit the provider named, else to half the request) for every later request, and the
  * batch is cut again. The outcomes stay one per input, so the caller accounts the batch once.
  *
- * <p>Shared by the library ({@link BatchEmbeddingProcessor}) and the embedder function.
+ * <p>Shared by the library ({@link BatchEmbeddingProcessor}) and the embedder function's service
+ * ({@code EmbedderService}).
  */
-public final class BatchEmbedder {
+public final class ProviderCaller {
 
   /** One text to embed and its token count under the provider's tokenizer. */
   public record Input(String text, int tokens) {}
@@ -40,7 +41,7 @@ public final class BatchEmbedder {
   private final RetryingCaller retrying;
   private final RateLimiter limiter;
 
-  public BatchEmbedder(EmbeddingProvider provider, RetryingCaller retrying, RateLimiter limiter) {
+  public ProviderCaller(EmbeddingProvider provider, RetryingCaller retrying, RateLimiter limiter) {
     this.provider = provider;
     this.retrying = retrying;
     this.limiter = limiter;

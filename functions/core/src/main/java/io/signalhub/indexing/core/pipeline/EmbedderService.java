@@ -1,6 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -31,16 +31,16 @@ import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
- * Embeds one batch message and accounts it exactly once.
+ * The embedder function's service: embeds one queued batch message and accounts it exactly once.
  *
  * <p>Order matters: vectors and cache entries are written first (idempotent overwrites), then the
  * batch is accounted in one atomic write with its marker. A crash between the two leaves the marker
  * PENDING, so the redelivered message redoes the (idempotent) writes and counts once; a redelivery
  * after the accounting sees DONE and does nothing.
  */
-public final class EmbedBatchService {
+public final class EmbedderService {
 
-  private static final Logger LOG = Logger.getLogger(EmbedBatchService.class.getName());
+  private static final Logger LOG = Logger.getLogger(EmbedderService.class.getName());
   private static final int FAILURE_SAMPLE = 5;
 
   /** How often a batch looks for the vectors of its twins while their batches run. */
@@ -65,7 +65,7 @@ public final class EmbedBatchService {
   private final JobStore jobs;
   private final BlobStore blobs;
   private final EmbeddingCache cache;
-  private final BatchEmbedder embedder;
+  private final ProviderCaller embedder;
   private final Clock clock;
   private final Sleeper sleeper;
   private final BatchAccounting accounting;
@@ -77,22 +77,22 @@ public final class EmbedBatchService {
    */
   private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
 
-  public EmbedBatchService(
+  public EmbedderService(
       PipelineSettings settings,
       JobStore jobs,
       BlobStore blobs,
       EmbeddingCache cache,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       Clock clock) {
     this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
   }
 
-  public EmbedBatchService(
+  public EmbedderService(
       PipelineSettings settings,
       JobStore jobs,
       BlobStore blobs,
       EmbeddingCache cache,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       Clock clock,
       PipelineMetrics metrics) {
     this(settings, jobs, blobs, cache, embedder, clock, Sleeper.system(), metrics);
@@ -101,12 +101,12 @@ public final class EmbedBatchService {
   /**
    * @param sleeper waits between looks for the vectors of twins (see {@link BatchPayload})
    */
-  public EmbedBatchService(
+  public EmbedderService(
       PipelineSettings settings,
       JobStore jobs,
       BlobStore blobs,
       EmbeddingCache cache,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       Clock clock,
       Sleeper sleeper,
       PipelineMetrics metrics) {
@@ -139,11 +139,11 @@ public final class EmbedBatchService {
       LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
       return Outcome.DISCARDED;
     }
-    int expected = jobs.batchSize(message.jobId(), message.seq());
+    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
     Semaphore slots =
-        job.get().concurrency() > 0
+        job.get().spec().concurrency() > 0
             ? jobSlots.computeIfAbsent(
-                job.get().jobId(), id -> new Semaphore(job.get().concurrency(), true))
+                job.get().jobId(), id -> new Semaphore(job.get().spec().concurrency(), true))
             : null;
     if (slots != null) {
       try {
@@ -209,23 +209,25 @@ public final class EmbedBatchService {
           BatchResult.allFailed(
               expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
     }
-    return accounting.account(message, result, started, job.model());
+    return accounting.account(message, result, started, job.spec().model());
   }
 
   /** No batch of the job has had an answer from the provider yet. */
   private boolean neverReachedProvider(String jobId) {
-    return jobs.get(jobId).map(j -> j.apiCalls() == 0 && j.completed() == j.cached()).orElse(true);
+    return jobs.get(jobId)
+        .map(j -> j.counters().apiCalls() == 0 && j.counters().completed() == j.counters().cached())
+        .orElse(true);
   }
 
   private BatchResult embed(JobRecord job, BatchMessage message, int expected) {
-    if (!job.model().equals(embedder.provider().model())) {
+    if (!job.spec().model().equals(embedder.provider().model())) {
       throw EmbeddingException.fatal(
           "this embedder runs "
               + embedder.provider().model()
               + " but job "
               + job.jobId()
               + " needs "
-              + job.model());
+              + job.spec().model());
     }
     List<BatchPayload.Item> items = BatchPayload.read(blobs.read(message.payloadKey()));
     if (items.size() != expected) {
@@ -237,7 +239,7 @@ public final class EmbedBatchService {
     Map<String, Long> twinOf = new HashMap<>();
     List<String> keys = new ArrayList<>();
     for (BatchPayload.Item item : items) {
-      String key = CacheKey.of(job.model(), job.dimensions(), item.chunk().text());
+      String key = CacheKey.of(job.spec().model(), job.spec().dimensions(), item.chunk().text());
       keys.add(key);
       byKey.putIfAbsent(key, item.chunk());
       if (item.isTwin()) {
@@ -261,7 +263,7 @@ public final class EmbedBatchService {
           twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
       embedMissing(orphans, byKey, tracker, vectors, failures, fetched);
     }
-    writeVectors(message, chunks, keys, vectors, job.model());
+    writeVectors(message, chunks, keys, vectors, job.spec().model());
     long completed = 0;
     long cached = 0;
     List<Failure> sample = new ArrayList<>();
@@ -303,11 +305,11 @@ public final class EmbedBatchService {
     if (missing.isEmpty()) {
       return;
     }
-    List<BatchEmbedder.Input> inputs =
+    List<ProviderCaller.Input> inputs =
         missing.stream()
-            .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+            .map(key -> new ProviderCaller.Input(byKey.get(key).text(), byKey.get(key).tokens()))
             .toList();
-    List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
+    List<ProviderCaller.Outcome> outcomes = embedder.embed(inputs, tracker);
     Map<String, float[]> fresh = new HashMap<>();
     for (int i = 0; i < missing.size(); i++) {
       if (outcomes.get(i).succeeded()) {
