@@ -82,9 +82,7 @@ public final class GitIgnore {
   /** Trailing spaces are dropped unless escaped with a backslash ({@code "a\\ "} keeps one). */
   private static String withoutTrailingSpaces(String line) {
     int end = line.length();
-    while (end > 0
-        && line.charAt(end - 1) == ' '
-        && !(end >= 2 && line.charAt(end - 2) == '\\' && line.charAt(end - 1) == ' ')) {
+    while (end > 0 && line.charAt(end - 1) == ' ' && !(end >= 2 && line.charAt(end - 2) == '\\')) {
       end--;
     }
     return line.substring(0, end);
