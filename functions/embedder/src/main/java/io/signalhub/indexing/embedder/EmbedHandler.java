@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsPipeline;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -24,6 +24,7 @@ public class EmbedHandler implements RequestHandler<SQSEvent, SQSBatchResponse> 
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return SqsBatchLogic.process(event, pipeline.settings().concurrency(), embedder::process);
+    return PartialBatchProcessor.process(
+        event, pipeline.settings().concurrency(), embedder::process);
   }
 }

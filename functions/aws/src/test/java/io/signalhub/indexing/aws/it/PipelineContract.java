@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
@@ -227,7 +227,7 @@ abstract class PipelineContract {
             10,
             1,
             event -> {
-              SqsBatchLogic.process(event, embedder::process);
+              PartialBatchProcessor.process(event, embedder::process);
               return new SQSBatchResponse(
                   event.getRecords().stream()
                       .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))

@@ -7,7 +7,7 @@ import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.aws.lambda.ManifestUploads;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -130,7 +130,7 @@ final class PipelineHarness implements AutoCloseable {
         batchQueueUrl,
         10,
         2,
-        event -> SqsBatchLogic.process(event, recordsAtOnce, embedder::process));
+        event -> PartialBatchProcessor.process(event, recordsAtOnce, embedder::process));
   }
 
   SqsEventSource deadLetterSource() {
@@ -139,7 +139,7 @@ final class PipelineHarness implements AutoCloseable {
         deadLetterQueueUrl,
         10,
         1,
-        event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered));
+        event -> PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered));
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */

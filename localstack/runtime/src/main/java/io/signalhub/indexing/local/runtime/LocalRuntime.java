@@ -7,7 +7,7 @@ import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.ManifestUploads;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
@@ -140,14 +140,16 @@ public final class LocalRuntime implements AutoCloseable {
             pipeline.queueUrl(settings.batchQueue()),
             10,
             settings.concurrency(),
-            event -> SqsBatchLogic.process(event, settings.concurrency(), embedder::process)));
+            event ->
+                PartialBatchProcessor.process(event, settings.concurrency(), embedder::process)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
             pipeline.queueUrl(settings.deadLetterQueue()),
             10,
             1,
-            event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)));
+            event ->
+                PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),

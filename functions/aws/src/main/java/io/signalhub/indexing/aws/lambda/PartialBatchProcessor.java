@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 import org.slf4j.MDC;
 
 /**
- * Per-record processing of an SQS event with partial batch responses: only the records that should
- * be retried are returned in {@code batchItemFailures}; the rest are deleted by Lambda
+ * Processes an SQS event record by record and answers with a partial batch response: only the
+ * records that should be retried are returned in {@code batchItemFailures}; the rest are deleted by
+ * Lambda
  * (docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
  * A record that cannot be parsed is logged and dropped: redelivering it cannot help.
  *
@@ -27,11 +28,11 @@ import org.slf4j.MDC;
  * embedder's rate limiter still bounds the requests in flight). The queue is standard, not FIFO, so
  * order carries no meaning.
  */
-public final class SqsBatchLogic {
+public final class PartialBatchProcessor {
 
-  private static final Logger LOG = Logger.getLogger(SqsBatchLogic.class.getName());
+  private static final Logger LOG = Logger.getLogger(PartialBatchProcessor.class.getName());
 
-  private SqsBatchLogic() {}
+  private PartialBatchProcessor() {}
 
   /** Processes the records one at a time. */
   public static SQSBatchResponse process(
