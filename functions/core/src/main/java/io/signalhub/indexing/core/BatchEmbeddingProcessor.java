@@ -69,7 +69,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   private final EmbeddingProvider provider;
   private final boolean ownsProvider;
   private final Batcher<WorkItem> batcher;
-  private final BatchEmbedder embedder;
+  private final ProviderCaller embedder;
   private final EmbeddingCache cache;
   private final OversizePolicy oversizePolicy;
   private final int maxConcurrentBatches;
@@ -125,7 +125,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
                 WorkItem::tokens,
                 WorkItem::jsonBytes);
     this.embedder =
-        BatchEmbedder.builder(provider)
+        ProviderCaller.builder(provider)
             .maxRetries(b.maxRetries)
             .retryDelays(b.retryDelay, b.maxRetryDelay)
             .random(b.random)
@@ -142,7 +142,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
             .sleeper(b.sleeper)
             .answerListener(
                 sizer == null
-                    ? BatchEmbedder.AnswerListener.NONE
+                    ? ProviderCaller.AnswerListener.NONE
                     : (inputs, tokens, latency) -> sizer.answered(tokens, latency))
             .build();
     this.cache = b.cache != null ? b.cache : new InMemoryEmbeddingCache(b.cacheEntries);
@@ -238,7 +238,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   /**
    * Most tokens per batch: the configured budget, never above the tokens/min quota (a batch larger
    * than the whole quota can never be served). Quotas learned while running cut batches further, in
-   * {@link BatchEmbedder}.
+   * {@link ProviderCaller}.
    */
   private static long tokenBudget(Builder b) {
     long quota = RateBudget.batchTokenBudget(b.tokensPerMinute);

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * One call of {@link BatchEmbeddingProcessor#processWithProgress}: its own counters, threads and
  * in-flight index. Plans the chunks ({@link ChunkPlanner}), packs them into batches, and embeds at
  * most {@code maxConcurrentBatches} batches at once: cache hits first, the misses through the
- * {@link BatchEmbedder}; every result goes to the listener, and to the twins that waited for it.
+ * {@link ProviderCaller}; every result goes to the listener, and to the twins that waited for it.
  */
 final class EmbeddingRun {
 
@@ -32,7 +32,7 @@ final class EmbeddingRun {
   record Engine(
       EmbeddingProvider provider,
       Batcher<WorkItem> batcher,
-      BatchEmbedder embedder,
+      ProviderCaller embedder,
       EmbeddingCache cache,
       OversizePolicy oversizePolicy,
       int maxConcurrentBatches) {}
@@ -131,11 +131,11 @@ final class EmbeddingRun {
   }
 
   private void embedMisses(List<WorkItem> misses) {
-    List<BatchEmbedder.Input> inputs =
+    List<ProviderCaller.Input> inputs =
         misses.stream()
-            .map(item -> new BatchEmbedder.Input(item.chunk().text(), item.chunk().tokens()))
+            .map(item -> new ProviderCaller.Input(item.chunk().text(), item.chunk().tokens()))
             .toList();
-    List<BatchEmbedder.Outcome> outcomes;
+    List<ProviderCaller.Outcome> outcomes;
     try {
       outcomes = engine.embedder().embed(inputs, tracker);
     } catch (EmbeddingException e) {
@@ -151,7 +151,7 @@ final class EmbeddingRun {
     Map<String, float[]> fresh = new HashMap<>();
     for (int i = 0; i < misses.size(); i++) {
       WorkItem item = misses.get(i);
-      BatchEmbedder.Outcome outcome = outcomes.get(i);
+      ProviderCaller.Outcome outcome = outcomes.get(i);
       if (outcome.succeeded()) {
         fresh.put(item.key(), outcome.vector());
       }
@@ -159,7 +159,7 @@ final class EmbeddingRun {
     engine.cache().putAll(fresh);
     for (int i = 0; i < misses.size(); i++) {
       WorkItem item = misses.get(i);
-      BatchEmbedder.Outcome outcome = outcomes.get(i);
+      ProviderCaller.Outcome outcome = outcomes.get(i);
       resolve(
           item,
           new ChunkResult(
