@@ -1,8 +1,8 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
@@ -14,6 +14,7 @@ import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.retry.BackoffPolicy;
 import io.signalhub.indexing.core.retry.RetryingCaller;
+import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public class PipelineFixture {
   final EmbeddingCache cache = new InMemoryEmbeddingCache(100_000);
   final FakeEmbeddingProvider provider = new FakeEmbeddingProvider();
   PipelineMetrics metrics = PipelineMetrics.NONE;
+  Sleeper sleeper = clock.sleeper();
 
   PipelineFixture() {
     this(Map.of());
@@ -50,14 +52,14 @@ public class PipelineFixture {
         settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
-  EmbedBatchService embedder() {
-    BatchEmbedder embedder =
-        new BatchEmbedder(
+  EmbedderService embedder() {
+    ProviderCaller embedder =
+        new ProviderCaller(
             provider,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, metrics);
+    return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
@@ -106,7 +108,7 @@ public class PipelineFixture {
 
   /** Delivers every queued message to the embedder until the queue is empty. */
   void drainQueue() {
-    EmbedBatchService embedder = embedder();
+    EmbedderService embedder = embedder();
     for (var messages = queue.drain(); !messages.isEmpty(); messages = queue.drain()) {
       for (BatchMessage message : messages) {
         embedder.process(message, 1);

@@ -6,11 +6,11 @@ import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.aws.lambda.S3EventLogic;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobsApi;
@@ -133,21 +133,23 @@ public final class LocalRuntime implements AutoCloseable {
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
     fanOutService.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
-    EmbedBatchService embedder = pipeline.embedder(provider);
+    EmbedderService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
             pipeline.queueUrl(settings.batchQueue()),
             10,
             settings.concurrency(),
-            event -> SqsBatchLogic.process(event, settings.concurrency(), embedder::process)));
+            event ->
+                PartialBatchProcessor.process(event, settings.concurrency(), embedder::process)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
             pipeline.queueUrl(settings.deadLetterQueue()),
             10,
             1,
-            event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)));
+            event ->
+                PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered)));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
@@ -225,7 +227,7 @@ public final class LocalRuntime implements AutoCloseable {
    */
   private void invokeFanOut(FanOutService fanOut, List<String> keys) {
     List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
-    S3EventLogic.fanOut(
+    ManifestUploads.fanOut(
         manifests,
         fanOut,
         Instant.now().plus(Duration.ofMinutes(15)),
@@ -241,7 +243,7 @@ public final class LocalRuntime implements AutoCloseable {
    */
   private void invokeAsync(String s3Event, int attempt) {
     try {
-      fanOut.invoke(S3EventLogic.keysFromJson(s3Event));
+      fanOut.invoke(ManifestUploads.keysFromJson(s3Event));
     } catch (RuntimeException e) {
       PipelineSettings settings = pipeline.settings();
       if (attempt < settings.fanOutAttempts()) {

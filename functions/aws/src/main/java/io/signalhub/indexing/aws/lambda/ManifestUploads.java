@@ -15,14 +15,15 @@ import java.util.function.Consumer;
 import org.slf4j.MDC;
 
 /**
- * Fans out every manifest an S3 event names. Object keys arrive URL-encoded, spaces as '+'
+ * Manifest uploads as S3 reports them: reads the object keys of an {@code ObjectCreated} event and
+ * fans out every manifest it names. Object keys arrive URL-encoded, spaces as '+'
  * (docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
  */
-public final class S3EventLogic {
+public final class ManifestUploads {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private S3EventLogic() {}
+  private ManifestUploads() {}
 
   /** The decoded object keys of an event's records. */
   public static List<String> keys(S3EventNotification event) {

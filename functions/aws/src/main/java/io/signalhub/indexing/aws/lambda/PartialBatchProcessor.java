@@ -3,7 +3,7 @@ package io.signalhub.indexing.aws.lambda;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 import org.slf4j.MDC;
 
 /**
- * Per-record processing of an SQS event with partial batch responses: only the records that should
- * be retried are returned in {@code batchItemFailures}; the rest are deleted by Lambda
+ * Processes an SQS event record by record and answers with a partial batch response: only the
+ * records that should be retried are returned in {@code batchItemFailures}; the rest are deleted by
+ * Lambda
  * (docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting).
  * A record that cannot be parsed is logged and dropped: redelivering it cannot help.
  *
@@ -27,22 +28,22 @@ import org.slf4j.MDC;
  * embedder's rate limiter still bounds the requests in flight). The queue is standard, not FIFO, so
  * order carries no meaning.
  */
-public final class SqsBatchLogic {
+public final class PartialBatchProcessor {
 
-  private static final Logger LOG = Logger.getLogger(SqsBatchLogic.class.getName());
+  private static final Logger LOG = Logger.getLogger(PartialBatchProcessor.class.getName());
 
-  private SqsBatchLogic() {}
+  private PartialBatchProcessor() {}
 
   /** Processes the records one at a time. */
   public static SQSBatchResponse process(
-      SQSEvent event, BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+      SQSEvent event, BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler) {
     return process(event, 1, handler);
   }
 
   public static SQSBatchResponse process(
       SQSEvent event,
       int parallelism,
-      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+      BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler) {
     List<SQSEvent.SQSMessage> records = event.getRecords();
     int threads = Math.max(1, Math.min(parallelism, records.size()));
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -71,7 +72,7 @@ public final class SqsBatchLogic {
   /** The record's failure entry when it should be redelivered. */
   private static Optional<SQSBatchResponse.BatchItemFailure> processRecord(
       SQSEvent.SQSMessage record,
-      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+      BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler) {
     BatchMessage message;
     try {
       message = BatchMessage.parse(record.getBody());
@@ -82,7 +83,7 @@ public final class SqsBatchLogic {
     // every log line about this batch carries its job and number (fields of the JSON log)
     try (MDC.MDCCloseable job = MDC.putCloseable("jobId", message.jobId());
         MDC.MDCCloseable seq = MDC.putCloseable("batchSeq", Long.toString(message.seq()))) {
-      return handler.apply(message, receiveCount(record)) == EmbedBatchService.Outcome.RETRY
+      return handler.apply(message, receiveCount(record)) == EmbedderService.Outcome.RETRY
           ? Optional.of(new SQSBatchResponse.BatchItemFailure(record.getMessageId()))
           : Optional.empty();
     } catch (RuntimeException e) {

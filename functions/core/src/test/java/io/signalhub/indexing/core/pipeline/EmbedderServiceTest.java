@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-class EmbedBatchServiceTest {
+class EmbedderServiceTest {
 
   private final PipelineFixture fixture = new PipelineFixture();
 
@@ -36,7 +36,7 @@ class EmbedBatchServiceTest {
     TwoBatches run = twoBatchesForOneSlot(() -> {});
 
     assertThat(run.reachedTheProvider()).isEqualTo(2);
-    assertThat(job().batchesProcessed()).isEqualTo(2);
+    assertThat(job().counters().batchesProcessed()).isEqualTo(2);
   }
 
   @Test
@@ -44,12 +44,12 @@ class EmbedBatchServiceTest {
     TwoBatches run =
         twoBatchesForOneSlot(() -> fixture.jobs.cancel("job", "cancelled (Ctrl-C)", Instant.EPOCH));
 
-    assertThat(run.outcomes()).contains(EmbedBatchService.Outcome.DISCARDED);
+    assertThat(run.outcomes()).contains(EmbedderService.Outcome.DISCARDED);
     assertThat(run.reachedTheProvider()).isEqualTo(1);
   }
 
   /** What two batches of a job limited to one at a time did, and how many reached the provider. */
-  private record TwoBatches(List<EmbedBatchService.Outcome> outcomes, int reachedTheProvider) {}
+  private record TwoBatches(List<EmbedderService.Outcome> outcomes, int reachedTheProvider) {}
 
   /**
    * Runs two batches of a job whose concurrency is 1: the first is held inside the provider until
@@ -62,12 +62,12 @@ class EmbedBatchServiceTest {
     JobRecord j = job();
     fixture.jobs.describe(
         "job",
-        j.repository(),
-        j.revision(),
-        j.files(),
-        j.chunkTokens(),
-        j.overlapLines(),
-        j.batchSize(),
+        j.spec().repository(),
+        j.spec().revision(),
+        j.counters().files(),
+        j.spec().chunkTokens(),
+        j.spec().overlapLines(),
+        j.spec().batchSize(),
         1,
         Instant.EPOCH);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -81,8 +81,8 @@ class EmbedBatchServiceTest {
           }
           return false;
         });
-    EmbedBatchService embedder = fixture.embedder();
-    List<EmbedBatchService.Outcome> outcomes =
+    EmbedderService embedder = fixture.embedder();
+    List<EmbedderService.Outcome> outcomes =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     Thread first = new Thread(() -> outcomes.add(embedder.process(messages.get(0), 1)));
     Thread second = new Thread(() -> outcomes.add(embedder.process(messages.get(1), 1)));
@@ -143,7 +143,7 @@ class EmbedBatchServiceTest {
     fixture.provider.failNext(
         new EmbeddingException(
             EmbeddingException.Kind.RETRYABLE, 503, "busy", Duration.ofSeconds(2), null, null));
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     for (BatchMessage message : messages) {
       embedder.process(message, 1);
       embedder.process(message, 2); // redelivered: reported once
@@ -157,18 +157,17 @@ class EmbedBatchServiceTest {
   @Test
   void aDuplicateDeliveryIsCountedOnce() {
     List<BatchMessage> messages = fanOut(3, 10);
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     for (BatchMessage message : messages) {
-      assertThat(embedder.process(message, 1)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+      assertThat(embedder.process(message, 1)).isEqualTo(EmbedderService.Outcome.ACCOUNTED);
     }
     int calls = fixture.provider.calls();
     for (BatchMessage message : messages) {
-      assertThat(embedder.process(message, 2))
-          .isEqualTo(EmbedBatchService.Outcome.ALREADY_ACCOUNTED);
+      assertThat(embedder.process(message, 2)).isEqualTo(EmbedderService.Outcome.ALREADY_ACCOUNTED);
     }
 
     assertThat(fixture.provider.calls()).isEqualTo(calls);
-    assertThat(job().completed()).isEqualTo(job().total());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -189,7 +188,7 @@ class EmbedBatchServiceTest {
                   }
                   return method.invoke(real, args);
                 });
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     BatchMessage first = messages.get(0);
 
     assertThatThrownBy(() -> embedder.process(first, 1)).hasMessage("Lambda timed out");
@@ -199,8 +198,8 @@ class EmbedBatchServiceTest {
     }
 
     fixture.jobs = real;
-    assertThat(job().completed()).isEqualTo(job().total());
-    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
+    assertThat(job().counters().batchesProcessed()).isEqualTo(messages.size());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -210,8 +209,8 @@ class EmbedBatchServiceTest {
     List<BatchMessage> messages = fanOut(3, 10);
     messages.forEach(m -> fixture.embedder().process(m, 1));
 
-    assertThat(job().failed()).isEqualTo(1);
-    assertThat(job().completed()).isEqualTo(job().total() - 1);
+    assertThat(job().counters().failed()).isEqualTo(1);
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total() - 1);
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(fixture.jobs.failureSample("job", 5))
         .singleElement()
@@ -232,13 +231,15 @@ class EmbedBatchServiceTest {
           new EmbeddingException(
               EmbeddingException.Kind.RETRYABLE, 503, "model overloaded", null, null, null));
     }
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
 
-    assertThat(embedder.process(poison, 1)).isEqualTo(EmbedBatchService.Outcome.RETRY);
-    assertThat(embedder.process(poison, 2)).isEqualTo(EmbedBatchService.Outcome.RETRY);
-    assertThat(embedder.process(poison, 3)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    assertThat(embedder.process(poison, 1)).isEqualTo(EmbedderService.Outcome.RETRY);
+    assertThat(embedder.process(poison, 2)).isEqualTo(EmbedderService.Outcome.RETRY);
+    assertThat(embedder.process(poison, 3)).isEqualTo(EmbedderService.Outcome.ACCOUNTED);
 
-    assertThat(job().failed()).isEqualTo(job().total()).isEqualTo(poison.chunks());
+    assertThat(job().counters().failed())
+        .isEqualTo(job().counters().total())
+        .isEqualTo(poison.chunks());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(fixture.jobs.failureSample("job", 5).get(0).reason())
         .contains("gave up after 3 receives")
@@ -248,15 +249,16 @@ class EmbedBatchServiceTest {
   @Test
   void whatReachesTheDeadLetterQueueUnaccountedIsCountedFailed() {
     List<BatchMessage> messages = fanOut(2, 10);
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     embedder.process(messages.get(0), 1);
 
     for (BatchMessage message : messages) {
       new BatchAccounting(fixture.jobs, fixture.clock).failDeadLettered(message, 3);
     }
 
-    assertThat(job().completed()).isEqualTo(messages.get(0).chunks());
-    assertThat(job().failed()).isEqualTo(job().total() - messages.get(0).chunks());
+    assertThat(job().counters().completed()).isEqualTo(messages.get(0).chunks());
+    assertThat(job().counters().failed())
+        .isEqualTo(job().counters().total() - messages.get(0).chunks());
     assertThat(job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
   }
 
@@ -266,7 +268,7 @@ class EmbedBatchServiceTest {
     fixture.provider.failNext(
         EmbeddingException.fatal("Provider rejected the credentials (401). Set OPENAI_API_KEY"));
     assertThat(fixture.embedder().process(messages.get(0), 1))
-        .isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+        .isEqualTo(EmbedderService.Outcome.ACCOUNTED);
     assertThat(fixture.jobs.failureSample("job", 1).get(0).reason()).contains("OPENAI_API_KEY");
   }
 
@@ -274,13 +276,13 @@ class EmbedBatchServiceTest {
   void messagesForUnknownJobsAreDiscarded() {
     assertThat(
             fixture.embedder().process(new BatchMessage("ghost", 0, 3, "batches/ghost/0.json"), 1))
-        .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+        .isEqualTo(EmbedderService.Outcome.DISCARDED);
   }
 
   @Test
   void resultsAreAccountedExactlyOnceWhenDeliveredConcurrently() throws Exception {
     List<BatchMessage> messages = fanOut(4, 12);
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     List<Thread> threads = new java.util.ArrayList<>();
     for (int copy = 0; copy < 4; copy++) {
       Thread thread = new Thread(() -> messages.forEach(m -> embedder.process(m, 1)));
@@ -290,8 +292,8 @@ class EmbedBatchServiceTest {
     for (Thread thread : threads) {
       thread.join();
     }
-    assertThat(job().completed()).isEqualTo(job().total());
-    assertThat(job().batchesProcessed()).isEqualTo(messages.size());
+    assertThat(job().counters().completed()).isEqualTo(job().counters().total());
+    assertThat(job().counters().batchesProcessed()).isEqualTo(messages.size());
   }
 
   @Test

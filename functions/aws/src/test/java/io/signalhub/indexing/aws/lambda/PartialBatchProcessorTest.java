@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService.Outcome;
+import io.signalhub.indexing.core.pipeline.EmbedderService.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class SqsBatchLogicTest {
+class PartialBatchProcessorTest {
 
   private static SQSEvent.SQSMessage record(String id, String body, int receiveCount) {
     SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
@@ -40,7 +40,7 @@ class SqsBatchLogicTest {
     List<Integer> receiveCounts = new ArrayList<>();
 
     SQSBatchResponse response =
-        SqsBatchLogic.process(
+        PartialBatchProcessor.process(
             event,
             (message, receives) -> {
               receiveCounts.add(receives);
@@ -60,7 +60,7 @@ class SqsBatchLogicTest {
   void logsAboutABatchCarryItsJobAndNumberAndNothingLeaksToTheNext() {
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    SqsBatchLogic.process(
+    PartialBatchProcessor.process(
         event(batch(7, 1), batch(8, 1)),
         2,
         (message, receives) -> {
@@ -79,7 +79,7 @@ class SqsBatchLogicTest {
     CyclicBarrier allRunning = new CyclicBarrier(3);
 
     SQSBatchResponse response =
-        SqsBatchLogic.process(
+        PartialBatchProcessor.process(
             event,
             3,
             (message, receives) -> {
