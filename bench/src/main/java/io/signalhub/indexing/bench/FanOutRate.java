@@ -25,10 +25,33 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class FanOutRate {
 
   /** One fan-out's measurements. */
-  record Run(String job, int files, long chunks, long cached, long batches, double seconds) {
+  record Run(
+      String job,
+      int files,
+      long chunks,
+      long cached,
+      long batches,
+      double seconds,
+      double cpuSeconds) {
     double filesPerMinute() {
       return files / seconds * 60;
     }
+
+    /**
+     * Files a minute if the whole JVM (the fan-out and the three embedded services) had both cores
+     * to itself: CPU time does not grow when neighbours load the machine, wall time does.
+     */
+    double filesPerMinuteOnTwoIdleCores() {
+      return files / (cpuSeconds / 2) * 60;
+    }
+  }
+
+  /** CPU time used by this JVM so far (every thread, the embedded services included). */
+  static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   private FanOutRate() {}
@@ -63,7 +86,7 @@ final class FanOutRate {
     }
   }
 
-  private static void upload(LocalStack stack, Map<String, String> files) throws Exception {
+  static void upload(LocalStack stack, Map<String, String> files) throws Exception {
     var s3 = stack.pipeline().s3();
     ExecutorService uploads = Executors.newFixedThreadPool(8);
     try {
@@ -84,7 +107,7 @@ final class FanOutRate {
     }
   }
 
-  private static String manifest(Map<String, String> files) {
+  static String manifest(Map<String, String> files) {
     StringBuilder list = new StringBuilder();
     files.forEach(
         (path, text) -> {
@@ -106,6 +129,7 @@ final class FanOutRate {
   private static Run fanOut(LocalStack stack, String jobId, String manifest, int files)
       throws Exception {
     long start = System.nanoTime();
+    double cpuStart = cpuSeconds();
     stack
         .pipeline()
         .s3()
@@ -121,7 +145,14 @@ final class FanOutRate {
       Thread.sleep(20);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Run(jobId, files, job.total(), job.cached(), job.batchesRegistered(), seconds);
+    return new Run(
+        jobId,
+        files,
+        job.total(),
+        job.cached(),
+        job.batchesRegistered(),
+        seconds,
+        cpuSeconds() - cpuStart);
   }
 
   /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.FanOutRate [files]}. */
@@ -129,14 +160,17 @@ final class FanOutRate {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     for (Run run : measure(files(count), Map.of())) {
       System.out.printf(
-          "%s: %,d files, %,d chunks (%,d cached), %,d batches in %.1f s: %,.0f files/min%n",
+          "%s: %,d files, %,d chunks (%,d cached), %,d batches in %.1f s: %,.0f files/min;"
+              + " %.1f CPU s: %,.0f files/min on two idle cores%n",
           run.job(),
           run.files(),
           run.chunks(),
           run.cached(),
           run.batches(),
           run.seconds(),
-          run.filesPerMinute());
+          run.filesPerMinute(),
+          run.cpuSeconds(),
+          run.filesPerMinuteOnTwoIdleCores());
     }
     System.exit(0);
   }
