@@ -80,6 +80,8 @@ public final class Bench {
     quotaSmallerThanABatch();
     cost(corpus);
     memory();
+    results.add(FanOutRate.row(quick ? 5_000 : 20_000));
+    results.add(PipelineOverhead.row(quick ? 1_000 : 5_000));
     localModel(corpus);
     print();
   }

@@ -155,6 +155,32 @@ final class FanOutRate {
         cpuSeconds() - cpuStart);
   }
 
+  /** The bench row: a cold fan-out of {@code count} generated files. */
+  static Result row(int count) throws Exception {
+    Bench.log("fan-out / %,d files on the embedded services ...", count);
+    Run run = measure(files(count), Map.of()).get(0);
+    return new Result(
+        "fan-out",
+        String.format("fan-out alone, %,d files on the embedded services", count),
+        run.chunks(),
+        run.seconds(),
+        run.chunks() / run.seconds(),
+        0,
+        0,
+        0,
+        null,
+        null,
+        String.format(
+            "%,.0f files/min from manifest upload to totalFinal (%,d batches; no embedder"
+                + " running); the JVM (fan-out, s3proxy, ElasticMQ, DynamoDB Local) used %.1f CPU s:"
+                + " %,.0f files/min if it had both cores to itself",
+            run.filesPerMinute(),
+            run.batches(),
+            run.cpuSeconds(),
+            run.filesPerMinuteOnTwoIdleCores()),
+        run.filesPerMinute());
+  }
+
   /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.FanOutRate [files]}. */
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;

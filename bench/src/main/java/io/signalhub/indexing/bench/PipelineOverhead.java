@@ -19,7 +19,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class PipelineOverhead {
 
   /** One job's measurements. */
-  record Run(int files, long chunks, long requests, double seconds, String status) {
+  record Run(
+      int files, long chunks, long requests, double seconds, double cpuSeconds, String status) {
     double chunksPerSecond() {
       return chunks / seconds;
     }
@@ -41,6 +42,7 @@ final class PipelineOverhead {
         FanOutRate.upload(stack, files);
         String jobId = "overhead";
         long start = System.nanoTime();
+        double cpuStart = FanOutRate.cpuSeconds();
         stack
             .pipeline()
             .s3()
@@ -60,6 +62,28 @@ final class PipelineOverhead {
             files.size(), job.completed(), server.stats().requests(), seconds, job.status().name());
       }
     }
+  }
+
+  /** The bench row: {@code count} generated files through the whole local pipeline. */
+  static Result row(int count) throws Exception {
+    Bench.log("overhead / %,d files, zero-latency unlimited provider ...", count);
+    Run run = measure(FanOutRate.files(count), Map.of());
+    return new Result(
+        "overhead",
+        "pipeline overhead: zero-latency, unlimited provider",
+        run.chunks(),
+        run.seconds(),
+        run.chunksPerSecond(),
+        run.requests(),
+        0,
+        0,
+        null,
+        null,
+        String.format(
+            "%s; S3 -> fan-out -> SQS -> embedders (signal-hub.concurrency 4) -> DynamoDB on"
+                + " the local stack, manifest upload to COMPLETED; %.1f CPU s for the JVM",
+            run.status(), run.cpuSeconds()),
+        null);
   }
 
   /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.PipelineOverhead [files]}. */

@@ -15,7 +15,35 @@ record Result(
     long tokens,
     Double ratioVsNaive,
     Double rateLimitUtilisation,
-    String note) {
+    String note,
+    Double filesPerMinute) {
+
+  Result(
+      String part,
+      String scenario,
+      long chunks,
+      double seconds,
+      double chunksPerSecond,
+      long requests,
+      long status429,
+      long tokens,
+      Double ratioVsNaive,
+      Double rateLimitUtilisation,
+      String note) {
+    this(
+        part,
+        scenario,
+        chunks,
+        seconds,
+        chunksPerSecond,
+        requests,
+        status429,
+        tokens,
+        ratioVsNaive,
+        rateLimitUtilisation,
+        note,
+        null);
+  }
 
   /** This result with the rate-limit utilisation set and a note appended. */
   Result withUtilisation(Double utilisation, String more) {
@@ -30,6 +58,7 @@ record Result(
         tokens,
         ratioVsNaive,
         utilisation,
-        (note == null ? "" : note + "; ") + more);
+        (note == null ? "" : note + "; ") + more,
+        filesPerMinute);
   }
 }
