@@ -59,7 +59,12 @@ final class PipelineOverhead {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(
-            files.size(), job.completed(), server.stats().requests(), seconds, job.status().name());
+            files.size(),
+            job.completed(),
+            server.stats().requests(),
+            seconds,
+            FanOutRate.cpuSeconds() - cpuStart,
+            job.status().name());
       }
     }
   }
