@@ -22,7 +22,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * in the cache, and every batch written to S3, registered in DynamoDB and sent to SQS). No embedder
  * polls the queue, so the fan-out has both cores.
  */
-final class FanOutRate {
+final class FanOutRate implements Scenario {
 
   /** One fan-out's measurements. */
   record Run(
@@ -53,8 +53,6 @@ final class FanOutRate {
             .getProcessCpuTime()
         / 1e9;
   }
-
-  private FanOutRate() {}
 
   /** Generated code files of two to four chunks each, fixed by the corpus seed. */
   static Map<String, String> files(int count) {
@@ -155,30 +153,28 @@ final class FanOutRate {
         cpuSeconds() - cpuStart);
   }
 
-  /** The bench row: a cold fan-out of {@code count} generated files. */
-  static Result row(int count) throws Exception {
+  /** The bench row: a cold fan-out of 5,000 generated files (20,000 in the full run). */
+  @Override
+  public void run(BenchRun bench) throws Exception {
+    int count = bench.quick() ? 5_000 : 20_000;
     Bench.log("fan-out / %,d files on the embedded services ...", count);
     Run run = measure(files(count), Map.of()).get(0);
-    return new Result(
-        "fan-out",
-        String.format("fan-out alone, %,d files on the embedded services", count),
-        run.chunks(),
-        run.seconds(),
-        run.chunks() / run.seconds(),
-        0,
-        0,
-        0,
-        null,
-        null,
-        String.format(
-            "%,.0f files/min from manifest upload to totalFinal (%,d batches; no embedder"
-                + " running); the JVM (fan-out, s3proxy, ElasticMQ, DynamoDB Local) used %.1f CPU s:"
-                + " %,.0f files/min if it had both cores to itself",
-            run.filesPerMinute(),
-            run.batches(),
-            run.cpuSeconds(),
-            run.filesPerMinuteOnTwoIdleCores()),
-        run.filesPerMinute());
+    bench.add(
+        Result.row("fan-out", String.format("fan-out alone, %,d files, embedded services", count))
+            .chunks(run.chunks())
+            .seconds(run.seconds())
+            .chunksPerSecond(run.chunks() / run.seconds())
+            .filesPerMinute(run.filesPerMinute())
+            .note(
+                String.format(
+                    "%,.0f files/min from manifest upload to totalFinal (%,d batches; no embedder"
+                        + " running); the JVM (fan-out, s3proxy, ElasticMQ, DynamoDB Local) used"
+                        + " %.1f CPU s: %,.0f files/min if it had both cores to itself",
+                    run.filesPerMinute(),
+                    run.batches(),
+                    run.cpuSeconds(),
+                    run.filesPerMinuteOnTwoIdleCores()))
+            .build());
   }
 
   /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.FanOutRate [files]}. */

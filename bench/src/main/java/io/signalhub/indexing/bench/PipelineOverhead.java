@@ -16,7 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * in S3, the fan-out, SQS, the embedders and DynamoDB on this machine. Time runs from the
  * manifest's upload to COMPLETED.
  */
-final class PipelineOverhead {
+final class PipelineOverhead implements Scenario {
 
   /** One job's measurements. */
   record Run(
@@ -25,8 +25,6 @@ final class PipelineOverhead {
       return chunks / seconds;
     }
   }
-
-  private PipelineOverhead() {}
 
   static Run measure(Map<String, String> files, Map<String, String> config) throws Exception {
     SimulatorSettings unlimited = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
@@ -69,26 +67,25 @@ final class PipelineOverhead {
     }
   }
 
-  /** The bench row: {@code count} generated files through the whole local pipeline. */
-  static Result row(int count) throws Exception {
+  /** The bench row: 1,000 generated files (5,000 in the full run) through the local pipeline. */
+  @Override
+  public void run(BenchRun bench) throws Exception {
+    int count = bench.quick() ? 1_000 : 5_000;
     Bench.log("overhead / %,d files, zero-latency unlimited provider ...", count);
     Run run = measure(FanOutRate.files(count), Map.of());
-    return new Result(
-        "overhead",
-        "pipeline overhead: zero-latency, unlimited provider",
-        run.chunks(),
-        run.seconds(),
-        run.chunksPerSecond(),
-        run.requests(),
-        0,
-        0,
-        null,
-        null,
-        String.format(
-            "%s; S3 -> fan-out -> SQS -> embedders (signal-hub.concurrency 4) -> DynamoDB on"
-                + " the local stack, manifest upload to COMPLETED; %.1f CPU s for the JVM",
-            run.status(), run.cpuSeconds()),
-        null);
+    bench.add(
+        Result.row("overhead", "pipeline overhead: zero-latency, unlimited provider")
+            .chunks(run.chunks())
+            .seconds(run.seconds())
+            .chunksPerSecond(run.chunksPerSecond())
+            .requests(run.requests())
+            .note(
+                String.format(
+                    "%s; %,d files: S3 -> fan-out -> SQS -> embedders (signal-hub.concurrency 4)"
+                        + " -> DynamoDB on the local stack, manifest upload to COMPLETED; %.1f CPU s"
+                        + " for the JVM",
+                    run.status(), run.files(), run.cpuSeconds()))
+            .build());
   }
 
   /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.PipelineOverhead [files]}. */

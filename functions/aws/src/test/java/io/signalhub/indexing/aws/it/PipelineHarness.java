@@ -47,6 +47,9 @@ final class PipelineHarness implements AutoCloseable {
   final String batchQueueUrl;
   final String deadLetterQueueUrl;
 
+  /** Records of one SQS event processed at once, as the embedder handler does with concurrency. */
+  int recordsAtOnce = 1;
+
   /** The model the fan-out chunks and packs for; the fake provider's unless a test says. */
   ModelProfile model = ModelProfile.of("fake", provider);
 
@@ -127,7 +130,7 @@ final class PipelineHarness implements AutoCloseable {
         batchQueueUrl,
         10,
         2,
-        event -> SqsBatchLogic.process(event, embedder::process));
+        event -> SqsBatchLogic.process(event, recordsAtOnce, embedder::process));
   }
 
   SqsEventSource deadLetterSource() {

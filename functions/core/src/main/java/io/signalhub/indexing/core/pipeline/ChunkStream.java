@@ -51,9 +51,20 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
 
   /**
    * One chunk of a file: dropped by the secret policy ({@code chunk} null, {@code screened} says
-   * why), or kept, with its vector if the cache had it.
+   * why), or kept, with its vector if the cache had it; {@code twinOf} is the earlier batch that
+   * embeds the same text ({@link BatchPayload#NOT_A_TWIN} if none).
    */
-  record Piece(Cursor position, Chunk chunk, SkipReason screened, String key, float[] cached) {}
+  record Piece(
+      Cursor position, Chunk chunk, SkipReason screened, String key, float[] cached, long twinOf) {
+
+    Piece(Cursor position, Chunk chunk, SkipReason screened, String key, float[] cached) {
+      this(position, chunk, screened, key, cached, BatchPayload.NOT_A_TWIN);
+    }
+
+    Piece twinOf(long batch) {
+      return new Piece(position, chunk, screened, key, cached, batch);
+    }
+  }
 
   /**
    * One file of the manifest: skipped ({@code skipped} says why, {@code failure} is the reason a

@@ -13,16 +13,19 @@ import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
+import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
@@ -39,6 +42,9 @@ public final class EmbedBatchService {
 
   private static final Logger LOG = Logger.getLogger(EmbedBatchService.class.getName());
   private static final int FAILURE_SAMPLE = 5;
+
+  /** How often a batch looks for the vectors of its twins while their batches run. */
+  private static final Duration TWIN_POLL = Duration.ofMillis(200);
 
   /** What became of a message, for the handler's partial batch response. */
   public enum Outcome {
@@ -61,6 +67,7 @@ public final class EmbedBatchService {
   private final EmbeddingCache cache;
   private final BatchEmbedder embedder;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final BatchAccounting accounting;
 
   /**
@@ -88,7 +95,23 @@ public final class EmbedBatchService {
       BatchEmbedder embedder,
       Clock clock,
       PipelineMetrics metrics) {
+    this(settings, jobs, blobs, cache, embedder, clock, Sleeper.system(), metrics);
+  }
+
+  /**
+   * @param sleeper waits between looks for the vectors of twins (see {@link BatchPayload})
+   */
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock,
+      Sleeper sleeper,
+      PipelineMetrics metrics) {
     this.settings = settings;
+    this.sleeper = sleeper;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
@@ -204,45 +227,41 @@ public final class EmbedBatchService {
               + " needs "
               + job.model());
     }
-    List<Chunk> chunks = BatchPayload.read(blobs.read(message.payloadKey()));
-    if (chunks.size() != expected) {
+    List<BatchPayload.Item> items = BatchPayload.read(blobs.read(message.payloadKey()));
+    if (items.size() != expected) {
       throw new IllegalArgumentException(
-          "payload holds " + chunks.size() + " chunks, the batch was registered with " + expected);
+          "payload holds " + items.size() + " chunks, the batch was registered with " + expected);
     }
+    List<Chunk> chunks = items.stream().map(BatchPayload.Item::chunk).toList();
     Map<String, Chunk> byKey = new LinkedHashMap<>();
+    Map<String, Long> twinOf = new HashMap<>();
     List<String> keys = new ArrayList<>();
-    for (Chunk chunk : chunks) {
-      String key = CacheKey.of(job.model(), job.dimensions(), chunk.text());
+    for (BatchPayload.Item item : items) {
+      String key = CacheKey.of(job.model(), job.dimensions(), item.chunk().text());
       keys.add(key);
-      byKey.putIfAbsent(key, chunk);
+      byKey.putIfAbsent(key, item.chunk());
+      if (item.isTwin()) {
+        twinOf.put(key, item.twinOf());
+      }
     }
     Map<String, float[]> vectors = new HashMap<>(cache.getAll(byKey.keySet()));
     long cachedUnique = vectors.size();
-    List<String> missing =
-        byKey.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
     Map<String, String> failures = new HashMap<>();
-    if (!missing.isEmpty()) {
-      List<BatchEmbedder.Input> inputs =
-          missing.stream()
-              .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
-              .toList();
-      List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
-      Map<String, float[]> fresh = new HashMap<>();
-      for (int i = 0; i < missing.size(); i++) {
-        if (outcomes.get(i).succeeded()) {
-          fresh.put(missing.get(i), outcomes.get(i).vector());
-        } else {
-          failures.put(missing.get(i), outcomes.get(i).failure());
-        }
-      }
-      vectors.putAll(fresh);
-      writeVectors(message, chunks, keys, vectors, job.model());
-      cache.putAll(fresh);
-    } else {
-      writeVectors(message, chunks, keys, vectors, job.model());
+    Set<String> fetched = new HashSet<>();
+    List<String> own =
+        byKey.keySet().stream()
+            .filter(key -> !vectors.containsKey(key) && !twinOf.containsKey(key))
+            .toList();
+    embedMissing(own, byKey, tracker, vectors, failures, fetched);
+    twinOf.keySet().removeAll(vectors.keySet());
+    if (!twinOf.isEmpty()) {
+      vectors.putAll(awaitTwins(message.jobId(), twinOf));
+      List<String> orphans =
+          twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+      embedMissing(orphans, byKey, tracker, vectors, failures, fetched);
     }
-    java.util.Set<String> fetched = new java.util.HashSet<>(missing);
+    writeVectors(message, chunks, keys, vectors, job.model());
     long completed = 0;
     long cached = 0;
     List<Failure> sample = new ArrayList<>();
@@ -268,6 +287,71 @@ public final class EmbedBatchService {
         usage.throttled(),
         usage.retries(),
         sample);
+  }
+
+  /**
+   * Embeds {@code missing} and caches the vectors at once, so twins of these texts in other batches
+   * find them without waiting for this batch to be accounted.
+   */
+  private void embedMissing(
+      List<String> missing,
+      Map<String, Chunk> byKey,
+      ProgressTracker tracker,
+      Map<String, float[]> vectors,
+      Map<String, String> failures,
+      Set<String> fetched) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<BatchEmbedder.Input> inputs =
+        missing.stream()
+            .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+            .toList();
+    List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
+    Map<String, float[]> fresh = new HashMap<>();
+    for (int i = 0; i < missing.size(); i++) {
+      if (outcomes.get(i).succeeded()) {
+        fresh.put(missing.get(i), outcomes.get(i).vector());
+      } else {
+        failures.put(missing.get(i), outcomes.get(i).failure());
+      }
+    }
+    vectors.putAll(fresh);
+    fetched.addAll(missing);
+    cache.putAll(fresh);
+  }
+
+  /**
+   * Waits for the batches that embed this batch's twins to cache their vectors. Gives up on a twin
+   * when its batch is accounted without it (that text failed there) or after {@code
+   * signal-hub.twin-wait-ms}; the caller then embeds what is left itself.
+   */
+  private Map<String, float[]> awaitTwins(String jobId, Map<String, Long> twinOf) {
+    Map<String, float[]> found = new HashMap<>();
+    Map<String, Long> waiting = new HashMap<>(twinOf);
+    Instant giveUp = clock.instant().plus(settings.twinWait());
+    while (true) {
+      // states first: a batch caches its vectors before it is accounted, so a text missing from
+      // the cache after its batch was accounted failed there
+      Set<Long> settled = new HashSet<>();
+      for (long seq : new HashSet<>(waiting.values())) {
+        if (jobs.batchState(jobId, seq) != BatchState.PENDING) {
+          settled.add(seq);
+        }
+      }
+      found.putAll(cache.getAll(waiting.keySet()));
+      waiting.keySet().removeAll(found.keySet());
+      waiting.values().removeAll(settled);
+      if (waiting.isEmpty() || !clock.instant().isBefore(giveUp)) {
+        return found;
+      }
+      try {
+        sleeper.sleep(TWIN_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return found;
+      }
+    }
   }
 
   private void writeVectors(

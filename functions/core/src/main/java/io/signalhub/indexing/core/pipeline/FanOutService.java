@@ -44,8 +44,8 @@ public final class FanOutService {
 
   private static final Logger LOG = Logger.getLogger(FanOutService.class.getName());
 
-  /** Cached vectors held before a group is flushed to bound memory (about 1.5 MB at 384 dims). */
-  private static final int MAX_CACHED_VECTORS_PER_GROUP = 1000;
+  /** Clock skew allowed between a fan-out's deadline and the end of its lease. */
+  private static final java.time.Duration LEASE_GRACE = java.time.Duration.ofSeconds(5);
 
   /** What one invocation did. */
   public enum Outcome {
@@ -124,8 +124,7 @@ public final class FanOutService {
                 model.dimensions(),
                 clock.instant()));
     String owner = UUID.randomUUID().toString();
-    if (!jobs.acquireFanoutLease(
-        id, owner, clock.instant(), clock.instant().plus(settings.fanoutLease()))) {
+    if (!jobs.acquireFanoutLease(id, owner, clock.instant(), leaseEnd(deadline))) {
       LOG.info(() -> "Job " + id + " is done fanning out or another invocation holds its lease");
       return Outcome.SKIPPED;
     }
@@ -172,6 +171,17 @@ public final class FanOutService {
     } finally {
       jobs.releaseFanoutLease(id, owner);
     }
+  }
+
+  /**
+   * The lease ends when this invocation can no longer run: at its deadline (plus a few seconds of
+   * clock skew), or after {@code signal-hub.fanout-lease-seconds} if that is sooner. An invocation
+   * killed by its timeout or out of memory never releases its lease; Lambda retries it a minute
+   * later, which must find the lease expired, not skip the job while it sits in FANNING_OUT.
+   */
+  private Instant leaseEnd(Instant deadline) {
+    Instant byLease = clock.instant().plus(settings.fanoutLease());
+    return deadline.isBefore(byLease.minus(LEASE_GRACE)) ? deadline.plus(LEASE_GRACE) : byLease;
   }
 
   /** Daemon threads, so an abandoned read-ahead never keeps a JVM alive. */

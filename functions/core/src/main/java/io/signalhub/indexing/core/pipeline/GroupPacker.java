@@ -5,7 +5,9 @@ import io.signalhub.indexing.core.batch.Batcher;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.Failure;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Packs a job's chunk stream, in order, into token-budgeted batches and the batches into groups,
@@ -21,11 +23,26 @@ final class GroupPacker {
   /** Cached vectors held before a group is flushed to bound memory (about 1.5 MB at 384 dims). */
   private static final int MAX_CACHED_VECTORS_PER_GROUP = 1000;
 
+  /** Texts remembered per invocation for twin detection (about 10 MB of keys). */
+  private static final int TWIN_MEMORY = 50_000;
+
   private final Batcher<ChunkStream.Piece>.Packer packer;
   private final GroupWriter writer;
   private final int groupBatches;
   private final String modelName;
   private final List<Batch<ChunkStream.Piece>> openGroup = new ArrayList<>();
+
+  /**
+   * The batch that carries each text this invocation batched (the most recent {@value
+   * #TWIN_MEMORY}), so a repeated text is embedded once: later copies become twins of it.
+   */
+  private final Map<String, Long> firstBatchOfText =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > TWIN_MEMORY;
+        }
+      };
 
   /** Counts before the open batch's first chunk: they go with the next group. */
   private GroupTally group = new GroupTally();
@@ -97,7 +114,9 @@ final class GroupPacker {
           flush(piece.position());
         }
       }
-      packer.add(piece);
+      long open = packer.nextSequence();
+      Long first = firstBatchOfText.putIfAbsent(piece.key(), open);
+      packer.add(first == null || first == open ? piece : piece.twinOf(first));
     }
     tally().filesRead++;
   }

@@ -1,7 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
 import io.signalhub.indexing.core.batch.Batch;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.GroupRegistration;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -78,11 +77,12 @@ final class GroupWriter {
     List<RegisteredBatch> registered = new ArrayList<>(batches.size());
     List<BatchMessage> messages = new ArrayList<>(batches.size());
     for (Batch<ChunkStream.Piece> batch : batches) {
-      List<Chunk> chunks = batch.items().stream().map(ChunkStream.Piece::chunk).toList();
+      List<BatchPayload.Item> items =
+          batch.items().stream().map(p -> new BatchPayload.Item(p.chunk(), p.twinOf())).toList();
       String payloadKey = Keys.batchPayload(jobId, batch.sequence());
-      writes.add(put(payloadKey, () -> BatchPayload.write(chunks)));
-      registered.add(new RegisteredBatch(batch.sequence(), chunks.size()));
-      messages.add(new BatchMessage(jobId, batch.sequence(), chunks.size(), payloadKey));
+      writes.add(put(payloadKey, () -> BatchPayload.write(items)));
+      registered.add(new RegisteredBatch(batch.sequence(), items.size()));
+      messages.add(new BatchMessage(jobId, batch.sequence(), items.size(), payloadKey));
     }
     awaitAll(writes);
     GroupRegistration registration =

@@ -296,8 +296,56 @@ class FanOutServiceTest {
     assertThat(job.completed()).isEqualTo(job.total());
   }
 
+  @Test
+  void aFanOutKilledAtItsDeadlineLeavesALeaseThatLambdasRetryAMinuteLaterCanTake()
+      throws Exception {
+    String key = fixture.upload("job", PipelineFixture.sources(4, 10));
+    java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    Thread killed =
+        new Thread(
+            () -> {
+              // stops for good at its first source read, holding the lease, as a killed one does
+              BlobStore freezing =
+                  new ClockTickingBlobs(fixture) {
+                    @Override
+                    public byte[] read(String blob) {
+                      frozen.countDown();
+                      try {
+                        never.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      throw new IllegalStateException("killed");
+                    }
+                  };
+              new FanOutService(
+                      fixture.settings,
+                      fixture.jobs,
+                      freezing,
+                      fixture.queue,
+                      fixture.cache,
+                      ModelProfile.of("fake", fixture.provider),
+                      fixture.clock)
+                  .fanOut(key, fixture.clock.instant().plus(java.time.Duration.ofMinutes(15)));
+            });
+    killed.setDaemon(true);
+    killed.start();
+    assertThat(frozen.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    try {
+      fixture.clock.advance(java.time.Duration.ofMinutes(15).plusSeconds(30));
+
+      assertThat(fixture.fanOut().fanOut(key, NO_DEADLINE))
+          .isEqualTo(FanOutService.Outcome.COMPLETED);
+    } finally {
+      killed.interrupt();
+    }
+    fixture.drainQueue();
+    assertThat(job("job").status()).isEqualTo(JobStatus.COMPLETED);
+  }
+
   /** A blob store that advances the clock one second per source read. */
-  private static final class ClockTickingBlobs implements BlobStore {
+  private static class ClockTickingBlobs implements BlobStore {
     private final PipelineFixture fixture;
 
     ClockTickingBlobs(PipelineFixture fixture) {

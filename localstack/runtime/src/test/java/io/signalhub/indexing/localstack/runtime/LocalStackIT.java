@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,29 +51,18 @@ class LocalStackIT {
   }
 
   static void uploadJob(S3Client s3, String bucket, String jobId, int files) {
-    StringBuilder list = new StringBuilder();
+    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/");
     for (int i = 0; i < files; i++) {
       byte[] bytes =
           ("def handler_" + i + "(event):\n    return event.get('id', " + i + ")\n")
               .getBytes(StandardCharsets.UTF_8);
       String path = "app/handler_" + i + ".py";
       s3.putObject(r -> r.bucket(bucket).key("sources/demo/" + path), RequestBody.fromBytes(bytes));
-      list.append(i == 0 ? "" : ",")
-          .append("{\"path\":\"")
-          .append(path)
-          .append("\",\"sha256\":\"")
-          .append(Chunk.sha256Hex(bytes))
-          .append("\",\"size\":")
-          .append(bytes.length)
-          .append('}');
+      manifest.file(path, bytes);
     }
-    String manifest =
-        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":["
-            + list
-            + "]}";
     s3.putObject(
         r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
-        RequestBody.fromString(manifest));
+        RequestBody.fromString(manifest.toJson()));
   }
 
   private JsonNode status(LocalStack stack, String jobId) throws Exception {

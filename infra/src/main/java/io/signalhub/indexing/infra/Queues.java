@@ -1,0 +1,63 @@
+package io.signalhub.indexing.infra;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/** The batch queue and its DLQ, the fan-out's continuation queue and its failures' queue. */
+final class Queues {
+
+  final Queue deadLetters;
+  final Queue batches;
+  final Queue fanOutFailures;
+  final Queue continuations;
+
+  Queues(Construct stack, StackSettings settings) {
+    deadLetters =
+        Queue.Builder.create(stack, "BatchDeadLetters")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    // Lambda advises a visibility timeout of at least 6x the function timeout for SQS sources
+    // (docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html)
+    batches =
+        Queue.Builder.create(stack, "Batches")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .visibilityTimeout(
+                Duration.seconds(6 * SignalHubStack.EMBEDDER_TIMEOUT.toSeconds().longValue()))
+            .retentionPeriod(Duration.days(4))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(deadLetters)
+                    .maxReceiveCount(settings.maxReceiveCount())
+                    .build())
+            .build();
+    // fan-outs that failed on every attempt: the S3-triggered invocation's on-failure destination
+    // and the continuation queue's DLQ; a consumer ends their jobs FAILED (invariant 9)
+    fanOutFailures =
+        Queue.Builder.create(stack, "FanOutFailures")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .visibilityTimeout(
+                Duration.seconds(
+                    6 * SignalHubStack.FAILURE_CONSUMER_TIMEOUT.toSeconds().longValue()))
+            .build();
+    continuations =
+        Queue.Builder.create(stack, "FanOutContinuations")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .visibilityTimeout(
+                Duration.seconds(6 * SignalHubStack.FANOUT_TIMEOUT.toSeconds().longValue()))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(fanOutFailures)
+                    .maxReceiveCount(SignalHubStack.FANOUT_ATTEMPTS)
+                    .build())
+            .build();
+  }
+}
