@@ -277,7 +277,8 @@ public final class FanOutService {
               new GroupWriter(job.jobId(), jobs, blobs, queue, clock, metrics, executor),
               job.cursor(),
               settings.groupBatches(),
-              model.model());
+              model.model(),
+              settings.vectorEncoding());
     }
 
     Outcome stream(String manifestKey) {

@@ -30,6 +30,7 @@ final class GroupPacker {
   private final GroupWriter writer;
   private final int groupBatches;
   private final String modelName;
+  private final VectorRecord.Encoding encoding;
   private final List<Batch<ChunkStream.Piece>> openGroup = new ArrayList<>();
 
   /**
@@ -58,12 +59,14 @@ final class GroupPacker {
       GroupWriter writer,
       Cursor from,
       int groupBatches,
-      String modelName) {
+      String modelName,
+      VectorRecord.Encoding encoding) {
     this.packer = packer;
     this.writer = writer;
     this.groupFrom = from;
     this.groupBatches = groupBatches;
     this.modelName = modelName;
+    this.encoding = encoding;
   }
 
   /**
@@ -101,7 +104,7 @@ final class GroupPacker {
         GroupTally tally = tally();
         tally.cached++;
         tally.cachedVectors.add(
-            new VectorRecord(piece.chunk(), modelName, piece.cached()).toJsonLine());
+            new VectorRecord(piece.chunk(), modelName, piece.cached()).toJsonLine(encoding));
         if (tally.cachedVectors.size() >= MAX_CACHED_VECTORS_PER_GROUP) {
           closeOpenBatch();
           flush(new Cursor(piece.position().file(), piece.position().chunk() + 1));
