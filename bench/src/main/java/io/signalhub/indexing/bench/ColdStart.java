@@ -7,7 +7,7 @@ import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.LocalMiniLmModel;
-import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import io.signalhub.indexing.local.services.EmbeddedAwsServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

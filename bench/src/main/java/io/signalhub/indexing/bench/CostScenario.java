@@ -1,6 +1,6 @@
 package io.signalhub.indexing.bench;
 
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.ArrayList;
@@ -16,9 +16,9 @@ final class CostScenario implements Scenario {
     Corpus corpus = run.corpus();
     SimulatorSettings settings = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings);
-        LocalStack stack =
-            LocalStack.start(
-                LocalStack.Ports.ANY,
+        LocalRuntime stack =
+            LocalRuntime.start(
+                LocalRuntime.Ports.ANY,
                 null,
                 SimulatorClients.stackProvider(server),
                 key -> Optional.empty())) {
@@ -61,7 +61,7 @@ final class CostScenario implements Scenario {
 
   private static Result index(
       BenchRun run,
-      LocalStack stack,
+      LocalRuntime stack,
       SimulatedEmbeddingServer server,
       String name,
       Map<String, String> files,

@@ -3,7 +3,7 @@ package io.signalhub.indexing.bench;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,9 +70,9 @@ final class FanOutRate implements Scenario {
   static List<Run> measure(Map<String, String> files, Map<String, String> config) throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(config);
     settings.put("signal-hub.local.embedders", "0");
-    try (LocalStack stack =
-        LocalStack.start(
-            LocalStack.Ports.ANY,
+    try (LocalRuntime stack =
+        LocalRuntime.start(
+            LocalRuntime.Ports.ANY,
             null,
             new ProviderSettings("openai", Bench.MODEL, Bench.DIMENSIONS, null, "bench", null),
             key -> Optional.ofNullable(settings.get(key)))) {
@@ -84,7 +84,7 @@ final class FanOutRate implements Scenario {
     }
   }
 
-  static void upload(LocalStack stack, Map<String, String> files) throws Exception {
+  static void upload(LocalRuntime stack, Map<String, String> files) throws Exception {
     var s3 = stack.pipeline().s3();
     ExecutorService uploads = Executors.newFixedThreadPool(8);
     try {
@@ -124,7 +124,7 @@ final class FanOutRate implements Scenario {
         + "]}";
   }
 
-  private static Run fanOut(LocalStack stack, String jobId, String manifest, int files)
+  private static Run fanOut(LocalRuntime stack, String jobId, String manifest, int files)
       throws Exception {
     long start = System.nanoTime();
     double cpuStart = cpuSeconds();
@@ -137,7 +137,7 @@ final class FanOutRate implements Scenario {
     JobRecord job;
     while (true) {
       job = stack.pipeline().jobs().get(jobId).orElse(null);
-      if (job != null && (job.fanoutComplete() || job.status().terminal())) {
+      if (job != null && (job.fanOut().complete() || job.status().terminal())) {
         break;
       }
       Thread.sleep(20);
@@ -146,9 +146,9 @@ final class FanOutRate implements Scenario {
     return new Run(
         jobId,
         files,
-        job.total(),
-        job.cached(),
-        job.batchesRegistered(),
+        job.counters().total(),
+        job.counters().cached(),
+        job.counters().batchesRegistered(),
         seconds,
         cpuSeconds() - cpuStart);
   }

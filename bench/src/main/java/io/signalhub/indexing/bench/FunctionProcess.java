@@ -1,6 +1,6 @@
 package io.signalhub.indexing.bench;
 
-import io.signalhub.indexing.localstack.EmbeddedAwsServices;
+import io.signalhub.indexing.local.services.EmbeddedAwsServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.MemoryPoolMXBean;

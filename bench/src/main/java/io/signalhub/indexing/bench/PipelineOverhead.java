@@ -2,7 +2,7 @@ package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.HashMap;
@@ -30,9 +30,9 @@ final class PipelineOverhead implements Scenario {
     SimulatorSettings unlimited = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(unlimited)) {
       Map<String, String> settings = new HashMap<>(config);
-      try (LocalStack stack =
-          LocalStack.start(
-              LocalStack.Ports.ANY,
+      try (LocalRuntime stack =
+          LocalRuntime.start(
+              LocalRuntime.Ports.ANY,
               null,
               new ProviderSettings(
                   "openai", Bench.MODEL, Bench.DIMENSIONS, server.baseUrl(), "bench", null),
@@ -58,7 +58,7 @@ final class PipelineOverhead implements Scenario {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(
             files.size(),
-            job.completed(),
+            job.counters().completed(),
             server.stats().requests(),
             seconds,
             FanOutRate.cpuSeconds() - cpuStart,

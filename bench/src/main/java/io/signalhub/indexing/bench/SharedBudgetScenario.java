@@ -3,7 +3,7 @@ package io.signalhub.indexing.bench;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -13,9 +13,9 @@ final class SharedBudgetScenario implements Scenario {
   @Override
   public void run(BenchRun run) throws Exception {
     int takes = run.quick() ? 300 : 2_000;
-    try (LocalStack stack =
-        LocalStack.start(
-            LocalStack.Ports.ANY,
+    try (LocalRuntime stack =
+        LocalRuntime.start(
+            LocalRuntime.Ports.ANY,
             null,
             SimulatorClients.stackProvider(null),
             key -> Optional.empty())) {

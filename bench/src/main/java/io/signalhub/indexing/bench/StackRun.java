@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.retry.Sleeper;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import java.net.URI;
@@ -49,9 +49,9 @@ record StackRun(Result result, JsonNode job) {
       ScaledClock clock)
       throws Exception {
     Bench.log("%s / %s ...", part, name);
-    try (LocalStack stack =
-        LocalStack.start(
-            LocalStack.Ports.ANY,
+    try (LocalRuntime stack =
+        LocalRuntime.start(
+            LocalRuntime.Ports.ANY,
             null,
             SimulatorClients.stackProvider(server),
             key -> Optional.ofNullable(config.get(key)),
@@ -75,7 +75,7 @@ record StackRun(Result result, JsonNode job) {
    */
   static StackRun onStack(
       BenchRun run,
-      LocalStack stack,
+      LocalRuntime stack,
       SimulatedEmbeddingServer server,
       String part,
       String name,

@@ -15,18 +15,11 @@ final class Queues {
   final Queue continuations;
 
   Queues(Construct stack, StackSettings settings) {
-    deadLetters =
-        Queue.Builder.create(stack, "BatchDeadLetters")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
-            .retentionPeriod(Duration.days(14))
-            .build();
+    deadLetters = queue(stack, "BatchDeadLetters").retentionPeriod(Duration.days(14)).build();
     // Lambda advises a visibility timeout of at least 6x the function timeout for SQS sources
     // (docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html)
     batches =
-        Queue.Builder.create(stack, "Batches")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
+        queue(stack, "Batches")
             .visibilityTimeout(
                 Duration.seconds(6 * SignalHubStack.EMBEDDER_TIMEOUT.toSeconds().longValue()))
             .retentionPeriod(Duration.days(4))
@@ -39,18 +32,14 @@ final class Queues {
     // fan-outs that failed on every attempt: the S3-triggered invocation's on-failure destination
     // and the continuation queue's DLQ; a consumer ends their jobs FAILED (invariant 9)
     fanOutFailures =
-        Queue.Builder.create(stack, "FanOutFailures")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
+        queue(stack, "FanOutFailures")
             .retentionPeriod(Duration.days(14))
             .visibilityTimeout(
                 Duration.seconds(
                     6 * SignalHubStack.FAILURE_CONSUMER_TIMEOUT.toSeconds().longValue()))
             .build();
     continuations =
-        Queue.Builder.create(stack, "FanOutContinuations")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
+        queue(stack, "FanOutContinuations")
             .visibilityTimeout(
                 Duration.seconds(6 * SignalHubStack.FANOUT_TIMEOUT.toSeconds().longValue()))
             .deadLetterQueue(
@@ -59,5 +48,10 @@ final class Queues {
                     .maxReceiveCount(SignalHubStack.FANOUT_ATTEMPTS)
                     .build())
             .build();
+  }
+
+  /** A queue encrypted with SQS-managed keys that refuses requests without TLS. */
+  private static Queue.Builder queue(Construct stack, String id) {
+    return Queue.Builder.create(stack, id).encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true);
   }
 }

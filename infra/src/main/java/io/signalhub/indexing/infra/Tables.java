@@ -23,13 +23,8 @@ final class Tables {
   Tables(Construct stack, StackSettings settings) {
     RemovalPolicy removal = SignalHubStack.removalPolicy(settings);
     jobs =
-        Table.Builder.create(stack, "Jobs")
-            .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+        table(stack, "Jobs", "pk")
             .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .pointInTimeRecoverySpecification(
-                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-            .encryption(TableEncryption.AWS_MANAGED)
             .timeToLiveAttribute("expiresAt")
             .removalPolicy(removal)
             .build();
@@ -40,23 +35,20 @@ final class Tables {
             .sortKey(Attribute.builder().name("createdAt").type(AttributeType.STRING).build())
             .build());
     cache =
-        Table.Builder.create(stack, "EmbeddingCache")
-            .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .pointInTimeRecoverySpecification(
-                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-            .encryption(TableEncryption.AWS_MANAGED)
+        table(stack, "EmbeddingCache", "key")
             .timeToLiveAttribute("expiresAt")
             .removalPolicy(removal)
             .build();
-    rate =
-        Table.Builder.create(stack, "RateBudget")
-            .partitionKey(Attribute.builder().name("budget").type(AttributeType.STRING).build())
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .pointInTimeRecoverySpecification(
-                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-            .encryption(TableEncryption.AWS_MANAGED)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
+    rate = table(stack, "RateBudget", "budget").removalPolicy(RemovalPolicy.DESTROY).build();
+  }
+
+  /** An on-demand table, encrypted, with point-in-time recovery, keyed by a string. */
+  private static Table.Builder table(Construct stack, String id, String partitionKey) {
+    return Table.Builder.create(stack, id)
+        .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .pointInTimeRecoverySpecification(
+            PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+        .encryption(TableEncryption.AWS_MANAGED);
   }
 }

@@ -6,13 +6,13 @@ import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
@@ -161,13 +161,13 @@ public final class AwsPipeline implements AutoCloseable {
    * shared by every instance (metered when the provider's limits are configured; otherwise it
    * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
-  public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(
+  public EmbedderService embedder(EmbeddingProvider provider) {
+    return new EmbedderService(
         settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
-  public BatchEmbedder batchEmbedder(EmbeddingProvider provider) {
+  public ProviderCaller batchEmbedder(EmbeddingProvider provider) {
     RateBudget budget =
         settings.requestsPerMinute() > 0 || settings.tokensPerMinute() > 0
             ? new DynamoRateBudget(
@@ -178,7 +178,7 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
-    return new BatchEmbedder(
+    return new ProviderCaller(
         provider,
         new RetryingCaller(
             settings.maxRetries(),

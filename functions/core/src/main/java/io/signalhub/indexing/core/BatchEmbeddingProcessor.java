@@ -60,7 +60,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   private final EmbeddingProvider provider;
   private final boolean ownsProvider;
   private final Batcher<WorkItem> batcher;
-  private final BatchEmbedder embedder;
+  private final ProviderCaller embedder;
   private final EmbeddingCache cache;
   private final OversizePolicy oversizePolicy;
   private final int maxConcurrentBatches;
@@ -119,7 +119,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
                 b.clock,
                 b.sleeper);
     this.embedder =
-        new BatchEmbedder(provider, new RetryingCaller(b.maxRetries, backoff, b.sleeper), limiter);
+        new ProviderCaller(provider, new RetryingCaller(b.maxRetries, backoff, b.sleeper), limiter);
     this.cache = b.cache != null ? b.cache : new InMemoryEmbeddingCache(b.cacheEntries);
     this.oversizePolicy = b.oversizePolicy;
     this.maxConcurrentBatches = b.maxConcurrentBatches;
@@ -200,7 +200,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   /**
    * Most tokens per batch: the configured budget, never above the tokens/min quota (a batch larger
    * than the whole quota can never be served). Quotas learned while running cut batches further, in
-   * {@link BatchEmbedder}.
+   * {@link ProviderCaller}.
    */
   private static long tokenBudget(Builder b) {
     long quota = RateBudget.batchTokenBudget(b.tokensPerMinute);
@@ -318,11 +318,11 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     }
 
     private void embedMisses(List<WorkItem> misses) {
-      List<BatchEmbedder.Input> inputs =
+      List<ProviderCaller.Input> inputs =
           misses.stream()
-              .map(item -> new BatchEmbedder.Input(item.chunk().text(), item.chunk().tokens()))
+              .map(item -> new ProviderCaller.Input(item.chunk().text(), item.chunk().tokens()))
               .toList();
-      List<BatchEmbedder.Outcome> outcomes;
+      List<ProviderCaller.Outcome> outcomes;
       try {
         outcomes = embedder.embed(inputs, tracker);
       } catch (EmbeddingException e) {
@@ -338,7 +338,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       Map<String, float[]> fresh = new HashMap<>();
       for (int i = 0; i < misses.size(); i++) {
         WorkItem item = misses.get(i);
-        BatchEmbedder.Outcome outcome = outcomes.get(i);
+        ProviderCaller.Outcome outcome = outcomes.get(i);
         if (outcome.succeeded()) {
           fresh.put(item.key(), outcome.vector());
         }
@@ -346,7 +346,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       cache.putAll(fresh);
       for (int i = 0; i < misses.size(); i++) {
         WorkItem item = misses.get(i);
-        BatchEmbedder.Outcome outcome = outcomes.get(i);
+        ProviderCaller.Outcome outcome = outcomes.get(i);
         resolve(
             item,
             new ChunkResult(

@@ -83,8 +83,8 @@ class EmbedHandlerTest {
 
     JobRecord job = pipeline.jobs().get("embed-handler-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(1);
-    assertThat(job.batchesProcessed()).isEqualTo(1);
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isEqualTo(1);
+    assertThat(job.counters().batchesProcessed()).isEqualTo(1);
     String vectors =
         new String(
             pipeline.blobs().read(Keys.vectors("embed-handler-job", 0)), StandardCharsets.UTF_8);

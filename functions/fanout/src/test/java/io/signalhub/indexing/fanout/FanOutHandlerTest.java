@@ -59,8 +59,8 @@ class FanOutHandlerTest {
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
-    assertThat(job.total()).isEqualTo(1);
-    assertThat(job.batchesRegistered()).isEqualTo(1);
+    assertThat(job.counters().total()).isEqualTo(1);
+    assertThat(job.counters().batchesRegistered()).isEqualTo(1);
   }
 
   @Test

@@ -129,11 +129,11 @@ public final class FanOutService {
       return Outcome.SKIPPED;
     }
     try {
-      if (!job.model().equals(model.model())) {
+      if (!job.spec().model().equals(model.model())) {
         jobs.fail(
             id,
             "job was created for model "
-                + job.model()
+                + job.spec().model()
                 + " but this deployment embeds with "
                 + model.model(),
             clock.instant());
@@ -218,13 +218,13 @@ public final class FanOutService {
   /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
   private void resendPendingBatches(JobRecord job) {
     List<BatchMessage> pending = new ArrayList<>();
-    for (long seq = job.lastGroupFirstSeq(); seq < job.nextSeq(); seq++) {
+    for (long seq = job.fanOut().lastGroupFirstSeq(); seq < job.fanOut().nextSeq(); seq++) {
       if (jobs.batchState(job.jobId(), seq) == BatchState.PENDING) {
         pending.add(
             new BatchMessage(
                 job.jobId(),
                 seq,
-                jobs.batchSize(job.jobId(), seq),
+                jobs.batchChunkCount(job.jobId(), seq),
                 Keys.batchPayload(job.jobId(), seq)));
       }
     }
@@ -260,22 +260,23 @@ public final class FanOutService {
       this.chunker =
           new CodeChunker(
               model.tokenCounter(),
-              ChunkingOptions.forProvider(model.limits(), job.chunkTokens(), job.overlapLines()));
+              ChunkingOptions.forProvider(
+                  model.limits(), job.spec().chunkTokens(), job.spec().overlapLines()));
       Batcher<ChunkStream.Piece> batcher =
           new Batcher<>(
               // a batch larger than the tokens/min quota could never be served; quotas learned
               // later are applied by the embedder, which cuts a registered batch into requests
               BatchBounds.forProvider(
                   model.limits(),
-                  job.batchSize(),
+                  job.spec().batchSize(),
                   RateBudget.batchTokenBudget(settings.tokensPerMinute())),
               p -> p.chunk().tokens(),
               p -> Batcher.jsonStringBytes(p.chunk().text()));
       this.groups =
           new GroupPacker(
-              batcher.packer(job.nextSeq()),
+              batcher.packer(job.fanOut().nextSeq()),
               new GroupWriter(job.jobId(), jobs, blobs, queue, clock, metrics, executor),
-              job.cursor(),
+              job.fanOut().cursor(),
               settings.groupBatches(),
               model.model(),
               settings.vectorEncoding());
@@ -291,7 +292,7 @@ public final class FanOutService {
     }
 
     private Outcome streamFromCursor(String manifestKey) {
-      Cursor start = job.cursor();
+      Cursor start = job.fanOut().cursor();
       ChunkStream.Reader reader =
           new ChunkStream.Reader(blobs, header.sourcesPrefix(), chunker, settings.secrets(), model);
       try (InputStream in = blobs.open(manifestKey);
@@ -319,7 +320,7 @@ public final class FanOutService {
       jobs.confirmSent(job.jobId(), groups.flushAll(new Cursor(fileCount, 0)));
       jobs.completeFanout(job.jobId(), clock.instant());
       JobRecord fannedOut = jobs.get(job.jobId()).orElseThrow();
-      if (fannedOut.total() == 0) {
+      if (fannedOut.counters().total() == 0) {
         jobs.fail(job.jobId(), nothingToIndex(fannedOut), clock.instant());
         return Outcome.COMPLETED;
       }
@@ -335,17 +336,18 @@ public final class FanOutService {
 
     /** Why a job with no chunk at all ends FAILED rather than an empty COMPLETED. */
     private String nothingToIndex(JobRecord done) {
-      if (done.files() == 0) {
+      if (done.counters().files() == 0) {
         return "nothing to index: the manifest lists no files";
       }
       StringBuilder reason =
           new StringBuilder("nothing to index: none of the ")
-              .append(done.files())
-              .append(done.files() == 1 ? " file" : " files")
+              .append(done.counters().files())
+              .append(done.counters().files() == 1 ? " file" : " files")
               .append(" in the manifest yielded a chunk");
-      if (!done.skippedFiles().isEmpty()) {
+      if (!done.counters().skippedFiles().isEmpty()) {
         StringBuilder skips = new StringBuilder();
-        done.skippedFiles()
+        done.counters()
+            .skippedFiles()
             .forEach(
                 (why, count) ->
                     skips

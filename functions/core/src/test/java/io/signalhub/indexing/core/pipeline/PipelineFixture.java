@@ -1,8 +1,8 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
@@ -52,14 +52,14 @@ public class PipelineFixture {
         settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
-  EmbedBatchService embedder() {
-    BatchEmbedder embedder =
-        new BatchEmbedder(
+  EmbedderService embedder() {
+    ProviderCaller embedder =
+        new ProviderCaller(
             provider,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
+    return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
@@ -108,7 +108,7 @@ public class PipelineFixture {
 
   /** Delivers every queued message to the embedder until the queue is empty. */
   void drainQueue() {
-    EmbedBatchService embedder = embedder();
+    EmbedderService embedder = embedder();
     for (var messages = queue.drain(); !messages.isEmpty(); messages = queue.drain()) {
       for (BatchMessage message : messages) {
         embedder.process(message, 1);
