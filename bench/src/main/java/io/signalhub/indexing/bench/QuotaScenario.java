@@ -63,6 +63,8 @@ final class QuotaScenario implements Scenario {
         BatchEmbeddingProcessor processor =
             BatchEmbeddingProcessor.builder()
                 .provider(provider)
+                // the scenario's premise: the original's batches of 100, each above the quota
+                .batchSize(100)
                 // Azure reports no limits, only what remains: its quota is configured
                 .tokensPerMinute(azure ? quota : 0)
                 .clock(clock)

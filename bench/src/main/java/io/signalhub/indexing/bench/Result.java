@@ -5,8 +5,9 @@ import io.signalhub.indexing.simulator.SimulatorStats;
 
 /**
  * One row of the benchmark table, shared by every scenario. Ratios are to the naive scenario of the
- * same run. The component names are the JSON fields of {@code scripts/bench --json}
- * (docs/benchmarks.md): add a field at the end, rename none.
+ * same run; {@code ratioVsPeer}, where set, to the hand-tuned LangChain4j peer of the same run. The
+ * component names are the JSON fields of {@code scripts/bench --json} (docs/benchmarks.md): add a
+ * field at the end, rename none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Result(
@@ -20,7 +21,8 @@ record Result(
     long tokens,
     Double ratioVsNaive,
     Double rateLimitUtilisation,
-    String note) {
+    String note,
+    Double ratioVsPeer) {
 
   /** A row of {@code part} named {@code scenario}; every measurement zero or absent until set. */
   static Builder row(String part, String scenario) {
@@ -38,7 +40,8 @@ record Result(
         .tokens(tokens)
         .ratioVsNaive(ratioVsNaive)
         .rateLimitUtilisation(rateLimitUtilisation)
-        .note(note);
+        .note(note)
+        .ratioVsPeer(ratioVsPeer);
   }
 
   /** This result with the rate-limit utilisation set and a note appended. */
@@ -46,6 +49,13 @@ record Result(
     return toBuilder()
         .rateLimitUtilisation(utilisation)
         .note((note == null ? "" : note + "; ") + more)
+        .build();
+  }
+
+  /** This result with its chunks/s divided by the peer's ({@code ratioVsPeer}). */
+  Result withRatioVsPeer(double peerRate) {
+    return toBuilder()
+        .ratioVsPeer(peerRate > 0 && chunksPerSecond > 0 ? chunksPerSecond / peerRate : null)
         .build();
   }
 
@@ -62,6 +72,7 @@ record Result(
     private Double ratioVsNaive;
     private Double rateLimitUtilisation;
     private String note;
+    private Double ratioVsPeer;
 
     private Builder(String part, String scenario) {
       this.part = part;
@@ -118,6 +129,12 @@ record Result(
       return this;
     }
 
+    /** Chunks/s over the hand-tuned LangChain4j peer's of the same run. */
+    Builder ratioVsPeer(Double ratioVsPeer) {
+      this.ratioVsPeer = ratioVsPeer;
+      return this;
+    }
+
     Result build() {
       return new Result(
           part,
@@ -130,7 +147,8 @@ record Result(
           tokens,
           ratioVsNaive,
           rateLimitUtilisation,
-          note);
+          note,
+          ratioVsPeer);
     }
   }
 }

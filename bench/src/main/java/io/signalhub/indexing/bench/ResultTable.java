@@ -16,7 +16,7 @@ final class ResultTable {
       return;
     }
     out.printf(
-        "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s%n",
+        "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s %7s%n",
         "part",
         "scenario",
         "chunks",
@@ -26,10 +26,11 @@ final class ResultTable {
         "429s",
         "tokens",
         "vs naive",
-        "util.");
+        "util.",
+        "vs peer");
     for (Result r : results) {
       out.printf(
-          "%-12s %-62s %,9d %9.1f %,10.1f %,8d %,6d %,11d %8s %7s%n",
+          "%-12s %-62s %,9d %9.1f %,10.1f %,8d %,6d %,11d %8s %7s %7s%n",
           r.part(),
           r.scenario(),
           r.chunks(),
@@ -41,7 +42,8 @@ final class ResultTable {
           r.ratioVsNaive() == null ? "" : String.format("%.1fx", r.ratioVsNaive()),
           r.rateLimitUtilisation() == null
               ? ""
-              : String.format("%.1f%%", 100 * r.rateLimitUtilisation()));
+              : String.format("%.1f%%", 100 * r.rateLimitUtilisation()),
+          r.ratioVsPeer() == null ? "" : String.format("%.2fx", r.ratioVsPeer()));
       if (r.note() != null) {
         out.printf("%-12s   %s%n", "", r.note());
       }

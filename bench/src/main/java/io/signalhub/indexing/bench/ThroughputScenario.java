@@ -6,6 +6,7 @@ import io.signalhub.indexing.core.BatchEmbeddingProcessor;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +69,7 @@ final class ThroughputScenario implements Scenario {
               () -> peer.embedAll(segments),
               "langchain4j-open-ai 1.19.0"));
       OpenAiEmbeddingModel tuned = SimulatorClients.peer(server).maxSegmentsPerBatch(256).build();
-      run.add(
+      Result tunedPeer =
           ClientMeasurement.measure(
               run,
               "throughput",
@@ -76,24 +77,34 @@ final class ThroughputScenario implements Scenario {
               server,
               corpus.chunks,
               () -> tuned.embedAll(segments),
-              "256 x 512 tokens fits 300,000 tokens per request; the peer does not count tokens"));
-      BatchEmbeddingProcessor library =
-          BatchEmbeddingProcessor.builder().provider(provider).build();
+              "256 x 512 tokens fits 300,000 tokens per request; the peer does not count tokens");
+      run.add(tunedPeer);
+      BatchEmbeddingProcessor original =
+          new BatchEmbeddingProcessor(100, 3, Duration.ofSeconds(1), 5, provider);
       run.add(
           ClientMeasurement.measure(
               run,
               "throughput",
-              "library: BatchEmbeddingProcessor defaults",
+              "library: batchSize 100, 5 in flight (the original's defaults)",
               server,
               corpus.chunks,
-              () ->
-                  library
-                      .processWithProgress(corpus.chunks)
-                      .collect()
-                      .last()
-                      .await()
-                      .indefinitely(),
-              "batchSize 100, 5 batches in flight"));
+              () -> embedAll(original, corpus.chunks),
+              "the compatible constructor BatchEmbeddingProcessor(100, 3, 1 s, 5, provider)"));
+      BatchEmbeddingProcessor library =
+          BatchEmbeddingProcessor.builder().provider(provider).build();
+      run.add(
+          ClientMeasurement.measure(
+                  run,
+                  "throughput",
+                  "library: requests sized by the provider (builder defaults)",
+                  server,
+                  corpus.chunks,
+                  () -> embedAll(library, corpus.chunks),
+                  "no batchSize: up to 2,048 inputs / 300,000 tokens, each answered within 2 s,"
+                      + " up to "
+                      + BatchEmbeddingProcessor.AUTO_MAX_CONCURRENT_BATCHES
+                      + " in flight; vs peer: over the row maxSegmentsPerBatch=256")
+              .withRatioVsPeer(tunedPeer.chunksPerSecond()));
       server.stats().reset();
       run.add(
           StackRun.pipeline(
@@ -104,5 +115,9 @@ final class ThroughputScenario implements Scenario {
               corpus.files,
               Map.of("signal-hub.concurrency", "4", "signal-hub.embedding.batch-size", "100")));
     }
+  }
+
+  private static void embedAll(BatchEmbeddingProcessor processor, List<Chunk> chunks) {
+    processor.processWithProgress(chunks).collect().last().await().indefinitely();
   }
 }

@@ -19,14 +19,10 @@ import io.signalhub.indexing.core.pipeline.JobStatusService;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.core.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -178,16 +174,14 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
-    return new ProviderCaller(
-        provider,
-        new RetryingCaller(
-            settings.maxRetries(),
-            new BackoffPolicy(
-                settings.retryDelay(),
-                settings.maxRetryDelay(),
-                () -> ThreadLocalRandom.current().nextDouble()),
-            sleeper),
-        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, sleeper));
+    return ProviderCaller.builder(provider)
+        .maxRetries(settings.maxRetries())
+        .retryDelays(settings.retryDelay(), settings.maxRetryDelay())
+        .budget(budget)
+        .maxConcurrency(settings.concurrency())
+        .clock(clock)
+        .sleeper(sleeper)
+        .build();
   }
 
   /**

@@ -5,11 +5,19 @@ import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingResponse;
 import io.signalhub.indexing.core.provider.QuotaSnapshot;
+import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.ratelimit.RateLimiter;
+import io.signalhub.indexing.core.retry.BackoffPolicy;
 import io.signalhub.indexing.core.retry.RetryingCaller;
+import io.signalhub.indexing.core.retry.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * The layer that calls the embedding provider, for one batch: each request goes through the rate
@@ -37,18 +45,52 @@ public final class ProviderCaller {
     }
   }
 
+  /** Told how long each answered request took at the provider (rate-limit waits excluded). */
+  @FunctionalInterface
+  public interface AnswerListener {
+    void answered(int inputs, long tokens, Duration latency);
+
+    AnswerListener NONE = (inputs, tokens, latency) -> {};
+  }
+
   private final EmbeddingProvider provider;
   private final RetryingCaller retrying;
   private final RateLimiter limiter;
+  private final Clock clock;
+  private final AnswerListener listener;
 
   public ProviderCaller(EmbeddingProvider provider, RetryingCaller retrying, RateLimiter limiter) {
+    this(provider, retrying, limiter, Clock.systemUTC(), AnswerListener.NONE);
+  }
+
+  private ProviderCaller(
+      EmbeddingProvider provider,
+      RetryingCaller retrying,
+      RateLimiter limiter,
+      Clock clock,
+      AnswerListener listener) {
     this.provider = provider;
     this.retrying = retrying;
     this.limiter = limiter;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /**
+   * The wiring the library and the embedder function share: the provider behind retries with
+   * exponential backoff and full jitter, and an {@link AdaptiveRateLimiter} over a rate budget.
+   */
+  public static Builder builder(EmbeddingProvider provider) {
+    return new Builder(provider);
   }
 
   public EmbeddingProvider provider() {
     return provider;
+  }
+
+  /** The most tokens one request may carry now (the quota's cap; {@link Long#MAX_VALUE}: none). */
+  public long requestTokenCap() {
+    return limiter.maxRequestTokens();
   }
 
   /**
@@ -160,7 +202,10 @@ public final class ProviderCaller {
                   0, "over the request cap learned while waiting", -1, -1, null);
             }
             try {
+              long sent = clock.millis();
               EmbeddingResponse response = provider.embed(texts);
+              listener.answered(
+                  texts.size(), tokens, Duration.ofMillis(Math.max(0, clock.millis() - sent)));
               if (response.vectors().size() != texts.size()) {
                 throw EmbeddingException.retryable(
                     "Provider returned %d vectors for %d inputs"
@@ -184,5 +229,89 @@ public final class ProviderCaller {
             }
           }
         });
+  }
+
+  /** Retries, backoff, the limiter and its budget; defaults are the library's. */
+  public static final class Builder {
+    private final EmbeddingProvider provider;
+    private int maxRetries = 3;
+    private Duration retryDelay = Duration.ofSeconds(1);
+    private Duration maxRetryDelay = Duration.ofSeconds(60);
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private RateBudget budget = RateBudget.unlimited();
+    private int maxConcurrency = 5;
+    private RateLimiter limiter;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private AnswerListener listener = AnswerListener.NONE;
+
+    private Builder(EmbeddingProvider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider must be set");
+    }
+
+    public Builder maxRetries(int value) {
+      maxRetries = value;
+      return this;
+    }
+
+    /** First retry's delay ceiling and the cap of later ones; default 1 s and 60 s. */
+    public Builder retryDelays(Duration first, Duration max) {
+      retryDelay = first;
+      maxRetryDelay = max;
+      return this;
+    }
+
+    /** Uniform [0, 1) values for the backoff's full jitter. */
+    public Builder random(DoubleSupplier value) {
+      random = Objects.requireNonNull(value, "random must be set");
+      return this;
+    }
+
+    /** The requests/min and tokens/min budget the limiter draws from; default unlimited. */
+    public Builder budget(RateBudget value) {
+      budget = Objects.requireNonNull(value, "budget must be set");
+      return this;
+    }
+
+    /** The adaptive limiter's ceiling on requests in flight; default 5. */
+    public Builder maxConcurrency(int value) {
+      maxConcurrency = value;
+      return this;
+    }
+
+    /** A limiter built elsewhere (e.g. shared); replaces {@link #budget} and the ceiling. */
+    public Builder rateLimiter(RateLimiter value) {
+      limiter = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = Objects.requireNonNull(value, "clock must be set");
+      return this;
+    }
+
+    public Builder sleeper(Sleeper value) {
+      sleeper = Objects.requireNonNull(value, "sleeper must be set");
+      return this;
+    }
+
+    public Builder answerListener(AnswerListener value) {
+      listener = Objects.requireNonNull(value, "answerListener must be set");
+      return this;
+    }
+
+    public ProviderCaller build() {
+      RateLimiter rateLimiter =
+          limiter != null
+              ? limiter
+              : new AdaptiveRateLimiter(budget, maxConcurrency, clock, sleeper);
+      return new ProviderCaller(
+          provider,
+          new RetryingCaller(
+              maxRetries, new BackoffPolicy(retryDelay, maxRetryDelay, random), sleeper),
+          rateLimiter,
+          clock,
+          listener);
+    }
   }
 }
