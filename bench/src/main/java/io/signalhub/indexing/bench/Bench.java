@@ -39,6 +39,8 @@ public final class Bench implements Callable<Integer> {
           new QuotaScenario(),
           new CostScenario(),
           new MemoryScenario(),
+          new FanOutRate(),
+          new PipelineOverhead(),
           new LocalModelScenario());
 
   @Option(

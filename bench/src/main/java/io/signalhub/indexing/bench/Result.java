@@ -22,7 +22,8 @@ record Result(
     Double ratioVsNaive,
     Double rateLimitUtilisation,
     String note,
-    Double ratioVsPeer) {
+    Double ratioVsPeer,
+    Double filesPerMinute) {
 
   /** A row of {@code part} named {@code scenario}; every measurement zero or absent until set. */
   static Builder row(String part, String scenario) {
@@ -41,7 +42,8 @@ record Result(
         .ratioVsNaive(ratioVsNaive)
         .rateLimitUtilisation(rateLimitUtilisation)
         .note(note)
-        .ratioVsPeer(ratioVsPeer);
+        .ratioVsPeer(ratioVsPeer)
+        .filesPerMinute(filesPerMinute);
   }
 
   /** This result with the rate-limit utilisation set and a note appended. */
@@ -73,6 +75,7 @@ record Result(
     private Double rateLimitUtilisation;
     private String note;
     private Double ratioVsPeer;
+    private Double filesPerMinute;
 
     private Builder(String part, String scenario) {
       this.part = part;
@@ -135,6 +138,12 @@ record Result(
       return this;
     }
 
+    /** Files a fan-out read, chunked and registered per minute (the fan-out rows). */
+    Builder filesPerMinute(Double filesPerMinute) {
+      this.filesPerMinute = filesPerMinute;
+      return this;
+    }
+
     Result build() {
       return new Result(
           part,
@@ -148,7 +157,8 @@ record Result(
           ratioVsNaive,
           rateLimitUtilisation,
           note,
-          ratioVsPeer);
+          ratioVsPeer,
+          filesPerMinute);
     }
   }
 }

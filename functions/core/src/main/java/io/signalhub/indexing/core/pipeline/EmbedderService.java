@@ -366,7 +366,11 @@ public final class EmbedderService {
     for (int i = 0; i < chunks.size(); i++) {
       float[] vector = vectors.get(keys.get(i));
       if (vector != null) {
-        lines.append(new VectorRecord(chunks.get(i), model, vector).toJsonLine()).append('\n');
+        lines
+            .append(
+                new VectorRecord(chunks.get(i), model, vector)
+                    .toJsonLine(settings.vectorEncoding()))
+            .append('\n');
       }
     }
     blobs.put(
