@@ -43,9 +43,6 @@ public final class EmbedderService {
   private static final Logger LOG = Logger.getLogger(EmbedderService.class.getName());
   private static final int FAILURE_SAMPLE = 5;
 
-  /** How often a batch looks for the vectors of its twins while their batches run. */
-  private static final Duration TWIN_POLL = Duration.ofMillis(200);
-
   /** What became of a message, for the handler's partial batch response. */
   public enum Outcome {
     /** Counted now: delete the message. */
@@ -67,7 +64,7 @@ public final class EmbedderService {
   private final EmbeddingCache cache;
   private final ProviderCaller embedder;
   private final Clock clock;
-  private final Sleeper sleeper;
+  private final TwinVectors twins;
   private final BatchAccounting accounting;
 
   /**
@@ -111,7 +108,7 @@ public final class EmbedderService {
       Sleeper sleeper,
       PipelineMetrics metrics) {
     this.settings = settings;
-    this.sleeper = sleeper;
+    this.twins = new TwinVectors(jobs, cache, clock, sleeper, settings.twinWait());
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
@@ -258,7 +255,7 @@ public final class EmbedderService {
     embedMissing(own, byKey, tracker, vectors, failures, fetched);
     twinOf.keySet().removeAll(vectors.keySet());
     if (!twinOf.isEmpty()) {
-      vectors.putAll(awaitTwins(message.jobId(), twinOf));
+      vectors.putAll(twins.await(message.jobId(), twinOf));
       List<String> orphans =
           twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
       if (!orphans.isEmpty()) {
@@ -331,39 +328,6 @@ public final class EmbedderService {
     vectors.putAll(fresh);
     fetched.addAll(missing);
     cache.putAll(fresh);
-  }
-
-  /**
-   * Waits for the batches that embed this batch's twins to cache their vectors. Gives up on a twin
-   * when its batch is accounted without it (that text failed there) or after {@code
-   * signal-hub.twin-wait-ms}; the caller then embeds what is left itself.
-   */
-  private Map<String, float[]> awaitTwins(String jobId, Map<String, Long> twinOf) {
-    Map<String, float[]> found = new HashMap<>();
-    Map<String, Long> waiting = new HashMap<>(twinOf);
-    Instant giveUp = clock.instant().plus(settings.twinWait());
-    while (true) {
-      // states first: a batch caches its vectors before it is accounted, so a text missing from
-      // the cache after its batch was accounted failed there
-      Set<Long> settled = new HashSet<>();
-      for (long seq : new HashSet<>(waiting.values())) {
-        if (jobs.batchState(jobId, seq) != BatchState.PENDING) {
-          settled.add(seq);
-        }
-      }
-      found.putAll(cache.getAll(waiting.keySet()));
-      waiting.keySet().removeAll(found.keySet());
-      waiting.values().removeAll(settled);
-      if (waiting.isEmpty() || !clock.instant().isBefore(giveUp)) {
-        return found;
-      }
-      try {
-        sleeper.sleep(TWIN_POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return found;
-      }
-    }
   }
 
   private void writeVectors(
