@@ -8,7 +8,8 @@ ensure_built() {
     echo "Building signal-hub (first run, or sources changed) ..." >&2
     local log
     log="$(mktemp "${TMPDIR:-/tmp}/signal-hub-build.XXXXXX")"
-    if ! (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true install) >"$log" 2>&1; then
+    # clean: a class or resource moved to another module must not linger in an old target/
+    if ! (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true clean install) >"$log" 2>&1; then
       echo "error: the build failed. Maven says:" >&2
       grep -E '^\[ERROR\] ' "$log" | grep -v -E 'Help 1|-> \[Help|Re-run Maven|full stack trace|more information about|^\[ERROR\] *$' | head -20 >&2
       echo "(whole log: $log)" >&2
