@@ -60,6 +60,13 @@ public final class Bench implements Callable<Integer> {
       description = "Only \"quota smaller than a batch\" (about 5 minutes; with --quick 1 minute).")
   boolean quotaOnly;
 
+  @Option(
+      names = "--rate-limit",
+      description =
+          "Only \"the rate limit binds\" (about 4 minutes; with --quick 2): requests sized by the"
+              + " provider under a binding quota, limits configured and learned.")
+  boolean rateLimitOnly;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -67,7 +74,11 @@ public final class Bench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchRun run = new BenchRun(quick, Path.of(System.getProperty("signal-hub.root", ".")));
-    for (Scenario scenario : quotaOnly ? List.<Scenario>of(new QuotaScenario()) : SCENARIOS) {
+    List<Scenario> scenarios =
+        quotaOnly
+            ? List.of(new QuotaScenario())
+            : rateLimitOnly ? List.of(new RateLimitScenario()) : SCENARIOS;
+    for (Scenario scenario : scenarios) {
       scenario.run(run);
     }
     ResultTable.print(run.results(), json, System.out);

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * 2. The rate limit binds: the library with limits configured and learned, and the pipeline's 4
+ * 2. The rate limit binds: the library with no {@code batchSize} (requests sized by the provider,
+ * {@code RequestSizer}) and limits configured or learned from the headers, and the pipeline's 4
  * embedders sharing the DynamoDB budget, each with the share of the limit it used.
  */
 final class RateLimitScenario implements Scenario {
@@ -35,7 +36,7 @@ final class RateLimitScenario implements Scenario {
               .build();
       measureLimited(
           run,
-          "library, limits configured (token buckets)",
+          "library, requests sized by the provider, limits configured (token buckets)",
           server,
           subset,
           tpm,
@@ -49,7 +50,7 @@ final class RateLimitScenario implements Scenario {
               .build();
       measureLimited(
           run,
-          "library, limits not configured (learned from headers)",
+          "library, requests sized by the provider, limits learned from headers",
           server,
           subset,
           tpm,

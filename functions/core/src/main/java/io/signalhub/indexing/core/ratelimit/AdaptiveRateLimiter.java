@@ -23,8 +23,6 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   private final Sleeper sleeper;
   private final LearnedRateBudget learned;
   private int inFlight;
-  private long admittedRequests;
-  private long admittedTokens;
   private long pausedUntilMillis;
   private long requestTokenCap = Long.MAX_VALUE;
 
@@ -117,8 +115,6 @@ public final class AdaptiveRateLimiter implements RateLimiter {
   }
 
   private synchronized AdaptivePermit admit(long tokens) {
-    admittedRequests++;
-    admittedTokens += tokens;
     return new AdaptivePermit(tokens);
   }
 
@@ -180,13 +176,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
      * requests to it.
      */
     private void learn(QuotaSnapshot quota) {
-      long othersRequests;
-      long othersTokens;
-      synchronized (AdaptiveRateLimiter.this) {
-        othersRequests = admittedRequests - 1;
-        othersTokens = admittedTokens - tokens;
-      }
-      learned.observe(quota, othersRequests, othersTokens);
+      learned.observe(quota);
       if (quota.limitTokens() > 0 || quota.limitRequests() > 0) {
         budget.learnLimits(quota);
       }
@@ -202,10 +192,6 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     public void close() {
       if (!closed) {
         closed = true;
-        synchronized (AdaptiveRateLimiter.this) {
-          admittedRequests--;
-          admittedTokens -= tokens;
-        }
         release();
       }
     }

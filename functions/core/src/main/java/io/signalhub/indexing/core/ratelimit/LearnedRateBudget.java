@@ -6,10 +6,17 @@ import java.time.Duration;
 
 /**
  * The provider's budget as its {@code x-ratelimit-limit-*} and {@code x-ratelimit-remaining-*}
- * headers report it, for when nobody configured the limits: every response resets the buckets to
- * what the provider says is left, minus what this process has in flight that the provider may not
- * have counted yet, and they refill at {@link RateBudget#spendable} of the reported limit. Until a
- * response reports a limit, it grants everything.
+ * headers report it, for when nobody configured the limits: every response lowers the buckets to
+ * what the provider says is left, if that is less than they hold, and they refill at {@link
+ * RateBudget#spendable} of the reported limit. Until a response reports a limit, it grants
+ * everything.
+ *
+ * <p>Lowered, never reset: a provider such as OpenAI counts a request's tokens when it receives it,
+ * so the remaining it reports already excludes the requests still in flight, while the buckets took
+ * them when they were admitted. Resetting to the remaining minus those in flight counted them twice
+ * (after a burst of large requests, every caller slept for seconds while the quota went unused);
+ * the lower of the two counts each request once, whichever of the two has seen it, and still
+ * follows spending the buckets never saw (another process on the same key).
  */
 final class LearnedRateBudget implements RateBudget {
 
@@ -21,17 +28,11 @@ final class LearnedRateBudget implements RateBudget {
     this.clock = clock;
   }
 
-  /**
-   * Takes what the provider reported.
-   *
-   * @param othersRequests requests in flight besides the one answered
-   * @param othersTokens their tokens
-   */
-  synchronized void observe(QuotaSnapshot quota, long othersRequests, long othersTokens) {
+  /** Takes what the provider reported. */
+  synchronized void observe(QuotaSnapshot quota) {
     long now = clock.millis();
-    requests =
-        learn(requests, quota.limitRequests(), quota.remainingRequests(), othersRequests, now);
-    tokens = learn(tokens, quota.limitTokens(), quota.remainingTokens(), othersTokens, now);
+    requests = learn(requests, quota.limitRequests(), quota.remainingRequests(), now);
+    tokens = learn(tokens, quota.limitTokens(), quota.remainingTokens(), now);
   }
 
   /** Tokens/min as last reported (spendable share), or {@link Long#MAX_VALUE} if never. */
@@ -49,8 +50,7 @@ final class LearnedRateBudget implements RateBudget {
     return requests != null || tokens != null;
   }
 
-  private static TokenBucket learn(
-      TokenBucket bucket, long limit, long remaining, long inFlight, long now) {
+  private static TokenBucket learn(TokenBucket bucket, long limit, long remaining, long now) {
     if (limit <= 0 || remaining < 0) {
       return bucket;
     }
@@ -58,7 +58,7 @@ final class LearnedRateBudget implements RateBudget {
         bucket != null && bucket.capacity() == RateBudget.spendable(limit)
             ? bucket
             : new TokenBucket(RateBudget.spendable(limit), now);
-    learned.reset(remaining - inFlight, now);
+    learned.reset(Math.min(learned.available(now), remaining), now);
     return learned;
   }
 

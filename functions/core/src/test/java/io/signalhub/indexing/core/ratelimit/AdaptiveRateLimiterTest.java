@@ -100,21 +100,142 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
-  void limitsNobodyConfiguredAreLearnedFromTheHeadersAndInFlightTokensCounted() throws Exception {
+  void limitsNobodyConfiguredAreLearnedFromTheHeadersAndInFlightTokensCountedOnce()
+      throws Exception {
     var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
     try (var probe = limiter.acquire(1000)) {
       probe.succeeded(new QuotaSnapshot(100, 5000, null, null, 3000, 6000));
     }
     var second = limiter.acquire(1000);
     var third = limiter.acquire(1000);
-    // the provider answers the third: 2,000 of 6,000 left, but the second is still on its way
-    third.succeeded(new QuotaSnapshot(100, 2000, null, null, 3000, 6000));
+    // the provider answers the third: 3,000 left, as it counted the second and the third on arrival
+    third.succeeded(new QuotaSnapshot(100, 3000, null, null, 3000, 6000));
     third.close();
-    limiter.acquire(1000).close(); // 2,000 - 1,000 in flight = 1,000: enough, no wait
+    // the second, still in flight, is not taken off those 3,000 a second time: three more go
+    for (int i = 0; i < 3; i++) {
+      limiter.acquire(1000).close();
+    }
     assertThat(clock.sleeps()).isEmpty();
     second.close();
+    // the provider saw spending this process did not (another one on the same key): it lowers
+    third = limiter.acquire(0);
+    third.succeeded(new QuotaSnapshot(100, 0, null, null, 3000, 6000));
+    third.close();
     limiter.acquire(1000).close(); // nothing left: 1,000 at 98 per second
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(10205));
+  }
+
+  /**
+   * The regression of learned limits under a binding quota: a provider such as OpenAI counts a
+   * request's tokens when it receives it, so the remaining it reports already excludes every
+   * request still in flight. Resetting the budget to that remaining minus our in-flight tokens
+   * counted them twice: after the first burst of 8 requests of a tenth of the quota (what {@code
+   * RequestSizer} sends), the budget owed 7 of them again and every caller slept for seconds while
+   * the provider's quota went unused.
+   */
+  @Test
+  void learnedLimitsSpendABindingQuotaWithRequestsOfATenthOfItInFlight() throws Exception {
+    long quota = 180_000;
+    long request = RateBudget.spendable(quota) / 10;
+    var provider = new CountingProvider(quota, request, Duration.ofSeconds(1));
+    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, provider);
+    provider.answerAlone(limiter.acquire(request));
+    long end = clock.millis() + 2 * 60_000;
+    while (clock.millis() < end) {
+      provider.answerDue();
+      if (provider.inFlight() >= 8) {
+        provider.sleep(Duration.ofMillis(provider.nextDueMillis() - clock.millis()));
+        continue;
+      }
+      provider.send(limiter.acquire(request), end);
+    }
+    // what two minutes offer: the full bucket the provider starts with and two minutes' refill
+    assertThat((double) provider.servedTokens / (3 * quota)).isGreaterThanOrEqualTo(0.95);
+    assertThat(provider.throttled).isLessThanOrEqualTo(provider.served / 100);
+  }
+
+  /**
+   * A provider that, like OpenAI, takes a request's {@code requestTokens} from its per-minute
+   * bucket when the request arrives and reports what remains when it answers, {@code latency} (up
+   * to 70% more) later; a request its bucket cannot pay for is refused at once with a 429. It is
+   * also the limiter's sleeper: while the limiter waits, the requests due in that time are
+   * answered.
+   */
+  private final class CountingProvider implements io.signalhub.indexing.core.retry.Sleeper {
+    private final long limit;
+    private final long requestTokens;
+    private final Duration latency;
+    private final TokenBucket bucket;
+    private final java.util.ArrayDeque<long[]> dueAt = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<RateLimiter.Permit> permits = new java.util.ArrayDeque<>();
+    long servedTokens;
+    long served;
+    long throttled;
+
+    CountingProvider(long tokensPerMinute, long requestTokens, Duration latency) {
+      this.limit = tokensPerMinute;
+      this.requestTokens = requestTokens;
+      this.latency = latency;
+      this.bucket = new TokenBucket(tokensPerMinute, clock.millis());
+    }
+
+    void answerAlone(RateLimiter.Permit permit) {
+      bucket.take(requestTokens, clock.millis());
+      servedTokens += requestTokens;
+      served++;
+      permit.succeeded(snapshot());
+      permit.close();
+    }
+
+    /** Receives a request now; counts what it serves before {@code until}. */
+    void send(RateLimiter.Permit permit, long until) {
+      long now = clock.millis();
+      if (bucket.millisUntilAvailable(requestTokens, now) > 0) {
+        throttled++;
+        permit.throttled(Duration.ofSeconds(1), snapshot());
+        permit.close();
+        return;
+      }
+      bucket.take(requestTokens, now);
+      if (now < until) {
+        served++;
+        servedTokens += requestTokens;
+      }
+      // answers come back spread out, the eighth request 70% slower than the first
+      dueAt.add(new long[] {now + latency.toMillis() * (10 + served % 8) / 10});
+      permits.add(permit);
+    }
+
+    int inFlight() {
+      return permits.size();
+    }
+
+    long nextDueMillis() {
+      return dueAt.isEmpty() ? clock.millis() : dueAt.peek()[0];
+    }
+
+    void answerDue() {
+      while (!dueAt.isEmpty() && dueAt.peek()[0] <= clock.millis()) {
+        dueAt.poll();
+        RateLimiter.Permit permit = permits.poll();
+        permit.succeeded(snapshot());
+        permit.close();
+      }
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+      long until = clock.millis() + Math.max(1, duration.toMillis());
+      while (clock.millis() < until) {
+        long step = Math.min(until, Math.max(clock.millis() + 1, nextDueMillis()));
+        clock.advance(Duration.ofMillis(step - clock.millis()));
+        answerDue();
+      }
+    }
+
+    private QuotaSnapshot snapshot() {
+      return new QuotaSnapshot(10_000, bucket.available(clock.millis()), null, null, 10_000, limit);
+    }
   }
 
   /**
