@@ -113,8 +113,15 @@ public final class SearchCommand implements Callable<Integer> {
         List<Hit> results = new ArrayList<>(best);
         results.sort(Comparator.comparingDouble(Hit::score).reversed());
         System.out.printf(
-            "%d results of %,d chunks in job %s (%s)%n%n",
-            results.size(), scanned, job.jobId(), job.model());
+            "%d results of %,d chunks in job %s (repository %s, %s)%s%n%n",
+            results.size(),
+            scanned,
+            job.jobId(),
+            job.repository(),
+            job.model(),
+            jobId == null && repository == null
+                ? "; the newest completed job: --repository or --job to search another"
+                : "");
         for (Hit hit : results) {
           var chunk = hit.record().chunk();
           System.out.printf("%.3f  %s%n", hit.score(), chunk.location());

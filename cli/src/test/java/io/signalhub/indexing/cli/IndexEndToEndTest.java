@@ -71,11 +71,15 @@ class IndexEndToEndTest {
 
     CliRun search = cli("search", "user password login", "-k", "1");
     assertThat(search.exit()).isZero();
-    assertThat(search.stdout()).contains("src/auth.py:1-2").contains("verify(user, password");
+    assertThat(search.stdout())
+        .contains("src/auth.py:1-2")
+        .contains("verify(user, password")
+        .contains("(repository shop, ")
+        .contains("--repository or --job to search another");
 
     CliRun ofShop = cli("search", "user password login", "-k", "1", "--repository", "shop");
     assertThat(ofShop.exit()).isZero();
-    assertThat(ofShop.stdout()).contains("src/auth.py:1-2");
+    assertThat(ofShop.stdout()).contains("src/auth.py:1-2").doesNotContain("search another");
     CliRun ofOther = cli("search", "user password login", "--repository", "other");
     assertThat(ofOther.exit()).isEqualTo(2);
     assertThat(ofOther.stderr()).contains("no completed job of repository 'other'");
