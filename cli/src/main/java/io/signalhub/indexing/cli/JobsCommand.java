@@ -41,6 +41,22 @@ public final class JobsCommand implements Callable<Integer> {
     return new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
   }
 
+  /** A subcommand about the one job {@code JOB} names, run with the stack open. */
+  abstract static class OneJob implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
+    String jobId;
+
+    @Override
+    public final Integer call() throws Exception {
+      try (StackConnection stack = connect()) {
+        return run(stack);
+      }
+    }
+
+    /** Returns the exit code; an unknown job is {@link StackConnection#noJob}. */
+    abstract int run(StackConnection stack);
+  }
+
   /** {@code jobs list}: newest first. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
   static final class ListJobs implements Callable<Integer> {
@@ -86,32 +102,26 @@ public final class JobsCommand implements Callable<Integer> {
         "Cancel a running job: nothing more is registered or embedded (status CANCELLED).",
         "What was embedded stays in the cache, so a re-run pays only for the rest."
       })
-  static final class Cancel implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
-    String jobId;
-
+  static final class Cancel extends OneJob {
     @Override
-    public Integer call() throws Exception {
-      try (StackConnection stack = connect()) {
-        Optional<JobRecord> before = stack.pipeline.jobs().get(jobId);
-        if (before.isEmpty()) {
-          return stack.noJob(jobId);
-        }
-        if (before.get().status().terminal()) {
-          System.err.println(
-              "Job " + jobId + " already ended: " + before.get().status() + "; nothing to cancel.");
-          return 1;
-        }
-        JobRecord job =
-            lifecycle(stack).cancel(jobId, "cancelled with 'jobs cancel'").orElseThrow();
-        System.out.printf(
-            "%s  job %s: %,d of %,d chunks done before the cancel%n",
-            job.status(),
-            jobId,
-            job.counters().completed() + job.counters().failed(),
-            job.counters().total());
-        return 0;
+    int run(StackConnection stack) {
+      Optional<JobRecord> before = stack.pipeline.jobs().get(jobId);
+      if (before.isEmpty()) {
+        return stack.noJob(jobId);
       }
+      if (before.get().status().terminal()) {
+        System.err.println(
+            "Job " + jobId + " already ended: " + before.get().status() + "; nothing to cancel.");
+        return 1;
+      }
+      JobRecord job = lifecycle(stack).cancel(jobId, "cancelled with 'jobs cancel'").orElseThrow();
+      System.out.printf(
+          "%s  job %s: %,d of %,d chunks done before the cancel%n",
+          job.status(),
+          jobId,
+          job.counters().completed() + job.counters().failed(),
+          job.counters().total());
+      return 0;
     }
   }
 
@@ -123,22 +133,17 @@ public final class JobsCommand implements Callable<Integer> {
         "Delete a job: its vectors, batch payloads, manifest and table items (cancelled first if",
         "it is running). Sources and the embedding cache stay: other jobs share them."
       })
-  static final class Delete implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
-    String jobId;
-
+  static final class Delete extends OneJob {
     @Override
-    public Integer call() throws Exception {
-      try (StackConnection stack = connect()) {
-        Optional<JobLifecycle.Deleted> deleted = lifecycle(stack).delete(jobId);
-        if (deleted.isEmpty()) {
-          return stack.noJob(jobId);
-        }
-        System.out.printf(
-            "Deleted job %s (%s) and %,d objects%n",
-            jobId, deleted.get().status(), deleted.get().objects());
-        return 0;
+    int run(StackConnection stack) {
+      Optional<JobLifecycle.Deleted> deleted = lifecycle(stack).delete(jobId);
+      if (deleted.isEmpty()) {
+        return stack.noJob(jobId);
       }
+      System.out.printf(
+          "Deleted job %s (%s) and %,d objects%n",
+          jobId, deleted.get().status(), deleted.get().objects());
+      return 0;
     }
   }
 

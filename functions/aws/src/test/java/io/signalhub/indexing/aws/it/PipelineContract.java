@@ -12,6 +12,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pipeline.CrashingJobStore;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
@@ -24,8 +25,6 @@ import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -267,21 +266,7 @@ abstract class PipelineContract {
     JobStore real = h.pipeline.jobs();
     AtomicBoolean crashed = new AtomicBoolean();
     JobStore crashingOnce =
-        (JobStore)
-            Proxy.newProxyInstance(
-                JobStore.class.getClassLoader(),
-                new Class<?>[] {JobStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("recordBatch")
-                      && crashed.compareAndSet(false, true)) {
-                    throw new IllegalStateException("Lambda crashed after writing vectors");
-                  }
-                  try {
-                    return method.invoke(real, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        CrashingJobStore.onFirstRecordBatch(real, "Lambda crashed after writing vectors", crashed);
     EmbedderService embedder =
         new EmbedderService(
             h.settings,

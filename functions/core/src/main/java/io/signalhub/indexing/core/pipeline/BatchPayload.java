@@ -61,19 +61,23 @@ public final class BatchPayload {
     }
   }
 
+  /** The chunk whose fields {@code node} holds (a payload item or a vector record). */
+  static Chunk readChunk(JsonNode node, int tokens) {
+    return new Chunk(
+        node.path("path").asText(),
+        node.path("startLine").asInt(),
+        node.path("endLine").asInt(),
+        node.path("language").asText(),
+        node.path("text").asText(),
+        tokens,
+        node.path("contentHash").asText());
+  }
+
   public static List<Item> read(byte[] bytes) {
     try {
       List<Item> items = new ArrayList<>();
       for (JsonNode node : JSON.readTree(bytes).path("chunks")) {
-        Chunk chunk =
-            new Chunk(
-                node.path("path").asText(),
-                node.path("startLine").asInt(),
-                node.path("endLine").asInt(),
-                node.path("language").asText(),
-                node.path("text").asText(),
-                node.path("tokens").asInt(-1),
-                node.path("contentHash").asText());
+        Chunk chunk = readChunk(node, node.path("tokens").asInt(-1));
         items.add(new Item(chunk, node.path("twinOf").asLong(NOT_A_TWIN)));
       }
       return items;

@@ -94,15 +94,7 @@ public record VectorRecord(Chunk chunk, String model, float[] vector) {
           vector[i] = (float) values.get(i).asDouble();
         }
       }
-      Chunk chunk =
-          new Chunk(
-              node.path("path").asText(),
-              node.path("startLine").asInt(),
-              node.path("endLine").asInt(),
-              node.path("language").asText(),
-              node.path("text").asText(),
-              -1,
-              node.path("contentHash").asText());
+      Chunk chunk = BatchPayload.readChunk(node, -1);
       return new VectorRecord(chunk, node.path("model").asText(), vector);
     } catch (IOException e) {
       throw new IllegalArgumentException("Not a vector record", e);

@@ -17,6 +17,10 @@ class CodeChunkerTest {
 
   private final TokenCounter counter = Cl100kTokenCounter.instance();
 
+  private CodeChunker.ChunkedFile chunk(String path, String content, ChunkingOptions options) {
+    return new CodeChunker(counter, options).chunk(path, content);
+  }
+
   private static String javaClass(int methods) {
     return "package demo;\n\npublic class Demo {\n"
         + IntStream.range(0, methods)
@@ -40,9 +44,7 @@ class CodeChunkerTest {
   void aSmallFileIsOneChunkWithItsMetadata() {
     String source = javaClass(2);
     List<Chunk> chunks =
-        new CodeChunker(counter, new ChunkingOptions(512, 100_000, 0))
-            .chunk("src/Demo.java", source)
-            .chunks();
+        chunk("src/Demo.java", source, new ChunkingOptions(512, 100_000, 0)).chunks();
     assertThat(chunks).hasSize(1);
     Chunk chunk = chunks.get(0);
     assertThat(chunk.path()).isEqualTo("src/Demo.java");
@@ -57,10 +59,7 @@ class CodeChunkerTest {
   @Test
   void cutsAtBlankLinesSoMethodsStayWhole() {
     String source = javaClass(40);
-    List<Chunk> chunks =
-        new CodeChunker(counter, new ChunkingOptions(120, 100_000, 0))
-            .chunk("Demo.java", source)
-            .chunks();
+    List<Chunk> chunks = chunk("Demo.java", source, new ChunkingOptions(120, 100_000, 0)).chunks();
     assertThat(chunks).hasSizeGreaterThan(3);
     for (Chunk chunk : chunks.subList(0, chunks.size() - 1)) {
       assertThat(chunk.tokens()).isLessThanOrEqualTo(120);
@@ -72,9 +71,7 @@ class CodeChunkerTest {
   @Test
   void anOverLongLineIsSplitAndReported() {
     String minified = "var a=" + "1+".repeat(3000) + "1;\n";
-    var chunked =
-        new CodeChunker(counter, new ChunkingOptions(100, 100_000, 0))
-            .chunk("app.min.js", minified);
+    var chunked = chunk("app.min.js", minified, new ChunkingOptions(100, 100_000, 0));
     assertThat(chunked.splitLines()).isEqualTo(1);
     assertThat(chunked.chunks()).hasSizeGreaterThan(10);
     assertThat(chunked.chunks()).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(100));
@@ -85,10 +82,7 @@ class CodeChunkerTest {
   @Test
   void overlapRepeatsLinesAcrossACut() {
     String source = javaClass(20);
-    List<Chunk> chunks =
-        new CodeChunker(counter, new ChunkingOptions(80, 100_000, 2))
-            .chunk("Demo.java", source)
-            .chunks();
+    List<Chunk> chunks = chunk("Demo.java", source, new ChunkingOptions(80, 100_000, 2)).chunks();
     for (int i = 1; i < chunks.size(); i++) {
       assertThat(chunks.get(i).startLine()).isLessThanOrEqualTo(chunks.get(i - 1).endLine());
     }
@@ -96,11 +90,7 @@ class CodeChunkerTest {
 
   @Test
   void blankFilesHaveNoChunks() {
-    assertThat(
-            new CodeChunker(counter, new ChunkingOptions(80, 1000, 0))
-                .chunk("x.txt", "\n\n  \n")
-                .chunks())
-        .isEmpty();
+    assertThat(chunk("x.txt", "\n\n  \n", new ChunkingOptions(80, 1000, 0)).chunks()).isEmpty();
   }
 
   @Property(tries = 150)
@@ -108,9 +98,7 @@ class CodeChunkerTest {
       @ForAll @StringLength(max = 3000) String content,
       @ForAll @IntRange(min = 8, max = 200) int maxTokens,
       @ForAll @IntRange(min = 0, max = 3) int overlap) {
-    var chunked =
-        new CodeChunker(counter, new ChunkingOptions(maxTokens, 100_000, overlap))
-            .chunk("f.txt", content);
+    var chunked = chunk("f.txt", content, new ChunkingOptions(maxTokens, 100_000, overlap));
     String[] lines = content.split("\n", -1);
     boolean[] covered = new boolean[lines.length + 1];
     for (Chunk chunk : chunked.chunks()) {

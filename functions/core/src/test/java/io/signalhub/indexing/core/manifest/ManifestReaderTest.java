@@ -7,31 +7,28 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ManifestReaderTest {
 
   private final ManifestReader reader =
       new ManifestReader(new ManifestLimits(1L << 30, 100_000, 1L << 20, 1024));
 
-  @Test
-  void aMemberGivenTwiceIsRejected() {
-    assertThatThrownBy(() -> reader.validate(fixture("duplicate-version.json")))
+  /**
+   * A member given twice is rejected: at the top ({@code version}), a second {@code files} array
+   * (instead of validating one and fanning out the other), and inside a file ({@code path}).
+   */
+  @ParameterizedTest(name = "{0} is rejected naming ''{1}''")
+  @CsvSource({
+    "duplicate-version.json, version",
+    "two-files-arrays.json, files",
+    "duplicate-file-member.json, path"
+  })
+  void aMemberGivenTwiceIsRejected(String manifest, String member) {
+    assertThatThrownBy(() -> reader.validate(fixture(manifest)))
         .isInstanceOf(InvalidManifestException.class)
-        .hasMessageContaining("duplicate member 'version'");
-  }
-
-  @Test
-  void twoFilesArraysAreRejectedInsteadOfValidatingOneAndFanningOutTheOther() {
-    assertThatThrownBy(() -> reader.validate(fixture("two-files-arrays.json")))
-        .isInstanceOf(InvalidManifestException.class)
-        .hasMessageContaining("duplicate member 'files'");
-  }
-
-  @Test
-  void aMemberGivenTwiceInsideAFileIsRejected() {
-    assertThatThrownBy(() -> reader.validate(fixture("duplicate-file-member.json")))
-        .isInstanceOf(InvalidManifestException.class)
-        .hasMessageContaining("duplicate member 'path'");
+        .hasMessageContaining("duplicate member '" + member + "'");
   }
 
   @Test

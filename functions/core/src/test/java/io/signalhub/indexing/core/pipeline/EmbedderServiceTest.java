@@ -9,7 +9,6 @@ import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.EmbeddingException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -176,18 +175,7 @@ class EmbedderServiceTest {
     List<BatchMessage> messages = fanOut(2, 10);
     JobStore real = fixture.jobs;
     AtomicBoolean crashed = new AtomicBoolean();
-    fixture.jobs =
-        (JobStore)
-            Proxy.newProxyInstance(
-                JobStore.class.getClassLoader(),
-                new Class<?>[] {JobStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("recordBatch")
-                      && crashed.compareAndSet(false, true)) {
-                    throw new IllegalStateException("Lambda timed out");
-                  }
-                  return method.invoke(real, args);
-                });
+    fixture.jobs = CrashingJobStore.onFirstRecordBatch(real, "Lambda timed out", crashed);
     EmbedderService embedder = fixture.embedder();
     BatchMessage first = messages.get(0);
 

@@ -55,14 +55,10 @@ class OpenAiCompatibleProviderTest {
     server.failNext(
         429, "Rate limit reached", Map.of("Retry-After", "2", "retry-after-ms", "1500"));
 
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
-              assertThat(e.isThrottle()).isTrue();
-              assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
-            });
+    EmbeddingException e = embedFailure(provider, "x");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
+    assertThat(e.isThrottle()).isTrue();
+    assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
   }
 
   @Test
@@ -70,62 +66,42 @@ class OpenAiCompatibleProviderTest {
     var provider = start(SimulatorSettings.builder().requestsPerMinute(2));
     provider.embed(List.of("a"));
     provider.embed(List.of("b"));
-    assertThatThrownBy(() -> provider.embed(List.of("c")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.status()).isEqualTo(429);
-              assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isPositive());
-              assertThat(e.quota().remainingRequests()).isZero();
-            });
+    EmbeddingException e = embedFailure(provider, "c");
+    assertThat(e.status()).isEqualTo(429);
+    assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isPositive());
+    assertThat(e.quota().remainingRequests()).isZero();
   }
 
   @Test
   void serverErrorsAndDroppedConnectionsAreRetryable() throws Exception {
     var provider = start(SimulatorSettings.builder());
     server.failNext(503, "overloaded", Map.of());
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE));
+    assertThat(embedFailure(provider, "x").kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
     server.dropNextConnection();
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
-              assertThat(e.status()).isZero();
-            });
+    EmbeddingException dropped = embedFailure(provider, "x");
+    assertThat(dropped.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
+    assertThat(dropped.status()).isZero();
     assertThat(provider.embed(List.of("x")).vectors()).hasSize(1);
   }
 
   @Test
   void anOverLimitInputIsRejectedInput() throws Exception {
     var provider = start(SimulatorSettings.builder().maxTokensPerInput(10));
-    assertThatThrownBy(
-            () ->
-                provider.embed(
-                    List.of("one two three four five six seven eight nine ten eleven twelve")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED);
-              assertThat(e.getMessage()).contains("maximum context length is 10 tokens");
-            });
+    EmbeddingException e =
+        embedFailure(provider, "one two three four five six seven eight nine ten eleven twelve");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED);
+    assertThat(e.getMessage()).contains("maximum context length is 10 tokens");
   }
 
   @Test
   void anOverLimitRequestIsRejectedInput() throws Exception {
     var provider = start(SimulatorSettings.builder().maxTokensPerRequest(20).maxTokensPerInput(20));
-    assertThatThrownBy(
-            () ->
-                provider.embed(
-                    List.of(
-                        "one two three four five six seven eight nine ten eleven twelve thirteen",
-                        "fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED));
+    EmbeddingException e =
+        embedFailure(
+            provider,
+            "one two three four five six seven eight nine ten eleven twelve thirteen",
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.INPUT_REJECTED);
   }
 
   @Test
@@ -133,13 +109,9 @@ class OpenAiCompatibleProviderTest {
     start(SimulatorSettings.builder());
     var provider =
         OpenAiCompatibleProvider.builder().baseUrl(server.baseUrl()).apiKey("wrong").build();
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
-              assertThat(e.getMessage()).contains("401").contains("OPENAI_API_KEY");
-            });
+    EmbeddingException e = embedFailure(provider, "x");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+    assertThat(e.getMessage()).contains("401").contains("OPENAI_API_KEY");
   }
 
   @Test
@@ -151,15 +123,9 @@ class OpenAiCompatibleProviderTest {
             .apiKey("sk-test")
             .model("text-embedding-9")
             .build();
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
-              assertThat(e.getMessage())
-                  .contains("text-embedding-9")
-                  .contains("SIGNAL_HUB_EMBEDDING_MODEL");
-            });
+    EmbeddingException e = embedFailure(provider, "x");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+    assertThat(e.getMessage()).contains("text-embedding-9").contains("SIGNAL_HUB_EMBEDDING_MODEL");
   }
 
   @Test
@@ -169,10 +135,8 @@ class OpenAiCompatibleProviderTest {
             .baseUrl(java.net.URI.create("http://127.0.0.1:9/v1"))
             .apiKey("k")
             .build();
-    assertThatThrownBy(() -> provider.embed(List.of("x")))
-        .isInstanceOfSatisfying(
-            EmbeddingException.class,
-            e -> assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE));
+    EmbeddingException e = embedFailure(provider, "x");
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
   }
 
   @Test
@@ -199,13 +163,18 @@ class OpenAiCompatibleProviderTest {
     assertThat(e.acceptedTokens()).isEqualTo(-1);
   }
 
+  /**
+   * What {@code provider} throws when asked to embed {@code inputs}; fails if it throws nothing.
+   */
+  private static EmbeddingException embedFailure(EmbeddingProvider provider, String... inputs) {
+    return org.junit.jupiter.api.Assertions.assertThrows(
+        EmbeddingException.class, () -> provider.embed(List.of(inputs)));
+  }
+
   /** What a 5-tokens/min simulator answers, in {@code shape}, to a request of eight words. */
   private EmbeddingException tooLargeAnswer(SimulatorSettings.TooLarge shape) throws Exception {
     var provider = start(SimulatorSettings.builder().tokensPerMinute(5).tooLarge(shape));
-    EmbeddingException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            EmbeddingException.class,
-            () -> provider.embed(List.of("one two three four five six seven eight")));
+    EmbeddingException e = embedFailure(provider, "one two three four five six seven eight");
     assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
     return e;
   }
@@ -257,13 +226,9 @@ class OpenAiCompatibleProviderTest {
                 new ProviderSettings.Azure(
                     server.azureEndpoint(), "text-embedding-3-small", null, null));
     try (EmbeddingProvider provider = EmbeddingProviders.create(wrongKey)) {
-      assertThatThrownBy(() -> provider.embed(List.of("alpha")))
-          .isInstanceOfSatisfying(
-              EmbeddingException.class,
-              e -> {
-                assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
-                assertThat(e.getMessage()).contains("AZURE_OPENAI_API_KEY");
-              });
+      EmbeddingException e = embedFailure(provider, "alpha");
+      assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
+      assertThat(e.getMessage()).contains("AZURE_OPENAI_API_KEY");
     }
   }
 
@@ -285,14 +250,10 @@ class OpenAiCompatibleProviderTest {
             null,
             new ProviderSettings.Azure(server.azureEndpoint(), null, null, null));
     try (EmbeddingProvider azure = EmbeddingProviders.create(settings)) {
-      assertThatThrownBy(() -> azure.embed(List.of("x")))
-          .isInstanceOfSatisfying(
-              EmbeddingException.class,
-              e -> {
-                assertThat(e.isThrottle()).isTrue();
-                assertThat(e.retryAfter()).contains(Duration.ofMillis(1234));
-                assertThat(e.quota().remainingTokens()).isZero();
-              });
+      EmbeddingException e = embedFailure(azure, "x");
+      assertThat(e.isThrottle()).isTrue();
+      assertThat(e.retryAfter()).contains(Duration.ofMillis(1234));
+      assertThat(e.quota().remainingTokens()).isZero();
     }
   }
 
