@@ -29,7 +29,11 @@ import picocli.CommandLine;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill(1)")
 class CtrlCCancelsTheJobTest {
 
-  private static final int FILES = 24;
+  /**
+   * Thirty batches of two at 1.5 s each, four at a time: about 11 s of embedding, so Ctrl-C lands
+   * mid-job even when a loaded machine takes seconds to deliver the signal.
+   */
+  private static final int FILES = 60;
 
   @TempDir Path repo;
   @TempDir Path home;
@@ -113,7 +117,7 @@ class CtrlCCancelsTheJobTest {
       Running first = index(server);
       // half-way: some batches embedded, most still queued
       long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-      // the provider check is one request; then the job's batches (12, two chunks each)
+      // the provider check is one request; then the job's batches (30, two chunks each)
       while (server.stats().served() < 3
           && first.process().isAlive()
           && System.nanoTime() < deadline) {
