@@ -8,7 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
-import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.provider.OpenAiModels;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class FanOutOpenAiConfigurationTest {
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
     assertThat(job.spec().provider()).isEqualTo("openai");
-    assertThat(job.spec().model()).isEqualTo(OpenAiCompatibleProvider.DEFAULT_MODEL);
+    assertThat(job.spec().model()).isEqualTo(OpenAiModels.DEFAULT_MODEL);
     assertThat(job.spec().dimensions()).isEqualTo(1536);
     assertThat(job.counters().total()).isEqualTo(1);
   }

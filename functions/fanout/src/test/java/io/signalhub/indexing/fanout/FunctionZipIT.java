@@ -57,6 +57,7 @@ class FunctionZipIT {
     assertThat(names).anyMatch(name -> name.matches("lib/.*indexing-core.*\\.jar"));
     assertThat(names)
         .noneMatch(name -> name.contains("onnxruntime"))
+        .noneMatch(name -> name.contains("indexing-providers"))
         .noneMatch(name -> name.contains("bedrockruntime"))
         .noneMatch(name -> name.endsWith(".onnx"));
   }
@@ -65,6 +66,7 @@ class FunctionZipIT {
   @CsvSource({
     "local, all-minilm-l6-v2-q, 384",
     "openai, text-embedding-3-small, 1536",
+    "azure-openai, text-embedding-3-small, 1536",
     "bedrock, amazon.titan-embed-text-v2:0, 1024"
   })
   void computesTheProfileOfEveryProviderWithoutCredentials(

@@ -261,6 +261,15 @@ public final class EmbedderService {
       vectors.putAll(awaitTwins(message.jobId(), twinOf));
       List<String> orphans =
           twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+      if (!orphans.isEmpty()) {
+        LOG.info(
+            () ->
+                "Batch "
+                    + message.id()
+                    + " embeds "
+                    + orphans.size()
+                    + " repeated texts itself: their earlier batches did not cache them in time");
+      }
       embedMissing(orphans, byKey, tracker, vectors, failures, fetched);
     }
     writeVectors(message, chunks, keys, vectors, job.spec().model());
@@ -271,7 +280,8 @@ public final class EmbedderService {
       String key = keys.get(i);
       if (vectors.containsKey(key)) {
         completed++;
-        if (!fetched.contains(key)) {
+        // the first copy of a text embedded now is paid for; its repeats in the batch are not
+        if (!fetched.remove(key)) {
           cached++;
         }
       } else if (sample.size() < FAILURE_SAMPLE) {

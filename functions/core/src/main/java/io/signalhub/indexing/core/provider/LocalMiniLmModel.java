@@ -5,9 +5,9 @@ import io.signalhub.indexing.core.token.WordPieceTokenCounter;
 
 /**
  * What is known of the local all-MiniLM-L6-v2 model without running it: name, dimensions, limits,
- * tokenizer. Kept apart from {@link LocalMiniLmProvider} so that it references no ONNX Runtime
- * class: the fan-out's package leaves onnxruntime out, and loading a class that catches {@code
- * OrtException} fails there with a {@link NoClassDefFoundError}.
+ * tokenizer. Kept apart from {@code LocalMiniLmProvider} (module indexing-providers) so that it
+ * references no ONNX Runtime class: the fan-out's package leaves onnxruntime out, and loading a
+ * class that catches {@code OrtException} fails there with a {@link NoClassDefFoundError}.
  */
 public final class LocalMiniLmModel {
 

@@ -82,7 +82,7 @@ public record ProviderSettings(
    */
   public static ProviderSettings from(Function<String, Optional<String>> lookup) {
     String provider = first(lookup, "SIGNAL_HUB_EMBEDDING_PROVIDER").orElse(DEFAULT_PROVIDER);
-    boolean azure = provider.equalsIgnoreCase(AzureOpenAi.NAME);
+    boolean azure = provider.equalsIgnoreCase(AzureOpenAiModels.NAME);
     return new ProviderSettings(
         provider,
         first(lookup, "SIGNAL_HUB_EMBEDDING_MODEL").orElse(null),

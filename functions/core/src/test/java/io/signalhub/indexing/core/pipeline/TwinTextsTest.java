@@ -116,6 +116,23 @@ class TwinTextsTest {
   }
 
   @Test
+  void aTextRepeatedWithinOneBatchIsSentOnceAndItsRepeatCountsAsCached() {
+    PipelineFixture wide = new PipelineFixture(Map.of("signal-hub.embedding.batch-size", "8"));
+    wide.fanOut()
+        .fanOut(
+            wide.upload("job", Map.of("a.py", REPEATED, "b.py", REPEATED, "c.py", "x = 1\n")),
+            Instant.MAX);
+    assertThat(wide.queue.sent()).hasSize(1);
+
+    wide.drainQueue();
+
+    JobRecord job = wide.jobs.get("job").orElseThrow();
+    assertThat(wide.provider.sentTexts()).containsExactlyInAnyOrder(REPEATED, "x = 1\n");
+    assertThat(job.counters().completed()).isEqualTo(3);
+    assertThat(job.counters().cached()).isEqualTo(1);
+  }
+
+  @Test
   void payloadsNameTheBatchThatCarriesATwinsText() {
     List<BatchMessage> messages = fanOutFourCopies();
     List<Long> twinOf =

@@ -14,15 +14,7 @@ import java.util.Map;
  * headers {@code retry-after-ms}, {@code x-ratelimit-remaining-tokens} and {@code
  * x-ratelimit-remaining-requests}, which {@link OpenAiCompatibleProvider} already reads.
  */
-public final class AzureOpenAi implements EmbeddingProviderFactory {
-
-  public static final String NAME = "azure-openai";
-
-  /**
-   * The current GA data-plane version
-   * (learn.microsoft.com/azure/ai-services/openai/api-version-lifecycle).
-   */
-  public static final String DEFAULT_API_VERSION = "2024-10-21";
+public final class AzureOpenAi extends AzureOpenAiModels implements EmbeddingProviderFactory {
 
   static final OpenAiCompatibleProvider.ConfigurationHint HINT =
       new OpenAiCompatibleProvider.ConfigurationHint(
@@ -30,11 +22,6 @@ public final class AzureOpenAi implements EmbeddingProviderFactory {
               + " or AZURE_OPENAI_AD_TOKEN to an Entra ID token",
           "Check AZURE_OPENAI_DEPLOYMENT (the deployment's name), AZURE_OPENAI_ENDPOINT and"
               + " AZURE_OPENAI_API_VERSION");
-
-  @Override
-  public String name() {
-    return NAME;
-  }
 
   @Override
   public EmbeddingProvider create(ProviderSettings settings) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.batch.ProviderLimits;
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,19 @@ class EmbeddingProvidersTest {
   }
 
   @Test
+  void theAzureProfileNeedsNeitherKeyNorEndpoint() {
+    ModelProfile profile =
+        EmbeddingProviders.profile(
+            ProviderSettings.fromEnvironment(
+                Map.of("SIGNAL_HUB_EMBEDDING_PROVIDER", "azure-openai")));
+
+    assertThat(profile.provider()).isEqualTo("azure-openai");
+    assertThat(profile.model()).isEqualTo(OpenAiCompatibleProvider.DEFAULT_MODEL);
+    assertThat(profile.dimensions()).isEqualTo(1536);
+    assertThat(profile.limits()).isEqualTo(ProviderLimits.OPENAI);
+  }
+
+  @Test
   void creatingTheOpenAiProviderStillNeedsAKeyOrAnEndpoint() {
     assertThatThrownBy(
             () ->
@@ -65,9 +81,8 @@ class EmbeddingProvidersTest {
   }
 
   /**
-   * The fan-out's class path as its package has it: this module's classes without ONNX Runtime.
-   * Loading {@link LocalMiniLmProvider} there fails (it catches {@code OrtException}); the profile
-   * must not need it.
+   * The fan-out's class path as its package has it: indexing-core's classes, without this module
+   * (no {@link LocalMiniLmProvider}) and without ONNX Runtime; the profile must need neither.
    */
   @Test
   void theLocalProfileLoadsWithoutOnnxRuntime() throws Exception {
@@ -76,11 +91,19 @@ class EmbeddingProvidersTest {
         new ClassLoader(EmbeddingProvidersTest.class.getClassLoader()) {
           @Override
           protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            // onnxruntime is absent; this module's classes are defined by the child below
+            // onnxruntime is absent; indexing-core's classes are defined by the child below
             if (name.startsWith("ai.onnxruntime.") || name.startsWith("io.signalhub.")) {
               throw new ClassNotFoundException(name);
             }
             return super.loadClass(name, resolve);
+          }
+
+          @Override
+          public Enumeration<URL> getResources(String name) throws IOException {
+            // nor this module's service files: the child finds indexing-core's own
+            return name.startsWith("META-INF/services/io.signalhub.")
+                ? Collections.emptyEnumeration()
+                : super.getResources(name);
           }
         };
     Thread thread = Thread.currentThread();
@@ -88,9 +111,11 @@ class EmbeddingProvidersTest {
     try (URLClassLoader fanOut = new URLClassLoader(new URL[] {classes}, withoutOnnx)) {
       thread.setContextClassLoader(fanOut); // ServiceLoader finds the factories through it
       assertThatThrownBy(() -> Class.forName(LocalMiniLmProvider.class.getName(), true, fanOut))
+          .as("the isolated class path really lacks the adapters")
+          .isInstanceOf(ClassNotFoundException.class);
+      assertThatThrownBy(() -> Class.forName("ai.onnxruntime.OrtException", true, fanOut))
           .as("the isolated class path really lacks ONNX Runtime")
-          .isInstanceOf(NoClassDefFoundError.class)
-          .hasMessageContaining("ai/onnxruntime");
+          .isInstanceOf(ClassNotFoundException.class);
 
       Class<?> settingsType = fanOut.loadClass(ProviderSettings.class.getName());
       Object settings =
@@ -102,6 +127,16 @@ class EmbeddingProvidersTest {
               .loadClass(EmbeddingProviders.class.getName())
               .getMethod("profile", settingsType)
               .invoke(null, settings);
+
+      assertThatThrownBy(
+              () ->
+                  fanOut
+                      .loadClass(EmbeddingProviders.class.getName())
+                      .getMethod("create", settingsType)
+                      .invoke(null, settings))
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("add the dependency io.signalhub.indexing:indexing-providers");
 
       Class<?> profileType = profile.getClass();
       assertThat(profileType.getClassLoader()).isSameAs(fanOut);

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 public final class OpenAiCompatibleProvider implements EmbeddingProvider {
 
   /** The default model's name, when none is configured. */
-  public static final String DEFAULT_MODEL = "text-embedding-3-small";
+  public static final String DEFAULT_MODEL = OpenAiModels.DEFAULT_MODEL;
 
   private final URI endpoint;
   private final String apiKey;
@@ -52,7 +52,8 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
     this.sendModel = builder.sendModel;
     this.model = Objects.requireNonNull(builder.model, "model");
     this.sendDimensions = builder.dimensions > 0;
-    this.dimensions = builder.dimensions > 0 ? builder.dimensions : defaultDimensions(model);
+    this.dimensions =
+        builder.dimensions > 0 ? builder.dimensions : OpenAiModels.defaultDimensions(model);
     this.limits = builder.limits;
     this.timeout = builder.timeout;
     this.errors = new OpenAiErrors(endpoint, model, builder.configurationHint, builder.clock);
@@ -70,13 +71,7 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
    * @param dimensions 0 for the model's default
    */
   public static ModelProfile profile(String model, int dimensions) {
-    String name = model != null ? model : DEFAULT_MODEL;
-    return new ModelProfile(
-        "openai",
-        name,
-        dimensions > 0 ? dimensions : defaultDimensions(name),
-        ProviderLimits.OPENAI,
-        Cl100kTokenCounter.instance());
+    return OpenAiModels.profile("openai", model, dimensions);
   }
 
   @Override
@@ -133,13 +128,6 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
       request.header("Authorization", "Bearer " + apiKey);
     }
     return request.build();
-  }
-
-  private static int defaultDimensions(String model) {
-    return switch (model) {
-      case "text-embedding-3-large" -> 3072;
-      default -> 1536;
-    };
   }
 
   /** What to tell a user whose key or model the provider refused. */
