@@ -11,6 +11,7 @@ import io.signalhub.indexing.local.deployed.AsDeployedStack;
 import io.signalhub.indexing.local.deployed.AwsCall;
 import io.signalhub.indexing.local.deployed.FunctionSpec;
 import io.signalhub.indexing.local.deployed.IamCheck;
+import io.signalhub.indexing.local.deployed.StackOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +61,7 @@ final class AsDeployedRun implements AutoCloseable {
     return Path.of(System.getProperty("signal-hub.root", "..")).toAbsolutePath().normalize();
   }
 
-  AsDeployedRun(String name, Map<String, String> context, AsDeployedStack.Options options)
-      throws Exception {
+  AsDeployedRun(String name, Map<String, String> context, StackOptions options) throws Exception {
     long start = System.nanoTime();
     Path out = root().resolve("as-deployed/target/" + name);
     Files.createDirectories(out);
@@ -205,9 +205,9 @@ final class AsDeployedRun implements AutoCloseable {
   }
 
   /** The options every provider's run shares: its own work directory, one unpacked-code cache. */
-  static AsDeployedStack.Options options(String name) {
+  static StackOptions options(String name) {
     Path target = root().resolve("as-deployed/target");
-    return AsDeployedStack.Options.defaults(target.resolve(name).resolve("run"))
+    return StackOptions.defaults(target.resolve(name).resolve("run"))
         .withCodeCache(target.resolve("unpacked-code"));
   }
 

@@ -2,6 +2,7 @@ package io.signalhub.indexing.cli;
 
 import io.signalhub.indexing.local.deployed.AsDeployedStack;
 import io.signalhub.indexing.local.deployed.FunctionSpec;
+import io.signalhub.indexing.local.deployed.StackOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class AsDeployedUp {
       stack =
           AsDeployedStack.start(
               template,
-              AsDeployedStack.Options.defaults(work)
+              StackOptions.defaults(work)
                   .withCodeCache(work.resolve("code"))
                   .withEnvironment(overlay)
                   .withSecrets(secrets)

@@ -181,7 +181,7 @@ public final class IndexCommand implements Callable<Integer> {
       return new PipelineRun(
               directory,
               new StackConnection.Request(
-                  settings, StackConnection.Use.JOB, providerFlags(), concurrency),
+                  settings, StackConnection.Use.JOB, providerFlags(), concurrency, env),
               new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency),
               repository,
               maxFileBytes,
@@ -224,7 +224,7 @@ public final class IndexCommand implements Callable<Integer> {
       if (batchSize != null) {
         builder.batchSize(batchSize);
       }
-      ProgressBar bar = ProgressBar.onStderr();
+      ProgressBar bar = ProgressBar.onStderr(env);
       AtomicReference<Progress> last = new AtomicReference<>();
       AtomicReference<Throwable> error = new AtomicReference<>();
       CountDownLatch done = new CountDownLatch(1);

@@ -3,7 +3,6 @@ package io.signalhub.indexing.cli;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.JobView;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +33,7 @@ public final class JobsCommand implements Callable<Integer> {
   }
 
   private static StackConnection connect() throws Exception {
-    return StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()));
+    return StackConnection.open(System.getenv());
   }
 
   private static JobLifecycle lifecycle(StackConnection stack) {

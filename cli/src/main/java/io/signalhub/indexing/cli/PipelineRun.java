@@ -99,7 +99,13 @@ final class PipelineRun implements Callable<Integer> {
       Runnable cancel = () -> lifecycle.cancel(jobId, "cancelled by the user (Ctrl-C)");
       interrupt.onInterrupt(cancel);
       uploader.putManifest(Keys.manifest(jobId), upload.manifest());
-      JobView job = follow(stack.status, jobId, interrupt::interrupted, cancel);
+      JobView job =
+          follow(
+              ProgressBar.onStderr(stackRequest.environment()),
+              stack.status,
+              jobId,
+              interrupt::interrupted,
+              cancel);
       IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
       if (interrupt.interrupted()) {
@@ -114,9 +120,9 @@ final class PipelineRun implements Callable<Integer> {
     }
   }
 
-  /** Polls the status API with a live bar until the job is terminal. */
-  static JobView follow(StatusClient status, String jobId) throws Exception {
-    return follow(status, jobId, () -> false, () -> {});
+  /** Polls the status API with a live {@code bar} until the job is terminal. */
+  static JobView follow(ProgressBar bar, StatusClient status, String jobId) throws Exception {
+    return follow(bar, status, jobId, () -> false, () -> {});
   }
 
   /**
@@ -125,9 +131,12 @@ final class PipelineRun implements Callable<Integer> {
    * comes).
    */
   static JobView follow(
-      StatusClient status, String jobId, BooleanSupplier cancelled, Runnable cancel)
+      ProgressBar bar,
+      StatusClient status,
+      String jobId,
+      BooleanSupplier cancelled,
+      Runnable cancel)
       throws Exception {
-    ProgressBar bar = ProgressBar.onStderr();
     long waitingSince = System.currentTimeMillis();
     while (true) {
       Optional<JobView> job = status.job(jobId);

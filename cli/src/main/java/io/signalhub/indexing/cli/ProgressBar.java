@@ -4,6 +4,7 @@ import io.signalhub.indexing.core.progress.Progress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A one-line live progress bar on a terminal (redrawn at most 10 times a second); on a pipe or in
@@ -35,8 +36,9 @@ public final class ProgressBar {
     this.clock = clock;
   }
 
-  public static ProgressBar onStderr() {
-    return new ProgressBar(System.err, Terminal.stderrIsTerminal(), Clock.systemUTC());
+  public static ProgressBar onStderr(Map<String, String> environment) {
+    return new ProgressBar(
+        System.err, Terminal.stderrIsTerminal(environment.get("TERM")), Clock.systemUTC());
   }
 
   public synchronized void update(Progress progress) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,8 +70,9 @@ public final class SearchCommand implements Callable<Integer> {
     if (jobId != null && repository != null) {
       throw new UsageException("--job and --repository exclude each other; choose one");
     }
-    ProviderSettings settings = ProviderSettings.fromEnvironment(System.getenv());
-    try (StackConnection stack = StackConnection.open(settings)) {
+    Map<String, String> environment = System.getenv();
+    ProviderSettings settings = ProviderSettings.fromEnvironment(environment);
+    try (StackConnection stack = StackConnection.open(environment)) {
       JobView job =
           jobId != null
               ? stack.status.job(jobId).orElse(null)

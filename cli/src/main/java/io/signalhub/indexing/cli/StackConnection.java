@@ -93,20 +93,28 @@ final class StackConnection implements AutoCloseable {
    * command refuses) and the concurrency, if given.
    */
   record Request(
-      ProviderSettings provider, Use use, List<String> providerFlags, Integer concurrency) {
+      ProviderSettings provider,
+      Use use,
+      List<String> providerFlags,
+      Integer concurrency,
+      Map<String, String> environment) {
 
-    static Request read(ProviderSettings provider) {
-      return new Request(provider, Use.READ, List.of(), null);
+    /** A read with the provider {@code environment} configures. */
+    static Request read(Map<String, String> environment) {
+      return new Request(
+          ProviderSettings.fromEnvironment(environment), Use.READ, List.of(), null, environment);
     }
   }
 
-  static StackConnection open(ProviderSettings provider) throws Exception {
-    return open(Request.read(provider));
+  /** A read; {@code environment} (the command's) names the stack and the provider. */
+  static StackConnection open(Map<String, String> environment) throws Exception {
+    return open(Request.read(environment));
   }
 
   static StackConnection open(Request request) throws Exception {
+    Map<String, String> environment = request.environment();
     Optional<String> statusUrl =
-        Optional.ofNullable(System.getenv("SIGNAL_HUB_STATUS_URL")).filter(v -> !v.isBlank());
+        Optional.ofNullable(environment.get("SIGNAL_HUB_STATUS_URL")).filter(v -> !v.isBlank());
     if (statusUrl.isPresent()) {
       if (!request.providerFlags().isEmpty()) {
         throw new UsageException(
@@ -120,7 +128,8 @@ final class StackConnection implements AutoCloseable {
       AwsPipeline pipeline = AwsPipeline.fromConfig(PipelineSettings.systemLookup());
       return new StackConnection(
           pipeline,
-          new StatusClient(URI.create(statusUrl.get())),
+          new StatusClient(
+              URI.create(statusUrl.get()), Optional.ofNullable(environment.get("AWS_REGION"))),
           "the stack at " + statusUrl.get(),
           null,
           null);

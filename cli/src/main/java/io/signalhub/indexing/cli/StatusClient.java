@@ -27,10 +27,20 @@ final class StatusClient {
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final URI base;
+  private final Optional<String> region;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   StatusClient(URI base) {
+    this(base, Optional.empty());
+  }
+
+  /**
+   * @param region the region requests to a deployed API are signed for ({@code AWS_REGION}); empty:
+   *     the one in the API's host name
+   */
+  StatusClient(URI base, Optional<String> region) {
+    this.region = region;
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
   }
@@ -91,9 +101,12 @@ final class StatusClient {
    * SigV4 for execute-api
    * (docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
    */
-  static java.util.Map<String, java.util.List<String>> sign(URI uri) {
-    String region =
-        Optional.ofNullable(System.getenv("AWS_REGION")).orElse(uri.getHost().split("\\.")[2]);
+  java.util.Map<String, java.util.List<String>> sign(URI uri) {
+    return sign(uri, region);
+  }
+
+  static java.util.Map<String, java.util.List<String>> sign(URI uri, Optional<String> region) {
+    String signingRegion = region.orElse(uri.getHost().split("\\.")[2]);
     SignedRequest signed =
         AwsV4HttpSigner.create()
             .sign(
@@ -102,7 +115,7 @@ final class StatusClient {
                         .request(
                             SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.GET).build())
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion));
     return signed.request().headers();
   }
 }

@@ -3,7 +3,7 @@ package io.signalhub.indexing.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.pipeline.JobView;
-import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,13 +46,16 @@ public final class StatusCommand implements Callable<Integer> {
       System.err.println("error: name a JOB ('index' prints it), or pass --web for the list");
       return 2;
     }
-    try (StackConnection stack =
-        StackConnection.open(ProviderSettings.fromEnvironment(System.getenv()))) {
+    Map<String, String> environment = System.getenv();
+    try (StackConnection stack = StackConnection.open(environment)) {
       if (web) {
         return StatusWebProxy.serve(stack, jobId, port);
       }
       Optional<JobView> job =
-          follow ? Optional.of(PipelineRun.follow(stack.status, jobId)) : stack.status.job(jobId);
+          follow
+              ? Optional.of(
+                  PipelineRun.follow(ProgressBar.onStderr(environment), stack.status, jobId))
+              : stack.status.job(jobId);
       if (job.isEmpty()) {
         return stack.noJob(jobId);
       }

@@ -73,7 +73,7 @@ final class StatusWebProxy implements AutoCloseable {
       new java.util.concurrent.CountDownLatch(1).await();
       return 0;
     }
-    try (StatusWebProxy proxy = new StatusWebProxy(base, port, StatusClient::sign)) {
+    try (StatusWebProxy proxy = new StatusWebProxy(base, port, stack.status::sign)) {
       System.out.println("Status page: " + proxy.url() + path);
       System.out.println(
           "(served on 127.0.0.1, requests to "

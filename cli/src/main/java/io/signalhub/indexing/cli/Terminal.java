@@ -13,9 +13,11 @@ final class Terminal {
    * True when standard error is a terminal. {@link System#console()} answers for stdin and stdout
    * only ({@code index --json | jq} has no console although the bar's stream is a terminal), so on
    * Linux the descriptor's target decides; elsewhere the console does.
+   *
+   * @param term the {@code TERM} variable (null if unset): {@code dumb} means no terminal
    */
-  static boolean stderrIsTerminal() {
-    if ("dumb".equals(System.getenv("TERM"))) {
+  static boolean stderrIsTerminal(String term) {
+    if ("dumb".equals(term)) {
       return false;
     }
     Path fd = Path.of("/proc/self/fd/2");

@@ -9,9 +9,21 @@ import java.util.function.Function;
  * standard variables {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL_SQS}, {@code
  * AWS_ENDPOINT_URL_DYNAMODB} and {@code AWS_ENDPOINT_URL} (one endpoint for all, as LocalStack
  * users set it), so the CLI, boto3 and the AWS CLI agree on one configuration.
+ *
+ * @param accessKeyConfigured whether {@code AWS_ACCESS_KEY_ID} (or {@code aws.accessKeyId}) is set:
+ *     then local endpoints get those keys through the default chain instead of {@code test/test}
  */
 public record AwsEndpoints(
-    String region, Optional<URI> s3, Optional<URI> sqs, Optional<URI> dynamodb) {
+    String region,
+    Optional<URI> s3,
+    Optional<URI> sqs,
+    Optional<URI> dynamodb,
+    boolean accessKeyConfigured) {
+
+  /** With no access key configured. */
+  public AwsEndpoints(String region, Optional<URI> s3, Optional<URI> sqs, Optional<URI> dynamodb) {
+    this(region, s3, sqs, dynamodb, false);
+  }
 
   public static AwsEndpoints from(Function<String, Optional<String>> environment) {
     Optional<URI> all = environment.apply("AWS_ENDPOINT_URL").map(URI::create);
@@ -22,7 +34,9 @@ public record AwsEndpoints(
             .orElse("us-east-1"),
         environment.apply("AWS_ENDPOINT_URL_S3").map(URI::create).or(() -> all),
         environment.apply("AWS_ENDPOINT_URL_SQS").map(URI::create).or(() -> all),
-        environment.apply("AWS_ENDPOINT_URL_DYNAMODB").map(URI::create).or(() -> all));
+        environment.apply("AWS_ENDPOINT_URL_DYNAMODB").map(URI::create).or(() -> all),
+        environment.apply("AWS_ACCESS_KEY_ID").isPresent()
+            || environment.apply("aws.accessKeyId").isPresent());
   }
 
   public static AwsEndpoints fromSystem() {

@@ -57,9 +57,22 @@ public final class AwsPipeline implements AutoCloseable {
     this(settings, endpoints, clock, Sleeper.system());
   }
 
-  /** With the embedder's waits on {@code sleeper} (tests run a faster clock and sleeper). */
+  /** With the embedder's waits on {@code sleeper}, and no metrics (not in a Lambda). */
   public AwsPipeline(
       PipelineSettings settings, AwsEndpoints endpoints, Clock clock, Sleeper sleeper) {
+    this(settings, endpoints, clock, sleeper, PipelineMetrics.NONE);
+  }
+
+  /**
+   * With the embedder's waits on {@code sleeper} (tests run a faster clock and sleeper) and its
+   * metrics to {@code metrics}.
+   */
+  public AwsPipeline(
+      PipelineSettings settings,
+      AwsEndpoints endpoints,
+      Clock clock,
+      Sleeper sleeper,
+      PipelineMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -84,26 +97,31 @@ public final class AwsPipeline implements AutoCloseable {
     this.jobs = new DynamoJobStore(dynamo, settings.jobsTable());
     this.blobs = new S3BlobStore(s3, settings.bucket());
     this.cache = new DynamoEmbeddingCache(dynamo, settings.cacheTable(), clock, CACHE_RETENTION);
-    this.metrics = EmfMetrics.forEnvironment(System.getenv(), clock);
+    this.metrics = metrics;
   }
 
   /**
    * The pipeline as a function configures it: settings through {@code lookup} (Quarkus config in a
-   * Lambda, system properties and environment locally), endpoints from the standard variables.
+   * Lambda, system properties and environment locally), endpoints from the standard variables,
+   * metrics in CloudWatch's embedded format when {@code AWS_LAMBDA_FUNCTION_NAME} says it runs in a
+   * Lambda.
    */
   public static AwsPipeline fromConfig(
       java.util.function.Function<String, java.util.Optional<String>> lookup) {
+    Clock clock = Clock.systemUTC();
     return new AwsPipeline(
-        PipelineSettings.from(lookup), AwsEndpoints.fromSystem(), Clock.systemUTC());
+        PipelineSettings.from(lookup),
+        AwsEndpoints.fromSystem(),
+        clock,
+        Sleeper.system(),
+        EmfMetrics.forEnvironment(System.getenv(), clock));
   }
 
   /** Local endpoints take any credentials; the real ones come from the default chain. */
   private static AwsCredentialsProvider credentials(AwsEndpoints endpoints) {
     boolean local =
         endpoints.s3().map(uri -> uri.getHost().matches("localhost|127\\.0\\.0\\.1")).orElse(false);
-    boolean configured =
-        System.getenv("AWS_ACCESS_KEY_ID") != null || System.getProperty("aws.accessKeyId") != null;
-    return local && !configured
+    return local && !endpoints.accessKeyConfigured()
         ? StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))
         : DefaultCredentialsProvider.builder().build();
   }

@@ -4,16 +4,11 @@ import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
 import io.signalhub.indexing.core.batch.RequestSizer;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
-import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
-import io.signalhub.indexing.core.provider.EmbeddingProviders;
-import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.ratelimit.RateLimiter;
 import io.signalhub.indexing.core.retry.Sleeper;
 import io.smallrye.mutiny.Multi;
@@ -21,8 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
@@ -92,64 +87,33 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       Duration retryDelay,
       int maxConcurrentBatches,
       EmbeddingProvider provider) {
+    // provider and batch size given: nothing is read from the environment
     this(
         builder()
             .batchSize(batchSize)
             .maxRetries(maxRetries)
             .retryDelay(retryDelay)
             .maxConcurrentBatches(maxConcurrentBatches)
-            .provider(provider));
+            .provider(provider)
+            .settings,
+        Map.of());
   }
 
-  private BatchEmbeddingProcessor(Builder b) {
-    this.ownsProvider = b.provider == null;
-    this.provider =
-        b.provider != null
-            ? b.provider
-            : EmbeddingProviders.create(ProviderSettings.fromEnvironment(System.getenv()));
-    Integer batchSize = b.batchSize != null ? b.batchSize : batchSizeFromEnvironment();
-    this.maxConcurrentBatches =
-        b.maxConcurrentBatches != null
-            ? b.maxConcurrentBatches
-            : batchSize == null ? AUTO_MAX_CONCURRENT_BATCHES : ORIGINAL_MAX_CONCURRENT_BATCHES;
-    RequestSizer sizer =
-        batchSize == null
-            ? new RequestSizer(
-                provider.limits(), tokenBudget(b), b.latencyTarget, this::requestTokenCap)
-            : null;
-    this.batcher =
-        sizer != null
-            ? new Batcher<>(sizer::next, WorkItem::tokens, WorkItem::jsonBytes)
-            : new Batcher<>(
-                BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
-                WorkItem::tokens,
-                WorkItem::jsonBytes);
-    this.embedder =
-        ProviderCaller.builder(provider)
-            .maxRetries(b.maxRetries)
-            .retryDelays(b.retryDelay, b.maxRetryDelay)
-            .random(b.random)
-            .budget(
-                b.requestsPerMinute > 0 || b.tokensPerMinute > 0
-                    ? new LocalRateBudget(
-                        RateBudget.spendable(b.requestsPerMinute),
-                        RateBudget.spendable(b.tokensPerMinute),
-                        b.clock)
-                    : RateBudget.unlimited())
-            .maxConcurrency(maxConcurrentBatches)
-            .rateLimiter(b.rateLimiter)
-            .clock(b.clock)
-            .sleeper(b.sleeper)
-            .answerListener(
-                sizer == null
-                    ? ProviderCaller.AnswerListener.NONE
-                    : (inputs, tokens, latency) -> sizer.answered(tokens, latency))
-            .build();
-    this.cache = b.cache != null ? b.cache : new InMemoryEmbeddingCache(b.cacheEntries);
-    this.oversizePolicy = b.oversizePolicy;
-    this.clock = b.clock;
-    this.progressWindow = b.progressWindow;
-    this.onResult = b.onResult;
+  private BatchEmbeddingProcessor(ProcessorSettings settings, Map<String, String> environment) {
+    this(settings, settings.wire(environment));
+  }
+
+  private BatchEmbeddingProcessor(ProcessorSettings settings, ProcessorSettings.Parts parts) {
+    this.provider = parts.provider();
+    this.ownsProvider = parts.ownsProvider();
+    this.batcher = parts.batcher();
+    this.embedder = parts.embedder();
+    this.cache = parts.cache();
+    this.maxConcurrentBatches = parts.maxConcurrentBatches();
+    this.oversizePolicy = settings.oversizePolicy;
+    this.clock = settings.clock;
+    this.progressWindow = settings.progressWindow;
+    this.onResult = settings.onResult;
   }
 
   public static Builder builder() {
@@ -235,57 +199,15 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
                     .progress());
   }
 
-  /**
-   * Most tokens per batch: the configured budget, never above the tokens/min quota (a batch larger
-   * than the whole quota can never be served). Quotas learned while running cut batches further, in
-   * {@link ProviderCaller}.
-   */
-  private static long tokenBudget(Builder b) {
-    long quota = RateBudget.batchTokenBudget(b.tokensPerMinute);
-    if (b.maxTokensPerBatch > 0 && quota > 0) {
-      return Math.min(b.maxTokensPerBatch, quota);
-    }
-    return Math.max(b.maxTokensPerBatch, quota);
-  }
-
-  /** What the quota lets one request carry now, configured or learned by the limiter. */
-  private long requestTokenCap() {
-    return embedder.requestTokenCap();
-  }
-
-  /** The original's variable, if set; else null: requests are sized by the provider. */
-  private static Integer batchSizeFromEnvironment() {
-    String value = System.getenv("SIGNAL_HUB_EMBEDDING_BATCH_SIZE");
-    return value == null || value.isBlank() ? null : Integer.parseInt(value.trim());
-  }
-
   /** All knobs, with the original's defaults. */
   public static final class Builder {
-    private EmbeddingProvider provider;
-    private Integer batchSize;
-    private long maxTokensPerBatch;
-    private int maxRetries = 3;
-    private Duration retryDelay = Duration.ofSeconds(1);
-    private Duration maxRetryDelay = Duration.ofSeconds(60);
-    private Integer maxConcurrentBatches;
-    private Duration latencyTarget = Duration.ofSeconds(2);
-    private long requestsPerMinute;
-    private long tokensPerMinute;
-    private RateLimiter rateLimiter;
-    private EmbeddingCache cache;
-    private int cacheEntries = 10_000;
-    private OversizePolicy oversizePolicy = OversizePolicy.TRUNCATE;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.system();
-    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private Duration progressWindow = Duration.ofSeconds(30);
-    private Consumer<ChunkResult> onResult = result -> {};
+    private final ProcessorSettings settings = new ProcessorSettings();
 
     private Builder() {}
 
     /** The provider; default: the one {@code SIGNAL_HUB_EMBEDDING_PROVIDER} names (local). */
     public Builder provider(EmbeddingProvider value) {
-      provider = Objects.requireNonNull(value, "provider must be set");
+      settings.provider = Objects.requireNonNull(value, "provider must be set");
       return this;
     }
 
@@ -294,13 +216,13 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
      * are sized by the provider, its quota and {@link #latencyTarget}.
      */
     public Builder batchSize(int value) {
-      batchSize = positive(value, "batchSize");
+      settings.batchSize = ProcessorSettings.positive(value, "batchSize");
       return this;
     }
 
     /** Most tokens per request; default 0 = the provider's limit. */
     public Builder maxTokensPerBatch(long value) {
-      maxTokensPerBatch = value;
+      settings.maxTokensPerBatch = value;
       return this;
     }
 
@@ -309,19 +231,19 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       if (value < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, was " + value);
       }
-      maxRetries = value;
+      settings.maxRetries = value;
       return this;
     }
 
     /** Ceiling of the first retry delay; default 1 s. */
     public Builder retryDelay(Duration value) {
-      retryDelay = Objects.requireNonNull(value, "retryDelay must be set");
+      settings.retryDelay = Objects.requireNonNull(value, "retryDelay must be set");
       return this;
     }
 
     /** Cap of the retry delay; default 60 s. A longer Retry-After is still honoured. */
     public Builder maxRetryDelay(Duration value) {
-      maxRetryDelay = Objects.requireNonNull(value, "maxRetryDelay must be set");
+      settings.maxRetryDelay = Objects.requireNonNull(value, "maxRetryDelay must be set");
       return this;
     }
 
@@ -331,7 +253,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
      * provider.
      */
     public Builder maxConcurrentBatches(int value) {
-      maxConcurrentBatches = positive(value, "maxConcurrentBatches");
+      settings.maxConcurrentBatches = ProcessorSettings.positive(value, "maxConcurrentBatches");
       return this;
     }
 
@@ -340,7 +262,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
      * batchSize}); default 2 s. Longer: fewer, larger requests; shorter: a retry re-sends less.
      */
     public Builder latencyTarget(Duration value) {
-      latencyTarget = Objects.requireNonNull(value, "latencyTarget must be set");
+      settings.latencyTarget = Objects.requireNonNull(value, "latencyTarget must be set");
       if (value.isZero() || value.isNegative()) {
         throw new IllegalArgumentException("latencyTarget must be positive, was " + value);
       }
@@ -349,25 +271,25 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
 
     /** The provider's requests/min limit; default 0 = not limited client-side. */
     public Builder requestsPerMinute(long value) {
-      requestsPerMinute = value;
+      settings.requestsPerMinute = value;
       return this;
     }
 
     /** The provider's tokens/min limit; default 0 = not limited client-side. */
     public Builder tokensPerMinute(long value) {
-      tokensPerMinute = value;
+      settings.tokensPerMinute = value;
       return this;
     }
 
     /** A limiter shared with others (e.g. across processes); replaces the per-minute knobs. */
     public Builder rateLimiter(RateLimiter value) {
-      rateLimiter = value;
+      settings.rateLimiter = value;
       return this;
     }
 
     /** Where vectors are looked up before paying for them; default in-memory. */
     public Builder cache(EmbeddingCache value) {
-      cache = value;
+      settings.cache = value;
       return this;
     }
 
@@ -376,52 +298,54 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
      * dimensions).
      */
     public Builder cacheEntries(int value) {
-      cacheEntries = positive(value, "cacheEntries");
+      settings.cacheEntries = ProcessorSettings.positive(value, "cacheEntries");
       return this;
     }
 
     public Builder oversizePolicy(OversizePolicy value) {
-      oversizePolicy = Objects.requireNonNull(value, "oversizePolicy must be set");
+      settings.oversizePolicy = Objects.requireNonNull(value, "oversizePolicy must be set");
       return this;
     }
 
     public Builder clock(Clock value) {
-      clock = Objects.requireNonNull(value, "clock must be set");
+      settings.clock = Objects.requireNonNull(value, "clock must be set");
       return this;
     }
 
     public Builder sleeper(Sleeper value) {
-      sleeper = Objects.requireNonNull(value, "sleeper must be set");
+      settings.sleeper = Objects.requireNonNull(value, "sleeper must be set");
       return this;
     }
 
     /** Uniform [0, 1) values for backoff jitter. */
     public Builder random(DoubleSupplier value) {
-      random = Objects.requireNonNull(value, "random must be set");
+      settings.random = Objects.requireNonNull(value, "random must be set");
       return this;
     }
 
     /** Window of the chunks/s rate; default 30 s. */
     public Builder progressWindow(Duration value) {
-      progressWindow = Objects.requireNonNull(value, "progressWindow must be set");
+      settings.progressWindow = Objects.requireNonNull(value, "progressWindow must be set");
       return this;
     }
 
     /** Receives every chunk's vector or failure as batches finish. */
     public Builder onResult(Consumer<ChunkResult> value) {
-      onResult = Objects.requireNonNull(value, "onResult must be set");
+      settings.onResult = Objects.requireNonNull(value, "onResult must be set");
       return this;
     }
 
+    /**
+     * The processor; settings left unset come from the process's environment ({@code
+     * SIGNAL_HUB_EMBEDDING_PROVIDER} and its variables, {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}).
+     */
     public BatchEmbeddingProcessor build() {
-      return new BatchEmbeddingProcessor(this);
+      return build(System.getenv());
     }
 
-    private static int positive(int value, String name) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be >= 1, was " + value);
-      }
-      return value;
+    /** The processor, with {@code environment} standing in for the process's. */
+    BatchEmbeddingProcessor build(Map<String, String> environment) {
+      return new BatchEmbeddingProcessor(settings, environment);
     }
   }
 }

@@ -272,6 +272,17 @@ class BatchEmbeddingProcessorTest {
   }
 
   @Test
+  void theBatchSizeVariableFixesTheBatchSizeAndAnExplicitOneWins() throws Exception {
+    var environment = java.util.Map.of("SIGNAL_HUB_EMBEDDING_BATCH_SIZE", " 7 ");
+    var fromEnvironment = processorFor(SimulatorSettings.builder()).build(environment);
+    assertThat(fromEnvironment.batchBounds().maxItems()).isEqualTo(7);
+    assertThat(fromEnvironment.processChunks(chunks(15), p -> {})).hasSize(15);
+    assertThat(server.stats().requests()).isEqualTo(3); // 7 + 7 + 1
+    var explicit = BatchEmbeddingProcessor.builder().provider(fromEnvironment.provider());
+    assertThat(explicit.batchSize(3).build(environment).batchBounds().maxItems()).isEqualTo(3);
+  }
+
+  @Test
   void withNoBatchSizeRequestsFillUpToTheProvidersLimits() throws Exception {
     // the simulator refuses more than 2,048 inputs in one request, as OpenAI does
     var processor = processorFor(SimulatorSettings.builder()).build();

@@ -1,49 +1,29 @@
 package io.signalhub.indexing.aws.dynamodb;
 
-import static io.signalhub.indexing.aws.dynamodb.Condition.anyOf;
-import static io.signalhub.indexing.aws.dynamodb.Condition.atMost;
 import static io.signalhub.indexing.aws.dynamodb.Condition.equalTo;
 import static io.signalhub.indexing.aws.dynamodb.Condition.exists;
 import static io.signalhub.indexing.aws.dynamodb.Condition.greaterThan;
 import static io.signalhub.indexing.aws.dynamodb.Condition.in;
-import static io.signalhub.indexing.aws.dynamodb.Condition.lessThan;
-import static io.signalhub.indexing.aws.dynamodb.Condition.not;
-import static io.signalhub.indexing.aws.dynamodb.Condition.notExists;
 import static io.signalhub.indexing.aws.dynamodb.Items.bool;
 import static io.signalhub.indexing.aws.dynamodb.Items.number;
 import static io.signalhub.indexing.aws.dynamodb.Items.text;
 import static io.signalhub.indexing.aws.dynamodb.Items.time;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.API_CALLS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.BATCHES_PROCESSED;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.BATCHES_REGISTERED;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.BATCH_SIZE;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.CACHED;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.CHUNK_TOKENS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.COMPLETED;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.CONCURRENCY;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.CURSOR;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.FAILED;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.FANOUT_COMPLETE;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.FILES;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.FILES_READ;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.FINISHED_AT;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.GSI;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.GSI_PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.JOB;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.LAST_GROUP_FIRST_SEQ;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_OWNER;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_UNTIL;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.NEXT_SEQ;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.OVERLAP_LINES;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PENDING;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.REASON;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.REPOSITORY;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.REVISION;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.STATUS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.TOKENS;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.TOTAL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.UPDATED_AT;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
@@ -56,7 +36,6 @@ import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
-import io.signalhub.indexing.core.job.RegisteredBatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +46,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -82,25 +60,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoJobStore implements JobStore {
 
-  /** Statuses after which a job changes no more. */
-  private static final Condition NOT_TERMINAL =
-      not(
-          in(
-              STATUS,
-              text(JobStatus.COMPLETED.name()),
-              text(JobStatus.COMPLETED_WITH_FAILURES.name()),
-              text(JobStatus.FAILED.name()),
-              text(JobStatus.CANCELLED.name())));
-
-  /** Statuses in which a fan-out runs or may start. */
-  private static final Condition MAY_FAN_OUT =
-      in(STATUS, text(JobStatus.PENDING.name()), text(JobStatus.FANNING_OUT.name()));
-
   private final DynamoDbClient dynamo;
   private final String table;
   private final BatchMarkers markers;
   private final FailureSamples failures;
   private final JobActivity activity;
+  private final JobItemWrites writes;
+  private final FanOutWrites fanOut;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
@@ -108,6 +74,8 @@ public final class DynamoJobStore implements JobStore {
     this.markers = new BatchMarkers(dynamo, table);
     this.failures = new FailureSamples(dynamo, table);
     this.activity = new JobActivity(dynamo, table);
+    this.writes = new JobItemWrites(dynamo, table);
+    this.fanOut = new FanOutWrites(writes, markers, failures);
   }
 
   @Override
@@ -159,28 +127,12 @@ public final class DynamoJobStore implements JobStore {
 
   @Override
   public boolean acquireFanoutLease(String jobId, String owner, Instant now, Instant until) {
-    Update update =
-        new Update()
-            .set(LEASE_OWNER, text(owner))
-            .set(LEASE_UNTIL, number(until.toEpochMilli()))
-            .set(STATUS, text(JobStatus.FANNING_OUT.name()))
-            .set(UPDATED_AT, time(now));
-    update.condition(
-        equalTo(FANOUT_COMPLETE, bool(false))
-            .and(MAY_FAN_OUT)
-            .and(
-                anyOf(
-                    notExists(LEASE_UNTIL),
-                    atMost(LEASE_UNTIL, number(now.toEpochMilli())),
-                    equalTo(LEASE_OWNER, text(owner)))));
-    return conditionalUpdate(jobId, update);
+    return fanOut.acquireLease(jobId, owner, now, until);
   }
 
   @Override
   public void releaseFanoutLease(String jobId, String owner) {
-    Update update = new Update().remove(LEASE_OWNER).remove(LEASE_UNTIL);
-    update.condition(equalTo(LEASE_OWNER, text(owner)));
-    conditionalUpdate(jobId, update);
+    fanOut.releaseLease(jobId, owner);
   }
 
   @Override
@@ -194,69 +146,23 @@ public final class DynamoJobStore implements JobStore {
       int batchSize,
       int concurrency,
       Instant now) {
-    update(
-        jobId,
-        new Update()
-            .set(REPOSITORY, text(repository))
-            .set(REVISION, text(revision))
-            .set(FILES, number(files))
-            .set(CHUNK_TOKENS, number(chunkTokens))
-            .set(OVERLAP_LINES, number(overlapLines))
-            .set(BATCH_SIZE, number(batchSize))
-            .set(CONCURRENCY, number(concurrency))
-            .set(UPDATED_AT, time(now)));
+    fanOut.describe(
+        jobId, repository, revision, files, chunkTokens, overlapLines, batchSize, concurrency, now);
   }
 
   @Override
   public boolean registerGroup(String jobId, GroupRegistration group, Instant now) {
-    List<TransactWriteItem> writes = new ArrayList<>();
-    for (RegisteredBatch batch : group.batches()) {
-      writes.add(markers.register(jobId, batch));
-    }
-    long batched = group.batchedChunks();
-    Update job =
-        new Update()
-            .add(TOTAL, batched + group.cachedChunks())
-            .add(PENDING, batched)
-            .add(COMPLETED, group.cachedChunks())
-            .add(CACHED, group.cachedChunks())
-            .add(BATCHES_REGISTERED, group.batches().size())
-            .add(FILES_READ, group.filesRead())
-            .set(CURSOR, text(group.to().toString()))
-            .set(UPDATED_AT, time(now));
-    if (group.batches().isEmpty()) {
-      job.setFrom(LAST_GROUP_FIRST_SEQ, NEXT_SEQ); // nothing of this group to resend
-    } else {
-      job.set(NEXT_SEQ, number(group.nextSeq(0)));
-      job.set(LAST_GROUP_FIRST_SEQ, number(group.batches().get(0).seq()));
-    }
-    group.skippedFiles().forEach((reason, count) -> job.add(JobItem.skipped(reason), count));
-    job.condition(equalTo(CURSOR, text(group.from().toString())).and(NOT_TERMINAL));
-    writes.add(job.inTransaction(table, key(jobId, JOB)));
-    if (!group.fileFailures().isEmpty()) {
-      writes.add(failures.ofGroup(jobId, group.from(), group.fileFailures(), now));
-    }
-    return transact(writes);
+    return fanOut.registerGroup(jobId, group, now);
   }
 
   @Override
   public void confirmSent(String jobId, long nextSeq) {
-    Update update = new Update().set(LAST_GROUP_FIRST_SEQ, number(nextSeq));
-    update.condition(lessThan(LAST_GROUP_FIRST_SEQ, number(nextSeq)));
-    conditionalUpdate(jobId, update); // false: a later confirmation came first
+    fanOut.confirmSent(jobId, nextSeq);
   }
 
   @Override
   public void completeFanout(String jobId, Instant now) {
-    Update toEmbedding =
-        new Update()
-            .set(FANOUT_COMPLETE, bool(true))
-            .set(STATUS, text(JobStatus.EMBEDDING.name()))
-            .set(UPDATED_AT, time(now));
-    toEmbedding.condition(equalTo(STATUS, text(JobStatus.FANNING_OUT.name())));
-    if (!conditionalUpdate(jobId, toEmbedding)) {
-      update(jobId, new Update().set(FANOUT_COMPLETE, bool(true)).set(UPDATED_AT, time(now)));
-    }
+    fanOut.complete(jobId, now);
   }
 
   @Override
@@ -277,8 +183,8 @@ public final class DynamoJobStore implements JobStore {
             .set(REASON, text(reason))
             .set(FINISHED_AT, time(now))
             .set(UPDATED_AT, time(now));
-    update.condition(exists(PK).and(NOT_TERMINAL));
-    return conditionalUpdate(jobId, update);
+    update.condition(exists(PK).and(JobItemWrites.NOT_TERMINAL));
+    return writes.conditionalUpdate(jobId, update);
   }
 
   @Override
@@ -336,9 +242,9 @@ public final class DynamoJobStore implements JobStore {
 
   @Override
   public boolean recordBatch(String jobId, long seq, BatchResult result, Instant now) {
-    List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(markers.markDone(jobId, seq, result.failed(), now));
-    writes.add(
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(markers.markDone(jobId, seq, result.failed(), now));
+    items.add(
         new Update()
             .add(COMPLETED, result.completed())
             .add(FAILED, result.failed())
@@ -349,11 +255,11 @@ public final class DynamoJobStore implements JobStore {
             .add(TOKENS, result.tokens())
             .set(UPDATED_AT, time(now))
             .inTransaction(table, key(jobId, JOB)));
-    writes.add(activity.countMinute(jobId, result.activity(ActivityMinute.minuteOf(now))));
+    items.add(activity.countMinute(jobId, result.activity(ActivityMinute.minuteOf(now))));
     if (!result.failures().isEmpty()) {
-      writes.add(failures.ofBatch(jobId, seq, result.failures(), now));
+      items.add(failures.ofBatch(jobId, seq, result.failures(), now));
     }
-    return transact(writes);
+    return writes.transact(items);
   }
 
   @Override
@@ -377,7 +283,7 @@ public final class DynamoJobStore implements JobStore {
                   status == JobStatus.COMPLETED
                       ? equalTo(FAILED, number(0))
                       : greaterThan(FAILED, number(0))));
-      if (conditionalUpdate(jobId, update)) {
+      if (writes.conditionalUpdate(jobId, update)) {
         return Optional.of(status);
       }
     }
@@ -397,38 +303,5 @@ public final class DynamoJobStore implements JobStore {
   @Override
   public List<Failure> failureSample(String jobId, int limit) {
     return failures.sample(jobId, limit);
-  }
-
-  /** Updates an existing job item. */
-  private void update(String jobId, Update update) {
-    dynamo.updateItem(update.condition(exists(PK)).request(table, key(jobId, JOB)));
-  }
-
-  /** Updates the job item if the update's condition holds; false if it did not. */
-  private boolean conditionalUpdate(String jobId, Update update) {
-    try {
-      dynamo.updateItem(update.request(table, key(jobId, JOB)));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
-  }
-
-  /**
-   * True if the transaction was applied; false if a condition failed (already done, cursor moved).
-   */
-  private boolean transact(List<TransactWriteItem> writes) {
-    try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
-      return true;
-    } catch (TransactionCanceledException e) {
-      boolean conditionFailed =
-          e.cancellationReasons().stream()
-              .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()));
-      if (conditionFailed) {
-        return false;
-      }
-      throw e;
-    }
   }
 }

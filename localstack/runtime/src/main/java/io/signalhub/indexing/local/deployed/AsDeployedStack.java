@@ -1,6 +1,5 @@
 package io.signalhub.indexing.local.deployed;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.local.services.EdgeGateway;
 import io.signalhub.indexing.local.services.EmbeddedAwsServices;
@@ -38,114 +37,6 @@ public final class AsDeployedStack implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AsDeployedStack.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * What the local stack adds to the template.
-   *
-   * @param workDir where zips are unpacked and environments log
-   * @param environmentOverlay variables added to every function's environment, for endpoints that
-   *     stand in for a provider (e.g. {@code SIGNAL_HUB_EMBEDDING_BASE_URL})
-   * @param secretValues initial values of the template's secrets, by logical id or its start
-   *     ({@code EmbeddingApiKey} for CDK's {@code EmbeddingApiKey4E1A2B3C})
-   * @param maxEnvironments most execution environments per function (also capped by the mapping's
-   *     maximum concurrency); 2 cores cannot run ten embedder JVMs
-   * @param asyncRetryDelay pause before Lambda retries a failed asynchronous invocation (1 and 2
-   *     minutes in AWS; shortened here)
-   * @param edgePort the one endpoint's port (0 = any)
-   * @param apiPort the HTTP API's port (0 = any)
-   * @param sessionToken whether functions get {@code AWS_SESSION_TOKEN}, as Lambda gives them
-   * @param codeCache where zips are unpacked, once per asset (CDK names assets by content hash, so
-   *     stacks of several templates can share it)
-   */
-  public record Options(
-      Path workDir,
-      Map<String, String> environmentOverlay,
-      Map<String, String> secretValues,
-      int maxEnvironments,
-      Duration asyncRetryDelay,
-      int edgePort,
-      int apiPort,
-      boolean sessionToken,
-      Path codeCache) {
-
-    public static Options defaults(Path workDir) {
-      return new Options(
-          workDir,
-          Map.of(),
-          Map.of(),
-          1,
-          Duration.ofSeconds(2),
-          0,
-          0,
-          true,
-          workDir.resolve("code"));
-    }
-
-    public Options withEnvironment(Map<String, String> overlay) {
-      return new Options(
-          workDir,
-          overlay,
-          secretValues,
-          maxEnvironments,
-          asyncRetryDelay,
-          edgePort,
-          apiPort,
-          sessionToken,
-          codeCache);
-    }
-
-    public Options withSecrets(Map<String, String> values) {
-      return new Options(
-          workDir,
-          environmentOverlay,
-          values,
-          maxEnvironments,
-          asyncRetryDelay,
-          edgePort,
-          apiPort,
-          sessionToken,
-          codeCache);
-    }
-
-    public Options withPorts(int edge, int api) {
-      return new Options(
-          workDir,
-          environmentOverlay,
-          secretValues,
-          maxEnvironments,
-          asyncRetryDelay,
-          edge,
-          api,
-          sessionToken,
-          codeCache);
-    }
-
-    public Options withSessionToken(boolean value) {
-      return new Options(
-          workDir,
-          environmentOverlay,
-          secretValues,
-          maxEnvironments,
-          asyncRetryDelay,
-          edgePort,
-          apiPort,
-          value,
-          codeCache);
-    }
-
-    public Options withCodeCache(Path dir) {
-      return new Options(
-          workDir,
-          environmentOverlay,
-          secretValues,
-          maxEnvironments,
-          asyncRetryDelay,
-          edgePort,
-          apiPort,
-          sessionToken,
-          dir);
-    }
-  }
-
   /** An SQS event source mapping as the template configures it. */
   public record EventSourceMapping(
       String function,
@@ -167,7 +58,7 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   private final CfnTemplate template;
-  private final Options options;
+  private final StackOptions options;
   private final EmbeddedAwsServices services;
   private final SecretsManagerServer secrets;
   private final BedrockStandIn bedrock;
@@ -176,15 +67,14 @@ public final class AsDeployedStack implements AutoCloseable {
   private final S3Client s3;
   private final SqsClient sqs;
   private final DynamoDbClient dynamo;
-  private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
+  private final DeployedFunctions functions;
   private final Map<String, LambdaFunction> running = new LinkedHashMap<>();
-  private final List<String> skipped = new ArrayList<>();
-  private final List<Notification> notifications = new ArrayList<>();
+  private final List<Notification> notifications;
   private final EventSourceMappings mappings;
   private final AsyncInvoker async;
   private final HttpApiServer api;
 
-  private AsDeployedStack(Path templateFile, Options options) throws Exception {
+  private AsDeployedStack(Path templateFile, StackOptions options) throws Exception {
     this.options = options;
     services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null);
     secrets = new SecretsManagerServer();
@@ -246,11 +136,11 @@ public final class AsDeployedStack implements AutoCloseable {
               .orElse(null));
     }
     TemplateResources.deployBucketContents(template, s3, assets);
-    readFunctions(assets);
+    functions = DeployedFunctions.read(template, assets);
     Path work = Files.createDirectories(options.workDir());
     List<String> runtimeClasspath = RuntimeInterfaceClient.classpath();
     Path nativeClient = RuntimeInterfaceClient.nativeClient(work);
-    for (FunctionSpec spec : functions.values()) {
+    for (FunctionSpec spec : functions.all()) {
       Map<String, String> platform = new LinkedHashMap<>();
       platform.put("AWS_ACCESS_KEY_ID", accessKey(spec.logicalId()));
       platform.put("AWS_SECRET_ACCESS_KEY", "localsecret");
@@ -272,7 +162,7 @@ public final class AsDeployedStack implements AutoCloseable {
               Duration.ofSeconds(90)));
     }
     async = new AsyncInvoker(this, template, options.asyncRetryDelay());
-    readNotifications();
+    notifications = functions.notifications(template);
     mappings = EventSourceMappings.start(this, template, options.maxEnvironments());
     api = new HttpApiServer(routes(), options.apiPort());
     for (Notification n : notifications) {
@@ -283,7 +173,7 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   /** Reads {@code template} (in a cdk.out directory, beside its assets) and starts everything. */
-  public static AsDeployedStack start(Path template, Options options) throws Exception {
+  public static AsDeployedStack start(Path template, StackOptions options) throws Exception {
     return new AsDeployedStack(template, options);
   }
 
@@ -292,78 +182,14 @@ public final class AsDeployedStack implements AutoCloseable {
     return "LOCAL" + functionLogicalId;
   }
 
-  private void readFunctions(Map<String, Path> assets) {
-    for (String id : template.ofType("AWS::Lambda::Function")) {
-      String runtime = template.property(id, "Runtime").asText("");
-      String key = template.property(id, "Code").path("S3Key").asText("");
-      if (!runtime.startsWith("java") || !assets.containsKey(key)) {
-        // CDK's own custom-resource handlers (python, inline code) run at deploy time, not here
-        skipped.add(id + " (" + (runtime.isEmpty() ? "no runtime" : runtime) + ")");
-        continue;
-      }
-      Map<String, String> environment = new LinkedHashMap<>();
-      template
-          .property(id, "Environment")
-          .path("Variables")
-          .fields()
-          .forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
-      String role =
-          template.resource(id).path("Properties").path("Role").path("Fn::GetAtt").path(0).asText();
-      functions.put(
-          id,
-          new FunctionSpec(
-              id,
-              template.property(id, "Handler").asText(),
-              runtime,
-              template.property(id, "MemorySize").asInt(128),
-              Duration.ofSeconds(template.property(id, "Timeout").asInt(3)),
-              Map.copyOf(environment),
-              role,
-              assets.get(key)));
-    }
-  }
-
   /** The function an ARN (qualified or not) or a {@code name:alias} names. */
   String functionNamed(String arnOrName) {
-    String[] parts = arnOrName.split(":");
-    String name = arnOrName.startsWith("arn:") ? parts[6] : parts[0];
-    if (!functions.containsKey(name)) {
-      throw new IllegalStateException(
-          "The template wires " + arnOrName + ", which is not a Java function it deploys");
-    }
-    return name;
-  }
-
-  private void readNotifications() {
-    for (String id : template.ofType("Custom::S3BucketNotifications")) {
-      String bucket = template.property(id, "BucketName").asText();
-      for (JsonNode config :
-          template.property(id, "NotificationConfiguration").path("LambdaFunctionConfigurations")) {
-        String prefix = "";
-        String suffix = "";
-        for (JsonNode rule : config.path("Filter").path("Key").path("FilterRules")) {
-          if (rule.path("Name").asText().equalsIgnoreCase("prefix")) {
-            prefix = rule.path("Value").asText();
-          } else {
-            suffix = rule.path("Value").asText();
-          }
-        }
-        List<String> events = new ArrayList<>();
-        config.path("Events").forEach(e -> events.add(e.asText()));
-        notifications.add(
-            new Notification(
-                bucket,
-                functionNamed(config.path("LambdaFunctionArn").asText()),
-                events,
-                prefix,
-                suffix));
-      }
-    }
+    return functions.named(arnOrName);
   }
 
   /** The template's Java function {@code logicalId}. */
   FunctionSpec spec(String logicalId) {
-    return functions.get(logicalId);
+    return functions.spec(logicalId);
   }
 
   /** The running environments of function {@code logicalId}. */
@@ -400,38 +226,7 @@ public final class AsDeployedStack implements AutoCloseable {
    * @throws IllegalStateException naming the functions that did not boot, with their logs
    */
   public void prewarm() throws InterruptedException {
-    List<String> failed = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    // as many JVMs boot at once as there are cores: more only thrash (Quarkus boots in 3 CPU-s)
-    java.util.concurrent.Semaphore cores =
-        new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
-    for (LambdaFunction function : running.values()) {
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  cores.acquire();
-                  try {
-                    function.prewarm();
-                  } finally {
-                    cores.release();
-                  }
-                } catch (Exception e) {
-                  synchronized (failed) {
-                    failed.add(
-                        function.spec().logicalId() + ": " + e + "\n" + function.logTails(30));
-                  }
-                }
-              });
-      thread.start();
-      threads.add(thread);
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    if (!failed.isEmpty()) {
-      throw new IllegalStateException("Functions did not boot:\n" + String.join("\n", failed));
-    }
+    LambdaFunction.prewarmAll(running.values());
   }
 
   // ---- what tests and users see ----
@@ -441,12 +236,12 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   public List<FunctionSpec> functions() {
-    return List.copyOf(functions.values());
+    return functions.all();
   }
 
   /** Functions the template holds that are not run (CDK's deploy-time handlers). */
   public List<String> skippedFunctions() {
-    return List.copyOf(skipped);
+    return functions.skipped();
   }
 
   public List<EventSourceMapping> eventSourceMappings() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -282,5 +283,46 @@ final class LambdaFunction implements AutoCloseable {
     all.forEach(ExecutionEnvironment::close);
     all.clear();
     idle.clear();
+  }
+
+  /**
+   * Starts one environment of each function and waits for each to finish its init and poll the
+   * Runtime API.
+   *
+   * @throws IllegalStateException naming the functions that did not boot, with their logs
+   */
+  static void prewarmAll(Collection<LambdaFunction> functions) throws InterruptedException {
+    List<String> failed = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    // as many JVMs boot at once as there are cores: more only thrash (Quarkus boots in 3 CPU-s)
+    java.util.concurrent.Semaphore cores =
+        new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
+    for (LambdaFunction function : functions) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  cores.acquire();
+                  try {
+                    function.prewarm();
+                  } finally {
+                    cores.release();
+                  }
+                } catch (Exception e) {
+                  synchronized (failed) {
+                    failed.add(
+                        function.spec().logicalId() + ": " + e + "\n" + function.logTails(30));
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException("Functions did not boot:\n" + String.join("\n", failed));
+    }
   }
 }

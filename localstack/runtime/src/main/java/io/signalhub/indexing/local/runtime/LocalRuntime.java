@@ -1,18 +1,14 @@
 package io.signalhub.indexing.local.runtime;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
-import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobsApi;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineRecovery;
@@ -29,17 +25,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The whole pipeline on one machine: the embedded AWS-compatible services and a runtime that plays
@@ -49,8 +39,6 @@ import java.util.logging.Logger;
  * localhost. The functions' code is the deployed code; only the event plumbing is local.
  */
 public final class LocalRuntime implements AutoCloseable {
-
-  private static final Logger LOG = Logger.getLogger(LocalRuntime.class.getName());
 
   /**
    * Where each service listens by default: LocalStack's classic per-service ports, and its edge
@@ -65,11 +53,9 @@ public final class LocalRuntime implements AutoCloseable {
   private final EdgeGateway edge;
   private final AwsPipeline pipeline;
   private final EmbeddingProvider provider;
-  private final ScheduledExecutorService fanOuts;
+  private final FanOutInvocations fanOuts;
   private final List<SqsEventSource> eventSources = new ArrayList<>();
   private final StatusHttpServer status;
-  private final FanOutFunction fanOut;
-  private final Duration asyncRetryDelay;
 
   /** One fan-out invocation of the manifest keys an event names (a test may make it crash). */
   @FunctionalInterface
@@ -86,35 +72,23 @@ public final class LocalRuntime implements AutoCloseable {
       Clock clock,
       Sleeper sleeper)
       throws Exception {
-    fanOuts =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "fan-out");
-              thread.setDaemon(true);
-              return thread;
-            });
-    java.util.concurrent.atomic.AtomicReference<FanOutService> fanOutService =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    fanOut = fanOutWrapper.apply(keys -> invokeFanOut(fanOutService.get(), keys));
     // Lambda retries a failed asynchronous invocation twice, about 1 and 2 minutes later
     // (docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html)
-    asyncRetryDelay =
-        Duration.ofMillis(
-            config
-                .apply("signal-hub.local.fanout-retry-delay-ms")
-                .map(Long::parseLong)
-                .orElse(60_000L));
+    fanOuts =
+        new FanOutInvocations(
+            fanOutWrapper,
+            Duration.ofMillis(
+                config
+                    .apply("signal-hub.local.fanout-retry-delay-ms")
+                    .map(Long::parseLong)
+                    .orElse(60_000L)));
     PipelineSettings settings = PipelineSettings.from(config);
     services =
         EmbeddedAwsServices.start(
             new EmbeddedAwsServices.Ports(ports.s3(), ports.sqs(), ports.dynamodb()), dataDir);
     // the stack's notification, as infra/ configures it: manifests/*.json in its bucket only
     services.addNotification(
-        new S3Notification(
-            settings.bucket(),
-            Keys.MANIFESTS,
-            ".json",
-            event -> fanOuts.submit(() -> invokeAsync(event, 1))));
+        new S3Notification(settings.bucket(), Keys.MANIFESTS, ".json", fanOuts::onS3Event));
     edge =
         EdgeGateway.start(
             ports.edge(),
@@ -132,7 +106,8 @@ public final class LocalRuntime implements AutoCloseable {
     // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
-    fanOutService.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
+    fanOuts.attach(
+        pipeline, pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
     EmbedderService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
@@ -156,7 +131,7 @@ public final class LocalRuntime implements AutoCloseable {
             pipeline.queueUrl(settings.continuationQueue()),
             1,
             1,
-            this::invokeContinuations));
+            fanOuts::invokeContinuations));
     FanOutFailureService failures =
         pipeline.fanOutFailures(providerSettings.provider(), provider.model());
     eventSources.add(
@@ -176,7 +151,7 @@ public final class LocalRuntime implements AutoCloseable {
               pipeline.jobs(),
               new SqsBatchQueue(
                   pipeline.sqs(), pipeline.queueUrl(settings.batchQueue()), Sleeper.system()))
-          .recover((manifestKey, deadline) -> fanOuts.submit(() -> resume(manifestKey)));
+          .recover((manifestKey, deadline) -> fanOuts.resumeLater(manifestKey));
     }
   }
 
@@ -220,76 +195,6 @@ public final class LocalRuntime implements AutoCloseable {
       throws Exception {
     return new LocalRuntime(
         ports, null, provider, config, fanOutWrapper, Clock.systemUTC(), Sleeper.system());
-  }
-
-  /**
-   * A fan-out invocation: 15 minutes, like the Lambda; a continuation is queued if that runs out.
-   */
-  private void invokeFanOut(FanOutService fanOut, List<String> keys) {
-    List<String> manifests = keys.stream().filter(key -> key.startsWith(Keys.MANIFESTS)).toList();
-    ManifestUploads.fanOut(
-        manifests,
-        fanOut,
-        Instant.now().plus(Duration.ofMinutes(15)),
-        key -> {
-          String url = pipeline.queueUrl(pipeline.settings().continuationQueue());
-          pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(key));
-        });
-  }
-
-  /**
-   * The S3-triggered invocation is asynchronous: Lambda retries a failed one, then hands the event
-   * and the error to the on-failure destination, the fan-out failure queue.
-   */
-  private void invokeAsync(String s3Event, int attempt) {
-    try {
-      fanOut.invoke(ManifestUploads.keysFromJson(s3Event));
-    } catch (RuntimeException e) {
-      PipelineSettings settings = pipeline.settings();
-      if (attempt < settings.fanOutAttempts()) {
-        Duration delay = asyncRetryDelay.multipliedBy(1L << (attempt - 1));
-        LOG.log(Level.WARNING, "Fan-out failed (attempt " + attempt + "); retry in " + delay, e);
-        fanOuts.schedule(
-            () -> invokeAsync(s3Event, attempt + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
-        return;
-      }
-      LOG.log(Level.WARNING, "Fan-out failed on all " + attempt + " attempts", e);
-      String url = pipeline.queueUrl(settings.fanOutFailureQueue());
-      String record =
-          FanOutFailureLogic.destinationRecord(
-              s3Event,
-              "arn:aws:lambda:us-east-1:000000000000:function:fanout:live",
-              attempt,
-              e,
-              Instant.now());
-      pipeline.sqs().sendMessage(r -> r.queueUrl(url).messageBody(record));
-    }
-  }
-
-  /**
-   * The continuation queue's event source: a continuation that fails is received again, and after
-   * {@code fanOutAttempts} receives SQS moves it to the fan-out failure queue.
-   */
-  private SQSBatchResponse invokeContinuations(SQSEvent event) {
-    List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
-    for (SQSEvent.SQSMessage record : event.getRecords()) {
-      try {
-        fanOut.invoke(List.of(record.getBody()));
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Fan-out continuation of " + record.getBody() + " failed", e);
-        failed.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
-      }
-    }
-    return new SQSBatchResponse(failed);
-  }
-
-  /** A job a restart found unfinished (the local stack's own recovery, not Lambda's). */
-  private void resume(String manifestKey) {
-    try {
-      fanOut.invoke(List.of(manifestKey));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Resuming the fan-out of " + manifestKey + " failed", e);
-    }
   }
 
   public AwsPipeline pipeline() {
@@ -346,7 +251,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
     status.close();
     edge.close();
-    fanOuts.shutdownNow();
+    fanOuts.close();
     provider.close();
     pipeline.close();
     services.close();
