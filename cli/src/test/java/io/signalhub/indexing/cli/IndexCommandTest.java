@@ -145,7 +145,7 @@ class IndexCommandTest {
   }
 
   @Test
-  void inProcessCompletesWhenOneDefaultBatchIsLargerThanTheWholeTokensPerMinuteQuota()
+  void inProcessCompletesUnderATokensPerMinuteQuotaSmallerThanOneBatchOfAHundred()
       throws Exception {
     long total = 0;
     for (String text : DenseCode.texts(14, 2400, 3)) {
@@ -153,8 +153,9 @@ class IndexCommandTest {
       total += DenseCode.tokens(text);
     }
     assertThat(total).isBetween(32_000L, 36_000L);
-    // 30,000 tokens/min: one default batch (all ~75 chunks) holds more than the provider ever
-    // accepts; the rest waits for the quota to refill (a few seconds)
+    // 30,000 tokens/min: one batch of 100 (all ~75 chunks) holds more than the provider ever
+    // accepts. Requests sized by the provider start at a sixteenth of its request limit and, once
+    // an answer tells the quota, carry a tenth of it; the rest waits for the quota to refill
     try (var server =
         SimulatedEmbeddingServer.start(
             SimulatorSettings.builder().tokensPerMinute(30_000).dimensions(8).build())) {
@@ -174,9 +175,8 @@ class IndexCommandTest {
       assertThat(exit).isZero();
       assertThat(summary.path("failed").asLong()).isZero();
       assertThat(summary.path("completed").asLong()).isEqualTo(summary.path("total").asLong());
-      // the one "Request too large" taught the quota; nothing else was refused
-      assertThat(server.stats().tooLarge()).isEqualTo(1);
-      assertThat(server.stats().throttled()).isEqualTo(1);
+      assertThat(server.stats().tooLarge()).isZero();
+      assertThat(server.stats().throttled()).isLessThanOrEqualTo(1);
       assertThat(server.stats().tokens()).isGreaterThan(30_000);
     }
   }
