@@ -1,9 +1,7 @@
 package io.signalhub.indexing.core.pipeline;
 
 import io.signalhub.indexing.core.BatchEmbedder;
-import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
@@ -13,13 +11,10 @@ import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,31 +199,21 @@ public final class EmbedBatchService {
               + " needs "
               + job.model());
     }
-    List<Chunk> chunks = BatchPayload.read(blobs.read(message.payloadKey()));
-    if (chunks.size() != expected) {
-      throw new IllegalArgumentException(
-          "payload holds " + chunks.size() + " chunks, the batch was registered with " + expected);
-    }
-    Map<String, Chunk> byKey = new LinkedHashMap<>();
-    List<String> keys = new ArrayList<>();
-    for (Chunk chunk : chunks) {
-      String key = CacheKey.of(job.model(), job.dimensions(), chunk.text());
-      keys.add(key);
-      byKey.putIfAbsent(key, chunk);
-    }
-    Map<String, float[]> vectors = new HashMap<>(cache.getAll(byKey.keySet()));
-    long cachedUnique = vectors.size();
-    List<String> missing =
-        byKey.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+    BatchContents contents =
+        BatchContents.load(blobs, cache, job.model(), job.dimensions(), message, expected);
+    List<String> missing = contents.missing();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
+    Map<String, float[]> fresh = new HashMap<>();
     Map<String, String> failures = new HashMap<>();
     if (!missing.isEmpty()) {
       List<BatchEmbedder.Input> inputs =
           missing.stream()
-              .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+              .map(
+                  key ->
+                      new BatchEmbedder.Input(
+                          contents.chunk(key).text(), contents.chunk(key).tokens()))
               .toList();
       List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
-      Map<String, float[]> fresh = new HashMap<>();
       for (int i = 0; i < missing.size(); i++) {
         if (outcomes.get(i).succeeded()) {
           fresh.put(missing.get(i), outcomes.get(i).vector());
@@ -236,55 +221,15 @@ public final class EmbedBatchService {
           failures.put(missing.get(i), outcomes.get(i).failure());
         }
       }
-      vectors.putAll(fresh);
-      writeVectors(message, chunks, keys, vectors, job.model());
-      cache.putAll(fresh);
-    } else {
-      writeVectors(message, chunks, keys, vectors, job.model());
-    }
-    java.util.Set<String> fetched = new java.util.HashSet<>(missing);
-    long completed = 0;
-    long cached = 0;
-    List<Failure> sample = new ArrayList<>();
-    for (int i = 0; i < chunks.size(); i++) {
-      String key = keys.get(i);
-      if (vectors.containsKey(key)) {
-        completed++;
-        if (!fetched.contains(key)) {
-          cached++;
-        }
-      } else if (sample.size() < FAILURE_SAMPLE) {
-        sample.add(new Failure(chunks.get(i).location(), failures.get(key)));
-      }
     }
     Progress usage = tracker.snapshot();
-    LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
-    return new BatchResult(
-        completed,
-        chunks.size() - completed,
-        cached,
-        usage.apiCalls(),
-        usage.tokens(),
-        usage.throttled(),
-        usage.retries(),
-        sample);
-  }
-
-  private void writeVectors(
-      BatchMessage message,
-      List<Chunk> chunks,
-      List<String> keys,
-      Map<String, float[]> vectors,
-      String model) {
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < chunks.size(); i++) {
-      float[] vector = vectors.get(keys.get(i));
-      if (vector != null) {
-        lines.append(new VectorRecord(chunks.get(i), model, vector).toJsonLine()).append('\n');
-      }
-    }
-    blobs.put(
-        Keys.vectors(message.jobId(), message.seq()),
-        lines.toString().getBytes(StandardCharsets.UTF_8));
+    LOG.fine(() -> "Batch " + message.id() + ": " + contents.cachedUnique() + " unique cache hits");
+    return contents.finish(
+        blobs,
+        cache,
+        fresh,
+        failures,
+        new BatchContents.Usage(
+            usage.apiCalls(), usage.tokens(), usage.throttled(), usage.retries()));
   }
 }
