@@ -1,7 +1,6 @@
 package io.signalhub.indexing.core.economy;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +13,6 @@ public final class InMemoryEconomyStore implements EconomyStore {
   private final Map<String, EconomySettings> modes = new ConcurrentHashMap<>();
   private final Map<String, String> owners = new ConcurrentHashMap<>();
   private final Map<String, Submission> submissions = new ConcurrentHashMap<>();
-  private final Map<String, Long> created = new ConcurrentHashMap<>();
 
   @Override
   public EconomySettings modeIfAbsent(String jobId, EconomySettings settings) {
@@ -41,7 +39,6 @@ public final class InMemoryEconomyStore implements EconomyStore {
   @Override
   public synchronized Submission createIfAbsent(Submission submission) {
     String key = submission.jobId() + "#" + submission.id();
-    created.putIfAbsent(key, (long) created.size());
     return submissions.computeIfAbsent(key, k -> submission);
   }
 
@@ -59,7 +56,7 @@ public final class InMemoryEconomyStore implements EconomyStore {
             list.add(value);
           }
         });
-    list.sort(Comparator.comparing(s -> created.get(s.jobId() + "#" + s.id())));
+    list.sort(Submission.ORDER);
     return list;
   }
 

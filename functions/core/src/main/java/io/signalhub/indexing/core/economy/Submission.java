@@ -43,6 +43,13 @@ public record Submission(
     SETTLED
   }
 
+  /** By first batch, then attempt: the order the job's batches were registered and retried. */
+  public static final java.util.Comparator<Submission> ORDER =
+      java.util.Comparator.comparingLong(
+              (Submission s) -> s.seqs().isEmpty() ? -1 : s.seqs().get(0))
+          .thenComparingInt(Submission::attempt)
+          .thenComparing(Submission::id);
+
   public Submission {
     seqs = List.copyOf(seqs);
   }
