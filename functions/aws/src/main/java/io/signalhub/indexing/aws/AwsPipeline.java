@@ -1,13 +1,18 @@
 package io.signalhub.indexing.aws;
 
+import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
@@ -154,6 +159,32 @@ public final class AwsPipeline implements AutoCloseable {
         model,
         clock,
         metrics);
+  }
+
+  /**
+   * Economy mode: the provider's batch API behind the batch queue, polled by delayed messages on
+   * the same queue; economy state in the jobs table.
+   *
+   * @param api the provider's batch API, or null when it has none
+   */
+  public EconomyService economy(ProviderBatchApi api, EconomyConfig config) {
+    String batchQueueUrl = queueUrl(settings.batchQueue());
+    return new EconomyService(
+        jobs,
+        blobs,
+        cache,
+        new DynamoEconomyStore(dynamo, settings.jobsTable()),
+        api,
+        new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
+        new SqsPollScheduler(sqs, batchQueueUrl),
+        accounting(),
+        config,
+        clock);
+  }
+
+  /** The fan-out whose batches go through {@code economy} (on demand or to the batch API). */
+  public FanOutService fanOut(ModelProfile model, EconomyService economy) {
+    return new FanOutService(settings, jobs, blobs, economy.queue(), cache, model, clock, metrics);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.signalhub.indexing.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.signalhub.indexing.core.economy.PollScheduler;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import java.util.ArrayList;
@@ -43,6 +44,18 @@ public final class SqsBatchLogic {
       SQSEvent event,
       int parallelism,
       BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+    return process(event, parallelism, handler, SqsBatchLogic::noPoller);
+  }
+
+  /**
+   * Processes batch messages with {@code handler} and economy mode's poll messages (same queue)
+   * with {@code polls}.
+   */
+  public static SQSBatchResponse process(
+      SQSEvent event,
+      int parallelism,
+      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler,
+      BiFunction<PollScheduler.PollRequest, Integer, EmbedBatchService.Outcome> polls) {
     List<SQSEvent.SQSMessage> records = event.getRecords();
     int threads = Math.max(1, Math.min(parallelism, records.size()));
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -50,7 +63,7 @@ public final class SqsBatchLogic {
     try {
       List<Future<Optional<SQSBatchResponse.BatchItemFailure>>> results = new ArrayList<>();
       for (SQSEvent.SQSMessage record : records) {
-        results.add(pool.submit(() -> processRecord(record, handler)));
+        results.add(pool.submit(() -> processRecord(record, handler, polls)));
       }
       for (int i = 0; i < records.size(); i++) {
         try {
@@ -71,7 +84,18 @@ public final class SqsBatchLogic {
   /** The record's failure entry when it should be redelivered. */
   private static Optional<SQSBatchResponse.BatchItemFailure> processRecord(
       SQSEvent.SQSMessage record,
-      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler) {
+      BiFunction<BatchMessage, Integer, EmbedBatchService.Outcome> handler,
+      BiFunction<PollScheduler.PollRequest, Integer, EmbedBatchService.Outcome> polls) {
+    Optional<PollScheduler.PollRequest> poll = PollScheduler.PollRequest.parse(record.getBody());
+    if (poll.isPresent()) {
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", poll.get().jobId())) {
+        return polls.apply(poll.get(), receiveCount(record)) == EmbedBatchService.Outcome.RETRY
+            ? Optional.of(new SQSBatchResponse.BatchItemFailure(record.getMessageId()))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        return Optional.of(retry(record, e));
+      }
+    }
     BatchMessage message;
     try {
       message = BatchMessage.parse(record.getBody());
@@ -88,6 +112,11 @@ public final class SqsBatchLogic {
     } catch (RuntimeException e) {
       return Optional.of(retry(record, e));
     }
+  }
+
+  private static EmbedBatchService.Outcome noPoller(PollScheduler.PollRequest poll, int receives) {
+    LOG.warning(() -> "Dropping economy poll " + poll + ": this consumer has no poller");
+    return EmbedBatchService.Outcome.DISCARDED;
   }
 
   private static SQSBatchResponse.BatchItemFailure retry(

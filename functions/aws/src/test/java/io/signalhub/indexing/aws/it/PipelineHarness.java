@@ -85,8 +85,11 @@ final class PipelineHarness implements AutoCloseable {
     this.deadLetterQueueUrl = pipeline.queueUrl(settings.deadLetterQueue());
   }
 
+  /** Economy mode's service when a test sets it: the fan-out sends through it, pollers use it. */
+  io.signalhub.indexing.core.economy.EconomyService economy;
+
   FanOutService fanOut() {
-    return pipeline.fanOut(model);
+    return economy != null ? pipeline.fanOut(model, economy) : pipeline.fanOut(model);
   }
 
   EmbedBatchService embedder() {
@@ -127,7 +130,14 @@ final class PipelineHarness implements AutoCloseable {
         batchQueueUrl,
         10,
         2,
-        event -> SqsBatchLogic.process(event, embedder::process));
+        event ->
+            economy == null
+                ? SqsBatchLogic.process(event, embedder::process)
+                : SqsBatchLogic.process(
+                    event,
+                    1,
+                    embedder::process,
+                    io.signalhub.indexing.aws.lambda.EconomyPolls.poller(economy)));
   }
 
   SqsEventSource deadLetterSource() {
@@ -136,7 +146,14 @@ final class PipelineHarness implements AutoCloseable {
         deadLetterQueueUrl,
         10,
         1,
-        event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered));
+        event ->
+            economy == null
+                ? SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)
+                : SqsBatchLogic.process(
+                    event,
+                    1,
+                    pipeline.accounting()::failDeadLettered,
+                    io.signalhub.indexing.aws.lambda.EconomyPolls.deadLettered(economy)));
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */

@@ -210,8 +210,14 @@ public final class EconomyService {
         economy.createIfAbsent(
             Submission.prepared(
                 job.jobId(), id, claimed.stream().map(c -> c.message().seq()).toList(), attempt));
+    if (submission.phase() == Submission.Phase.SUBMITTED) {
+      // submitted before this resend; its poll may have been lost in the crash: one more poll
+      // is harmless (a poll of a settled submission does nothing)
+      polls.schedule(new PollScheduler.PollRequest(job.jobId(), id, 0), config.pollDelay(0));
+      return;
+    }
     if (submission.phase() != Submission.Phase.PREPARED) {
-      return; // submitted before this resend
+      return;
     }
     ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
     for (BatchContents contents : claimed) {
@@ -319,6 +325,42 @@ public final class EconomyService {
     }
     String outcome = completed ? "counted" : fallBack(job.get(), submission, batch, leftover);
     economy.update(submission, submission.observed(batch).settled(outcome, billed));
+    return PollOutcome.SETTLED;
+  }
+
+  /**
+   * A poll that failed on every receive (the provider's batch API unreachable, say) reached the
+   * dead-letter queue: the submission's still-pending batches go to the job's fallback now, so the
+   * job still ends. Should the provider batch complete later, its results are not read.
+   */
+  public PollOutcome pollDeadLettered(PollScheduler.PollRequest request) {
+    Optional<Submission> found = economy.get(request.jobId(), request.submissionId());
+    Optional<JobRecord> job = jobs.get(request.jobId());
+    if (found.isEmpty()
+        || job.isEmpty()
+        || found.get().phase() == Submission.Phase.SETTLED
+        || job.get().status().terminal()) {
+      return PollOutcome.NOTHING;
+    }
+    Submission submission = found.get();
+    List<BatchMessage> leftover = new ArrayList<>();
+    for (long seq : submission.seqs()) {
+      if (jobs.batchState(request.jobId(), seq) == BatchState.PENDING) {
+        leftover.add(message(request.jobId(), seq));
+      }
+    }
+    ProviderBatch unknown =
+        new ProviderBatch(
+            String.valueOf(submission.providerBatchId()),
+            ProviderBatch.State.FAILED,
+            submission.requests(),
+            0,
+            0,
+            null,
+            null,
+            "its polls kept failing and reached the dead-letter queue");
+    String outcome = fallBack(job.get(), submission, unknown, leftover);
+    economy.update(submission, submission.settled(outcome, 0));
     return PollOutcome.SETTLED;
   }
 

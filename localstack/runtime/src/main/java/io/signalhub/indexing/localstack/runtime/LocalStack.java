@@ -5,11 +5,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
+import io.signalhub.indexing.aws.lambda.EconomyPolls;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.S3EventLogic;
 import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.ProviderBatchApis;
 import io.signalhub.indexing.core.pipeline.EmbedBatchService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -132,7 +136,11 @@ public final class LocalStack implements AutoCloseable {
     // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
-    fanOutService.set(pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
+    EconomyService economy =
+        pipeline.economy(
+            ProviderBatchApis.forSettings(providerSettings), EconomyConfig.from(config));
+    fanOutService.set(
+        pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider), economy));
     EmbedBatchService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
@@ -140,14 +148,24 @@ public final class LocalStack implements AutoCloseable {
             pipeline.queueUrl(settings.batchQueue()),
             10,
             settings.concurrency(),
-            event -> SqsBatchLogic.process(event, settings.concurrency(), embedder::process)));
+            event ->
+                SqsBatchLogic.process(
+                    event,
+                    settings.concurrency(),
+                    embedder::process,
+                    EconomyPolls.poller(economy))));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
             pipeline.queueUrl(settings.deadLetterQueue()),
             10,
             1,
-            event -> SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)));
+            event ->
+                SqsBatchLogic.process(
+                    event,
+                    1,
+                    pipeline.accounting()::failDeadLettered,
+                    EconomyPolls.deadLettered(economy))));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
