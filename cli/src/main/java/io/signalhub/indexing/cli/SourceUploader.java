@@ -50,7 +50,7 @@ final class SourceUploader {
   /**
    * @param settings the manifest's per-job settings (empty: the stack's defaults)
    */
-  Upload upload(Path root, String repository, String prefix, Map<String, Integer> settings)
+  Upload upload(Path root, String repository, String prefix, Map<String, ?> settings)
       throws Exception {
     List<SourceFile> files = new ArrayList<>();
     Map<String, Long> skipped = new TreeMap<>();
@@ -101,7 +101,14 @@ final class SourceUploader {
     manifest.putObject("sources").put("prefix", prefix);
     if (!settings.isEmpty()) {
       ObjectNode members = manifest.putObject("settings");
-      settings.forEach(members::put);
+      settings.forEach(
+          (name, value) -> {
+            if (value instanceof Integer number) {
+              members.put(name, number);
+            } else {
+              members.put(name, String.valueOf(value));
+            }
+          });
     }
     ArrayNode list = manifest.putArray("files");
     for (SourceFile file : files) {
