@@ -64,6 +64,9 @@ public final class Bench {
     if (flags.contains("--quota")) {
       bench.quotaSmallerThanABatch(); // that scenario alone
       bench.print();
+    } else if (flags.contains("--economy")) {
+      bench.economy(Path.of(System.getProperty("signal-hub.root", "."))); // that scenario alone
+      bench.print();
     } else {
       bench.run(Path.of(System.getProperty("signal-hub.root", ".")));
     }
@@ -79,9 +82,19 @@ public final class Bench {
     rateLimited(corpus);
     quotaSmallerThanABatch();
     cost(corpus);
+    economyRows.add(EconomyBench.run(corpus));
     memory();
     localModel(corpus);
     print();
+  }
+
+  /** Rows of scenarios whose fields differ from {@link Result}'s (economy mode's price ratio). */
+  private final List<com.fasterxml.jackson.databind.node.ObjectNode> economyRows =
+      new java.util.ArrayList<>();
+
+  /** A first full index on demand and in economy mode, alone (scripts/bench --economy). */
+  void economy(Path repository) throws Exception {
+    economyRows.add(EconomyBench.run(Corpus.build(repository, quick ? 100 : 2_000)));
   }
 
   // ---- 1. throughput: limits generous, latency realistic -------------------------------------
@@ -812,7 +825,27 @@ public final class Bench {
       for (Result r : results) {
         System.out.println(JSON.writeValueAsString(r));
       }
+      for (var row : economyRows) {
+        System.out.println(JSON.writeValueAsString(row));
+      }
       return;
+    }
+    for (var row : economyRows) {
+      System.out.printf(
+          "%n%-12s %s%n%-12s   %,d chunks; same chunks %s, same vectors %s; on demand $%.6f in"
+              + " %.1f s, economy $%.6f in %.1f s (%d provider batches): price %.2fx%n",
+          row.path("part").asText(),
+          row.path("scenario").asText(),
+          "",
+          row.path("chunks").asLong(),
+          row.path("sameChunks").asBoolean(),
+          row.path("sameVectors").asBoolean(),
+          row.path("onDemandUsd").asDouble(),
+          row.path("onDemandSeconds").asDouble(),
+          row.path("economyUsd").asDouble(),
+          row.path("seconds").asDouble(),
+          row.path("providerBatches").asLong(),
+          row.path("priceRatioVsOnDemand").asDouble());
     }
     System.out.printf(
         "%n%-12s %-62s %9s %9s %10s %8s %6s %11s %8s %7s%n",
