@@ -242,7 +242,7 @@ public final class AwsPipeline implements AutoCloseable {
   }
 
   public JobStatusService status() {
-    return new JobStatusService(jobs, clock);
+    return new JobStatusService(jobs, clock, new DynamoEconomyStore(dynamo, settings.jobsTable()));
   }
 
   @Override

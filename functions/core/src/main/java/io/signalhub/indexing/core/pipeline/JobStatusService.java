@@ -1,5 +1,8 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.economy.EconomySettings;
+import io.signalhub.indexing.core.economy.EconomyStore;
+import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -28,12 +31,25 @@ public final class JobStatusService {
   /** The shortest span a minute's rate is measured over (its first seconds are too noisy). */
   private static final double MIN_RATE_SECONDS = JobStore.THROUGHPUT_BUCKET_SECONDS;
 
+  /** Economy mode's promise, as the status reports it in place of an ETA. */
+  public static final String ECONOMY_ETA =
+      "depends on the provider: its batch API finishes within 24 h (OpenAI), often in minutes";
+
   private final JobStore jobs;
   private final Clock clock;
+  private final EconomyStore economy;
 
   public JobStatusService(JobStore jobs, Clock clock) {
+    this(jobs, clock, null);
+  }
+
+  /**
+   * @param economy economy mode's state, to report provider batches; null when not wired
+   */
+  public JobStatusService(JobStore jobs, Clock clock, EconomyStore economy) {
     this.jobs = jobs;
     this.clock = clock;
+    this.economy = economy;
   }
 
   /** A page of recent jobs, newest first. */
@@ -52,10 +68,13 @@ public final class JobStatusService {
     Instant now = clock.instant();
     double rate = job.status().terminal() ? 0 : rate(job.jobId(), now);
     long done = job.completed() + job.failed();
+    JobView.Economy economyView = economy(job);
     Long eta =
         job.status().terminal()
             ? Long.valueOf(0)
-            : rate > 0 ? Long.valueOf((long) Math.ceil(job.pending() / rate)) : null;
+            : economyView != null
+                ? null // the provider decides: see economy.eta
+                : rate > 0 ? Long.valueOf((long) Math.ceil(job.pending() / rate)) : null;
     Instant end = job.finishedAt() != null ? job.finishedAt() : now;
     Map<String, Long> skipped = new TreeMap<>();
     job.skippedFiles().forEach((reason, count) -> skipped.put(reason.name(), count));
@@ -84,7 +103,7 @@ public final class JobStatusService {
         job.apiCalls(),
         Math.max(0, job.completed() - job.apiCalls()),
         job.tokens(),
-        ModelPrices.estimateUsd(job.model(), job.tokens()).orElse(null),
+        cost(job, economyView),
         Math.round(rate * 10) / 10.0,
         eta,
         !job.fanoutComplete(),
@@ -93,7 +112,46 @@ public final class JobStatusService {
         job.finishedAt() == null ? null : job.finishedAt().toString(),
         Duration.between(job.createdAt(), end).toMillis() / 1000.0,
         detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null,
-        detailed ? history(job, end) : null);
+        detailed ? history(job, end) : null,
+        economyView);
+  }
+
+  /** Tokens at the model's price, those bought through the batch API at half of it. */
+  private static Double cost(JobRecord job, JobView.Economy economy) {
+    long batchTokens = economy == null ? 0 : Math.min(job.tokens(), economy.batchTokens());
+    return ModelPrices.estimateUsd(job.model(), job.tokens() - batchTokens)
+        .map(
+            full ->
+                full
+                    + ModelPrices.estimateUsd(job.model(), batchTokens).orElse(0.0)
+                        * ModelPrices.BATCH_PRICE_FACTOR)
+        .orElse(null);
+  }
+
+  private JobView.Economy economy(JobRecord job) {
+    if (economy == null) {
+      return null;
+    }
+    Optional<EconomySettings> settings = economy.mode(job.jobId());
+    if (settings.isEmpty() || !settings.get().economy()) {
+      return null;
+    }
+    List<JobView.ProviderBatchView> batches = new ArrayList<>();
+    long batchTokens = 0;
+    for (Submission s : economy.list(job.jobId())) {
+      batchTokens += s.tokens();
+      String state = s.providerState() != null ? s.providerState() : "preparing";
+      batches.add(
+          new JobView.ProviderBatchView(
+              s.id(),
+              s.providerBatchId(),
+              state,
+              s.requests(),
+              s.done(),
+              state + (s.requests() > 0 ? " " + (100L * s.done() / s.requests()) + "%" : ""),
+              s.outcome()));
+    }
+    return new JobView.Economy(settings.get().fallback().wire(), ECONOMY_ETA, batchTokens, batches);
   }
 
   /**

@@ -267,6 +267,48 @@ class EconomyModeTest {
   }
 
   @Test
+  void theStatusShowsProviderBatchStatesAnEtaFromTheProviderAndTheDiscountedCost()
+      throws Exception {
+    // in progress for ten simulated minutes: the first poll finds every batch running
+    Run running =
+        new Run(
+            SimulatorSettings.builder().batchDurations(0, 600, 0), "economy", "on-demand", 50_000);
+    running.fanOut("job-p");
+    running
+        .polls
+        .drain()
+        .forEach(
+            poll ->
+                assertThat(running.economy.poll(poll))
+                    .isEqualTo(EconomyService.PollOutcome.WAITING));
+    JobView inProgress =
+        new JobStatusService(running.fixture.jobs, running.fixture.clock, running.store)
+            .job("job-p")
+            .orElseThrow();
+    assertThat(inProgress.etaSeconds()).isNull();
+    assertThat(inProgress.economy().eta()).contains("depends on the provider");
+    assertThat(inProgress.economy().fallback()).isEqualTo("on-demand");
+    assertThat(inProgress.economy().providerBatches())
+        .isNotEmpty()
+        .allSatisfy(b -> assertThat(b.summary()).matches("in_progress \\d+%"));
+
+    Run done = new Run(immediate(), "economy", "on-demand", 50_000);
+    done.fanOut("job-d");
+    done.settle();
+    JobView finished =
+        new JobStatusService(done.fixture.jobs, done.fixture.clock, done.store)
+            .job("job-d")
+            .orElseThrow();
+    assertThat(finished.economy().batchTokens()).isEqualTo(finished.tokens()).isPositive();
+    assertThat(finished.estimatedCostUsd())
+        .isCloseTo(
+            finished.tokens() * 0.02 / 1e6 * 0.5, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(finished.economy().providerBatches())
+        .allSatisfy(b -> assertThat(b.summary()).isEqualTo("completed 100%"))
+        .allSatisfy(b -> assertThat(b.outcome()).isEqualTo("counted"));
+  }
+
+  @Test
   void resentBatchesAndRedeliveredPollsNeverSubmitOrCountTwice() throws Exception {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     run.fanOut("job-r");
