@@ -291,6 +291,11 @@ class EconomyModeTest {
     assertThat(inProgress.economy().providerBatches())
         .isNotEmpty()
         .allSatisfy(b -> assertThat(b.summary()).matches("in_progress \\d+%"));
+    String page = io.signalhub.indexing.core.page.StatusPage.job(inProgress);
+    assertThat(page)
+        .contains("Economy mode: provider batches")
+        .contains("in_progress ")
+        .contains("depends on the provider");
 
     Run done = new Run(immediate(), "economy", "on-demand", 50_000);
     done.fanOut("job-d");
