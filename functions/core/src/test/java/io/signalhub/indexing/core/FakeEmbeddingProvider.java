@@ -21,6 +21,7 @@ public final class FakeEmbeddingProvider implements EmbeddingProvider {
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger inputs = new AtomicInteger();
   private volatile Predicate<String> rejected = text -> false;
+  private final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FakeEmbeddingProvider(ProviderLimits limits) {
     this.limits = limits;
@@ -50,6 +51,11 @@ public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   public int inputs() {
     return inputs.get();
+  }
+
+  /** Every text embedded, once per time it was embedded. */
+  public List<String> sentTexts() {
+    return sent;
   }
 
   @Override
@@ -86,6 +92,7 @@ public final class FakeEmbeddingProvider implements EmbeddingProvider {
       throw EmbeddingException.inputRejected(400, "input rejected by the fake provider");
     }
     inputs.addAndGet(texts.size());
+    sent.addAll(texts);
     return new EmbeddingResponse(
         texts.stream().map(FakeEmbeddingProvider::vectorFor).toList(),
         texts.stream().mapToLong(t -> tokenCounter().count(t)).sum(),

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -291,6 +292,34 @@ abstract class PipelineContract {
     assertThat(crashed).isTrue();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(job.completed()).isEqualTo(job.total());
+  }
+
+  @Test
+  void aTextRepeatedAcrossBatchesThatRunAtOnceIsEmbeddedOnce() throws Exception {
+    PipelineHarness h = harness(Map.of("signal-hub.embedding.batch-size", "3"));
+    String module = PipelineFixture.sources(1, 6).values().iterator().next();
+    Map<String, String> copies = new java.util.LinkedHashMap<>();
+    for (int copy = 0; copy < 8; copy++) {
+      copies.put("copy" + copy + "/util.py", module);
+    }
+    h.recordsAtOnce = 4;
+    h.upload("job-twins", copies);
+    h.deliverS3Events();
+    // a provider that takes a while, so twins run while their text is being embedded
+    h.provider.rejecting(
+        text -> {
+          LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+          return false;
+        });
+
+    JobRecord job = h.runUntilFinished("job-twins", h.embedder());
+
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(job.completed()).isEqualTo(job.total()).isPositive();
+    assertThat(job.total() % copies.size()).isZero();
+    assertThat(h.provider.sentTexts())
+        .doesNotHaveDuplicates()
+        .hasSize((int) (job.total() / copies.size()));
   }
 
   @Test

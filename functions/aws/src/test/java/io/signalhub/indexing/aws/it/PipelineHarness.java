@@ -47,6 +47,9 @@ final class PipelineHarness implements AutoCloseable {
   final String batchQueueUrl;
   final String deadLetterQueueUrl;
 
+  /** Records of one SQS event processed at once, as the embedder handler does with concurrency. */
+  int recordsAtOnce = 1;
+
   /** The model the fan-out chunks and packs for; the fake provider's unless a test says. */
   ModelProfile model = ModelProfile.of("fake", provider);
 
@@ -132,10 +135,10 @@ final class PipelineHarness implements AutoCloseable {
         2,
         event ->
             economy == null
-                ? SqsBatchLogic.process(event, embedder::process)
+                ? SqsBatchLogic.process(event, recordsAtOnce, embedder::process)
                 : SqsBatchLogic.process(
                     event,
-                    1,
+                    recordsAtOnce,
                     embedder::process,
                     io.signalhub.indexing.aws.lambda.EconomyPolls.poller(economy)));
   }

@@ -238,8 +238,13 @@ public final class EconomyService {
     polls.schedule(new PollScheduler.PollRequest(job.jobId(), id, 0), config.pollDelay(0));
   }
 
+  /**
+   * The requests for the batch's missing texts, but for twins (texts an earlier batch of the job
+   * carries) while that batch is pending: its result or the cache will hold them.
+   */
   private List<ProviderBatchApi.Request> requests(JobRecord job, BatchContents contents) {
     return contents.missing().stream()
+        .filter(key -> !awaitsTwin(job.jobId(), contents, key))
         .map(
             key ->
                 new ProviderBatchApi.Request(
@@ -256,6 +261,11 @@ public final class EconomyService {
       bytes += api.line(request).length;
     }
     return bytes;
+  }
+
+  private boolean awaitsTwin(String jobId, BatchContents contents, String key) {
+    Long origin = contents.twinOf(key);
+    return origin != null && jobs.batchState(jobId, origin) == BatchState.PENDING;
   }
 
   static String customId(long seq, int chunkIndex) {
@@ -291,39 +301,77 @@ public final class EconomyService {
     boolean completed = batch.state() == ProviderBatch.State.COMPLETED;
     List<BatchMessage> leftover = new ArrayList<>();
     long billed = 0;
+    List<BatchContents> pending = new ArrayList<>();
     for (long seq : submission.seqs()) {
       if (jobs.batchState(job.get().jobId(), seq) != BatchState.PENDING) {
         billed += tokens(job.get(), seq, results); // counted before a crash: still billed
+      } else {
+        pending.add(load(job.get(), message(job.get().jobId(), seq)));
+      }
+    }
+    // by text: a twin (a text an earlier batch of the same file carries) was not requested twice
+    Map<String, ProviderBatchApi.Result> byKey = new HashMap<>();
+    for (BatchContents contents : pending) {
+      for (String key : contents.missing()) {
+        ProviderBatchApi.Result result =
+            results.get(customId(contents.message().seq(), contents.firstIndex(key)));
+        if (result != null && (result.succeeded() || !byKey.containsKey(key))) {
+          byKey.put(key, result);
+        }
+      }
+    }
+    boolean deferred = false;
+    for (BatchContents contents : pending) {
+      long seq = contents.message().seq();
+      if (contents.missing().stream()
+          .anyMatch(
+              key -> !byKey.containsKey(key) && awaitsTwin(job.get().jobId(), contents, key))) {
+        deferred = true; // its repeated texts come with an earlier batch: count it after that one
         continue;
       }
-      BatchContents contents = load(job.get(), message(job.get().jobId(), seq));
       List<ProviderBatchApi.Result> own = new ArrayList<>();
+      Map<String, ProviderBatchApi.Result> keyed = new HashMap<>();
       boolean allSucceeded = true;
       for (String key : contents.missing()) {
-        ProviderBatchApi.Result result = results.get(customId(seq, contents.firstIndex(key)));
+        ProviderBatchApi.Result line = results.get(customId(seq, contents.firstIndex(key)));
+        if (line != null) {
+          own.add(line);
+        }
+        ProviderBatchApi.Result result = byKey.get(key);
         if (result != null) {
-          own.add(result);
+          keyed.put(key, result);
         }
         allSucceeded &= result != null && result.succeeded();
       }
       billed += own.stream().mapToLong(ProviderBatchApi.Result::tokens).sum();
-      if (completed || allSucceeded) {
-        account(job.get(), contents, keyed(contents, own), own);
+      boolean orphaned =
+          contents.missing().stream()
+              .anyMatch(key -> !byKey.containsKey(key) && contents.twinOf(key) != null);
+      if ((completed || allSucceeded) && !orphaned) {
+        account(job.get(), contents, keyed, own);
       } else {
         // keep what the provider did finish, so the fallback does not pay for it again
         Map<String, float[]> done = new HashMap<>();
-        keyed(contents, own)
-            .forEach(
-                (key, r) -> {
-                  if (r.succeeded()) {
-                    done.put(key, r.vector());
-                  }
-                });
+        keyed.forEach(
+            (key, r) -> {
+              if (r.succeeded()) {
+                done.put(key, r.vector());
+              }
+            });
         cache.putAll(done);
         leftover.add(contents.message());
       }
     }
-    String outcome = completed ? "counted" : fallBack(job.get(), submission, batch, leftover);
+    if (deferred) {
+      // the provider batch is done; the earlier batches holding repeated texts are not yet
+      polls.schedule(
+          new PollScheduler.PollRequest(
+              request.jobId(), request.submissionId(), request.polls() + 1),
+          config.pollDelay(0));
+      return PollOutcome.WAITING;
+    }
+    String outcome =
+        leftover.isEmpty() ? "counted" : fallBack(job.get(), submission, batch, leftover);
     economy.update(submission, submission.observed(batch).settled(outcome, billed));
     return PollOutcome.SETTLED;
   }
@@ -370,19 +418,6 @@ public final class EconomyService {
         .filter(r -> r.customId().startsWith(prefix))
         .mapToLong(ProviderBatchApi.Result::tokens)
         .sum();
-  }
-
-  private static Map<String, ProviderBatchApi.Result> keyed(
-      BatchContents contents, List<ProviderBatchApi.Result> own) {
-    Map<String, ProviderBatchApi.Result> byKey = new HashMap<>();
-    for (String key : contents.missing()) {
-      String id = customId(contents.message().seq(), contents.firstIndex(key));
-      own.stream()
-          .filter(r -> r.customId().equals(id))
-          .findFirst()
-          .ifPresent(r -> byKey.put(key, r));
-    }
-    return byKey;
   }
 
   /** Writes and counts one batch from its results, exactly as an on-demand batch is. */

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * A registered batch's chunks, their cache keys and the vectors the cache already holds; and, once
  * the missing vectors are known (embedded on demand, or read from a provider batch's results), the
- * batch's vectors file, cache entries and result. The on-demand embedder and the economy poller
- * both finish a batch through here, so both write and count it the same way.
+ * batch's vectors file, cache entries and result: how the economy poller finishes a batch, with the
+ * same vectors file and counts as the on-demand embedder's.
  */
 public final class BatchContents {
 
@@ -30,22 +30,26 @@ public final class BatchContents {
   private final List<String> keys = new ArrayList<>();
   private final Map<String, Chunk> byKey = new LinkedHashMap<>();
   private final Map<String, Integer> firstIndex = new HashMap<>();
+  private final Map<String, Long> twinOf = new HashMap<>();
   private final Map<String, float[]> vectors;
 
   private BatchContents(
       BatchMessage message,
       String model,
       int dimensions,
-      List<Chunk> chunks,
+      List<BatchPayload.Item> items,
       EmbeddingCache cache) {
     this.message = message;
     this.model = model;
-    this.chunks = chunks;
+    this.chunks = items.stream().map(BatchPayload.Item::chunk).toList();
     for (int i = 0; i < chunks.size(); i++) {
       String key = CacheKey.of(model, dimensions, chunks.get(i).text());
       keys.add(key);
       byKey.putIfAbsent(key, chunks.get(i));
       firstIndex.putIfAbsent(key, i);
+      if (items.get(i).isTwin()) {
+        twinOf.putIfAbsent(key, items.get(i).twinOf());
+      }
     }
     this.vectors = new HashMap<>(cache.getAll(byKey.keySet()));
   }
@@ -64,12 +68,12 @@ public final class BatchContents {
       int dimensions,
       BatchMessage message,
       int expected) {
-    List<Chunk> chunks = BatchPayload.read(blobs.read(message.payloadKey()));
-    if (chunks.size() != expected) {
+    List<BatchPayload.Item> items = BatchPayload.read(blobs.read(message.payloadKey()));
+    if (items.size() != expected) {
       throw new IllegalArgumentException(
-          "payload holds " + chunks.size() + " chunks, the batch was registered with " + expected);
+          "payload holds " + items.size() + " chunks, the batch was registered with " + expected);
     }
-    return new BatchContents(message, model, dimensions, chunks, cache);
+    return new BatchContents(message, model, dimensions, items, cache);
   }
 
   public BatchMessage message() {
@@ -79,6 +83,11 @@ public final class BatchContents {
   /** Distinct texts the cache does not hold, in payload order, by cache key. */
   public List<String> missing() {
     return byKey.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+  }
+
+  /** The earlier batch of the job that carries the same text (the fan-out's twin mark), or null. */
+  public Long twinOf(String key) {
+    return twinOf.get(key);
   }
 
   public Chunk chunk(String key) {

@@ -1,7 +1,9 @@
 package io.signalhub.indexing.core.pipeline;
 
 import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
@@ -11,13 +13,19 @@ import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
+import io.signalhub.indexing.core.retry.Sleeper;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
@@ -34,6 +42,9 @@ public final class EmbedBatchService {
 
   private static final Logger LOG = Logger.getLogger(EmbedBatchService.class.getName());
   private static final int FAILURE_SAMPLE = 5;
+
+  /** How often a batch looks for the vectors of its twins while their batches run. */
+  private static final Duration TWIN_POLL = Duration.ofMillis(200);
 
   /** What became of a message, for the handler's partial batch response. */
   public enum Outcome {
@@ -56,6 +67,7 @@ public final class EmbedBatchService {
   private final EmbeddingCache cache;
   private final BatchEmbedder embedder;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final BatchAccounting accounting;
 
   /**
@@ -83,7 +95,23 @@ public final class EmbedBatchService {
       BatchEmbedder embedder,
       Clock clock,
       PipelineMetrics metrics) {
+    this(settings, jobs, blobs, cache, embedder, clock, Sleeper.system(), metrics);
+  }
+
+  /**
+   * @param sleeper waits between looks for the vectors of twins (see {@link BatchPayload})
+   */
+  public EmbedBatchService(
+      PipelineSettings settings,
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      BatchEmbedder embedder,
+      Clock clock,
+      Sleeper sleeper,
+      PipelineMetrics metrics) {
     this.settings = settings;
+    this.sleeper = sleeper;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
@@ -199,37 +227,148 @@ public final class EmbedBatchService {
               + " needs "
               + job.model());
     }
-    BatchContents contents =
-        BatchContents.load(blobs, cache, job.model(), job.dimensions(), message, expected);
-    List<String> missing = contents.missing();
+    List<BatchPayload.Item> items = BatchPayload.read(blobs.read(message.payloadKey()));
+    if (items.size() != expected) {
+      throw new IllegalArgumentException(
+          "payload holds " + items.size() + " chunks, the batch was registered with " + expected);
+    }
+    List<Chunk> chunks = items.stream().map(BatchPayload.Item::chunk).toList();
+    Map<String, Chunk> byKey = new LinkedHashMap<>();
+    Map<String, Long> twinOf = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    for (BatchPayload.Item item : items) {
+      String key = CacheKey.of(job.model(), job.dimensions(), item.chunk().text());
+      keys.add(key);
+      byKey.putIfAbsent(key, item.chunk());
+      if (item.isTwin()) {
+        twinOf.put(key, item.twinOf());
+      }
+    }
+    Map<String, float[]> vectors = new HashMap<>(cache.getAll(byKey.keySet()));
+    long cachedUnique = vectors.size();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
-    Map<String, float[]> fresh = new HashMap<>();
     Map<String, String> failures = new HashMap<>();
-    if (!missing.isEmpty()) {
-      List<BatchEmbedder.Input> inputs =
-          missing.stream()
-              .map(
-                  key ->
-                      new BatchEmbedder.Input(
-                          contents.chunk(key).text(), contents.chunk(key).tokens()))
-              .toList();
-      List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
-      for (int i = 0; i < missing.size(); i++) {
-        if (outcomes.get(i).succeeded()) {
-          fresh.put(missing.get(i), outcomes.get(i).vector());
-        } else {
-          failures.put(missing.get(i), outcomes.get(i).failure());
+    Set<String> fetched = new HashSet<>();
+    List<String> own =
+        byKey.keySet().stream()
+            .filter(key -> !vectors.containsKey(key) && !twinOf.containsKey(key))
+            .toList();
+    embedMissing(own, byKey, tracker, vectors, failures, fetched);
+    twinOf.keySet().removeAll(vectors.keySet());
+    if (!twinOf.isEmpty()) {
+      vectors.putAll(awaitTwins(message.jobId(), twinOf));
+      List<String> orphans =
+          twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+      embedMissing(orphans, byKey, tracker, vectors, failures, fetched);
+    }
+    writeVectors(message, chunks, keys, vectors, job.model());
+    long completed = 0;
+    long cached = 0;
+    List<Failure> sample = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      String key = keys.get(i);
+      if (vectors.containsKey(key)) {
+        completed++;
+        if (!fetched.contains(key)) {
+          cached++;
         }
+      } else if (sample.size() < FAILURE_SAMPLE) {
+        sample.add(new Failure(chunks.get(i).location(), failures.get(key)));
       }
     }
     Progress usage = tracker.snapshot();
-    LOG.fine(() -> "Batch " + message.id() + ": " + contents.cachedUnique() + " unique cache hits");
-    return contents.finish(
-        blobs,
-        cache,
-        fresh,
-        failures,
-        new BatchContents.Usage(
-            usage.apiCalls(), usage.tokens(), usage.throttled(), usage.retries()));
+    LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
+    return new BatchResult(
+        completed,
+        chunks.size() - completed,
+        cached,
+        usage.apiCalls(),
+        usage.tokens(),
+        usage.throttled(),
+        usage.retries(),
+        sample);
+  }
+
+  /**
+   * Embeds {@code missing} and caches the vectors at once, so twins of these texts in other batches
+   * find them without waiting for this batch to be accounted.
+   */
+  private void embedMissing(
+      List<String> missing,
+      Map<String, Chunk> byKey,
+      ProgressTracker tracker,
+      Map<String, float[]> vectors,
+      Map<String, String> failures,
+      Set<String> fetched) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<BatchEmbedder.Input> inputs =
+        missing.stream()
+            .map(key -> new BatchEmbedder.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+            .toList();
+    List<BatchEmbedder.Outcome> outcomes = embedder.embed(inputs, tracker);
+    Map<String, float[]> fresh = new HashMap<>();
+    for (int i = 0; i < missing.size(); i++) {
+      if (outcomes.get(i).succeeded()) {
+        fresh.put(missing.get(i), outcomes.get(i).vector());
+      } else {
+        failures.put(missing.get(i), outcomes.get(i).failure());
+      }
+    }
+    vectors.putAll(fresh);
+    fetched.addAll(missing);
+    cache.putAll(fresh);
+  }
+
+  /**
+   * Waits for the batches that embed this batch's twins to cache their vectors. Gives up on a twin
+   * when its batch is accounted without it (that text failed there) or after {@code
+   * signal-hub.twin-wait-ms}; the caller then embeds what is left itself.
+   */
+  private Map<String, float[]> awaitTwins(String jobId, Map<String, Long> twinOf) {
+    Map<String, float[]> found = new HashMap<>();
+    Map<String, Long> waiting = new HashMap<>(twinOf);
+    Instant giveUp = clock.instant().plus(settings.twinWait());
+    while (true) {
+      // states first: a batch caches its vectors before it is accounted, so a text missing from
+      // the cache after its batch was accounted failed there
+      Set<Long> settled = new HashSet<>();
+      for (long seq : new HashSet<>(waiting.values())) {
+        if (jobs.batchState(jobId, seq) != BatchState.PENDING) {
+          settled.add(seq);
+        }
+      }
+      found.putAll(cache.getAll(waiting.keySet()));
+      waiting.keySet().removeAll(found.keySet());
+      waiting.values().removeAll(settled);
+      if (waiting.isEmpty() || !clock.instant().isBefore(giveUp)) {
+        return found;
+      }
+      try {
+        sleeper.sleep(TWIN_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return found;
+      }
+    }
+  }
+
+  private void writeVectors(
+      BatchMessage message,
+      List<Chunk> chunks,
+      List<String> keys,
+      Map<String, float[]> vectors,
+      String model) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < chunks.size(); i++) {
+      float[] vector = vectors.get(keys.get(i));
+      if (vector != null) {
+        lines.append(new VectorRecord(chunks.get(i), model, vector).toJsonLine()).append('\n');
+      }
+    }
+    blobs.put(
+        Keys.vectors(message.jobId(), message.seq()),
+        lines.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

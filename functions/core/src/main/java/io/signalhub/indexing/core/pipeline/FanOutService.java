@@ -57,6 +57,9 @@ public final class FanOutService {
   private static final Logger LOG = Logger.getLogger(FanOutService.class.getName());
   private static final int CACHE_LOOKUP_WINDOW = 100;
 
+  /** Texts remembered per invocation for twin detection (about 10 MB of keys). */
+  private static final int TWIN_MEMORY = 50_000;
+
   /** Cached vectors held before a group is flushed to bound memory (about 1.5 MB at 384 dims). */
   private static final int MAX_CACHED_VECTORS_PER_GROUP = 1000;
 
@@ -232,7 +235,15 @@ public final class FanOutService {
   }
 
   /** A chunk and where it is in the job's chunk stream. */
-  private record Positioned(Cursor position, Chunk chunk, String key) {}
+  private record Positioned(Cursor position, Chunk chunk, String key, long twinOf) {
+    Positioned(Cursor position, Chunk chunk, String key) {
+      this(position, chunk, key, BatchPayload.NOT_A_TWIN);
+    }
+
+    Positioned twinOf(long batch) {
+      return new Positioned(position, chunk, key, batch);
+    }
+  }
 
   /** Counts that belong to a range of the chunk stream. */
   private static final class Tally {
@@ -263,6 +274,18 @@ public final class FanOutService {
     private final Batcher<Positioned>.Packer packer;
     private final List<Batch<Positioned>> groupBatches = new ArrayList<>();
     private final List<Positioned> window = new ArrayList<>();
+
+    /**
+     * The batch that carries each text this invocation batched (the most recent {@value
+     * #TWIN_MEMORY}), so a repeated text is embedded once: later copies become twins of it.
+     */
+    private final Map<String, Long> firstBatchOfText =
+        new java.util.LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > TWIN_MEMORY;
+          }
+        };
 
     /** Counts before the open batch's first chunk: they go with the next group. */
     private Tally group = new Tally();
@@ -462,7 +485,9 @@ public final class FanOutService {
             flush(chunk.position());
           }
         }
-        packer.add(chunk);
+        long open = packer.nextSequence();
+        Long first = firstBatchOfText.putIfAbsent(chunk.key(), open);
+        packer.add(first == null || first == open ? chunk : chunk.twinOf(first));
       }
       window.clear();
     }
@@ -503,11 +528,12 @@ public final class FanOutService {
       List<RegisteredBatch> registered = new ArrayList<>();
       List<BatchMessage> messages = new ArrayList<>();
       for (Batch<Positioned> batch : groupBatches) {
-        List<Chunk> chunks = batch.items().stream().map(Positioned::chunk).toList();
+        List<BatchPayload.Item> items =
+            batch.items().stream().map(p -> new BatchPayload.Item(p.chunk(), p.twinOf())).toList();
         String payloadKey = Keys.batchPayload(job.jobId(), batch.sequence());
-        blobs.put(payloadKey, BatchPayload.write(chunks));
-        registered.add(new RegisteredBatch(batch.sequence(), chunks.size()));
-        messages.add(new BatchMessage(job.jobId(), batch.sequence(), chunks.size(), payloadKey));
+        blobs.put(payloadKey, BatchPayload.write(items));
+        registered.add(new RegisteredBatch(batch.sequence(), items.size()));
+        messages.add(new BatchMessage(job.jobId(), batch.sequence(), items.size(), payloadKey));
       }
       GroupRegistration registration =
           new GroupRegistration(

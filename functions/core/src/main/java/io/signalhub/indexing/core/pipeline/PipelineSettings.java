@@ -39,7 +39,8 @@ public record PipelineSettings(
     long requestsPerMinute,
     long tokensPerMinute,
     ManifestLimits manifestLimits,
-    SecretPolicy secrets) {
+    SecretPolicy secrets,
+    Duration twinWait) {
 
   /** Reads every setting through {@code lookup} (a key to an optional value). */
   public static PipelineSettings from(Function<String, Optional<String>> lookup) {
@@ -72,7 +73,8 @@ public record PipelineSettings(
             r.integer("signal-hub.manifest.max-files", 5_000_000),
             r.number("signal-hub.manifest.max-file-bytes", 10L << 20),
             1024),
-        SecretPolicy.parse(r.text("signal-hub.secrets", "skip")));
+        SecretPolicy.parse(r.text("signal-hub.secrets", "skip")),
+        Duration.ofMillis(r.integer("signal-hub.twin-wait-ms", 30_000)));
   }
 
   /** Quarkus' rule: upper case, every character that is not a letter or digit becomes '_'. */

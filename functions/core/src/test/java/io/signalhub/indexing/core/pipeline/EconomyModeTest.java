@@ -116,7 +116,11 @@ class EconomyModeTest {
     }
 
     void fanOut(String jobId) {
-      String key = fixture.upload(jobId, SOURCES);
+      fanOut(jobId, SOURCES);
+    }
+
+    void fanOut(String jobId, Map<String, String> sources) {
+      String key = fixture.upload(jobId, sources);
       new FanOutService(
               fixture.settings,
               fixture.jobs,
@@ -311,6 +315,27 @@ class EconomyModeTest {
     assertThat(finished.economy().providerBatches())
         .allSatisfy(b -> assertThat(b.summary()).isEqualTo("completed 100%"))
         .allSatisfy(b -> assertThat(b.outcome()).isEqualTo("counted"));
+  }
+
+  @Test
+  void aTextRepeatedAcrossBatchesIsBoughtNoMoreOftenThanOnDemand() throws Exception {
+    Map<String, String> copies = new java.util.LinkedHashMap<>(SOURCES);
+    SOURCES.forEach((path, text) -> copies.put("copy/" + path, text));
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+
+    onDemand.fanOut("job-t", copies);
+    onDemand.settle();
+    economy.fanOut("job-t", copies);
+    economy.settle();
+
+    assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(economy.job("job-t").completed()).isEqualTo(onDemand.job("job-t").completed());
+    assertThat(economy.vectorLines("job-t")).isEqualTo(onDemand.vectorLines("job-t"));
+    assertThat(economy.server.stats().batchInputs())
+        .isLessThanOrEqualTo(onDemand.server.stats().inputs());
+    assertThat(economy.server.stats().billedUsd(0.02))
+        .isLessThanOrEqualTo(onDemand.server.stats().billedUsd(0.02) / 2);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.retry.BackoffPolicy;
 import io.signalhub.indexing.core.retry.RetryingCaller;
+import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public class PipelineFixture {
   final EmbeddingCache cache = new InMemoryEmbeddingCache(100_000);
   final FakeEmbeddingProvider provider = new FakeEmbeddingProvider();
   PipelineMetrics metrics = PipelineMetrics.NONE;
+  Sleeper sleeper = clock.sleeper();
 
   PipelineFixture() {
     this(Map.of());
@@ -61,7 +63,7 @@ public class PipelineFixture {
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, metrics);
+    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
