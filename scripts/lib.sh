@@ -6,10 +6,15 @@ CLI_JAR="$ROOT/cli/target/signal-hub-cli.jar"
 ensure_built() {
   if [ ! -f "$CLI_JAR" ] || [ -n "$(find "$ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' \) -newer "$CLI_JAR" -print -quit)" ]; then
     echo "Building signal-hub (first run, or sources changed) ..." >&2
-    (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true install) >&2 || {
-      echo "error: build failed; run 'mvn -DskipTests install' in $ROOT to see why" >&2
+    local log
+    log="$(mktemp "${TMPDIR:-/tmp}/signal-hub-build.XXXXXX")"
+    if ! (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip=true install) >"$log" 2>&1; then
+      echo "error: the build failed. Maven says:" >&2
+      grep -E '^\[ERROR\] ' "$log" | grep -v -E 'Help 1|-> \[Help|Re-run Maven|full stack trace|more information about|^\[ERROR\] *$' | head -20 >&2
+      echo "(whole log: $log)" >&2
       exit 1
-    }
+    fi
+    rm -f "$log"
   fi
 }
 

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.infra.SignalHubApp;
-import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
-import io.signalhub.indexing.localstack.deployed.AwsCall;
-import io.signalhub.indexing.localstack.deployed.FunctionSpec;
-import io.signalhub.indexing.localstack.deployed.IamCheck;
+import io.signalhub.indexing.local.deployed.AsDeployedStack;
+import io.signalhub.indexing.local.deployed.AwsCall;
+import io.signalhub.indexing.local.deployed.FunctionSpec;
+import io.signalhub.indexing.local.deployed.IamCheck;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,7 +118,7 @@ final class AsDeployedRun implements AutoCloseable {
   }
 
   private void upload() {
-    StringBuilder files = new StringBuilder();
+    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/");
     for (int i = 0; i < FILES; i++) {
       byte[] bytes =
           ("def handler_"
@@ -132,25 +132,14 @@ final class AsDeployedRun implements AutoCloseable {
               .getBytes(StandardCharsets.UTF_8);
       String path = "app/handler_" + i + ".py";
       s3.putObject(r -> r.bucket(bucket).key("sources/demo/" + path), RequestBody.fromBytes(bytes));
-      files
-          .append(i == 0 ? "" : ",")
-          .append("{\"path\":\"")
-          .append(path)
-          .append("\",\"sha256\":\"")
-          .append(Chunk.sha256Hex(bytes))
-          .append("\",\"size\":")
-          .append(bytes.length)
-          .append('}');
+      manifest.file(path, bytes);
     }
     // a key outside the notification's filter starts nothing
     s3.putObject(
         r -> r.bucket(bucket).key("manifests/readme.txt"), RequestBody.fromString("not a job"));
     s3.putObject(
         r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
-        RequestBody.fromString(
-            "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":["
-                + files
-                + "]}"));
+        RequestBody.fromString(manifest.toJson()));
   }
 
   /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.localstack.deployed.CfnTemplate;
-import io.signalhub.indexing.localstack.deployed.FunctionSpec;
-import io.signalhub.indexing.localstack.deployed.IamCheck;
+import io.signalhub.indexing.local.deployed.CfnTemplate;
+import io.signalhub.indexing.local.deployed.FunctionSpec;
+import io.signalhub.indexing.local.deployed.IamCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.signalhub.indexing.asdeployed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.localstack.deployed.AwsCall;
+import io.signalhub.indexing.local.deployed.AwsCall;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package io.signalhub.indexing.asdeployed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.localstack.deployed.AwsCall;
+import io.signalhub.indexing.local.deployed.AwsCall;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.Map;

@@ -62,7 +62,7 @@ final class Corpus {
     return new Corpus(files, chunks);
   }
 
-  private static String generatedFile(Random random, int file) {
+  static String generatedFile(Random random, int file) {
     StringBuilder text = new StringBuilder();
     int functions = 8 + random.nextInt(5);
     for (int i = 0; i < functions; i++) {

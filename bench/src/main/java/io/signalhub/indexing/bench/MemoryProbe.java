@@ -60,18 +60,10 @@ public final class MemoryProbe {
     int exit = process.waitFor();
     String last = output.lines().reduce((a, b) -> b).orElse("");
     if (exit != 0 || !last.startsWith("{")) {
-      return new Result(
-          "memory",
-          what + " under " + HEAP,
-          size,
-          0,
-          0,
-          0,
-          0,
-          0,
-          null,
-          null,
-          "FAILED (exit " + exit + "): " + last);
+      return Result.row("memory", what + " under " + HEAP)
+          .chunks(size)
+          .note("FAILED (exit " + exit + "): " + last)
+          .build();
     }
     return Bench.JSON.readValue(last, Result.class);
   }
@@ -114,20 +106,17 @@ public final class MemoryProbe {
                 Clock.systemUTC())
             .fanOut(Keys.manifest("million"), Instant.MAX);
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(
-        "memory",
-        "fan-out streaming a " + String.format("%,d", files) + "-file manifest",
-        chunks.get(),
-        seconds,
-        chunks.get() / seconds,
-        batches.get(),
-        0,
-        0,
-        null,
-        null,
-        String.format(
-            "%s; peak heap %.0f MB of 256; %,.0f files/min (validation pass + fan-out pass, in-memory adapters)",
-            outcome, peakHeapMb(), files / seconds * 60));
+    return Result.row(
+            "memory", "fan-out streaming a " + String.format("%,d", files) + "-file manifest")
+        .chunks(chunks.get())
+        .seconds(seconds)
+        .chunksPerSecond(chunks.get() / seconds)
+        .requests(batches.get())
+        .note(
+            String.format(
+                "%s; peak heap %.0f MB of 256; %,.0f files/min (validation pass + fan-out pass, in-memory adapters)",
+                outcome, peakHeapMb(), files / seconds * 60))
+        .build();
   }
 
   private static Result library(int count, long start) {
@@ -163,22 +152,19 @@ public final class MemoryProbe {
             .build();
     processor.processWithProgress(lazy).collect().last().await().indefinitely();
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(
-        "memory",
-        "library over "
-            + String.format("%,d", count)
-            + " chunks (lazy input, vectors to a listener)",
-        vectors.get(),
-        seconds,
-        vectors.get() / seconds,
-        0,
-        0,
-        0,
-        null,
-        null,
-        String.format(
-            "peak heap %.0f MB of 256 (default cache: 10,000 vectors of %d dims)",
-            peakHeapMb(), Bench.DIMENSIONS));
+    return Result.row(
+            "memory",
+            "library over "
+                + String.format("%,d", count)
+                + " chunks (lazy input, vectors to a listener)")
+        .chunks(vectors.get())
+        .seconds(seconds)
+        .chunksPerSecond(vectors.get() / seconds)
+        .note(
+            String.format(
+                "peak heap %.0f MB of 256 (default cache: 10,000 vectors of %d dims)",
+                peakHeapMb(), Bench.DIMENSIONS))
+        .build();
   }
 
   private static double peakHeapMb() {

@@ -1,7 +1,7 @@
 package io.signalhub.indexing.cli;
 
-import io.signalhub.indexing.localstack.deployed.AsDeployedStack;
-import io.signalhub.indexing.localstack.deployed.FunctionSpec;
+import io.signalhub.indexing.local.deployed.AsDeployedStack;
+import io.signalhub.indexing.local.deployed.FunctionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -106,7 +106,10 @@ public final class JobsCommand implements Callable<Integer> {
             lifecycle(stack).cancel(jobId, "cancelled with 'jobs cancel'").orElseThrow();
         System.out.printf(
             "%s  job %s: %,d of %,d chunks done before the cancel%n",
-            job.status(), jobId, job.completed() + job.failed(), job.total());
+            job.status(),
+            jobId,
+            job.counters().completed() + job.counters().failed(),
+            job.counters().total());
         return 0;
       }
     }

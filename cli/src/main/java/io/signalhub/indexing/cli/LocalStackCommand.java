@@ -3,7 +3,7 @@ package io.signalhub.indexing.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -175,11 +175,11 @@ public final class LocalStackCommand implements Callable<Integer> {
         return 1;
       }
     }
-    LocalStack stack;
+    LocalRuntime stack;
     try {
       stack =
-          LocalStack.start(
-              anyPorts ? LocalStack.Ports.ANY : LocalStack.Ports.DEFAULT,
+          LocalRuntime.start(
+              anyPorts ? LocalRuntime.Ports.ANY : LocalRuntime.Ports.DEFAULT,
               data,
               provider,
               PipelineSettings.systemLookup());

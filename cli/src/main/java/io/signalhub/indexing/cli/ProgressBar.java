@@ -22,6 +22,13 @@ public final class ProgressBar {
 
   private boolean drawn;
 
+  /**
+   * The highest share drawn so far. While the total is still growing (the fan-out has not finished)
+   * a jump in it would move the bar back, e.g. 384/~448 (85.7%) then 1,280/1,513 (84.6%); the bar
+   * holds its share instead and moves on once the chunks done catch up.
+   */
+  private double shownPercent;
+
   public ProgressBar(PrintStream out, boolean interactive, Clock clock) {
     this.out = out;
     this.interactive = interactive;
@@ -42,7 +49,8 @@ public final class ProgressBar {
     }
     drawn = true;
     lastDrawMillis = now;
-    String line = render(progress);
+    shownPercent = Math.max(shownPercent, progress.percent());
+    String line = render(progress, shownPercent);
     if (interactive) {
       out.print("\r" + line + "\u001b[K");
     } else {
@@ -59,12 +67,16 @@ public final class ProgressBar {
 
   /** "[#########.....] 62.5% 1,250/2,000 chunks failed 0 cached 12 85.3 chunks/s ETA 0:09". */
   public static String render(Progress p) {
-    int filled = (int) Math.round(p.percent() / 100 * WIDTH);
+    return render(p, p.percent());
+  }
+
+  private static String render(Progress p, double percent) {
+    int filled = (int) Math.round(percent / 100 * WIDTH);
     String bar = "#".repeat(Math.min(WIDTH, filled)) + ".".repeat(Math.max(0, WIDTH - filled));
     String total = (p.totalFinal() ? "" : "~") + String.format("%,d", p.total());
     return String.format(
         "[%s] %5.1f%%  %,d/%s chunks  failed %,d  cached %,d  %.1f chunks/s  ETA %s",
-        bar, p.percent(), p.done(), total, p.failed(), p.cached(), rate(p), eta(p));
+        bar, percent, p.done(), total, p.failed(), p.cached(), rate(p), eta(p));
   }
 
   /** The recent rate while running; once finished, the run's average (a finished job's is 0). */

@@ -1,9 +1,7 @@
 package io.signalhub.indexing.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.core.chunk.Chunk;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.source.SourceFile;
 import io.signalhub.indexing.core.source.SourceText;
 import io.signalhub.indexing.core.source.SourceWalker;
@@ -30,8 +28,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * kept in the object's metadata), and writes the manifest (docs/manifest.schema.json).
  */
 final class SourceUploader {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What was found, sent and skipped. */
   record Upload(
@@ -93,33 +89,16 @@ final class SourceUploader {
     } finally {
       pool.shutdown();
     }
-    ObjectNode manifest =
-        JSON.createObjectNode()
-            .put("version", 1)
-            .put("repository", repository)
-            .put("revision", revision(root));
-    manifest.putObject("sources").put("prefix", prefix);
-    if (!settings.isEmpty()) {
-      ObjectNode members = manifest.putObject("settings");
-      settings.forEach(
-          (name, value) -> {
-            if (value instanceof Integer number) {
-              members.put(name, number);
-            } else {
-              members.put(name, String.valueOf(value));
-            }
-          });
-    }
-    ArrayNode list = manifest.putArray("files");
+    ManifestWriter manifest =
+        new ManifestWriter(repository, prefix).revision(revision(root)).settings(settings);
     for (SourceFile file : files) {
       String sha = hashes.get(file.path());
       if (sha != null) {
-        list.addObject().put("path", file.path()).put("sha256", sha).put("size", file.size());
+        manifest.file(file.path(), sha, file.size());
       }
     }
     synchronized (skipped) {
-      return new Upload(
-          manifest.toString(), hashes.size(), uploaded.get(), unchanged.get(), skipped);
+      return new Upload(manifest.toJson(), hashes.size(), uploaded.get(), unchanged.get(), skipped);
     }
   }
 

@@ -6,7 +6,7 @@ import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.localstack.runtime.LocalStack;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,14 +43,14 @@ final class StackConnection implements AutoCloseable {
 
   private static final long WAIT_FOR_OWNER_MILLIS = 500;
 
-  private final LocalStack owned;
+  private final LocalRuntime owned;
   private final DataDirLock lock;
 
   private StackConnection(
       AwsPipeline pipeline,
       StatusClient status,
       String description,
-      LocalStack owned,
+      LocalRuntime owned,
       DataDirLock lock) {
     this.pipeline = pipeline;
     this.status = status;
@@ -234,9 +234,9 @@ final class StackConnection implements AutoCloseable {
             key.equals("signal-hub.concurrency") && request.concurrency() != null
                 ? Optional.of(request.concurrency().toString())
                 : PipelineSettings.systemLookup().apply(key);
-    LocalStack stack;
+    LocalRuntime stack;
     try {
-      stack = LocalStack.start(LocalStack.Ports.ANY, data, request.provider(), config);
+      stack = LocalRuntime.start(LocalRuntime.Ports.ANY, data, request.provider(), config);
       writeState(stack, MODE_RUN, data, request.provider());
     } catch (Exception | Error e) {
       lock.close();
@@ -283,7 +283,7 @@ final class StackConnection implements AutoCloseable {
    * @param mode {@link #MODE_SHARED} for 'local-stack up', {@link #MODE_RUN} for an index run's
    * @param dataDir its data, or null in memory
    */
-  static void writeState(LocalStack stack, String mode, Path dataDir, ProviderSettings provider)
+  static void writeState(LocalRuntime stack, String mode, Path dataDir, ProviderSettings provider)
       throws IOException {
     Files.createDirectories(home());
     Map<String, Object> state = new LinkedHashMap<>();

@@ -50,9 +50,13 @@ class ProgressBarTest {
   }
 
   private static Progress running(long done) {
+    return running(done, 100, true);
+  }
+
+  private static Progress running(long done, long total, boolean totalFinal) {
     return new Progress(
-        100,
-        true,
+        total,
+        totalFinal,
         done,
         0,
         0,
@@ -89,6 +93,21 @@ class ProgressBarTest {
 
     assertThat(drawn).contains("\r[###").contains(" 10.0%").doesNotContain(" 20.0%");
     assertThat(drawn).contains(" 30.0%");
+  }
+
+  @Test
+  void theBarNeverMovesBackWhenTheProvisionalTotalJumps() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    MutableClock clock = new MutableClock();
+    ProgressBar bar =
+        new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), false, clock);
+    bar.update(running(384, 448, false));
+    clock.advance(Duration.ofSeconds(5));
+    bar.update(running(1_280, 1_513, true));
+
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).contains(" 85.7%").contains("384/~448 chunks");
+    assertThat(lines.get(1)).contains(" 85.7%").contains("1,280/1,513 chunks");
   }
 
   @Test

@@ -8,7 +8,7 @@ import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.EconomyService;
@@ -17,21 +17,17 @@ import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BlobStore;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobStatusService;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.core.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -192,13 +188,13 @@ public final class AwsPipeline implements AutoCloseable {
    * shared by every instance (metered when the provider's limits are configured; otherwise it
    * shares only the request cap learned from the provider, so every instance cuts the same way).
    */
-  public EmbedBatchService embedder(EmbeddingProvider provider) {
-    return new EmbedBatchService(
+  public EmbedderService embedder(EmbeddingProvider provider) {
+    return new EmbedderService(
         settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
-  public BatchEmbedder batchEmbedder(EmbeddingProvider provider) {
+  public ProviderCaller batchEmbedder(EmbeddingProvider provider) {
     RateBudget budget =
         settings.requestsPerMinute() > 0 || settings.tokensPerMinute() > 0
             ? new DynamoRateBudget(
@@ -209,16 +205,14 @@ public final class AwsPipeline implements AutoCloseable {
                 RateBudget.spendable(settings.tokensPerMinute()),
                 clock)
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
-    return new BatchEmbedder(
-        provider,
-        new RetryingCaller(
-            settings.maxRetries(),
-            new BackoffPolicy(
-                settings.retryDelay(),
-                settings.maxRetryDelay(),
-                () -> ThreadLocalRandom.current().nextDouble()),
-            sleeper),
-        new AdaptiveRateLimiter(budget, settings.concurrency(), clock, sleeper));
+    return ProviderCaller.builder(provider)
+        .maxRetries(settings.maxRetries())
+        .retryDelays(settings.retryDelay(), settings.maxRetryDelay())
+        .budget(budget)
+        .maxConcurrency(settings.concurrency())
+        .clock(clock)
+        .sleeper(sleeper)
+        .build();
   }
 
   /**

@@ -1,9 +1,8 @@
 package io.signalhub.indexing.core;
 
-import io.signalhub.indexing.core.batch.Batch;
 import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
-import io.signalhub.indexing.core.cache.CacheKey;
+import io.signalhub.indexing.core.batch.RequestSizer;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -13,37 +12,32 @@ import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.ratelimit.RateLimiter;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.core.retry.Sleeper;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 /**
  * Embeds chunks in token-budgeted batches with retries, rate limiting, caching and live progress.
- * The Java successor of the original Python {@code BatchEmbeddingProcessor}: same knobs and
- * defaults ({@code batchSize} 100, {@code maxRetries} 3, {@code retryDelay} 1 s, {@code
- * maxConcurrentBatches} 5), same two entry points.
+ * The Java successor of the original Python {@code BatchEmbeddingProcessor}: same knobs, same two
+ * entry points; its constructor keeps the original's defaults ({@code batchSize} 100, {@code
+ * maxRetries} 3, {@code retryDelay} 1 s, {@code maxConcurrentBatches} 5).
+ *
+ * <p>Built with no {@code batchSize} (and no {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}), requests are
+ * sized by the provider ({@link RequestSizer}): up to its per-request limits (OpenAI: 2,048 inputs,
+ * 300,000 tokens), never above what the quota lets one request carry nor what the provider answers
+ * within {@code latencyTarget} (default 2 s), starting small and doubling as answers come back; up
+ * to {@value #AUTO_MAX_CONCURRENT_BATCHES} of them in flight unless {@code maxConcurrentBatches}
+ * says otherwise.
  *
  * <pre>{@code
  * var processor = BatchEmbeddingProcessor.builder().batchSize(256).build();
@@ -57,10 +51,25 @@ import java.util.function.DoubleSupplier;
  */
 public final class BatchEmbeddingProcessor implements AutoCloseable {
 
+  /**
+   * Requests in flight when requests are sized by the provider and nobody set {@code
+   * maxConcurrentBatches}: the adaptive limiter's ceiling (it halves at a 429, the quota paces the
+   * tokens, the requests/min quota caps it), so a provider without a binding quota is not left
+   * waiting on five requests while the same work could go as eight.
+   */
+  public static final int AUTO_MAX_CONCURRENT_BATCHES = 8;
+
+  /**
+   * Fixed batch size of the original constructor and of {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}.
+   */
+  static final int ORIGINAL_BATCH_SIZE = 100;
+
+  static final int ORIGINAL_MAX_CONCURRENT_BATCHES = 5;
+
   private final EmbeddingProvider provider;
   private final boolean ownsProvider;
   private final Batcher<WorkItem> batcher;
-  private final BatchEmbedder embedder;
+  private final ProviderCaller embedder;
   private final EmbeddingCache cache;
   private final OversizePolicy oversizePolicy;
   private final int maxConcurrentBatches;
@@ -98,31 +107,46 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
         b.provider != null
             ? b.provider
             : EmbeddingProviders.create(ProviderSettings.fromEnvironment(System.getenv()));
-    int batchSize = b.batchSize != null ? b.batchSize : defaultBatchSize();
+    Integer batchSize = b.batchSize != null ? b.batchSize : batchSizeFromEnvironment();
+    this.maxConcurrentBatches =
+        b.maxConcurrentBatches != null
+            ? b.maxConcurrentBatches
+            : batchSize == null ? AUTO_MAX_CONCURRENT_BATCHES : ORIGINAL_MAX_CONCURRENT_BATCHES;
+    RequestSizer sizer =
+        batchSize == null
+            ? new RequestSizer(
+                provider.limits(), tokenBudget(b), b.latencyTarget, this::requestTokenCap)
+            : null;
     this.batcher =
-        new Batcher<>(
-            BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
-            item -> item.chunk().tokens(),
-            item -> Batcher.jsonStringBytes(item.chunk().text()));
-    BackoffPolicy backoff = new BackoffPolicy(b.retryDelay, b.maxRetryDelay, b.random);
-    RateLimiter limiter =
-        b.rateLimiter != null
-            ? b.rateLimiter
-            : new AdaptiveRateLimiter(
+        sizer != null
+            ? new Batcher<>(sizer::next, WorkItem::tokens, WorkItem::jsonBytes)
+            : new Batcher<>(
+                BatchBounds.forProvider(provider.limits(), batchSize, tokenBudget(b)),
+                WorkItem::tokens,
+                WorkItem::jsonBytes);
+    this.embedder =
+        ProviderCaller.builder(provider)
+            .maxRetries(b.maxRetries)
+            .retryDelays(b.retryDelay, b.maxRetryDelay)
+            .random(b.random)
+            .budget(
                 b.requestsPerMinute > 0 || b.tokensPerMinute > 0
                     ? new LocalRateBudget(
                         RateBudget.spendable(b.requestsPerMinute),
                         RateBudget.spendable(b.tokensPerMinute),
                         b.clock)
-                    : RateBudget.unlimited(),
-                b.maxConcurrentBatches,
-                b.clock,
-                b.sleeper);
-    this.embedder =
-        new BatchEmbedder(provider, new RetryingCaller(b.maxRetries, backoff, b.sleeper), limiter);
+                    : RateBudget.unlimited())
+            .maxConcurrency(maxConcurrentBatches)
+            .rateLimiter(b.rateLimiter)
+            .clock(b.clock)
+            .sleeper(b.sleeper)
+            .answerListener(
+                sizer == null
+                    ? ProviderCaller.AnswerListener.NONE
+                    : (inputs, tokens, latency) -> sizer.answered(tokens, latency))
+            .build();
     this.cache = b.cache != null ? b.cache : new InMemoryEmbeddingCache(b.cacheEntries);
     this.oversizePolicy = b.oversizePolicy;
-    this.maxConcurrentBatches = b.maxConcurrentBatches;
     this.clock = b.clock;
     this.progressWindow = b.progressWindow;
     this.onResult = b.onResult;
@@ -194,13 +218,27 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   private Multi<Progress> processWithProgress(
       Iterable<Chunk> chunks, Consumer<ChunkResult> listener) {
     Objects.requireNonNull(chunks, "chunks");
-    return Multi.createFrom().deferred(() -> new Run(chunks, listener).progress());
+    return Multi.createFrom()
+        .deferred(
+            () ->
+                new EmbeddingRun(
+                        chunks,
+                        listener,
+                        new ProgressTracker(clock, progressWindow),
+                        new EmbeddingRun.Engine(
+                            provider,
+                            batcher,
+                            embedder,
+                            cache,
+                            oversizePolicy,
+                            maxConcurrentBatches))
+                    .progress());
   }
 
   /**
    * Most tokens per batch: the configured budget, never above the tokens/min quota (a batch larger
    * than the whole quota can never be served). Quotas learned while running cut batches further, in
-   * {@link BatchEmbedder}.
+   * {@link ProviderCaller}.
    */
   private static long tokenBudget(Builder b) {
     long quota = RateBudget.batchTokenBudget(b.tokensPerMinute);
@@ -210,273 +248,15 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     return Math.max(b.maxTokensPerBatch, quota);
   }
 
-  private static int defaultBatchSize() {
+  /** What the quota lets one request carry now, configured or learned by the limiter. */
+  private long requestTokenCap() {
+    return embedder.requestTokenCap();
+  }
+
+  /** The original's variable, if set; else null: requests are sized by the provider. */
+  private static Integer batchSizeFromEnvironment() {
     String value = System.getenv("SIGNAL_HUB_EMBEDDING_BATCH_SIZE");
-    return value == null || value.isBlank() ? 100 : Integer.parseInt(value.trim());
-  }
-
-  /** A chunk on its way: its position in the input and its content key. */
-  private record WorkItem(long ordinal, Chunk chunk, String key) {}
-
-  /** Chunks waiting for an identical chunk already in flight. */
-  private static final class InFlight {
-    private final List<WorkItem> followers = new ArrayList<>();
-    private ChunkResult outcome;
-
-    synchronized boolean follow(WorkItem item) {
-      if (outcome == null) {
-        followers.add(item);
-        return true;
-      }
-      return false;
-    }
-
-    synchronized List<WorkItem> resolve(ChunkResult result) {
-      outcome = result;
-      return List.copyOf(followers);
-    }
-
-    synchronized ChunkResult outcome() {
-      return outcome;
-    }
-  }
-
-  /** One call of processWithProgress: its own counters, threads and in-flight index. */
-  private final class Run {
-    private final Iterable<Chunk> source;
-    private final Consumer<ChunkResult> listener;
-    private final ProgressTracker tracker = new ProgressTracker(clock, progressWindow);
-    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
-    private final ExecutorService pool =
-        Executors.newFixedThreadPool(
-            maxConcurrentBatches,
-            task -> {
-              Thread thread = new Thread(task, "embed-batch");
-              thread.setDaemon(true);
-              return thread;
-            });
-    private Progress lastEmitted;
-
-    Run(Iterable<Chunk> source, Consumer<ChunkResult> listener) {
-      this.source = source;
-      this.listener = listener;
-      if (source instanceof Collection<?> known) {
-        tracker.addTotal(known.size());
-        tracker.markTotalFinal();
-      }
-    }
-
-    Multi<Progress> progress() {
-      Iterator<Batch<WorkItem>> batches = batcher.batches(new Planner(source.iterator()));
-      return Multi.createFrom()
-          .iterable(() -> batches)
-          .onItem()
-          .transformToUni(
-              batch -> Uni.createFrom().item(() -> embedBatch(batch)).runSubscriptionOn(pool))
-          .merge(maxConcurrentBatches)
-          // snapshots are taken where merge has serialized the batches, so counts never go back
-          .onItem()
-          .transform(batch -> emitted(tracker.snapshot()))
-          .onCompletion()
-          .switchTo(this::finalProgress)
-          .onTermination()
-          .invoke(pool::shutdownNow);
-    }
-
-    private Multi<Progress> finalProgress() {
-      Progress last = tracker.snapshot();
-      boolean changed =
-          lastEmitted == null
-              || last.done() != lastEmitted.done()
-              || last.total() != lastEmitted.total()
-              || last.totalFinal() != lastEmitted.totalFinal();
-      return changed ? Multi.createFrom().item(last) : Multi.createFrom().empty();
-    }
-
-    private Progress emitted(Progress progress) {
-      lastEmitted = progress;
-      return progress;
-    }
-
-    private Batch<WorkItem> embedBatch(Batch<WorkItem> batch) {
-      Map<String, float[]> hits =
-          cache.getAll(batch.items().stream().map(WorkItem::key).distinct().toList());
-      List<WorkItem> misses = new ArrayList<>();
-      for (WorkItem item : batch.items()) {
-        float[] hit = hits.get(item.key());
-        if (hit != null) {
-          resolve(item, new ChunkResult(item.ordinal(), item.chunk(), hit, null, true));
-        } else {
-          misses.add(item);
-        }
-      }
-      if (!misses.isEmpty()) {
-        embedMisses(misses);
-      }
-      tracker.batchProcessed();
-      return batch;
-    }
-
-    private void embedMisses(List<WorkItem> misses) {
-      List<BatchEmbedder.Input> inputs =
-          misses.stream()
-              .map(item -> new BatchEmbedder.Input(item.chunk().text(), item.chunk().tokens()))
-              .toList();
-      List<BatchEmbedder.Outcome> outcomes;
-      try {
-        outcomes = embedder.embed(inputs, tracker);
-      } catch (EmbeddingException e) {
-        if (e.kind() == EmbeddingException.Kind.FATAL) {
-          throw e;
-        }
-        String reason = "gave up after retries: " + e.getMessage();
-        misses.forEach(
-            item ->
-                resolve(item, new ChunkResult(item.ordinal(), item.chunk(), null, reason, false)));
-        return;
-      }
-      Map<String, float[]> fresh = new HashMap<>();
-      for (int i = 0; i < misses.size(); i++) {
-        WorkItem item = misses.get(i);
-        BatchEmbedder.Outcome outcome = outcomes.get(i);
-        if (outcome.succeeded()) {
-          fresh.put(item.key(), outcome.vector());
-        }
-      }
-      cache.putAll(fresh);
-      for (int i = 0; i < misses.size(); i++) {
-        WorkItem item = misses.get(i);
-        BatchEmbedder.Outcome outcome = outcomes.get(i);
-        resolve(
-            item,
-            new ChunkResult(
-                item.ordinal(), item.chunk(), outcome.vector(), outcome.failure(), false));
-      }
-    }
-
-    /** Reports a result, then the same result to every identical chunk that waited for it. */
-    private void resolve(WorkItem item, ChunkResult result) {
-      report(result);
-      InFlight entry = inFlight.remove(item.key());
-      if (entry != null) {
-        for (WorkItem follower : entry.resolve(result)) {
-          report(
-              new ChunkResult(
-                  follower.ordinal(),
-                  follower.chunk(),
-                  result.vector(),
-                  result.failure(),
-                  result.succeeded()));
-        }
-      }
-    }
-
-    private void report(ChunkResult result) {
-      if (result.succeeded()) {
-        if (result.cached()) {
-          tracker.cached(1);
-        } else {
-          tracker.completed(1);
-        }
-      } else {
-        tracker.failed(result.chunk().location(), result.failure());
-      }
-      listener.accept(result);
-    }
-
-    /**
-     * Pulls chunks lazily: counts tokens where unknown, applies the oversize policy, and holds back
-     * a chunk whose identical twin is already in flight.
-     */
-    private final class Planner implements Iterator<WorkItem> {
-      private final Iterator<Chunk> chunks;
-      private final boolean countTotal;
-      private long ordinal;
-      private WorkItem next;
-
-      Planner(Iterator<Chunk> chunks) {
-        this.chunks = chunks;
-        this.countTotal = !(source instanceof Collection<?>);
-      }
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && chunks.hasNext()) {
-          next = plan(chunks.next(), ordinal++);
-        }
-        if (next == null && countTotal) {
-          tracker.markTotalFinal();
-        }
-        return next != null;
-      }
-
-      @Override
-      public WorkItem next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        WorkItem item = next;
-        next = null;
-        return item;
-      }
-
-      /** The item to batch, or null when the chunk is settled or waits for its twin. */
-      private WorkItem plan(Chunk chunk, long position) {
-        if (countTotal) {
-          tracker.addTotal(1);
-        }
-        Chunk sized =
-            chunk.tokens() >= 0
-                ? chunk
-                : chunk.withTokens(provider.tokenCounter().count(chunk.text()));
-        int limit = batcher.bounds().maxTokensPerItem();
-        if (sized.tokens() > limit
-            || sized.text().length() > provider.limits().maxCharsPerInput()) {
-          if (oversizePolicy == OversizePolicy.FAIL) {
-            report(
-                new ChunkResult(
-                    position,
-                    sized,
-                    null,
-                    "chunk has %d tokens, over the model's limit of %d"
-                        .formatted(sized.tokens(), limit),
-                    false));
-            return null;
-          }
-          sized = truncate(sized, limit);
-          tracker.truncated();
-        }
-        if (sized.text().isEmpty()) {
-          report(new ChunkResult(position, sized, null, "chunk is empty", false));
-          return null;
-        }
-        WorkItem item =
-            new WorkItem(
-                position,
-                sized,
-                CacheKey.of(provider.model(), provider.dimensions(), sized.text()));
-        InFlight fresh = new InFlight();
-        InFlight existing = inFlight.putIfAbsent(item.key(), fresh);
-        if (existing == null) {
-          return item;
-        }
-        if (existing.follow(item)) {
-          return null;
-        }
-        ChunkResult twin = existing.outcome();
-        report(new ChunkResult(position, sized, twin.vector(), twin.failure(), twin.succeeded()));
-        return null;
-      }
-
-      private Chunk truncate(Chunk chunk, int limit) {
-        String text = provider.tokenCounter().truncate(chunk.text(), limit);
-        int maxChars = provider.limits().maxCharsPerInput();
-        if (text.length() > maxChars) {
-          text = text.substring(0, maxChars);
-        }
-        return chunk.withText(text, provider.tokenCounter().count(text));
-      }
-    }
+    return value == null || value.isBlank() ? null : Integer.parseInt(value.trim());
   }
 
   /** All knobs, with the original's defaults. */
@@ -487,7 +267,8 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     private int maxRetries = 3;
     private Duration retryDelay = Duration.ofSeconds(1);
     private Duration maxRetryDelay = Duration.ofSeconds(60);
-    private int maxConcurrentBatches = 5;
+    private Integer maxConcurrentBatches;
+    private Duration latencyTarget = Duration.ofSeconds(2);
     private long requestsPerMinute;
     private long tokensPerMinute;
     private RateLimiter rateLimiter;
@@ -508,7 +289,10 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Most chunks per request; default 100 or {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}. */
+    /**
+     * Most chunks per request; default {@code SIGNAL_HUB_EMBEDDING_BATCH_SIZE}, else none: requests
+     * are sized by the provider, its quota and {@link #latencyTarget}.
+     */
     public Builder batchSize(int value) {
       batchSize = positive(value, "batchSize");
       return this;
@@ -541,9 +325,25 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Batches in flight; also the adaptive limiter's ceiling; default 5. */
+    /**
+     * Batches in flight; also the adaptive limiter's ceiling; default 5 with a {@code batchSize},
+     * {@value BatchEmbeddingProcessor#AUTO_MAX_CONCURRENT_BATCHES} when requests are sized by the
+     * provider.
+     */
     public Builder maxConcurrentBatches(int value) {
       maxConcurrentBatches = positive(value, "maxConcurrentBatches");
+      return this;
+    }
+
+    /**
+     * How long one request may take at the provider, when requests are sized by it (no {@code
+     * batchSize}); default 2 s. Longer: fewer, larger requests; shorter: a retry re-sends less.
+     */
+    public Builder latencyTarget(Duration value) {
+      latencyTarget = Objects.requireNonNull(value, "latencyTarget must be set");
+      if (value.isZero() || value.isNegative()) {
+        throw new IllegalArgumentException("latencyTarget must be positive, was " + value);
+      }
       return this;
     }
 

@@ -270,4 +270,38 @@ class BatchEmbeddingProcessorTest {
     assertThat(processor.processChunks(chunks(3), p -> {})).hasSize(3).doesNotContainNull();
     assertThat(processor.batchBounds().maxItems()).isEqualTo(100);
   }
+
+  @Test
+  void withNoBatchSizeRequestsFillUpToTheProvidersLimits() throws Exception {
+    // the simulator refuses more than 2,048 inputs in one request, as OpenAI does
+    var processor = processorFor(SimulatorSettings.builder()).build();
+    List<Chunk> input = chunks(5_000);
+
+    List<float[]> vectors = processor.processChunks(input, progress -> {});
+
+    for (int i = 0; i < input.size(); i++) {
+      assertThat(vectors.get(i)).containsExactly(expected(input.get(i)));
+    }
+    assertThat(server.stats().requests()).isEqualTo(3); // 2,048 + 2,048 + 904
+    assertThat(processor.batchBounds().maxItems()).isEqualTo(2048);
+  }
+
+  @Test
+  void withNoBatchSizeNoRequestCarriesMoreThanTheQuotaAllows() throws Exception {
+    // 300 chunks near 500 tokens (150,000 tokens) under a 600,000 tokens/min quota: no request
+    // carries more than a tenth of what the budget spends of it (98%)
+    List<Chunk> input =
+        IntStream.range(0, 40).mapToObj(i -> Chunk.of(("word" + i + " ").repeat(250))).toList();
+    var processor =
+        processorFor(SimulatorSettings.builder().tokensPerMinute(600_000).timeScale(1_000))
+            .tokensPerMinute(600_000)
+            .maxRetries(8)
+            .build();
+
+    List<float[]> vectors = processor.processChunks(input, progress -> {});
+
+    assertThat(vectors).doesNotContainNull();
+    assertThat(processor.batchBounds().maxTokens()).isLessThanOrEqualTo(58_800);
+    assertThat(server.stats().requests()).isGreaterThanOrEqualTo(150_000 / 58_800);
+  }
 }

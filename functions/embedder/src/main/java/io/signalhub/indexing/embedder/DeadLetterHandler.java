@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -23,6 +23,6 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return SqsBatchLogic.process(event, accounting::failDeadLettered);
+    return PartialBatchProcessor.process(event, accounting::failDeadLettered);
   }
 }

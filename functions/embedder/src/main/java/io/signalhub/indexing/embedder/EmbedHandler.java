@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.signalhub.indexing.aws.AwsPipeline;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -19,11 +19,12 @@ import jakarta.inject.Singleton;
 @Singleton
 public class EmbedHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-  @Inject EmbedBatchService embedder;
+  @Inject EmbedderService embedder;
   @Inject AwsPipeline pipeline;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return SqsBatchLogic.process(event, pipeline.settings().concurrency(), embedder::process);
+    return PartialBatchProcessor.process(
+        event, pipeline.settings().concurrency(), embedder::process);
   }
 }

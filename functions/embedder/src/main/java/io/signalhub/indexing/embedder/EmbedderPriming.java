@@ -4,7 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.lambda.Priming;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class EmbedderPriming {
 
-  @Inject Instance<EmbedBatchService> embedder;
+  @Inject Instance<EmbedderService> embedder;
   @Inject Instance<AwsPipeline> pipeline;
   @Inject Instance<BatchAccounting> accounting;
 

@@ -2,7 +2,7 @@ package io.signalhub.indexing.embedder;
 
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.LocalMiniLmModel;
@@ -65,7 +65,7 @@ public class EmbedderProducers {
 
   @Produces
   @Singleton
-  EmbedBatchService embedder(AwsPipeline pipeline, EmbeddingProvider provider) {
+  EmbedderService embedder(AwsPipeline pipeline, EmbeddingProvider provider) {
     return pipeline.embedder(provider);
   }
 

@@ -58,7 +58,7 @@ class DeadLetterHandlerTest {
 
     JobRecord job = pipeline.jobs().get("dead-letter-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job.failed()).isEqualTo(job.total()).isEqualTo(1);
+    assertThat(job.counters().failed()).isEqualTo(job.counters().total()).isEqualTo(1);
     assertThat(pipeline.jobs().failureSample("dead-letter-job", 1).get(0).reason())
         .contains("dead-letter queue after 5 receives");
   }

@@ -9,9 +9,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
@@ -56,15 +56,13 @@ class EmbedHandlerTest {
         "class Greeter {\n  String greet(String name) { return \"Hello \" + name; }\n}\n";
     byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
     pipeline.blobs().put("sources/" + jobId + "/Greeter.java", bytes);
-    String manifest =
-        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/"
-            + jobId
-            + "/\"},\"files\":[{\"path\":\"Greeter.java\",\"sha256\":\""
-            + Chunk.sha256Hex(bytes)
-            + "\",\"size\":"
-            + bytes.length
-            + "}]}";
-    pipeline.blobs().put(Keys.manifest(jobId), manifest.getBytes(StandardCharsets.UTF_8));
+    pipeline
+        .blobs()
+        .put(
+            Keys.manifest(jobId),
+            new ManifestWriter("demo", "sources/" + jobId + "/")
+                .file("Greeter.java", bytes)
+                .toBytes());
     pipeline.fanOut(model).fanOut(Keys.manifest(jobId), Instant.MAX);
     String queue = pipeline.queueUrl(pipeline.settings().batchQueue());
     List<Message> messages =
@@ -85,8 +83,8 @@ class EmbedHandlerTest {
 
     JobRecord job = pipeline.jobs().get("embed-handler-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(1);
-    assertThat(job.batchesProcessed()).isEqualTo(1);
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isEqualTo(1);
+    assertThat(job.counters().batchesProcessed()).isEqualTo(1);
     String vectors =
         new String(
             pipeline.blobs().read(Keys.vectors("embed-handler-job", 0)), StandardCharsets.UTF_8);

@@ -3,7 +3,7 @@ package io.signalhub.indexing.fanout;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import io.signalhub.indexing.aws.lambda.S3EventLogic;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -22,6 +22,7 @@ public class FanOutHandler implements RequestHandler<S3Event, List<FanOutService
   @Override
   public List<FanOutService.Outcome> handleRequest(S3Event event, Context context) {
     Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
-    return S3EventLogic.fanOut(S3EventLogic.keys(event), fanOut, deadline, continuations::send);
+    return ManifestUploads.fanOut(
+        ManifestUploads.keys(event), fanOut, deadline, continuations::send);
   }
 }

@@ -8,8 +8,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.pipeline.Keys;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -37,15 +37,13 @@ class FanOutHandlerTest {
   static void fanOutOneFileJob(AwsPipeline pipeline) throws IOException {
     String source = "def handler(event):\n    return event\n";
     pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
-    String manifest =
-        "{\"version\":1,\"repository\":\"demo\",\"sources\":{\"prefix\":\"sources/demo/\"},\"files\":[{\"path\":\"app.py\",\"sha256\":\""
-            + Chunk.sha256Hex(source.getBytes(StandardCharsets.UTF_8))
-            + "\",\"size\":"
-            + source.length()
-            + "}]}";
     pipeline
         .blobs()
-        .put(Keys.manifest("handler-test-job"), manifest.getBytes(StandardCharsets.UTF_8));
+        .put(
+            Keys.manifest("handler-test-job"),
+            new ManifestWriter("demo", "sources/demo/")
+                .file("app.py", source.getBytes(StandardCharsets.UTF_8))
+                .toBytes());
 
     given()
         .body(fixture("s3-put-manifest.json"))
@@ -61,8 +59,8 @@ class FanOutHandlerTest {
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
-    assertThat(job.total()).isEqualTo(1);
-    assertThat(job.batchesRegistered()).isEqualTo(1);
+    assertThat(job.counters().total()).isEqualTo(1);
+    assertThat(job.counters().batchesRegistered()).isEqualTo(1);
   }
 
   @Test

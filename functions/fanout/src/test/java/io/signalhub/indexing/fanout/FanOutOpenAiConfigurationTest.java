@@ -36,9 +36,9 @@ class FanOutOpenAiConfigurationTest {
     FanOutHandlerTest.fanOutOneFileJob(pipeline);
 
     var job = pipeline.jobs().get("handler-test-job").orElseThrow();
-    assertThat(job.provider()).isEqualTo("openai");
-    assertThat(job.model()).isEqualTo(OpenAiCompatibleProvider.DEFAULT_MODEL);
-    assertThat(job.dimensions()).isEqualTo(1536);
-    assertThat(job.total()).isEqualTo(1);
+    assertThat(job.spec().provider()).isEqualTo("openai");
+    assertThat(job.spec().model()).isEqualTo(OpenAiCompatibleProvider.DEFAULT_MODEL);
+    assertThat(job.spec().dimensions()).isEqualTo(1536);
+    assertThat(job.counters().total()).isEqualTo(1);
   }
 }

@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoEconomyStore implements EconomyStore {
 
-  private static final String PK = DynamoJobStore.PK;
-  private static final String SK = DynamoJobStore.SK;
+  private static final String PK = JobItem.PK;
+  private static final String SK = JobItem.SK;
   private static final String MODE = "economy#mode";
   private static final String SUBMISSION = "economy#sub#";
 

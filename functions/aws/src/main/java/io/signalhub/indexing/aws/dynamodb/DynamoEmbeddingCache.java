@@ -84,7 +84,7 @@ public final class DynamoEmbeddingCache implements EmbeddingCache {
                                     AttributeValue.fromS(key),
                                     "vector",
                                     AttributeValue.fromB(encode(vector)),
-                                    DynamoJobStore.EXPIRES_AT,
+                                    Items.EXPIRES_AT,
                                     AttributeValue.fromN(Long.toString(expiresAt))))
                             .build())
                     .build()));

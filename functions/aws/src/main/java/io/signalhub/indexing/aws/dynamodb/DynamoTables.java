@@ -31,18 +31,17 @@ public final class DynamoTables {
               r.tableName(table)
                   .billingMode(BillingMode.PAY_PER_REQUEST)
                   .attributeDefinitions(
-                      attribute(DynamoJobStore.PK),
-                      attribute(DynamoJobStore.SK),
-                      attribute(DynamoJobStore.GSI_PK),
-                      attribute(DynamoJobStore.CREATED_AT))
-                  .keySchema(
-                      key(DynamoJobStore.PK, KeyType.HASH), key(DynamoJobStore.SK, KeyType.RANGE))
+                      attribute(JobItem.PK),
+                      attribute(JobItem.SK),
+                      attribute(JobItem.GSI_PK),
+                      attribute(JobItem.CREATED_AT))
+                  .keySchema(key(JobItem.PK, KeyType.HASH), key(JobItem.SK, KeyType.RANGE))
                   .globalSecondaryIndexes(
                       g ->
-                          g.indexName(DynamoJobStore.GSI)
+                          g.indexName(JobItem.GSI)
                               .keySchema(
-                                  key(DynamoJobStore.GSI_PK, KeyType.HASH),
-                                  key(DynamoJobStore.CREATED_AT, KeyType.RANGE))
+                                  key(JobItem.GSI_PK, KeyType.HASH),
+                                  key(JobItem.CREATED_AT, KeyType.RANGE))
                               .projection(p -> p.projectionType(ProjectionType.ALL))));
     } catch (ResourceInUseException exists) {
       // already there (a restart with --data-dir)

@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class Items {
   private Items() {}
 
+  /** The time-to-live attribute of every table: epoch seconds after which DynamoDB deletes it. */
+  static final String EXPIRES_AT = "expiresAt";
+
   static AttributeValue text(String value) {
     return AttributeValue.fromS(value);
   }

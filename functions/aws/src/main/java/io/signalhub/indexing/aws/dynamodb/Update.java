@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Builds an update expression with every attribute name aliased: DynamoDB reserves words such as
- * {@code status} and {@code total}
+ * Builds an update expression, and its {@link Condition}, with every attribute name aliased:
+ * DynamoDB reserves words such as {@code status} and {@code total}
  * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html).
  */
 final class Update {
@@ -43,12 +45,9 @@ final class Update {
     return this;
   }
 
-  /**
-   * A condition in which {@code #name} and {@code :name} placeholders come from {@link
-   * #name}/{@link #value}.
-   */
-  Update condition(String expression) {
-    condition = expression;
+  /** The condition the item must meet for the update to apply. */
+  Update condition(Condition condition) {
+    this.condition = condition.render(this);
     return this;
   }
 
@@ -83,6 +82,32 @@ final class Update {
           .append(String.join(", ", removes));
     }
     return text.toString();
+  }
+
+  /** This update of the item at {@code key}, as one write of a transaction. */
+  TransactWriteItem inTransaction(String table, Map<String, AttributeValue> key) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(key)
+                    .updateExpression(expression())
+                    .conditionExpression(conditionExpression())
+                    .expressionAttributeNames(names())
+                    .expressionAttributeValues(values()))
+        .build();
+  }
+
+  /** This update of the item at {@code key}, as a request of its own. */
+  UpdateItemRequest request(String table, Map<String, AttributeValue> key) {
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(key)
+        .updateExpression(expression())
+        .conditionExpression(conditionExpression())
+        .expressionAttributeNames(names())
+        .expressionAttributeValues(values())
+        .build();
   }
 
   String conditionExpression() {

@@ -76,7 +76,7 @@ public final class FanOutFailureLogic {
                 context.path("approximateInvokeCount").asInt(0),
                 what);
     return new FailedFanOut(
-        S3EventLogic.keysFromJson(root.path("requestPayload").toString()), reason);
+        ManifestUploads.keysFromJson(root.path("requestPayload").toString()), reason);
   }
 
   /**

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.lambda.EconomyPolls;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
@@ -18,7 +18,7 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
@@ -62,7 +62,7 @@ class EconomyPipelineIT {
 
   private record Setup(
       PipelineHarness harness, SimulatedEmbeddingServer server, OpenAiCompatibleProvider provider) {
-    EmbedBatchService embedder() {
+    EmbedderService embedder() {
       return harness.pipeline.embedder(provider);
     }
   }
@@ -108,10 +108,13 @@ class EconomyPipelineIT {
     JobRecord job = s.harness.runUntilFinished("job-economy", s.embedder(), Duration.ofSeconds(60));
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(SOURCES.size() * 12L);
+    assertThat(job.counters().completed())
+        .isEqualTo(job.counters().total())
+        .isEqualTo(SOURCES.size() * 12L);
     assertThat(s.server.stats().served()).isZero(); // nothing on demand
-    assertThat(s.server.stats().batchTokens()).isEqualTo(job.tokens());
-    assertThat(s.server.stats().billedUsd(0.02)).isEqualTo(job.tokens() * 0.02 / 1e6 * 0.5);
+    assertThat(s.server.stats().batchTokens()).isEqualTo(job.counters().tokens());
+    assertThat(s.server.stats().billedUsd(0.02))
+        .isEqualTo(job.counters().tokens() * 0.02 / 1e6 * 0.5);
   }
 
   @Test
@@ -119,7 +122,7 @@ class EconomyPipelineIT {
     Setup s = setup(immediate());
     s.harness.upload("job-repoll", SOURCES);
     s.harness.deliverS3Events();
-    EmbedBatchService embedder = s.embedder();
+    EmbedderService embedder = s.embedder();
     // every poll is handled, then reported failed (a Lambda that timed out after the work), so
     // SQS delivers each again after the visibility timeout
     SqsEventSource handledButNotDeleted =
@@ -129,7 +132,7 @@ class EconomyPipelineIT {
             10,
             1,
             event -> {
-              SqsBatchLogic.process(
+              PartialBatchProcessor.process(
                   event, 1, embedder::process, EconomyPolls.poller(s.harness.economy));
               return new SQSBatchResponse(
                   event.getRecords().stream()
@@ -156,10 +159,11 @@ class EconomyPipelineIT {
             });
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(s.harness.job("job-repoll").completed())
-        .isEqualTo(first.completed())
-        .isEqualTo(job.total());
-    assertThat(s.harness.job("job-repoll").batchesProcessed()).isEqualTo(job.batchesRegistered());
+    assertThat(s.harness.job("job-repoll").counters().completed())
+        .isEqualTo(first.counters().completed())
+        .isEqualTo(job.counters().total());
+    assertThat(s.harness.job("job-repoll").counters().batchesProcessed())
+        .isEqualTo(job.counters().batchesRegistered());
   }
 
   @Test
@@ -203,8 +207,10 @@ class EconomyPipelineIT {
 
     assertThat(crashed).isTrue();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(SOURCES.size() * 12L);
-    assertThat(job.batchesProcessed()).isEqualTo(job.batchesRegistered());
+    assertThat(job.counters().completed())
+        .isEqualTo(job.counters().total())
+        .isEqualTo(SOURCES.size() * 12L);
+    assertThat(job.counters().batchesProcessed()).isEqualTo(job.counters().batchesRegistered());
   }
 
   @Test
@@ -221,10 +227,10 @@ class EconomyPipelineIT {
     JobRecord job = s.harness.runUntilFinished("job-expired", s.embedder(), Duration.ofSeconds(60));
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total());
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total());
     var stats = s.server.stats();
     assertThat(stats.batchInputs()).isPositive();
     assertThat(stats.inputs()).isPositive();
-    assertThat(stats.batchInputs() + stats.inputs()).isEqualTo(job.total());
+    assertThat(stats.batchInputs() + stats.inputs()).isEqualTo(job.counters().total());
   }
 }

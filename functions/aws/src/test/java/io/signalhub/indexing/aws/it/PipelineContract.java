@@ -7,12 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
 import io.signalhub.indexing.core.pipeline.Keys;
@@ -135,11 +135,11 @@ abstract class PipelineContract {
 
     JobRecord viaQueue = h.job("job-crashing-continuation");
     assertThat(viaQueue.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(viaQueue.reason()).contains("continuation failed on every receive");
+    assertThat(viaQueue.state().reason()).contains("continuation failed on every receive");
     assertThat(crashes.get()).isEqualTo(h.settings.fanOutAttempts());
     JobRecord viaDestination = h.job("job-crashing-fanout");
     assertThat(viaDestination.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(viaDestination.reason())
+    assertThat(viaDestination.state().reason())
         .isEqualTo(
             "fan-out failed: RetriesExhausted after 3 attempts: java.lang.IllegalStateException:"
                 + " out of memory");
@@ -156,13 +156,13 @@ abstract class PipelineContract {
     assertThat(lifecycle.cancel("job-cancelled", "cancelled by the user").orElseThrow().status())
         .isEqualTo(JobStatus.CANCELLED);
     SqsEventSource source = h.batchSource(h.embedder());
-    long batches = h.job("job-cancelled").batchesRegistered();
+    long batches = h.job("job-cancelled").counters().batchesRegistered();
     for (int received = 0; received < batches; ) {
       received += source.pollOnce(Duration.ofSeconds(1));
     }
     assertThat(h.provider.calls()).isZero();
     assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
-    assertThat(h.job("job-cancelled").reason()).isEqualTo("cancelled by the user");
+    assertThat(h.job("job-cancelled").state().reason()).isEqualTo("cancelled by the user");
     assertThat(h.pipeline.jobs().cancel("job-cancelled", "twice", Instant.now())).isFalse();
 
     assertThat(lifecycle.delete("job-cancelled")).isPresent();
@@ -184,8 +184,10 @@ abstract class PipelineContract {
     JobRecord job = h.runUntilFinished("job-e2e", h.embedder());
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed() + job.failed()).isEqualTo(job.total()).isPositive();
-    assertThat(job.pending()).isZero();
+    assertThat(job.counters().completed() + job.counters().failed())
+        .isEqualTo(job.counters().total())
+        .isPositive();
+    assertThat(job.counters().pending()).isZero();
     long vectorLines =
         h.pipeline.blobs().list(Keys.vectorsPrefix("job-e2e")).stream()
             .mapToLong(
@@ -194,7 +196,7 @@ abstract class PipelineContract {
                         .lines()
                         .count())
             .sum();
-    assertThat(vectorLines).isEqualTo(job.total());
+    assertThat(vectorLines).isEqualTo(job.counters().total());
   }
 
   @Test
@@ -206,7 +208,7 @@ abstract class PipelineContract {
     assertThat(h.fanOut().fanOut(key, Instant.MAX)).isEqualTo(FanOutService.Outcome.SKIPPED);
 
     JobRecord job = h.job("job-dup");
-    assertThat(h.messagesIn(h.batchQueueUrl)).isEqualTo(job.batchesRegistered());
+    assertThat(h.messagesIn(h.batchQueueUrl)).isEqualTo(job.counters().batchesRegistered());
     assertThat(h.pipeline.jobs().list(10, null).jobs()).hasSize(1);
   }
 
@@ -215,7 +217,7 @@ abstract class PipelineContract {
     PipelineHarness h = harness(Map.of());
     h.upload("job-redelivered", PipelineFixture.sources(3, 12));
     h.deliverS3Events();
-    EmbedBatchService embedder = h.embedder();
+    EmbedderService embedder = h.embedder();
     // first delivery: processed and counted, but the response claims failure, as when Lambda
     // times out after the work: SQS redelivers every message after the visibility timeout
     SqsEventSource processedButNotDeleted =
@@ -225,13 +227,13 @@ abstract class PipelineContract {
             10,
             1,
             event -> {
-              SqsBatchLogic.process(event, embedder::process);
+              PartialBatchProcessor.process(event, embedder::process);
               return new SQSBatchResponse(
                   event.getRecords().stream()
                       .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))
                       .toList());
             });
-    long batches = h.job("job-redelivered").batchesRegistered();
+    long batches = h.job("job-redelivered").counters().batchesRegistered();
     int received = 0;
     while (received < batches) {
       received += processedButNotDeleted.pollOnce(Duration.ofSeconds(1));
@@ -250,8 +252,10 @@ abstract class PipelineContract {
             });
     JobRecord job = h.job("job-redelivered");
 
-    assertThat(job.completed()).isEqualTo(afterFirst.completed()).isEqualTo(job.total());
-    assertThat(job.batchesProcessed()).isEqualTo(batches);
+    assertThat(job.counters().completed())
+        .isEqualTo(afterFirst.counters().completed())
+        .isEqualTo(job.counters().total());
+    assertThat(job.counters().batchesProcessed()).isEqualTo(batches);
     assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
   }
 
@@ -278,8 +282,8 @@ abstract class PipelineContract {
                     throw e.getCause();
                   }
                 });
-    EmbedBatchService embedder =
-        new EmbedBatchService(
+    EmbedderService embedder =
+        new EmbedderService(
             h.settings,
             crashingOnce,
             h.pipeline.blobs(),
@@ -291,7 +295,7 @@ abstract class PipelineContract {
 
     assertThat(crashed).isTrue();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total());
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total());
   }
 
   @Test
@@ -315,11 +319,11 @@ abstract class PipelineContract {
     JobRecord job = h.runUntilFinished("job-twins", h.embedder());
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total()).isPositive();
-    assertThat(job.total() % copies.size()).isZero();
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isPositive();
+    assertThat(job.counters().total() % copies.size()).isZero();
     assertThat(h.provider.sentTexts())
         .doesNotHaveDuplicates()
-        .hasSize((int) (job.total() / copies.size()));
+        .hasSize((int) (job.counters().total() / copies.size()));
   }
 
   @Test
@@ -332,8 +336,8 @@ abstract class PipelineContract {
     JobRecord job = h.runUntilFinished("job-bad-input", h.embedder());
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job.failed()).isEqualTo(1);
-    assertThat(job.completed()).isEqualTo(job.total() - 1);
+    assertThat(job.counters().failed()).isEqualTo(1);
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total() - 1);
     assertThat(h.pipeline.jobs().failureSample("job-bad-input", 5))
         .singleElement()
         .satisfies(f -> assertThat(f.location()).startsWith("pkg/module1.py:"));
@@ -345,7 +349,7 @@ abstract class PipelineContract {
     h.upload("job-poison", PipelineFixture.sources(1, 3));
     h.deliverS3Events();
     JobRecord registered = h.job("job-poison");
-    assertThat(registered.batchesRegistered()).isEqualTo(1);
+    assertThat(registered.counters().batchesRegistered()).isEqualTo(1);
     // every receive crashes the handler (a poison batch that kills the function)
     AtomicInteger receives = new AtomicInteger();
     SqsEventSource crashing =
@@ -370,7 +374,7 @@ abstract class PipelineContract {
     JobRecord job = h.runUntilFinished("job-poison", h.embedder());
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job.failed()).isEqualTo(job.total()).isPositive();
+    assertThat(job.counters().failed()).isEqualTo(job.counters().total()).isPositive();
     assertThat(h.pipeline.jobs().failureSample("job-poison", 1).get(0).reason())
         .contains("dead-letter queue");
   }
@@ -389,7 +393,7 @@ abstract class PipelineContract {
     JobRecord job = h.runUntilFinished("job-overloaded", h.embedder());
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job.failed()).isEqualTo(job.total());
+    assertThat(job.counters().failed()).isEqualTo(job.counters().total());
     assertThat(h.pipeline.jobs().failureSample("job-overloaded", 1).get(0).reason())
         .contains("gave up after 3 receives");
     assertThat(h.messagesIn(h.deadLetterQueueUrl)).isZero();
@@ -418,7 +422,7 @@ abstract class PipelineContract {
 
     JobRecord job = h.job("job-invalid");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).contains("'..'").contains("files[1]");
+    assertThat(job.state().reason()).contains("'..'").contains("files[1]");
     assertThat(h.messagesIn(h.batchQueueUrl)).isZero();
     assertThat(h.pipeline.blobs().list(Keys.BATCHES)).isEmpty();
   }
@@ -511,17 +515,17 @@ abstract class PipelineContract {
       long startedMillis = clock.millis();
 
       // two embedders, as two Lambda instances would be, sharing the DynamoDB budget
-      EmbedBatchService one = h.pipeline.embedder(provider);
-      EmbedBatchService two = h.pipeline.embedder(provider);
+      EmbedderService one = h.pipeline.embedder(provider);
+      EmbedderService two = h.pipeline.embedder(provider);
       Thread other = new Thread(() -> h.runUntilFinished(jobId, two, Duration.ofSeconds(90)));
       other.start();
       JobRecord job = h.runUntilFinished(jobId, one, Duration.ofSeconds(90));
       other.join();
 
       assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(job.failed()).isZero();
-      assertThat(job.completed()).isEqualTo(job.total()).isGreaterThan(150);
-      assertThat(job.batchesProcessed()).isEqualTo(job.batchesRegistered());
+      assertThat(job.counters().failed()).isZero();
+      assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isGreaterThan(150);
+      assertThat(job.counters().batchesProcessed()).isEqualTo(job.counters().batchesRegistered());
       long teaching =
           shape == SimulatorSettings.TooLarge.OPENAI_429 ? server.stats().tooLarge() : 0;
       assertThat(server.stats().tooLarge()).isBetween(1L, 2L); // one per embedder at most

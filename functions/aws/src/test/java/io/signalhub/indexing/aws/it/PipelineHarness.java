@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
-import io.signalhub.indexing.aws.lambda.S3EventLogic;
-import io.signalhub.indexing.aws.lambda.SqsBatchLogic;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
+import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.pipeline.EmbedBatchService;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.PipelineFixture;
@@ -95,7 +95,7 @@ final class PipelineHarness implements AutoCloseable {
     return economy != null ? pipeline.fanOut(model, economy) : pipeline.fanOut(model);
   }
 
-  EmbedBatchService embedder() {
+  EmbedderService embedder() {
     return pipeline.embedder(provider);
   }
 
@@ -119,15 +119,15 @@ final class PipelineHarness implements AutoCloseable {
         continue;
       }
       List<String> keys =
-          S3EventLogic.keysFromJson(event).stream()
+          ManifestUploads.keysFromJson(event).stream()
               .filter(k -> k.startsWith(Keys.MANIFESTS))
               .toList();
-      outcomes.addAll(S3EventLogic.fanOut(keys, fanOut(), Instant.MAX, key -> {}));
+      outcomes.addAll(ManifestUploads.fanOut(keys, fanOut(), Instant.MAX, key -> {}));
     }
     return outcomes;
   }
 
-  SqsEventSource batchSource(EmbedBatchService embedder) {
+  SqsEventSource batchSource(EmbedderService embedder) {
     return new SqsEventSource(
         pipeline.sqs(),
         batchQueueUrl,
@@ -135,8 +135,8 @@ final class PipelineHarness implements AutoCloseable {
         2,
         event ->
             economy == null
-                ? SqsBatchLogic.process(event, recordsAtOnce, embedder::process)
-                : SqsBatchLogic.process(
+                ? PartialBatchProcessor.process(event, recordsAtOnce, embedder::process)
+                : PartialBatchProcessor.process(
                     event,
                     recordsAtOnce,
                     embedder::process,
@@ -151,8 +151,8 @@ final class PipelineHarness implements AutoCloseable {
         1,
         event ->
             economy == null
-                ? SqsBatchLogic.process(event, pipeline.accounting()::failDeadLettered)
-                : SqsBatchLogic.process(
+                ? PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered)
+                : PartialBatchProcessor.process(
                     event,
                     1,
                     pipeline.accounting()::failDeadLettered,
@@ -160,11 +160,11 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */
-  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder) {
+  JobRecord runUntilFinished(String jobId, EmbedderService embedder) {
     return runUntilFinished(jobId, embedder, Duration.ofSeconds(60));
   }
 
-  JobRecord runUntilFinished(String jobId, EmbedBatchService embedder, Duration atMost) {
+  JobRecord runUntilFinished(String jobId, EmbedderService embedder, Duration atMost) {
     SqsEventSource batches = batchSource(embedder);
     SqsEventSource deadLetters = deadLetterSource();
     await()

@@ -90,6 +90,7 @@ class FanOutFailureLogicTest {
     // the fan-out never created this one: it exists now, FAILED, with the reason
     var job = jobs.get("repo-1").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).startsWith("fan-out failed: RetriesExhausted after 3 attempts");
+    assertThat(job.state().reason())
+        .startsWith("fan-out failed: RetriesExhausted after 3 attempts");
   }
 }

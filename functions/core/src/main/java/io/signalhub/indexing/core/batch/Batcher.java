@@ -4,27 +4,35 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
  * Packs a stream of items into batches that never break their {@link BatchBounds}, greedily and in
  * order, pulling items only as batches are asked for: memory holds one batch, whatever the length
- * of the stream. Batch sizes follow content: many small items or few large ones.
+ * of the stream. Batch sizes follow content: many small items or few large ones. The bounds may
+ * change between batches ({@link RequestSizer}); each batch keeps those it opened with.
  */
 public final class Batcher<T> {
 
-  private final BatchBounds bounds;
+  private final Supplier<BatchBounds> bounds;
   private final ToLongFunction<T> tokens;
   private final ToLongFunction<T> bytes;
 
   public Batcher(BatchBounds bounds, ToLongFunction<T> tokens, ToLongFunction<T> bytes) {
+    this(() -> bounds, tokens, bytes);
+  }
+
+  /** Bounds asked for as each batch opens; their per-item limit must not change. */
+  public Batcher(Supplier<BatchBounds> bounds, ToLongFunction<T> tokens, ToLongFunction<T> bytes) {
     this.bounds = bounds;
     this.tokens = tokens;
     this.bytes = bytes;
   }
 
+  /** The bounds the next batch opens with. */
   public BatchBounds bounds() {
-    return bounds;
+    return bounds.get();
   }
 
   /**
@@ -70,6 +78,7 @@ public final class Batcher<T> {
   /** The open batch: whether an item still fits, add it, take the batch. */
   public final class Packer {
     private final List<T> items = new ArrayList<>();
+    private BatchBounds open;
     private long tokenSum;
     private long byteSum;
     private long sequence;
@@ -82,17 +91,26 @@ public final class Batcher<T> {
     public boolean fits(T item) {
       long itemTokens = tokens.applyAsLong(item);
       long itemBytes = bytes.applyAsLong(item);
-      checkFitsAlone(itemTokens, itemBytes);
+      checkFitsAlone(opened(), itemTokens, itemBytes);
       return items.isEmpty()
-          || (items.size() + 1 <= bounds.maxItems()
-              && tokenSum + itemTokens <= bounds.maxTokens()
-              && byteSum + itemBytes <= bounds.maxBytes());
+          || (items.size() + 1 <= open.maxItems()
+              && tokenSum + itemTokens <= open.maxTokens()
+              && byteSum + itemBytes <= open.maxBytes());
     }
 
     public void add(T item) {
+      opened();
       items.add(item);
       tokenSum += tokens.applyAsLong(item);
       byteSum += bytes.applyAsLong(item);
+    }
+
+    /** The open batch's bounds, asked for when it opens. */
+    private BatchBounds opened() {
+      if (open == null) {
+        open = bounds.get();
+      }
+      return open;
     }
 
     public boolean isEmpty() {
@@ -108,13 +126,14 @@ public final class Batcher<T> {
     public Batch<T> drain() {
       Batch<T> batch = new Batch<>(sequence++, List.copyOf(items), tokenSum, byteSum);
       items.clear();
+      open = null;
       tokenSum = 0;
       byteSum = 0;
       return batch;
     }
   }
 
-  private void checkFitsAlone(long itemTokens, long itemBytes) {
+  private static void checkFitsAlone(BatchBounds bounds, long itemTokens, long itemBytes) {
     if (itemTokens > bounds.maxTokensPerItem() || itemBytes > bounds.maxBytes()) {
       throw new IllegalArgumentException(
           "An item of %d tokens and %d bytes exceeds the per-item limits (%d tokens, %d bytes)"

@@ -249,8 +249,8 @@ public final class EconomyService {
             key ->
                 new ProviderBatchApi.Request(
                     customId(contents.message().seq(), contents.firstIndex(key)),
-                    job.model(),
-                    job.dimensions(),
+                    job.spec().model(),
+                    job.spec().dimensions(),
                     contents.chunk(key).text()))
         .toList();
   }
@@ -447,7 +447,7 @@ public final class EconomyService {
             failures,
             new BatchContents.Usage(
                 own.size(), own.stream().mapToLong(ProviderBatchApi.Result::tokens).sum(), 0, 0));
-    accounting.account(contents.message(), result, started, job.model());
+    accounting.account(contents.message(), result, started, job.spec().model());
   }
 
   private String fallBack(
@@ -486,7 +486,7 @@ public final class EconomyService {
       }
       case FAIL -> {
         for (BatchMessage message : leftover) {
-          int expected = jobs.batchSize(job.jobId(), message.seq());
+          int expected = jobs.batchChunkCount(job.jobId(), message.seq());
           accounting.account(
               message,
               BatchResult.allFailed(
@@ -509,13 +509,14 @@ public final class EconomyService {
     return BatchContents.load(
         blobs,
         cache,
-        job.model(),
-        job.dimensions(),
+        job.spec().model(),
+        job.spec().dimensions(),
         message,
-        jobs.batchSize(job.jobId(), message.seq()));
+        jobs.batchChunkCount(job.jobId(), message.seq()));
   }
 
   private BatchMessage message(String jobId, long seq) {
-    return new BatchMessage(jobId, seq, jobs.batchSize(jobId, seq), Keys.batchPayload(jobId, seq));
+    return new BatchMessage(
+        jobId, seq, jobs.batchChunkCount(jobId, seq), Keys.batchPayload(jobId, seq));
   }
 }

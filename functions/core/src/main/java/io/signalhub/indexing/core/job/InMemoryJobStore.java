@@ -40,7 +40,9 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized JobPage list(int limit, String cursor) {
     List<JobRecord> sorted = new ArrayList<>(jobs.values());
     sorted.sort(
-        Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId).reversed());
+        Comparator.comparing((JobRecord j) -> j.state().createdAt())
+            .thenComparing(JobRecord::jobId)
+            .reversed());
     int start = cursor == null ? 0 : Integer.parseInt(cursor);
     int end = Math.min(sorted.size(), start + limit);
     return new JobPage(
@@ -52,7 +54,7 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized boolean acquireFanoutLease(
       String jobId, String owner, Instant now, Instant until) {
     JobRecord job = jobs.get(jobId);
-    if (job == null || job.fanoutComplete() || job.status().terminal()) {
+    if (job == null || job.fanOut().complete() || job.status().terminal()) {
       return false;
     }
     Instant held = leaseUntil.get(jobId);
@@ -61,7 +63,7 @@ public final class InMemoryJobStore implements JobStore {
     }
     leaseOwners.put(jobId, owner);
     leaseUntil.put(jobId, until);
-    jobs.put(jobId, with(job, JobStatus.FANNING_OUT, job.reason(), now));
+    jobs.put(jobId, with(job, JobStatus.FANNING_OUT, job.state().reason(), now));
     return true;
   }
 
@@ -102,7 +104,7 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public synchronized boolean registerGroup(String jobId, GroupRegistration group, Instant now) {
     JobRecord j = jobs.get(jobId);
-    if (j == null || !j.cursor().equals(group.from()) || j.status().terminal()) {
+    if (j == null || !j.fanOut().cursor().equals(group.from()) || j.status().terminal()) {
       return false;
     }
     Map<Long, Integer> sizes = batchSizes.computeIfAbsent(jobId, id -> new HashMap<>());
@@ -112,25 +114,25 @@ public final class InMemoryJobStore implements JobStore {
       states.put(batch.seq(), BatchState.PENDING);
     }
     Map<SkipReason, Long> skipped = new EnumMap<>(SkipReason.class);
-    skipped.putAll(j.skippedFiles());
+    skipped.putAll(j.counters().skippedFiles());
     group.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
     keepFailures(jobId, group.fileFailures(), now);
     long batched = group.batchedChunks();
     jobs.put(
         jobId,
         j.toBuilder()
-            .filesRead(j.filesRead() + group.filesRead())
+            .filesRead(j.counters().filesRead() + group.filesRead())
             .skippedFiles(Map.copyOf(skipped))
-            .total(j.total() + batched + group.cachedChunks())
-            .completed(j.completed() + group.cachedChunks())
-            .cached(j.cached() + group.cachedChunks())
-            .pending(j.pending() + batched)
-            .batchesRegistered(j.batchesRegistered() + group.batches().size())
+            .total(j.counters().total() + batched + group.cachedChunks())
+            .completed(j.counters().completed() + group.cachedChunks())
+            .cached(j.counters().cached() + group.cachedChunks())
+            .pending(j.counters().pending() + batched)
+            .batchesRegistered(j.counters().batchesRegistered() + group.batches().size())
             .updatedAt(now)
             .cursor(group.to())
-            .nextSeq(group.nextSeq(j.nextSeq()))
+            .nextSeq(group.nextSeq(j.fanOut().nextSeq()))
             .lastGroupFirstSeq(
-                group.batches().isEmpty() ? j.nextSeq() : group.batches().get(0).seq())
+                group.batches().isEmpty() ? j.fanOut().nextSeq() : group.batches().get(0).seq())
             .build());
     return true;
   }
@@ -139,21 +141,22 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized void confirmSent(String jobId, long nextSeq) {
     JobRecord j = jobs.get(jobId);
     jobs.put(
-        jobId, j.toBuilder().lastGroupFirstSeq(Math.max(j.lastGroupFirstSeq(), nextSeq)).build());
+        jobId,
+        j.toBuilder().lastGroupFirstSeq(Math.max(j.fanOut().lastGroupFirstSeq(), nextSeq)).build());
   }
 
   @Override
   public synchronized void completeFanout(String jobId, Instant now) {
     JobRecord j = jobs.get(jobId);
     JobStatus status = j.status() == JobStatus.FANNING_OUT ? JobStatus.EMBEDDING : j.status();
-    jobs.put(jobId, copy(j, status, j.reason(), true, now, j.finishedAt()));
+    jobs.put(jobId, copy(j, status, j.state().reason(), true, now, j.state().finishedAt()));
   }
 
   @Override
   public synchronized void fail(String jobId, String reason, Instant now) {
     JobRecord j = jobs.get(jobId);
     if (j != null && !j.status().terminal()) {
-      jobs.put(jobId, copy(j, JobStatus.FAILED, reason, j.fanoutComplete(), now, now));
+      jobs.put(jobId, copy(j, JobStatus.FAILED, reason, j.fanOut().complete(), now, now));
     }
   }
 
@@ -163,7 +166,7 @@ public final class InMemoryJobStore implements JobStore {
     if (j == null || j.status().terminal()) {
       return false;
     }
-    jobs.put(jobId, copy(j, JobStatus.CANCELLED, reason, j.fanoutComplete(), now, now));
+    jobs.put(jobId, copy(j, JobStatus.CANCELLED, reason, j.fanOut().complete(), now, now));
     return true;
   }
 
@@ -194,7 +197,7 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public synchronized int batchSize(String jobId, long seq) {
+  public synchronized int batchChunkCount(String jobId, long seq) {
     return batchSizes.getOrDefault(jobId, Map.of()).getOrDefault(seq, -1);
   }
 
@@ -210,13 +213,13 @@ public final class InMemoryJobStore implements JobStore {
     jobs.put(
         jobId,
         j.toBuilder()
-            .completed(j.completed() + r.completed())
-            .failed(j.failed() + r.failed())
-            .cached(j.cached() + r.cached())
-            .pending(j.pending() - expected)
-            .batchesProcessed(j.batchesProcessed() + 1)
-            .apiCalls(j.apiCalls() + r.apiCalls())
-            .tokens(j.tokens() + r.tokens())
+            .completed(j.counters().completed() + r.completed())
+            .failed(j.counters().failed() + r.failed())
+            .cached(j.counters().cached() + r.cached())
+            .pending(j.counters().pending() - expected)
+            .batchesProcessed(j.counters().batchesProcessed() + 1)
+            .apiCalls(j.counters().apiCalls() + r.apiCalls())
+            .tokens(j.counters().tokens() + r.tokens())
             .updatedAt(now)
             .build());
     Instant minute = ActivityMinute.minuteOf(now);
@@ -238,11 +241,15 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public synchronized Optional<JobStatus> tryFinish(String jobId, Instant now) {
     JobRecord j = jobs.get(jobId);
-    if (j == null || !j.fanoutComplete() || j.pending() != 0 || j.status().terminal()) {
+    if (j == null
+        || !j.fanOut().complete()
+        || j.counters().pending() != 0
+        || j.status().terminal()) {
       return Optional.empty();
     }
-    JobStatus status = j.failed() > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
-    jobs.put(jobId, copy(j, status, j.reason(), true, now, now));
+    JobStatus status =
+        j.counters().failed() > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
+    jobs.put(jobId, copy(j, status, j.state().reason(), true, now, now));
     return Optional.of(status);
   }
 
@@ -288,7 +295,7 @@ public final class InMemoryJobStore implements JobStore {
   private record RecordedFailure(Instant at, Failure failure) {}
 
   private static JobRecord with(JobRecord j, JobStatus status, String reason, Instant now) {
-    return copy(j, status, reason, j.fanoutComplete(), now, j.finishedAt());
+    return copy(j, status, reason, j.fanOut().complete(), now, j.state().finishedAt());
   }
 
   private static JobRecord copy(

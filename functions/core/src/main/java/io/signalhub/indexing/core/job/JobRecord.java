@@ -5,49 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One indexing job as stored: identity, settings, counters and the fan-out's position.
- *
- * @param total chunks known so far (final once {@code fanoutComplete})
- * @param pending chunks registered in batches and not yet accounted
- * @param cursor where the fan-out stands
- * @param nextSeq the next batch number
- * @param lastGroupFirstSeq the first batch that may not have been sent yet: a resumed fan-out
- *     resends the pending batches from here to {@code nextSeq} (those of a group registered just
- *     before a crash)
+ * One indexing job as stored, in four parts: what was asked ({@link JobSpec}), how far it has come
+ * ({@link JobCounters}), where its fan-out stands ({@link FanOutPosition}) and where it is in its
+ * lifecycle ({@link JobState}).
  */
 public record JobRecord(
-    String jobId,
-    JobStatus status,
-    String reason,
-    String repository,
-    String revision,
-    String manifestKey,
-    String provider,
-    String model,
-    int dimensions,
-    int chunkTokens,
-    int overlapLines,
-    int batchSize,
-    int concurrency,
-    long files,
-    long filesRead,
-    Map<SkipReason, Long> skippedFiles,
-    long total,
-    boolean fanoutComplete,
-    long completed,
-    long failed,
-    long cached,
-    long pending,
-    long batchesRegistered,
-    long batchesProcessed,
-    long apiCalls,
-    long tokens,
-    Instant createdAt,
-    Instant updatedAt,
-    Instant finishedAt,
-    Cursor cursor,
-    long nextSeq,
-    long lastGroupFirstSeq) {
+    String jobId, JobSpec spec, JobCounters counters, FanOutPosition fanOut, JobState state) {
 
   /** A new job as the fan-out creates it, before the manifest is read. */
   public static JobRecord pending(
@@ -59,37 +22,15 @@ public record JobRecord(
       Instant now) {
     return new JobRecord(
         jobId,
-        JobStatus.PENDING,
-        null,
-        "",
-        "",
-        manifestKey,
-        provider,
-        model,
-        dimensions,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        Map.of(),
-        0,
-        false,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        now,
-        now,
-        null,
-        Cursor.START,
-        0,
-        0);
+        JobSpec.requested(manifestKey, provider, model, dimensions),
+        JobCounters.NONE,
+        FanOutPosition.START,
+        JobState.pending(now));
+  }
+
+  /** The job's status (a shorthand for {@code state().status()}). */
+  public JobStatus status() {
+    return state.status();
   }
 
   /** A builder holding this record's values, to change some of them. */
@@ -98,8 +39,8 @@ public record JobRecord(
   }
 
   /**
-   * Changes a few of a job's many values without restating the others: {@code
-   * job.toBuilder().completed(job.completed() + 1).updatedAt(now).build()}.
+   * Changes a few of a job's many values, in any of its parts, without restating the others: {@code
+   * job.toBuilder().completed(job.counters().completed() + 1).updatedAt(now).build()}.
    */
   public static final class Builder {
     private String jobId;
@@ -137,37 +78,41 @@ public record JobRecord(
 
     private Builder(JobRecord j) {
       jobId = j.jobId;
-      status = j.status;
-      reason = j.reason;
-      repository = j.repository;
-      revision = j.revision;
-      manifestKey = j.manifestKey;
-      provider = j.provider;
-      model = j.model;
-      dimensions = j.dimensions;
-      chunkTokens = j.chunkTokens;
-      overlapLines = j.overlapLines;
-      batchSize = j.batchSize;
-      concurrency = j.concurrency;
-      files = j.files;
-      filesRead = j.filesRead;
-      skippedFiles = j.skippedFiles;
-      total = j.total;
-      fanoutComplete = j.fanoutComplete;
-      completed = j.completed;
-      failed = j.failed;
-      cached = j.cached;
-      pending = j.pending;
-      batchesRegistered = j.batchesRegistered;
-      batchesProcessed = j.batchesProcessed;
-      apiCalls = j.apiCalls;
-      tokens = j.tokens;
-      createdAt = j.createdAt;
-      updatedAt = j.updatedAt;
-      finishedAt = j.finishedAt;
-      cursor = j.cursor;
-      nextSeq = j.nextSeq;
-      lastGroupFirstSeq = j.lastGroupFirstSeq;
+      JobSpec spec = j.spec;
+      repository = spec.repository();
+      revision = spec.revision();
+      manifestKey = spec.manifestKey();
+      provider = spec.provider();
+      model = spec.model();
+      dimensions = spec.dimensions();
+      chunkTokens = spec.chunkTokens();
+      overlapLines = spec.overlapLines();
+      batchSize = spec.batchSize();
+      concurrency = spec.concurrency();
+      JobCounters counters = j.counters;
+      files = counters.files();
+      filesRead = counters.filesRead();
+      skippedFiles = counters.skippedFiles();
+      total = counters.total();
+      completed = counters.completed();
+      failed = counters.failed();
+      cached = counters.cached();
+      pending = counters.pending();
+      batchesRegistered = counters.batchesRegistered();
+      batchesProcessed = counters.batchesProcessed();
+      apiCalls = counters.apiCalls();
+      tokens = counters.tokens();
+      FanOutPosition fanOut = j.fanOut;
+      fanoutComplete = fanOut.complete();
+      cursor = fanOut.cursor();
+      nextSeq = fanOut.nextSeq();
+      lastGroupFirstSeq = fanOut.lastGroupFirstSeq();
+      JobState state = j.state;
+      status = state.status();
+      reason = state.reason();
+      createdAt = state.createdAt();
+      updatedAt = state.updatedAt();
+      finishedAt = state.finishedAt();
     }
 
     public Builder status(JobStatus value) {
@@ -303,37 +248,32 @@ public record JobRecord(
     public JobRecord build() {
       return new JobRecord(
           jobId,
-          status,
-          reason,
-          repository,
-          revision,
-          manifestKey,
-          provider,
-          model,
-          dimensions,
-          chunkTokens,
-          overlapLines,
-          batchSize,
-          concurrency,
-          files,
-          filesRead,
-          skippedFiles,
-          total,
-          fanoutComplete,
-          completed,
-          failed,
-          cached,
-          pending,
-          batchesRegistered,
-          batchesProcessed,
-          apiCalls,
-          tokens,
-          createdAt,
-          updatedAt,
-          finishedAt,
-          cursor,
-          nextSeq,
-          lastGroupFirstSeq);
+          new JobSpec(
+              repository,
+              revision,
+              manifestKey,
+              provider,
+              model,
+              dimensions,
+              chunkTokens,
+              overlapLines,
+              batchSize,
+              concurrency),
+          new JobCounters(
+              files,
+              filesRead,
+              skippedFiles,
+              total,
+              completed,
+              failed,
+              cached,
+              pending,
+              batchesRegistered,
+              batchesProcessed,
+              apiCalls,
+              tokens),
+          new FanOutPosition(fanoutComplete, cursor, nextSeq, lastGroupFirstSeq),
+          new JobState(status, reason, createdAt, updatedAt, finishedAt));
     }
   }
 }

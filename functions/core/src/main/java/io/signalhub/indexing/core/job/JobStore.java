@@ -92,7 +92,7 @@ public interface JobStore {
   List<Long> pendingBatches(String jobId);
 
   /** Chunks the batch was registered with, or -1 if it is unknown. */
-  int batchSize(String jobId, long seq);
+  int batchChunkCount(String jobId, long seq);
 
   /**
    * Accounts a batch once: marker PENDING to DONE, the job's counters and the minute of its

@@ -215,13 +215,16 @@ public final class StatusPage {
         + "</dd></div>";
   }
 
-  /** The last minute's rate while running; the job's average once it has ended. */
+  /**
+   * The last minute's rate while running; once ended, the job's average over its whole run: every
+   * chunk done (completed, cached included, or failed), the same figure the CLI prints.
+   */
   private static String rate(JobView job) {
     boolean running = !terminal(job.status());
     double rate =
         running || job.elapsedSeconds() <= 0
             ? job.chunksPerSecond()
-            : (job.completed() + job.failed() - job.cached()) / job.elapsedSeconds();
+            : (job.completed() + job.failed()) / job.elapsedSeconds();
     return fact(
         "rate",
         running ? "Rate now" : "Average rate",

@@ -36,13 +36,13 @@ public final class BatchAccounting {
   }
 
   /** Counts a batch as failed without embedding it: the dead-letter queue's path. */
-  public EmbedBatchService.Outcome failDeadLettered(BatchMessage message, int receiveCount) {
+  public EmbedderService.Outcome failDeadLettered(BatchMessage message, int receiveCount) {
     if (jobs.batchState(message.jobId(), message.seq()) != BatchState.PENDING) {
-      return EmbedBatchService.Outcome.ALREADY_ACCOUNTED;
+      return EmbedderService.Outcome.ALREADY_ACCOUNTED;
     }
     Instant started = clock.instant();
     String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
-    int expected = jobs.batchSize(message.jobId(), message.seq());
+    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
     return account(
         message,
         BatchResult.allFailed(
@@ -57,10 +57,10 @@ public final class BatchAccounting {
    * @param started when the message was picked up (the batch's latency ends now)
    * @param model the job's model, to price its tokens; null if nothing was embedded
    */
-  public EmbedBatchService.Outcome account(
+  public EmbedderService.Outcome account(
       BatchMessage message, BatchResult result, Instant started, String model) {
     if (!jobs.recordBatch(message.jobId(), message.seq(), result, clock.instant())) {
-      return EmbedBatchService.Outcome.ALREADY_ACCOUNTED;
+      return EmbedderService.Outcome.ALREADY_ACCOUNTED;
     }
     metrics.batchAccounted(
         message.jobId(),
@@ -70,6 +70,6 @@ public final class BatchAccounting {
         model == null ? null : ModelPrices.estimateUsd(model, result.tokens()).orElse(null));
     jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
     jobs.tryFinish(message.jobId(), clock.instant());
-    return EmbedBatchService.Outcome.ACCOUNTED;
+    return EmbedderService.Outcome.ACCOUNTED;
   }
 }

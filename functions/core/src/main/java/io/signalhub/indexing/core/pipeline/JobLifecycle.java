@@ -84,7 +84,8 @@ public final class JobLifecycle {
         boolean successful =
             job.status() == JobStatus.COMPLETED
                 || job.status() == JobStatus.COMPLETED_WITH_FAILURES;
-        if (successful && keptPerRepository.merge(job.repository(), 1, Integer::sum) <= keep) {
+        if (successful
+            && keptPerRepository.merge(job.spec().repository(), 1, Integer::sum) <= keep) {
           continue;
         }
         doomed.add(job.jobId());

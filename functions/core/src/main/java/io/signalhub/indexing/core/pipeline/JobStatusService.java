@@ -4,8 +4,11 @@ import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
 import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.job.ActivityMinute;
+import io.signalhub.indexing.core.job.JobCounters;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobSpec;
+import io.signalhub.indexing.core.job.JobState;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pricing.ModelPrices;
 import java.time.Clock;
@@ -66,51 +69,54 @@ public final class JobStatusService {
 
   private JobView view(JobRecord job, boolean detailed) {
     Instant now = clock.instant();
+    JobSpec spec = job.spec();
+    JobCounters counters = job.counters();
+    JobState state = job.state();
     double rate = job.status().terminal() ? 0 : rate(job.jobId(), now);
-    long done = job.completed() + job.failed();
+    long done = counters.completed() + counters.failed();
     JobView.Economy economyView = economy(job);
     Long eta =
         job.status().terminal()
             ? Long.valueOf(0)
             : economyView != null
                 ? null // the provider decides: see economy.eta
-                : rate > 0 ? Long.valueOf((long) Math.ceil(job.pending() / rate)) : null;
-    Instant end = job.finishedAt() != null ? job.finishedAt() : now;
+                : rate > 0 ? Long.valueOf((long) Math.ceil(counters.pending() / rate)) : null;
+    Instant end = state.finishedAt() != null ? state.finishedAt() : now;
     Map<String, Long> skipped = new TreeMap<>();
-    job.skippedFiles().forEach((reason, count) -> skipped.put(reason.name(), count));
+    counters.skippedFiles().forEach((reason, count) -> skipped.put(reason.name(), count));
     return new JobView(
         job.jobId(),
         job.status().name(),
-        job.reason(),
-        job.repository(),
-        job.revision(),
-        job.provider(),
-        job.model(),
-        job.files(),
-        job.filesRead(),
+        state.reason(),
+        spec.repository(),
+        spec.revision(),
+        spec.provider(),
+        spec.model(),
+        counters.files(),
+        counters.filesRead(),
         skipped,
-        job.total(),
-        job.fanoutComplete(),
-        job.completed(),
-        job.failed(),
-        job.cached(),
-        job.pending(),
-        job.total() == 0
+        counters.total(),
+        job.fanOut().complete(),
+        counters.completed(),
+        counters.failed(),
+        counters.cached(),
+        counters.pending(),
+        counters.total() == 0
             ? (job.status().terminal() ? 100.0 : 0.0)
-            : Math.round(1000.0 * done / job.total()) / 10.0,
-        job.batchesRegistered(),
-        job.batchesProcessed(),
-        job.apiCalls(),
-        Math.max(0, job.completed() - job.apiCalls()),
-        job.tokens(),
+            : Math.round(1000.0 * done / counters.total()) / 10.0,
+        counters.batchesRegistered(),
+        counters.batchesProcessed(),
+        counters.apiCalls(),
+        Math.max(0, counters.completed() - counters.apiCalls()),
+        counters.tokens(),
         cost(job, economyView),
         Math.round(rate * 10) / 10.0,
         eta,
-        !job.fanoutComplete(),
-        job.createdAt().toString(),
-        job.updatedAt().toString(),
-        job.finishedAt() == null ? null : job.finishedAt().toString(),
-        Duration.between(job.createdAt(), end).toMillis() / 1000.0,
+        !job.fanOut().complete(),
+        state.createdAt().toString(),
+        state.updatedAt().toString(),
+        state.finishedAt() == null ? null : state.finishedAt().toString(),
+        Duration.between(state.createdAt(), end).toMillis() / 1000.0,
         detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null,
         detailed ? history(job, end) : null,
         economyView);
@@ -118,12 +124,14 @@ public final class JobStatusService {
 
   /** Tokens at the model's price, those bought through the batch API at half of it. */
   private static Double cost(JobRecord job, JobView.Economy economy) {
-    long batchTokens = economy == null ? 0 : Math.min(job.tokens(), economy.batchTokens());
-    return ModelPrices.estimateUsd(job.model(), job.tokens() - batchTokens)
+    long tokens = job.counters().tokens();
+    String model = job.spec().model();
+    long batchTokens = economy == null ? 0 : Math.min(tokens, economy.batchTokens());
+    return ModelPrices.estimateUsd(model, tokens - batchTokens)
         .map(
             full ->
                 full
-                    + ModelPrices.estimateUsd(job.model(), batchTokens).orElse(0.0)
+                    + ModelPrices.estimateUsd(model, batchTokens).orElse(0.0)
                         * ModelPrices.BATCH_PRICE_FACTOR)
         .orElse(null);
   }
@@ -178,7 +186,7 @@ public final class JobStatusService {
     for (Instant minute = first; !minute.isAfter(last); minute = minute.plusSeconds(60)) {
       ActivityMinute a =
           byMinute.getOrDefault(minute, new ActivityMinute(minute, 0, 0, 0, 0, 0, 0));
-      Instant from = minute.isBefore(job.createdAt()) ? job.createdAt() : minute;
+      Instant from = minute.isBefore(job.state().createdAt()) ? job.state().createdAt() : minute;
       Instant to = minute.plusSeconds(60).isAfter(end) ? end : minute.plusSeconds(60);
       double seconds = Math.max(1, Duration.between(from, to).toMillis() / 1000.0);
       minutes.add(

@@ -46,14 +46,14 @@ public final class PipelineRecovery {
               new BatchMessage(
                   job.jobId(),
                   seq,
-                  jobs.batchSize(job.jobId(), seq),
+                  jobs.batchChunkCount(job.jobId(), seq),
                   Keys.batchPayload(job.jobId(), seq)));
         }
         for (int i = 0; i < pending.size(); i += 10) {
           queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
         }
-        if (!job.fanoutComplete()) {
-          resumeFanOut.accept(job.manifestKey(), Instant.MAX);
+        if (!job.fanOut().complete()) {
+          resumeFanOut.accept(job.spec().manifestKey(), Instant.MAX);
         }
         LOG.info(
             () ->
@@ -62,7 +62,7 @@ public final class PipelineRecovery {
                     + ": "
                     + pending.size()
                     + " batches resent"
-                    + (job.fanoutComplete() ? "" : ", fan-out resumed"));
+                    + (job.fanOut().complete() ? "" : ", fan-out resumed"));
         recovered.add(job.jobId());
       }
       cursor = page.nextCursor();

@@ -7,8 +7,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The pipeline's settings. {@code fanOutFailureQueue} receives fan-outs that failed {@code
- * fanOutAttempts} times (Lambda's on-failure destination, the continuation queue's DLQ).
+ * The pipeline's settings. {@code fanoutThreads} read, chunk and look up files ahead of the
+ * fan-out's cursor and write a group's payloads in parallel. {@code fanOutFailureQueue} receives
+ * fan-outs that failed {@code fanOutAttempts} times (Lambda's on-failure destination, the
+ * continuation queue's DLQ).
  *
  * <p>The pipeline's settings, read from Quarkus-style keys ({@code signal-hub.*}) with the same
  * environment-variable mapping Quarkus uses ({@code SIGNAL_HUB_BATCH_SIZE} for {@code
@@ -31,6 +33,8 @@ public record PipelineSettings(
     int groupBatches,
     Duration fanoutLease,
     Duration fanoutSafetyMargin,
+    int fanoutThreads,
+    VectorRecord.Encoding vectorEncoding,
     int maxReceiveCount,
     int maxRetries,
     Duration retryDelay,
@@ -61,6 +65,8 @@ public record PipelineSettings(
         r.integer("signal-hub.group-batches", 10),
         Duration.ofSeconds(r.integer("signal-hub.fanout-lease-seconds", 960)),
         Duration.ofSeconds(r.integer("signal-hub.fanout-safety-margin-seconds", 60)),
+        r.integer("signal-hub.fanout-threads", 8),
+        VectorRecord.Encoding.parse(r.text("signal-hub.vector-encoding", "json")),
         r.integer("signal-hub.max-receive-count", 5),
         r.integer("signal-hub.retry.max-retries", 3),
         Duration.ofMillis(r.integer("signal-hub.retry.initial-delay-ms", 1000)),

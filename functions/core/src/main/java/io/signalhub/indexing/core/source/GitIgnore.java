@@ -29,7 +29,7 @@ public final class GitIgnore {
   public static GitIgnore parse(String base, String content) {
     List<Rule> rules = new ArrayList<>();
     for (String raw : content.split("\r?\n")) {
-      String line = raw.stripTrailing();
+      String line = withoutTrailingSpaces(raw);
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -79,11 +79,22 @@ public final class GitIgnore {
     return result;
   }
 
+  /** Trailing spaces are dropped unless escaped with a backslash ({@code "a\\ "} keeps one). */
+  private static String withoutTrailingSpaces(String line) {
+    int end = line.length();
+    while (end > 0 && line.charAt(end - 1) == ' ' && !(end >= 2 && line.charAt(end - 2) == '\\')) {
+      end--;
+    }
+    return line.substring(0, end);
+  }
+
   private static String globToRegex(String glob) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+      if (c == '\\' && i + 1 < glob.length()) {
+        regex.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+      } else if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
         boolean slashAfter = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
         regex.append(slashAfter ? "(?:.*/)?" : ".*");
         i += slashAfter ? 2 : 1;

@@ -137,7 +137,7 @@ public abstract class JobStoreContract {
 
     assertThat(store.acquireFanoutLease("job", "a", at(0), at(60))).isTrue();
     assertThat(job("job").status()).isEqualTo(JobStatus.FANNING_OUT);
-    assertThat(job("job").updatedAt()).isEqualTo(at(0));
+    assertThat(job("job").state().updatedAt()).isEqualTo(at(0));
     assertThat(store.acquireFanoutLease("job", "b", at(59), at(120))).isFalse();
     assertThat(store.acquireFanoutLease("job", "a", at(59), at(120))).as("the holder").isTrue();
     // expired at exactly its end
@@ -225,8 +225,8 @@ public abstract class JobStoreContract {
                 .lastGroupFirstSeq(0)
                 .build());
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.PENDING);
-    assertThat(store.batchSize("job", 0)).isEqualTo(3);
-    assertThat(store.batchSize("job", 1)).isEqualTo(2);
+    assertThat(store.batchChunkCount("job", 0)).isEqualTo(3);
+    assertThat(store.batchChunkCount("job", 1)).isEqualTo(2);
     assertThat(store.pendingBatches("job")).containsExactly(0L, 1L);
     assertThat(store.failureSample("job", 10))
         .containsExactly(new Failure("bad.py", "not in the bucket"));
@@ -252,9 +252,9 @@ public abstract class JobStoreContract {
             file(2), file(3), List.of(), 0, 1, Map.of(SkipReason.BINARY, 1L), List.of()),
         at(2));
 
-    assertThat(job("job").skippedFiles())
+    assertThat(job("job").counters().skippedFiles())
         .isEqualTo(Map.of(SkipReason.BINARY, 2L, SkipReason.TOO_LARGE, 1L));
-    assertThat(job("job").filesRead()).isEqualTo(3);
+    assertThat(job("job").counters().filesRead()).isEqualTo(3);
   }
 
   @Test
@@ -305,8 +305,8 @@ public abstract class JobStoreContract {
 
     JobRecord cancelled = job("job");
     assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(cancelled.reason()).isEqualTo("cancelled by the user");
-    assertThat(cancelled.finishedAt()).isEqualTo(at(2));
+    assertThat(cancelled.state().reason()).isEqualTo("cancelled by the user");
+    assertThat(cancelled.state().finishedAt()).isEqualTo(at(2));
     assertThat(store.registerGroup("job", group(file(1), file(2), batches(2, 1, 5), 0), at(4)))
         .isFalse();
     store.completeFanout("job", at(5));
@@ -323,7 +323,7 @@ public abstract class JobStoreContract {
 
     assertThat(store.cancel("job", "too late", at(2))).isFalse();
     assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job("job").reason()).isEqualTo("invalid manifest");
+    assertThat(job("job").state().reason()).isEqualTo("invalid manifest");
   }
 
   @Test
@@ -359,12 +359,12 @@ public abstract class JobStoreContract {
     store.confirmSent("job", 2);
     store.registerGroup("job", group(file(1), file(2), batches(2, 3, 5), 0), at(2));
 
-    assertThat(job("job").lastGroupFirstSeq()).isEqualTo(2);
-    assertThat(job("job").nextSeq()).isEqualTo(5);
+    assertThat(job("job").fanOut().lastGroupFirstSeq()).isEqualTo(2);
+    assertThat(job("job").fanOut().nextSeq()).isEqualTo(5);
 
     store.confirmSent("job", 5);
 
-    assertThat(job("job").lastGroupFirstSeq()).isEqualTo(5);
+    assertThat(job("job").fanOut().lastGroupFirstSeq()).isEqualTo(5);
     assertThat(store.pendingBatches("job")).containsExactly(0L, 1L, 2L, 3L, 4L);
   }
 
@@ -376,7 +376,7 @@ public abstract class JobStoreContract {
 
     store.confirmSent("job", 2);
 
-    assertThat(job("job").lastGroupFirstSeq()).isEqualTo(4);
+    assertThat(job("job").fanOut().lastGroupFirstSeq()).isEqualTo(4);
   }
 
   @Test
@@ -387,9 +387,9 @@ public abstract class JobStoreContract {
     // registering the next group means the previous one was sent; this one has only cached chunks
     store.registerGroup("job", group(file(1), file(2), List.of(), 7), at(2));
 
-    assertThat(job("job").nextSeq()).isEqualTo(2);
-    assertThat(job("job").lastGroupFirstSeq()).isEqualTo(2);
-    assertThat(job("job").cursor()).isEqualTo(file(2));
+    assertThat(job("job").fanOut().nextSeq()).isEqualTo(2);
+    assertThat(job("job").fanOut().lastGroupFirstSeq()).isEqualTo(2);
+    assertThat(job("job").fanOut().cursor()).isEqualTo(file(2));
   }
 
   // --- accounting
@@ -431,7 +431,7 @@ public abstract class JobStoreContract {
 
     assertThat(job("job")).isEqualTo(before);
     assertThat(store.batchState("job", 7)).isEqualTo(BatchState.MISSING);
-    assertThat(store.batchSize("job", 7)).isEqualTo(-1);
+    assertThat(store.batchChunkCount("job", 7)).isEqualTo(-1);
   }
 
   @Test
@@ -457,7 +457,7 @@ public abstract class JobStoreContract {
 
     store.completeFanout("job", at(2));
     assertThat(job("job").status()).isEqualTo(JobStatus.EMBEDDING);
-    assertThat(job("job").fanoutComplete()).isTrue();
+    assertThat(job("job").fanOut().complete()).isTrue();
     assertThat(store.tryFinish("job", at(3))).as("a batch is pending").isEmpty();
 
     store.recordBatch("job", 0, completed(2), at(4));
@@ -465,8 +465,8 @@ public abstract class JobStoreContract {
     assertThat(store.tryFinish("job", at(5))).contains(JobStatus.COMPLETED);
     assertThat(store.tryFinish("job", at(6))).as("only one caller sees it").isEmpty();
     assertThat(job("job").status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job("job").finishedAt()).isEqualTo(at(5));
-    assertThat(job("job").updatedAt()).isEqualTo(at(5));
+    assertThat(job("job").state().finishedAt()).isEqualTo(at(5));
+    assertThat(job("job").state().updatedAt()).isEqualTo(at(5));
   }
 
   @Test
@@ -478,7 +478,7 @@ public abstract class JobStoreContract {
     store.recordBatch("job", 0, BatchResult.allFailed(2, "poison", List.of()), at(3));
 
     assertThat(store.tryFinish("job", at(4))).contains(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job("job").failed()).isEqualTo(2);
+    assertThat(job("job").counters().failed()).isEqualTo(2);
   }
 
   @Test
@@ -490,7 +490,7 @@ public abstract class JobStoreContract {
     store.completeFanout("job", at(2));
 
     assertThat(job("job").status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job("job").fanoutComplete()).isTrue();
+    assertThat(job("job").fanOut().complete()).isTrue();
     assertThat(store.tryFinish("job", at(3))).isEmpty();
   }
 
@@ -544,7 +544,7 @@ public abstract class JobStoreContract {
     assertThat(store.tryFinish("job", at(5))).isEmpty();
     store.fail("job", "late failure", at(6));
     assertThat(job("job").status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(job("job").reason()).isEqualTo("cancelled by the user");
+    assertThat(job("job").state().reason()).isEqualTo("cancelled by the user");
   }
 
   @Test
@@ -577,7 +577,7 @@ public abstract class JobStoreContract {
     assertThat(store.get("job")).isEmpty();
     assertThat(store.list(10, null).jobs()).extracting(JobRecord::jobId).containsExactly("other");
     assertThat(store.batchState("job", 0)).isEqualTo(BatchState.MISSING);
-    assertThat(store.batchSize("job", 1)).isEqualTo(-1);
+    assertThat(store.batchChunkCount("job", 1)).isEqualTo(-1);
     assertThat(store.pendingBatches("job")).isEmpty();
     assertThat(store.failureSample("job", 10)).isEmpty();
     assertThat(store.throughputSince("job", T0)).isEmpty();
@@ -597,7 +597,7 @@ public abstract class JobStoreContract {
 
     JobRecord again = create("job", at(10));
 
-    assertThat(again.createdAt()).isEqualTo(at(10));
+    assertThat(again.state().createdAt()).isEqualTo(at(10));
     assertThat(store.get("job")).contains(again);
     assertThat(
             store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 2), 0), at(11)))

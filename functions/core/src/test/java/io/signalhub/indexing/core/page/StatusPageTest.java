@@ -141,6 +141,17 @@ class StatusPageTest {
   }
 
   @Test
+  void aFinishedJobsAverageRateCountsEveryChunkDoneAsTheCliDoes() {
+    // 1,200 completed (100 of them from the cache) + 3 failed in 120 s: what scripts/index and
+    // scripts/status print as the finished job's rate
+    String page = StatusPage.job(job("COMPLETED", true, null, List.of(), 2));
+
+    assertThat(page)
+        .contains("Average rate")
+        .contains("id=\"rate\" data-value=\"10.0250\">10.0 chunks/s");
+  }
+
+  @Test
   void anEmptyListSaysHowToStartAJob() {
     assertThat(StatusPage.jobs(List.of(), "jobs/"))
         .contains("No jobs yet")

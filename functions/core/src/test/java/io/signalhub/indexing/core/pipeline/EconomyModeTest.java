@@ -2,7 +2,7 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.BatchEmbedder;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
@@ -134,13 +134,13 @@ class EconomyModeTest {
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
     int settle() throws InterruptedException {
-      EmbedBatchService embedder =
-          new EmbedBatchService(
+      EmbedderService embedder =
+          new EmbedderService(
               fixture.settings,
               fixture.jobs,
               fixture.blobs,
               fixture.cache,
-              new BatchEmbedder(
+              new ProviderCaller(
                   provider,
                   new RetryingCaller(
                       0,
@@ -242,8 +242,9 @@ class EconomyModeTest {
   }
 
   private static void assertCountedOnce(JobRecord job) {
-    assertThat(job.fanoutComplete()).isTrue();
-    assertThat(job.completed() + job.failed()).isEqualTo(job.total());
+    assertThat(job.fanOut().complete()).isTrue();
+    assertThat(job.counters().completed() + job.counters().failed())
+        .isEqualTo(job.counters().total());
     assertThat(job.status().terminal()).isTrue();
   }
 
@@ -260,9 +261,9 @@ class EconomyModeTest {
     JobRecord a = onDemand.job("job-a");
     JobRecord b = economy.job("job-a");
     assertThat(b.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(b.total()).isEqualTo(a.total()).isGreaterThan(20);
-    assertThat(b.completed()).isEqualTo(a.completed());
-    assertThat(b.tokens()).isEqualTo(a.tokens());
+    assertThat(b.counters().total()).isEqualTo(a.counters().total()).isGreaterThan(20);
+    assertThat(b.counters().completed()).isEqualTo(a.counters().completed());
+    assertThat(b.counters().tokens()).isEqualTo(a.counters().tokens());
     assertThat(economy.vectorLines("job-a")).isEqualTo(onDemand.vectorLines("job-a"));
     assertThat(economy.server.stats().served()).isZero();
     assertThat(economy.server.stats().batchTokens()).isEqualTo(onDemand.server.stats().tokens());
@@ -330,7 +331,8 @@ class EconomyModeTest {
     economy.settle();
 
     assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(economy.job("job-t").completed()).isEqualTo(onDemand.job("job-t").completed());
+    assertThat(economy.job("job-t").counters().completed())
+        .isEqualTo(onDemand.job("job-t").counters().completed());
     assertThat(economy.vectorLines("job-t")).isEqualTo(onDemand.vectorLines("job-t"));
     assertThat(economy.server.stats().batchInputs())
         .isLessThanOrEqualTo(onDemand.server.stats().inputs());
@@ -345,12 +347,12 @@ class EconomyModeTest {
     long created = run.server.stats().batchesCreated();
     List<BatchMessage> registered = new ArrayList<>();
     JobRecord described = run.job("job-r");
-    for (long seq = 0; seq < described.nextSeq(); seq++) {
+    for (long seq = 0; seq < described.fanOut().nextSeq(); seq++) {
       registered.add(
           new BatchMessage(
               "job-r",
               seq,
-              run.fixture.jobs.batchSize("job-r", seq),
+              run.fixture.jobs.batchChunkCount("job-r", seq),
               Keys.batchPayload("job-r", seq)));
     }
 
@@ -369,7 +371,7 @@ class EconomyModeTest {
     JobRecord job = run.job("job-r");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
     assertCountedOnce(job);
-    assertThat(job.completed()).isEqualTo(SOURCES.size() * 12L);
+    assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
   }
 
   @Test
@@ -385,14 +387,14 @@ class EconomyModeTest {
     } catch (IllegalStateException expected) {
       // the message is not deleted: SQS delivers it again
     }
-    long completedAtCrash = run.job("job-c").completed();
+    long completedAtCrash = run.job("job-c").counters().completed();
     assertThat(run.economy.poll(poll)).isEqualTo(EconomyService.PollOutcome.SETTLED);
     run.settle();
 
     JobRecord job = run.job("job-c");
     assertThat(completedAtCrash).isPositive();
     assertCountedOnce(job);
-    assertThat(job.completed()).isEqualTo(SOURCES.size() * 12L);
+    assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
   }
 
   private static EconomyStore economyStore(Run run) throws Exception {
@@ -414,7 +416,7 @@ class EconomyModeTest {
 
     JobRecord job = run.job("job-e");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertThat(job.failed()).isEqualTo(1);
+    assertThat(job.counters().failed()).isEqualTo(1);
     assertCountedOnce(job);
     assertThat(run.fixture.jobs.failureSample("job-e", 5))
         .singleElement()
@@ -435,7 +437,7 @@ class EconomyModeTest {
     assertThat(stats.batchInputs()).isPositive();
     assertThat(stats.inputs()).isPositive();
     // nothing paid twice: each distinct chunk was embedded by the batch or on demand, not both
-    assertThat(stats.batchInputs() + stats.inputs()).isEqualTo(job.total());
+    assertThat(stats.batchInputs() + stats.inputs()).isEqualTo(job.counters().total());
     assertThat(run.economy.settings("job-x").fallback())
         .isEqualTo(EconomySettings.Fallback.ON_DEMAND);
   }
@@ -469,7 +471,7 @@ class EconomyModeTest {
     assertThat(run.store.list("job-s").stream().mapToInt(Submission::attempt).max().orElse(0))
         .isEqualTo(2);
     assertThat(run.server.stats().batchInputs() + run.server.stats().inputs())
-        .isEqualTo(job.total());
+        .isEqualTo(job.counters().total());
   }
 
   @Test

@@ -26,8 +26,8 @@ class FanOutFailureServiceTest {
 
     JobRecord job = jobs.get("job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).isEqualTo("fan-out failed: boom");
-    assertThat(job.finishedAt()).isEqualTo(clock.instant());
+    assertThat(job.state().reason()).isEqualTo("fan-out failed: boom");
+    assertThat(job.state().finishedAt()).isEqualTo(clock.instant());
   }
 
   @Test
@@ -37,8 +37,8 @@ class FanOutFailureServiceTest {
 
     JobRecord job = jobs.get("never-created").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.provider()).isEqualTo("local");
-    assertThat(job.manifestKey()).isEqualTo("manifests/never-created.json");
+    assertThat(job.spec().provider()).isEqualTo("local");
+    assertThat(job.spec().manifestKey()).isEqualTo("manifests/never-created.json");
   }
 
   @Test
@@ -47,7 +47,7 @@ class FanOutFailureServiceTest {
 
     assertThat(service.fail(Keys.manifest("job"), "second"))
         .isEqualTo(FanOutFailureService.Outcome.ALREADY_ENDED);
-    assertThat(jobs.get("job").orElseThrow().reason()).isEqualTo("fan-out failed: first");
+    assertThat(jobs.get("job").orElseThrow().state().reason()).isEqualTo("fan-out failed: first");
   }
 
   @Test

@@ -32,13 +32,16 @@ class FanOutServiceTest {
         .isEqualTo(FanOutService.Outcome.COMPLETED);
 
     JobRecord job = job("job-1");
-    assertThat(job.fanoutComplete()).isTrue();
+    assertThat(job.fanOut().complete()).isTrue();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
-    assertThat(job.files()).isEqualTo(6);
-    assertThat(job.filesRead()).isEqualTo(6);
-    assertThat(job.repository()).isEqualTo("acme/shop");
+    assertThat(job.counters().files()).isEqualTo(6);
+    assertThat(job.counters().filesRead()).isEqualTo(6);
+    assertThat(job.spec().repository()).isEqualTo("acme/shop");
     long messaged = fixture.queue.sent().stream().mapToLong(BatchMessage::chunks).sum();
-    assertThat(job.total()).isEqualTo(messaged).isEqualTo(job.pending()).isGreaterThan(20);
+    assertThat(job.counters().total())
+        .isEqualTo(messaged)
+        .isEqualTo(job.counters().pending())
+        .isGreaterThan(20);
     assertThat(fixture.queue.sent()).allSatisfy(m -> assertThat(m.chunks()).isBetween(1, 8));
     assertThat(fixture.queue.sent()).extracting(BatchMessage::seq).doesNotHaveDuplicates();
     assertThat(fixture.blobs.list(Keys.BATCHES + "job-1/")).hasSize(fixture.queue.sent().size());
@@ -92,14 +95,15 @@ class FanOutServiceTest {
 
     JobRecord job = job("job-1");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed() + job.failed()).isEqualTo(job.total());
-    assertThat(job.pending()).isZero();
+    assertThat(job.counters().completed() + job.counters().failed())
+        .isEqualTo(job.counters().total());
+    assertThat(job.counters().pending()).isZero();
     long vectors =
         fixture.blobs.list(Keys.vectorsPrefix("job-1")).stream()
             .mapToLong(
                 k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines().count())
             .sum();
-    assertThat(vectors).isEqualTo(job.total());
+    assertThat(vectors).isEqualTo(job.counters().total());
   }
 
   @Test
@@ -118,8 +122,8 @@ class FanOutServiceTest {
 
     JobRecord second = job("second");
     assertThat(second.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(second.total()).isEqualTo(job("first").total());
-    assertThat(second.cached()).isEqualTo(second.total() - 1);
+    assertThat(second.counters().total()).isEqualTo(job("first").counters().total());
+    assertThat(second.counters().cached()).isEqualTo(second.counters().total() - 1);
     assertThat(fixture.provider.calls() - callsAfterFirst).isEqualTo(1);
     // the second job's vectors are complete: cached chunks are written by the fan-out
     long lines =
@@ -127,7 +131,7 @@ class FanOutServiceTest {
             .mapToLong(
                 k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines().count())
             .sum();
-    assertThat(lines).isEqualTo(second.total());
+    assertThat(lines).isEqualTo(second.counters().total());
   }
 
   @Test
@@ -171,8 +175,8 @@ class FanOutServiceTest {
 
     JobRecord job = job("bad");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).startsWith("invalid manifest: ");
-    assertThat(job.total()).isZero();
+    assertThat(job.state().reason()).startsWith("invalid manifest: ");
+    assertThat(job.counters().total()).isZero();
     assertThat(fixture.queue.sent()).isEmpty();
     assertThat(fixture.blobs.list(Keys.BATCHES)).isEmpty();
   }
@@ -182,7 +186,8 @@ class FanOutServiceTest {
     var small = new PipelineFixture(Map.of("signal-hub.manifest.max-bytes", "100"));
     String key = small.upload("big", PipelineFixture.sources(5, 1));
     assertThat(small.fanOut().fanOut(key, NO_DEADLINE)).isEqualTo(FanOutService.Outcome.FAILED);
-    assertThat(small.jobs.get("big").orElseThrow().reason()).contains("over the limit of 100");
+    assertThat(small.jobs.get("big").orElseThrow().state().reason())
+        .contains("over the limit of 100");
   }
 
   @Test
@@ -211,11 +216,11 @@ class FanOutServiceTest {
 
     JobRecord job = job("job");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.filesRead()).isEqualTo(4);
-    assertThat(job.skippedFiles())
+    assertThat(job.counters().filesRead()).isEqualTo(4);
+    assertThat(job.counters().skippedFiles())
         .containsEntry(SkipReason.UNREADABLE, 2L)
         .containsEntry(SkipReason.BINARY, 1L);
-    assertThat(job.total()).isPositive().isEqualTo(job.completed());
+    assertThat(job.counters().total()).isPositive().isEqualTo(job.counters().completed());
     assertThat(fixture.jobs.failureSample("job", 10))
         .extracting(f -> f.location() + ": " + f.reason())
         .anySatisfy(f -> assertThat(f).startsWith("missing.py: not in the bucket"))
@@ -251,10 +256,10 @@ class FanOutServiceTest {
 
     assertThat(invocations).isGreaterThan(2);
     JobRecord job = job("job");
-    assertThat(job.total()).isEqualTo(reference.total());
-    assertThat(job.filesRead()).isEqualTo(8);
+    assertThat(job.counters().total()).isEqualTo(reference.counters().total());
+    assertThat(job.counters().filesRead()).isEqualTo(8);
     assertThat(fixture.queue.sent().stream().mapToLong(BatchMessage::chunks).sum())
-        .isEqualTo(reference.total());
+        .isEqualTo(reference.counters().total());
     fixture.drainQueue();
     assertThat(job("job").status()).isEqualTo(JobStatus.COMPLETED);
   }
@@ -293,11 +298,59 @@ class FanOutServiceTest {
 
     JobRecord job = job("job");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.completed()).isEqualTo(job.total());
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total());
+  }
+
+  @Test
+  void aFanOutKilledAtItsDeadlineLeavesALeaseThatLambdasRetryAMinuteLaterCanTake()
+      throws Exception {
+    String key = fixture.upload("job", PipelineFixture.sources(4, 10));
+    java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    Thread killed =
+        new Thread(
+            () -> {
+              // stops for good at its first source read, holding the lease, as a killed one does
+              BlobStore freezing =
+                  new ClockTickingBlobs(fixture) {
+                    @Override
+                    public byte[] read(String blob) {
+                      frozen.countDown();
+                      try {
+                        never.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      throw new IllegalStateException("killed");
+                    }
+                  };
+              new FanOutService(
+                      fixture.settings,
+                      fixture.jobs,
+                      freezing,
+                      fixture.queue,
+                      fixture.cache,
+                      ModelProfile.of("fake", fixture.provider),
+                      fixture.clock)
+                  .fanOut(key, fixture.clock.instant().plus(java.time.Duration.ofMinutes(15)));
+            });
+    killed.setDaemon(true);
+    killed.start();
+    assertThat(frozen.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    try {
+      fixture.clock.advance(java.time.Duration.ofMinutes(15).plusSeconds(30));
+
+      assertThat(fixture.fanOut().fanOut(key, NO_DEADLINE))
+          .isEqualTo(FanOutService.Outcome.COMPLETED);
+    } finally {
+      killed.interrupt();
+    }
+    fixture.drainQueue();
+    assertThat(job("job").status()).isEqualTo(JobStatus.COMPLETED);
   }
 
   /** A blob store that advances the clock one second per source read. */
-  private static final class ClockTickingBlobs implements BlobStore {
+  private static class ClockTickingBlobs implements BlobStore {
     private final PipelineFixture fixture;
 
     ClockTickingBlobs(PipelineFixture fixture) {

@@ -42,8 +42,8 @@ class JobEndingsTest {
   @Test
   void aCancelledJobsBatchesAreDroppedWithoutCallingTheProvider() {
     List<BatchMessage> queued = fannedOut("job-cancel");
-    EmbedBatchService embedder = fixture.embedder();
-    assertThat(embedder.process(queued.get(0), 1)).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    EmbedderService embedder = fixture.embedder();
+    assertThat(embedder.process(queued.get(0), 1)).isEqualTo(EmbedderService.Outcome.ACCOUNTED);
     int callsBefore = fixture.provider.calls();
 
     assertThat(
@@ -52,14 +52,14 @@ class JobEndingsTest {
         .isTrue();
 
     for (BatchMessage message : queued.subList(1, queued.size())) {
-      assertThat(embedder.process(message, 1)).isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+      assertThat(embedder.process(message, 1)).isEqualTo(EmbedderService.Outcome.DISCARDED);
     }
     assertThat(fixture.provider.calls()).isEqualTo(callsBefore);
     JobRecord job = job("job-cancel");
     assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(job.status().terminal()).isTrue();
-    assertThat(job.reason()).isEqualTo("cancelled by the user (Ctrl-C)");
-    assertThat(job.finishedAt()).isNotNull();
+    assertThat(job.state().reason()).isEqualTo("cancelled by the user (Ctrl-C)");
+    assertThat(job.state().finishedAt()).isNotNull();
     assertThat(fixture.jobs.cancel("job-cancel", "again", fixture.clock.instant())).isFalse();
     assertThat(fixture.jobs.tryFinish("job-cancel", fixture.clock.instant())).isEmpty();
   }
@@ -88,7 +88,7 @@ class JobEndingsTest {
 
     JobRecord job = oneGroupAtATime.jobs.get("job-stop").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(job.batchesRegistered()).isEqualTo(1);
+    assertThat(job.counters().batchesRegistered()).isEqualTo(1);
     assertThat(oneGroupAtATime.queue.sent()).hasSize(1);
   }
 
@@ -106,17 +106,17 @@ class JobEndingsTest {
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());
 
     assertThat(fixture.embedder().process(queued.get(0), 1))
-        .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+        .isEqualTo(EmbedderService.Outcome.DISCARDED);
 
     JobRecord job = job("job-unreachable");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason())
+    assertThat(job.state().reason())
         .startsWith("cannot reach the embedding provider")
         .contains("--base-url");
     int calls = fixture.provider.calls();
     for (BatchMessage message : queued.subList(1, queued.size())) {
       assertThat(fixture.embedder().process(message, 1))
-          .isEqualTo(EmbedBatchService.Outcome.DISCARDED);
+          .isEqualTo(EmbedderService.Outcome.DISCARDED);
     }
     assertThat(fixture.provider.calls()).isEqualTo(calls);
   }
@@ -124,11 +124,11 @@ class JobEndingsTest {
   @Test
   void anOutageAfterTheProviderAnsweredIsRetriedNotFatal() {
     List<BatchMessage> queued = fannedOut("job-outage");
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     embedder.process(queued.get(0), 1);
     fixture.provider.failNext(connectionRefused()).failNext(connectionRefused());
 
-    assertThat(embedder.process(queued.get(1), 1)).isEqualTo(EmbedBatchService.Outcome.RETRY);
+    assertThat(embedder.process(queued.get(1), 1)).isEqualTo(EmbedderService.Outcome.RETRY);
     assertThat(job("job-outage").status()).isEqualTo(JobStatus.EMBEDDING);
   }
 
@@ -140,7 +140,7 @@ class JobEndingsTest {
 
     JobRecord job = job("job-empty");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.reason()).isEqualTo("nothing to index: the manifest lists no files");
+    assertThat(job.state().reason()).isEqualTo("nothing to index: the manifest lists no files");
   }
 
   @Test
@@ -153,8 +153,8 @@ class JobEndingsTest {
 
     JobRecord job = job("job-all-bad");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.skippedFiles()).containsEntry(SkipReason.UNREADABLE, 2L);
-    assertThat(job.reason())
+    assertThat(job.counters().skippedFiles()).containsEntry(SkipReason.UNREADABLE, 2L);
+    assertThat(job.state().reason())
         .startsWith("nothing to index: none of the 2 files in the manifest yielded a chunk")
         .contains("unreadable 2")
         .contains("pkg/module0.py: content does not match the manifest's sha256");

@@ -27,7 +27,7 @@ class JobStatusServiceTest {
   void reportsCountersRateAndEtaFromRecentThroughput() {
     fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
     List<BatchMessage> messages = fixture.queue.drain();
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     for (int i = 0; i < messages.size() / 2; i++) {
       embedder.process(messages.get(i), 1);
       fixture.clock.advance(Duration.ofSeconds(5));
@@ -99,7 +99,7 @@ class JobStatusServiceTest {
   void theRateFollowsTheLastMinuteNotTheJobsAverage() {
     fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
     List<BatchMessage> messages = fixture.queue.drain();
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     embedder.process(messages.get(0), 1);
     fixture.clock.advance(Duration.ofMinutes(10));
     JobStatusService status = new JobStatusService(fixture.jobs, fixture.clock);
@@ -128,7 +128,7 @@ class JobStatusServiceTest {
     fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
     List<BatchMessage> messages = fixture.queue.drain();
     assertThat(messages).hasSizeGreaterThanOrEqualTo(3);
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     fixture.provider.failNext(
         new EmbeddingException(
             EmbeddingException.Kind.RETRYABLE, 429, "slow down", Duration.ZERO, null, null));

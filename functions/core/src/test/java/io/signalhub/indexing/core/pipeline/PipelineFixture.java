@@ -1,16 +1,13 @@
 package io.signalhub.indexing.core.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.FakeEmbeddingProvider;
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
@@ -27,7 +24,6 @@ import java.util.function.BiConsumer;
 
 /** The pipeline's services wired to in-memory adapters and a fake provider. */
 public class PipelineFixture {
-  static final ObjectMapper JSON = new ObjectMapper();
 
   final MutableClock clock = new MutableClock();
   final PipelineSettings settings;
@@ -56,14 +52,14 @@ public class PipelineFixture {
         settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
-  EmbedBatchService embedder() {
-    BatchEmbedder embedder =
-        new BatchEmbedder(
+  EmbedderService embedder() {
+    ProviderCaller embedder =
+        new ProviderCaller(
             provider,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
-    return new EmbedBatchService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
+    return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
@@ -77,24 +73,15 @@ public class PipelineFixture {
    */
   public static String upload(
       BiConsumer<String, byte[]> put, String jobId, Map<String, String> files) {
-    ObjectNode manifest =
-        JSON.createObjectNode()
-            .put("version", 1)
-            .put("repository", "acme/shop")
-            .put("revision", "abc123");
-    manifest.putObject("sources").put("prefix", "sources/acme/");
-    ArrayNode list = manifest.putArray("files");
+    ManifestWriter manifest = new ManifestWriter("acme/shop", "sources/acme/").revision("abc123");
     files.forEach(
         (path, content) -> {
           byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
           put.accept("sources/acme/" + path, bytes);
-          list.addObject()
-              .put("path", path)
-              .put("sha256", Chunk.sha256Hex(bytes))
-              .put("size", bytes.length);
+          manifest.file(path, bytes);
         });
     String key = Keys.manifest(jobId);
-    put.accept(key, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    put.accept(key, manifest.toBytes());
     return key;
   }
 
@@ -121,7 +108,7 @@ public class PipelineFixture {
 
   /** Delivers every queued message to the embedder until the queue is empty. */
   void drainQueue() {
-    EmbedBatchService embedder = embedder();
+    EmbedderService embedder = embedder();
     for (var messages = queue.drain(); !messages.isEmpty(); messages = queue.drain()) {
       for (BatchMessage message : messages) {
         embedder.process(message, 1);

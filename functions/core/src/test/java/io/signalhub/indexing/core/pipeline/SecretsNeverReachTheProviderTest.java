@@ -2,8 +2,8 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.BatchEmbedder;
 import io.signalhub.indexing.core.BatchEmbeddingProcessor;
+import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -94,13 +94,13 @@ class SecretsNeverReachTheProviderTest {
             ModelProfile.of("openai", provider),
             fixture.clock)
         .fanOut(key, Instant.MAX);
-    EmbedBatchService embedder =
-        new EmbedBatchService(
+    EmbedderService embedder =
+        new EmbedderService(
             fixture.settings,
             fixture.jobs,
             fixture.blobs,
             fixture.cache,
-            new BatchEmbedder(
+            new ProviderCaller(
                 provider,
                 new RetryingCaller(
                     0,
@@ -134,10 +134,10 @@ class SecretsNeverReachTheProviderTest {
     JobRecord job = runPipeline(fixture, "job-secrets");
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.skippedFiles())
+    assertThat(job.counters().skippedFiles())
         .containsEntry(SkipReason.SECRET_FILE, 2L)
         .containsEntry(SkipReason.SECRET_TEXT, 2L);
-    assertThat(job.completed()).isEqualTo(job.total()).isEqualTo(1);
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isEqualTo(1);
     assertThat(server.stats().inputsReceived()).hasSize(1);
     assertThat(String.join("\n", server.stats().inputsReceived()))
         .contains("def total")
@@ -152,7 +152,7 @@ class SecretsNeverReachTheProviderTest {
     JobRecord job = runPipeline(fixture, "job-redacted");
 
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(job.skippedFiles())
+    assertThat(job.counters().skippedFiles())
         .containsEntry(SkipReason.SECRET_FILE, 2L)
         .containsEntry(SkipReason.SECRET_REDACTED, 2L)
         .doesNotContainKey(SkipReason.SECRET_TEXT);

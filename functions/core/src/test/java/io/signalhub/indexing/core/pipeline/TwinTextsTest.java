@@ -65,7 +65,7 @@ class TwinTextsTest {
     original.setDaemon(true);
     original.start();
     assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     try {
       embedder.process(messages.get(3), 1);
     } finally {
@@ -76,8 +76,8 @@ class TwinTextsTest {
     embedder.process(messages.get(2), 1);
 
     assertThat(fixture.provider.sentTexts()).containsExactly(REPEATED);
-    assertThat(job().completed()).isEqualTo(4);
-    assertThat(job().failed()).isZero();
+    assertThat(job().counters().completed()).isEqualTo(4);
+    assertThat(job().counters().failed()).isZero();
     assertThat(job().status().name()).isEqualTo("COMPLETED");
   }
 
@@ -86,9 +86,9 @@ class TwinTextsTest {
     List<BatchMessage> messages = fanOutFourCopies();
     Instant before = fixture.clock.instant();
 
-    EmbedBatchService.Outcome outcome = fixture.embedder().process(messages.get(2), 1);
+    EmbedderService.Outcome outcome = fixture.embedder().process(messages.get(2), 1);
 
-    assertThat(outcome).isEqualTo(EmbedBatchService.Outcome.ACCOUNTED);
+    assertThat(outcome).isEqualTo(EmbedderService.Outcome.ACCOUNTED);
     assertThat(fixture.provider.sentTexts()).containsExactly(REPEATED);
     assertThat(Duration.between(before, fixture.clock.instant()))
         .isGreaterThanOrEqualTo(fixture.settings.twinWait());
@@ -102,9 +102,9 @@ class TwinTextsTest {
   void aTwinStopsWaitingAsSoonAsItsOriginalIsAccountedWithoutTheText() {
     List<BatchMessage> messages = fanOutFourCopies();
     fixture.provider.rejecting(REPEATED::equals);
-    EmbedBatchService embedder = fixture.embedder();
+    EmbedderService embedder = fixture.embedder();
     embedder.process(messages.get(0), 1);
-    assertThat(job().failed()).isEqualTo(1);
+    assertThat(job().counters().failed()).isEqualTo(1);
     fixture.provider.rejecting(text -> false);
     Instant before = fixture.clock.instant();
 
@@ -112,7 +112,7 @@ class TwinTextsTest {
 
     assertThat(fixture.clock.instant()).isEqualTo(before);
     assertThat(fixture.provider.sentTexts()).containsExactly(REPEATED);
-    assertThat(job().completed()).isEqualTo(1);
+    assertThat(job().counters().completed()).isEqualTo(1);
   }
 
   @Test

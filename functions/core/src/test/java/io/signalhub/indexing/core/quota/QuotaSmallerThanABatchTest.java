@@ -76,6 +76,15 @@ class QuotaSmallerThanABatchTest {
   }
 
   @Test
+  void requestsSizedByTheProviderStartSmallAndAreNeverRefused() throws Exception {
+    server = start(SimulatorSettings.builder().tooLarge(TooLarge.OPENAI_429));
+    Run run = index(BatchEmbeddingProcessor.builder(), openAi(), 0);
+    run.assertWithinTargets();
+    // the first request (1/16 of 300,000 tokens) teaches the quota before any larger one goes
+    assertThat(server.stats().tooLarge()).isZero();
+  }
+
+  @Test
   void aConfiguredQuotaCutsBatchesBeforeAnyRequestIsRefused() throws Exception {
     server = start(SimulatorSettings.builder().tooLarge(TooLarge.OPENAI_429));
     Run run = index(openAi(), QUOTA);
@@ -120,10 +129,16 @@ class QuotaSmallerThanABatchTest {
         .build();
   }
 
+  /** The original's batches of 100 chunks (about 48,000 tokens): each larger than the quota. */
   private Run index(EmbeddingProvider provider, long configuredQuota) {
+    return index(BatchEmbeddingProcessor.builder().batchSize(100), provider, configuredQuota);
+  }
+
+  private Run index(
+      BatchEmbeddingProcessor.Builder builder, EmbeddingProvider provider, long configuredQuota) {
     long started = clock.millis();
     Progress last =
-        BatchEmbeddingProcessor.builder()
+        builder
             .provider(provider)
             .tokensPerMinute(configuredQuota)
             .clock(clock)

@@ -14,6 +14,10 @@ class SecretScannerTest {
       value = {
         "aws_key = 'AKIAIOSFODNN7EXAMPLE' | AWS access key id",
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1 | AWS secret access key",
+        "AwS_SeCrEt_AcCeSs_KeY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1 | AWS secret access key",
+        "AWSSECRETACCESSKEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1 | AWS secret access key",
+        "stripe = rk_test_51Habcdefghijklmnop | Stripe key",
+        "token: gho_abcdefghijklmnopqrstuvwxyz0123456789 | GitHub token",
         "API_KEY=sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c | API secret key (sk-)",
         "openai.api_key = \"sk-proj-abcdefghijklmnopqrstuvwxyz012345\" | API secret key (sk-)",
         "stripe = sk_live_51Habcdefghijklmnop | Stripe key",
