@@ -63,6 +63,12 @@ public final class EconomyService {
   private final EconomyConfig config;
   private final Clock clock;
   private final Map<String, EconomySettings> modes = new ConcurrentHashMap<>();
+  private final String unavailable;
+
+  /** Why an economy job fails when there is no batch API (the default names the providers). */
+  private static final String NO_BATCH_API =
+      "economy mode needs a provider with a batch API (openai); set mode on-demand or"
+          + " deploy with provider openai";
 
   /**
    * @param api the provider's batch API; null when the provider has none (economy jobs then fail
@@ -80,6 +86,23 @@ public final class EconomyService {
       BatchAccounting accounting,
       EconomyConfig config,
       Clock clock) {
+    this(
+        jobs, blobs, cache, economy, api, onDemand, polls, accounting, config, clock, NO_BATCH_API);
+  }
+
+  private EconomyService(
+      JobStore jobs,
+      BlobStore blobs,
+      EmbeddingCache cache,
+      EconomyStore economy,
+      ProviderBatchApi api,
+      BatchQueue onDemand,
+      PollScheduler polls,
+      BatchAccounting accounting,
+      EconomyConfig config,
+      Clock clock,
+      String unavailable) {
+    this.unavailable = unavailable;
     this.jobs = jobs;
     this.blobs = blobs;
     this.cache = cache;
@@ -90,6 +113,15 @@ public final class EconomyService {
     this.accounting = accounting;
     this.config = config;
     this.clock = clock;
+  }
+
+  /**
+   * This service without a batch API: on-demand jobs go on as before, an economy job fails at once
+   * with {@code reason} (where economy mode cannot run, rather than paying on-demand prices).
+   */
+  public EconomyService unavailableBecause(String reason) {
+    return new EconomyService(
+        jobs, blobs, cache, economy, null, onDemand, polls, accounting, config, clock, reason);
   }
 
   /** A batch queue that sends economy jobs' batches to the provider's batch API. */
@@ -118,11 +150,7 @@ public final class EconomyService {
       return;
     }
     if (api == null) {
-      jobs.fail(
-          jobId,
-          "economy mode needs a provider with a batch API (openai); set mode on-demand or"
-              + " deploy with provider openai",
-          clock.instant());
+      jobs.fail(jobId, unavailable, clock.instant());
       return;
     }
     submit(jobId, "s" + messages.get(0).seq(), 0, messages, null);
@@ -464,7 +492,8 @@ public final class EconomyService {
     EconomySettings settings = settings(job.jobId());
     EconomySettings.Fallback fallback = settings.fallback();
     if (fallback == EconomySettings.Fallback.RESUBMIT
-        && (submission.attempt() >= settings.maxResubmits()
+        && (api == null // e.g. a dead-letter consumer built without the provider's key
+            || submission.attempt() >= settings.maxResubmits()
             || batch.state() == ProviderBatch.State.FAILED)) {
       fallback = EconomySettings.Fallback.ON_DEMAND; // the same file would fail again
     }

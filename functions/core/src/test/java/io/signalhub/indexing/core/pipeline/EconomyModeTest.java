@@ -272,6 +272,30 @@ class EconomyModeTest {
   }
 
   @Test
+  void withoutABatchApiAnEconomyJobFailsAtOnceWithTheReasonAndBuysNothing() throws Exception {
+    Run run = new Run(immediate(), "economy", "on-demand", 50_000);
+    EconomyService unavailable = run.economy.unavailableBecause("no batch API here: use on-demand");
+
+    new FanOutService(
+            run.fixture.settings,
+            run.fixture.jobs,
+            run.fixture.blobs,
+            unavailable.queue(),
+            run.fixture.cache,
+            ModelProfile.of("openai", run.provider),
+            run.fixture.clock)
+        .fanOut(run.fixture.upload("job-u", SOURCES), Instant.MAX);
+    run.settle();
+
+    JobRecord job = run.job("job-u");
+    assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job.state().reason()).contains("no batch API here: use on-demand");
+    assertThat(job.counters().completed()).isZero();
+    assertThat(run.server.stats().served()).isZero();
+    assertThat(run.server.stats().batchesCreated()).isZero();
+  }
+
+  @Test
   void theStatusShowsProviderBatchStatesAnEtaFromTheProviderAndTheDiscountedCost()
       throws Exception {
     // in progress for ten simulated minutes: the first poll finds every batch running
