@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scripts/bench [--quick] [--json] [--quota]}: every scenario side by side in one run,
- * against one simulated OpenAI-compatible provider, on one corpus. Prints a table (and JSON lines).
- * Absolute times drift on a shared machine; the ratios are measured in the same run and are what to
- * read.
+ * {@code scripts/bench [--quick] [--json] [--quota | --economy]}: every scenario side by side in
+ * one run, against one simulated OpenAI-compatible provider, on one corpus. Prints a table (and
+ * JSON lines). Absolute times drift on a shared machine; the ratios are measured in the same run
+ * and are what to read.
  */
 @Command(
     name = "scripts/bench",
@@ -38,6 +38,7 @@ public final class Bench implements Callable<Integer> {
           new SharedBudgetScenario(),
           new QuotaScenario(),
           new CostScenario(),
+          new EconomyScenario(),
           new MemoryScenario(),
           new FanOutRate(),
           new PipelineOverhead(),
@@ -67,6 +68,12 @@ public final class Bench implements Callable<Integer> {
               + " provider under a binding quota, limits configured and learned.")
   boolean rateLimitOnly;
 
+  @Option(
+      names = "--economy",
+      description =
+          "Only \"first full index, economy vs on demand\" (about 3 minutes with --quick).")
+  boolean economyOnly;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -77,7 +84,9 @@ public final class Bench implements Callable<Integer> {
     List<Scenario> scenarios =
         quotaOnly
             ? List.of(new QuotaScenario())
-            : rateLimitOnly ? List.of(new RateLimitScenario()) : SCENARIOS;
+            : rateLimitOnly
+                ? List.of(new RateLimitScenario())
+                : economyOnly ? List.of(new EconomyScenario()) : SCENARIOS;
     for (Scenario scenario : scenarios) {
       scenario.run(run);
     }

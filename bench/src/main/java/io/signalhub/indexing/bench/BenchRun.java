@@ -26,6 +26,11 @@ final class BenchRun {
     return quick;
   }
 
+  /** The repository whose sources every corpus starts from. */
+  Path repository() {
+    return repository;
+  }
+
   /** This repository's sources plus generated files; built and logged when first asked for. */
   Corpus corpus() throws Exception {
     if (corpus == null) {

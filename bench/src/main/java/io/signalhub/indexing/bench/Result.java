@@ -23,7 +23,10 @@ record Result(
     Double rateLimitUtilisation,
     String note,
     Double ratioVsPeer,
-    Double filesPerMinute) {
+    Double filesPerMinute,
+    Double priceRatioVsOnDemand,
+    Boolean sameChunks,
+    Boolean sameVectors) {
 
   /** A row of {@code part} named {@code scenario}; every measurement zero or absent until set. */
   static Builder row(String part, String scenario) {
@@ -43,7 +46,10 @@ record Result(
         .rateLimitUtilisation(rateLimitUtilisation)
         .note(note)
         .ratioVsPeer(ratioVsPeer)
-        .filesPerMinute(filesPerMinute);
+        .filesPerMinute(filesPerMinute)
+        .priceRatioVsOnDemand(priceRatioVsOnDemand)
+        .sameChunks(sameChunks)
+        .sameVectors(sameVectors);
   }
 
   /** This result with the rate-limit utilisation set and a note appended. */
@@ -76,6 +82,9 @@ record Result(
     private String note;
     private Double ratioVsPeer;
     private Double filesPerMinute;
+    private Double priceRatioVsOnDemand;
+    private Boolean sameChunks;
+    private Boolean sameVectors;
 
     private Builder(String part, String scenario) {
       this.part = part;
@@ -144,6 +153,24 @@ record Result(
       return this;
     }
 
+    /** What the provider bills for a run over what it bills on demand (the economy row). */
+    Builder priceRatioVsOnDemand(Double priceRatioVsOnDemand) {
+      this.priceRatioVsOnDemand = priceRatioVsOnDemand;
+      return this;
+    }
+
+    /** Whether two runs compared in the row produced the same chunks (the economy row). */
+    Builder sameChunks(Boolean sameChunks) {
+      this.sameChunks = sameChunks;
+      return this;
+    }
+
+    /** Whether two runs compared in the row wrote the same vector lines (the economy row). */
+    Builder sameVectors(Boolean sameVectors) {
+      this.sameVectors = sameVectors;
+      return this;
+    }
+
     Result build() {
       return new Result(
           part,
@@ -158,7 +185,10 @@ record Result(
           rateLimitUtilisation,
           note,
           ratioVsPeer,
-          filesPerMinute);
+          filesPerMinute,
+          priceRatioVsOnDemand,
+          sameChunks,
+          sameVectors);
     }
   }
 }

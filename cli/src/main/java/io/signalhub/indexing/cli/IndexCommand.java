@@ -100,6 +100,19 @@ public final class IndexCommand implements Callable<Integer> {
               + " signal-hub.rate.tokens-per-minute, else learned from its headers).")
   Long tokensPerMinute;
 
+  @Option(
+      names = "--economy",
+      description =
+          "Embed through the provider's batch API at half the price (openai; results within 24 h,"
+              + " often minutes): prints the job id and how to follow it. Needs a stack, not"
+              + " --in-process.")
+  boolean economy;
+
+  @Option(
+      names = "--detach",
+      description = "Start the job, print its id and return without following it.")
+  boolean detach;
+
   @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
   boolean json;
 
@@ -126,6 +139,11 @@ public final class IndexCommand implements Callable<Integer> {
     Options.range("--batch-size", batchSize, 1, 2048);
     Options.range("--concurrency", concurrency, 1, 64);
     Options.range("--chunk-tokens", chunkTokens, 16, 8192);
+    if (inProcess && (economy || detach)) {
+      throw new UsageException(
+          "--economy and --detach need a stack (scripts/local-stack up, or a deployed one): the"
+              + " provider's batches are followed by the stack's poller, not by this process");
+    }
     if (maxFileBytes < 1) {
       throw new UsageException("--max-file-bytes must be at least 1; got " + maxFileBytes);
     }
@@ -182,7 +200,7 @@ public final class IndexCommand implements Callable<Integer> {
               directory,
               new StackConnection.Request(
                   settings, StackConnection.Use.JOB, providerFlags(), concurrency, env),
-              new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency),
+              new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency, economy, detach),
               repository,
               maxFileBytes,
               json)

@@ -26,11 +26,20 @@ final class PipelineRun implements Callable<Integer> {
    * Per-job settings the user gave; they travel in the manifest's {@code settings}
    * (docs/manifest.schema.json), so the fan-out and the embedders of any stack honour them.
    */
-  record JobOptions(Integer chunkTokens, Integer batchSize, Integer concurrency) {
+  record JobOptions(
+      Integer chunkTokens,
+      Integer batchSize,
+      Integer concurrency,
+      boolean economy,
+      boolean detach) {
+
+    JobOptions(Integer chunkTokens, Integer batchSize, Integer concurrency) {
+      this(chunkTokens, batchSize, concurrency, false, false);
+    }
 
     /** The manifest's settings member: only what was given. */
-    Map<String, Integer> manifestSettings() {
-      Map<String, Integer> settings = new LinkedHashMap<>();
+    Map<String, Object> manifestSettings() {
+      Map<String, Object> settings = new LinkedHashMap<>();
       if (chunkTokens != null) {
         settings.put("chunkTokens", chunkTokens);
       }
@@ -39,6 +48,9 @@ final class PipelineRun implements Callable<Integer> {
       }
       if (concurrency != null) {
         settings.put("concurrency", concurrency);
+      }
+      if (economy) {
+        settings.put("mode", "economy");
       }
       return settings;
     }
@@ -99,6 +111,22 @@ final class PipelineRun implements Callable<Integer> {
       Runnable cancel = () -> lifecycle.cancel(jobId, "cancelled by the user (Ctrl-C)");
       interrupt.onInterrupt(cancel);
       uploader.putManifest(Keys.manifest(jobId), upload.manifest());
+      if (options.economy() || options.detach()) {
+        System.err.printf(
+            "Job %s started%s.%nFollow it: scripts/status %s (or the status page); stop it:"
+                + " scripts/jobs cancel %s%n",
+            jobId,
+            options.economy()
+                ? " in economy mode: the provider's batch API embeds it at half the price; results"
+                    + " come when its batches finish (OpenAI: within 24 h, often minutes)"
+                : "",
+            jobId,
+            jobId);
+      }
+      if (options.detach()) {
+        System.out.println(jobId);
+        return 0;
+      }
       JobView job =
           follow(
               ProgressBar.onStderr(stackRequest.environment()),

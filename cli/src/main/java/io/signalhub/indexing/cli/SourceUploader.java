@@ -46,7 +46,7 @@ final class SourceUploader {
   /**
    * @param settings the manifest's per-job settings (empty: the stack's defaults)
    */
-  Upload upload(Path root, String repository, String prefix, Map<String, Integer> settings)
+  Upload upload(Path root, String repository, String prefix, Map<String, ?> settings)
       throws Exception {
     List<SourceFile> files = new ArrayList<>();
     Map<String, Long> skipped = new TreeMap<>();

@@ -70,6 +70,39 @@ class IndexCommandTest {
   }
 
   @Test
+  void economyIndexesThroughTheBatchApiAndSaysHowToFollowTheJob() throws Exception {
+    Files.writeString(repo.resolve("A.java"), "class A {\n  int a() { return 1; }\n}\n");
+    Files.writeString(repo.resolve("b.py"), "def b():\n    return 2\n");
+    System.setProperty("signal-hub.economy.poll-seconds", "1");
+    try (var server =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().batchDurations(0, 0, 0).build())) {
+      CliRun run = indexWith(server, "--economy");
+
+      assertThat(run.exit()).as(run.stderr()).isZero();
+      JsonNode summary = run.json();
+      assertThat(summary.path("status").asText()).isEqualTo("COMPLETED");
+      assertThat(summary.path("completed").asLong()).isEqualTo(2);
+      // the provider check went on demand; the job's two chunks through one provider batch
+      assertThat(server.stats().served()).isEqualTo(1);
+      assertThat(server.stats().batchesCreated()).isEqualTo(1);
+      assertThat(server.stats().batchInputs()).isEqualTo(2);
+      assertThat(run.stderr())
+          .contains("in economy mode")
+          .containsPattern("Follow it: scripts/status [a-z0-9._-]+");
+    } finally {
+      System.clearProperty("signal-hub.economy.poll-seconds");
+    }
+  }
+
+  @Test
+  void economyAndDetachNeedAStack() {
+    CliRun run = CliRun.of("index", repo.toString(), "--in-process", "--economy");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr()).startsWith("error: --economy and --detach need a stack");
+  }
+
+  @Test
   void aMissingDirectoryIsNotCalledANonDirectory() {
     CliRun run = CliRun.of("index", repo.resolve("nope").toString());
     assertThat(run.exit()).isEqualTo(2);

@@ -58,7 +58,7 @@ class ScriptsHelpIT {
             .map(m -> m.group(1))
             .distinct()
             .toList();
-    assertThat(options).contains("--quick", "--json", "--quota");
+    assertThat(options).contains("--quick", "--json", "--quota", "--economy");
     for (String option : options) {
       // the listed option passes; the parser stops at the unknown one after it, before building
       Answer answer = run(SCRIPTS.resolve("bench"), option, "--nonsense");

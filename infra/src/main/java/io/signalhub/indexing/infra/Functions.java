@@ -59,6 +59,7 @@ final class Functions {
     environment.put("SIGNAL_HUB_MAX_RECEIVE_COUNT", Integer.toString(settings.maxReceiveCount()));
     environment.put("SIGNAL_HUB_EMBEDDING_PROVIDER", settings.provider());
     environment.put("SIGNAL_HUB_EMBEDDING_MODEL", settings.model());
+    environment.put("SIGNAL_HUB_MODE", settings.mode());
     environment.put("SIGNAL_HUB_RETRY_MAX_RETRIES", Integer.toString(settings.maxRetries()));
     environment.put(
         "SIGNAL_HUB_RATE_REQUESTS_PER_MINUTE", Long.toString(settings.requestsPerMinute()));

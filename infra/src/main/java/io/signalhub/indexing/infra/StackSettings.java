@@ -25,6 +25,8 @@ import java.util.function.Function;
  * @param azureEndpoint azure-openai: the resource's endpoint, e.g. https://acme.openai.azure.com
  * @param azureDeployment azure-openai: the deployment's name (default: the model id)
  * @param azureApiVersion azure-openai: the data-plane API version (default 2024-10-21)
+ * @param mode jobs' default mode, {@code SIGNAL_HUB_MODE}: on-demand (economy is refused until the
+ *     deployed functions run it)
  */
 public record StackSettings(
     String provider,
@@ -42,7 +44,15 @@ public record StackSettings(
     String alarmEmail,
     String azureEndpoint,
     String azureDeployment,
-    String azureApiVersion) {
+    String azureApiVersion,
+    String mode) {
+
+  /** Why {@code -c mode=economy} is refused (context-keys.json says the same). */
+  static final String ECONOMY_NOT_DEPLOYED =
+      "-c mode=economy: economy mode is not wired into the deployed functions yet (the embedder and"
+          + " dead-letter consumer do not poll provider batches, and the stack grants nothing for"
+          + " it); deploy with mode=on-demand and index with scripts/index --economy on the local"
+          + " stack";
 
   public static StackSettings from(Function<String, Object> context) {
     Reader r = new Reader(context);
@@ -57,6 +67,10 @@ public record StackSettings(
       throw new IllegalArgumentException(
           "provider=azure-openai needs -c azureEndpoint=https://<resource>.openai.azure.com"
               + " (and -c azureDeployment=<deployment> unless it is named after the model)");
+    }
+    String mode = r.text("mode", "on-demand");
+    if (mode.equals("economy")) {
+      throw new IllegalArgumentException(ECONOMY_NOT_DEPLOYED);
     }
     return new StackSettings(
         provider,
@@ -74,7 +88,8 @@ public record StackSettings(
         r.text("alarmEmail", null),
         r.text("azureEndpoint", null),
         r.text("azureDeployment", null),
-        r.text("azureApiVersion", null));
+        r.text("azureApiVersion", null),
+        mode);
   }
 
   private record Reader(Function<String, Object> context) {

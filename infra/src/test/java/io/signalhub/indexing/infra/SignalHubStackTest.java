@@ -447,6 +447,20 @@ class SignalHubStackTest {
   }
 
   @Test
+  void jobsDefaultModeReachesTheFunctionsAndEconomyIsRefusedUntilDeployedFunctionsRunIt() {
+    bedrock.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Environment",
+            Map.of("Variables", Match.objectLike(Map.of("SIGNAL_HUB_MODE", "on-demand")))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> StackSettings.from(Map.of("provider", "openai", "mode", "economy")::get))
+        .hasMessageContaining("-c mode=economy")
+        .hasMessageContaining("not wired into the deployed functions")
+        .hasMessageContaining("mode=on-demand");
+  }
+
+  @Test
   void alarmsWatchTheDlqAndEveryFunctionsErrorsAndThrottles() {
     bedrock.hasResourceProperties(
         "AWS::CloudWatch::Alarm",

@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  * model, and can be told to fail, drop a connection or reorder {@code data}. A request larger than
  * the whole tokens/min quota is refused in the shape {@link SimulatorSettings#tooLarge} names; its
  * clock can run faster than real time ({@link SimulatorSettings#timeScale}); an Azure OpenAI mode
- * serves Azure's routes and headers ({@link SimulatorSettings#azure}). Used by the provider tests
- * and by the benchmark harness, so both meet the same behaviour.
+ * serves Azure's routes and headers ({@link SimulatorSettings#azure}); the Batch API's files and
+ * batches endpoints are served too ({@link SimulatedBatchApi}). Used by the provider tests and by
+ * the benchmark harness, so both meet the same behaviour.
  */
 public final class SimulatedEmbeddingServer implements AutoCloseable {
 
@@ -51,11 +52,13 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
   private final Queue<ScriptedFault> scriptedFaults = new ConcurrentLinkedQueue<>();
   private final SimulatorStats stats = new SimulatorStats();
   private final long startNanos = System.nanoTime();
+  private final SimulatedBatchApi batchApi;
 
   private SimulatedEmbeddingServer(SimulatorSettings settings) throws IOException {
     this.settings = settings;
     this.requestBudget = new SlidingBudget(settings.requestsPerMinute());
     this.tokenBudget = new SlidingBudget(settings.tokensPerMinute());
+    this.batchApi = new SimulatedBatchApi(settings, stats, this::now);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 256);
     this.executor = Executors.newCachedThreadPool();
     server.setExecutor(executor);
@@ -112,6 +115,10 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
         respondError(exchange, fault.status(), fault.message(), "scripted", fault.headers());
         return;
       }
+      if (SimulatedBatchApi.serves(exchange.getRequestURI().getPath())) {
+        serveBatchApi(exchange);
+        return;
+      }
       String deployment = settings.azure() ? azureDeployment(exchange.getRequestURI()) : null;
       if (!"POST".equals(exchange.getRequestMethod())
           || !exchange.getRequestURI().getPath().endsWith("/embeddings")
@@ -135,6 +142,27 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     } catch (RuntimeException e) {
       respondError(exchange, 500, "Simulator error: " + e, "server_error", Map.of());
     }
+  }
+
+  private void serveBatchApi(HttpExchange exchange) throws IOException {
+    if (settings.apiKey() != null && !authorized(exchange)) {
+      respondError(exchange, 401, "Incorrect API key provided.", "invalid_api_key", Map.of());
+      return;
+    }
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    SimulatedBatchApi.Reply reply =
+        batchApi.handle(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            exchange.getRequestHeaders().getFirst("Content-Type"),
+            body);
+    if (reply.status() >= 400) {
+      stats.errors.incrementAndGet();
+    }
+    respond(exchange, reply.status(), reply.body(), Map.of());
   }
 
   /** The deployment of {@code /openai/deployments/<d>/embeddings?api-version=…}, else null. */
@@ -420,6 +448,11 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
             builder.tooLarge(SimulatorSettings.TooLarge.valueOf(value.toUpperCase()));
         case "--azure" -> builder.azure(Boolean.parseBoolean(value));
         case "--api-key" -> builder.apiKey(value);
+        case "--batch-seconds" -> {
+          double total = Double.parseDouble(value);
+          builder.batchDurations(total / 20, total * 18 / 20, total / 20);
+        }
+        case "--batch-window-seconds" -> builder.batchWindowSeconds(Double.parseDouble(value));
         default -> throw new IllegalArgumentException("Unknown option " + args[i]);
       }
     }

@@ -24,7 +24,13 @@ public record SimulatorSettings(
     double timeScale,
     TooLarge tooLarge,
     boolean azure,
-    boolean logInputs) {
+    boolean logInputs,
+    int maxBatchRequests,
+    long maxBatchFileBytes,
+    double batchValidatingSeconds,
+    double batchInProgressSeconds,
+    double batchFinalizingSeconds,
+    double batchWindowSeconds) {
 
   /**
    * How the server refuses one request that holds more tokens than its whole tokens/min quota (it
@@ -62,6 +68,12 @@ public record SimulatorSettings(
     private TooLarge tooLarge = TooLarge.OPENAI_429;
     private boolean azure;
     private boolean logInputs;
+    private int maxBatchRequests = 50_000;
+    private long maxBatchFileBytes = 200L * 1024 * 1024;
+    private double batchValidatingSeconds = 30;
+    private double batchInProgressSeconds = 600;
+    private double batchFinalizingSeconds = 30;
+    private double batchWindowSeconds = 24 * 3600;
 
     public Builder port(int value) {
       port = value;
@@ -172,6 +184,38 @@ public record SimulatorSettings(
       return this;
     }
 
+    /** Batch API: most requests in one input file (OpenAI: 50,000). */
+    public Builder maxBatchRequests(int value) {
+      maxBatchRequests = value;
+      return this;
+    }
+
+    /** Batch API: largest input file in bytes (OpenAI: 200 MB). */
+    public Builder maxBatchFileBytes(long value) {
+      maxBatchFileBytes = value;
+      return this;
+    }
+
+    /**
+     * Batch API: simulated seconds a batch spends validating, in progress (its completed count
+     * growing linearly) and finalizing; defaults 30, 600 and 30.
+     */
+    public Builder batchDurations(double validating, double inProgress, double finalizing) {
+      batchValidatingSeconds = validating;
+      batchInProgressSeconds = inProgress;
+      batchFinalizingSeconds = finalizing;
+      return this;
+    }
+
+    /**
+     * Batch API: simulated seconds after creation when an unfinished batch expires, with what was
+     * done by then in its output file (the real window is 24 h, the default).
+     */
+    public Builder batchWindowSeconds(double value) {
+      batchWindowSeconds = value;
+      return this;
+    }
+
     public SimulatorSettings build() {
       return new SimulatorSettings(
           port,
@@ -190,7 +234,13 @@ public record SimulatorSettings(
           timeScale,
           tooLarge,
           azure,
-          logInputs);
+          logInputs,
+          maxBatchRequests,
+          maxBatchFileBytes,
+          batchValidatingSeconds,
+          batchInProgressSeconds,
+          batchFinalizingSeconds,
+          batchWindowSeconds);
     }
   }
 }

@@ -12,6 +12,9 @@ public final class SimulatorStats {
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong inputs = new AtomicLong();
   final AtomicLong tokens = new AtomicLong();
+  final AtomicLong batchesCreated = new AtomicLong();
+  final AtomicLong batchInputs = new AtomicLong();
+  final AtomicLong batchTokens = new AtomicLong();
   private final java.util.concurrent.ConcurrentLinkedQueue<long[]> servedLog =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -84,7 +87,37 @@ public final class SimulatorStats {
     return tokens.get();
   }
 
+  /** Provider batches created through the Batch API. */
+  public long batchesCreated() {
+    return batchesCreated.get();
+  }
+
+  /** Inputs the Batch API embedded (requests that succeeded in an output file). */
+  public long batchInputs() {
+    return batchInputs.get();
+  }
+
+  /** Tokens the Batch API embedded: billed at half the on-demand price. */
+  public long batchTokens() {
+    return batchTokens.get();
+  }
+
+  /** Half: OpenAI's Batch API price against its on-demand price (openai.com/api/pricing). */
+  public static final double BATCH_PRICE_FACTOR = 0.5;
+
+  /**
+   * What the provider would bill: on-demand tokens at the full price, Batch API tokens at half.
+   *
+   * @param usdPerMillionTokens the model's on-demand price
+   */
+  public double billedUsd(double usdPerMillionTokens) {
+    return (tokens.get() + batchTokens.get() * BATCH_PRICE_FACTOR) * usdPerMillionTokens / 1e6;
+  }
+
   public void reset() {
+    batchesCreated.set(0);
+    batchInputs.set(0);
+    batchTokens.set(0);
     requests.set(0);
     served.set(0);
     throttled.set(0);

@@ -1,13 +1,18 @@
 package io.signalhub.indexing.aws;
 
+import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.metrics.EmfMetrics;
 import io.signalhub.indexing.aws.s3.S3BlobStore;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
@@ -171,6 +176,32 @@ public final class AwsPipeline implements AutoCloseable {
   }
 
   /**
+   * Economy mode: the provider's batch API behind the batch queue, polled by delayed messages on
+   * the same queue; economy state in the jobs table.
+   *
+   * @param api the provider's batch API, or null when it has none
+   */
+  public EconomyService economy(ProviderBatchApi api, EconomyConfig config) {
+    String batchQueueUrl = queueUrl(settings.batchQueue());
+    return new EconomyService(
+        jobs,
+        blobs,
+        cache,
+        new DynamoEconomyStore(dynamo, settings.jobsTable()),
+        api,
+        new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
+        new SqsPollScheduler(sqs, batchQueueUrl),
+        accounting(),
+        config,
+        clock);
+  }
+
+  /** The fan-out whose batches go through {@code economy} (on demand or to the batch API). */
+  public FanOutService fanOut(ModelProfile model, EconomyService economy) {
+    return new FanOutService(settings, jobs, blobs, economy.queue(), cache, model, clock, metrics);
+  }
+
+  /**
    * The embedder: SmallRye retries with backoff, an adaptive limiter per instance over the budget
    * shared by every instance (metered when the provider's limits are configured; otherwise it
    * shares only the request cap learned from the provider, so every instance cuts the same way).
@@ -223,7 +254,7 @@ public final class AwsPipeline implements AutoCloseable {
   }
 
   public JobStatusService status() {
-    return new JobStatusService(jobs, clock);
+    return new JobStatusService(jobs, clock, new DynamoEconomyStore(dynamo, settings.jobsTable()));
   }
 
   @Override

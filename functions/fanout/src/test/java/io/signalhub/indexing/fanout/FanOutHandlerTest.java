@@ -70,4 +70,33 @@ class FanOutHandlerTest {
             .replace("manifests/handler-test-job.json", "sources/demo/app.py");
     given().body(event).post().then().statusCode(200).body("$", contains("IGNORED"));
   }
+
+  @Test
+  void anEconomyJobFailsAtOnceWithTheReasonInsteadOfRunningOnDemand() throws Exception {
+    String source = "def handler(event):\n    return event\n";
+    pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
+    pipeline
+        .blobs()
+        .put(
+            Keys.manifest("handler-economy-job"),
+            new ManifestWriter("demo", "sources/demo/")
+                .settings(java.util.Map.of("mode", "economy"))
+                .file("app.py", source.getBytes(StandardCharsets.UTF_8))
+                .toBytes());
+
+    given()
+        .body(
+            fixture("s3-put-manifest.json")
+                .replace("manifests/handler-test-job.json", "manifests/handler-economy-job.json"))
+        .post()
+        .then()
+        .statusCode(200);
+
+    var job = pipeline.jobs().get("handler-economy-job").orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job.state().reason())
+        .contains("economy mode is not available in the deployed functions")
+        .contains("on-demand");
+    assertThat(job.counters().batchesProcessed()).isZero();
+  }
 }

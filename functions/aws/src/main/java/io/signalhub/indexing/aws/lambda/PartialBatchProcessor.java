@@ -2,6 +2,7 @@ package io.signalhub.indexing.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.signalhub.indexing.core.economy.PollScheduler;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import java.util.ArrayList;
@@ -44,6 +45,18 @@ public final class PartialBatchProcessor {
       SQSEvent event,
       int parallelism,
       BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler) {
+    return process(event, parallelism, handler, PartialBatchProcessor::noPoller);
+  }
+
+  /**
+   * Processes batch messages with {@code handler} and economy mode's poll messages (same queue)
+   * with {@code polls}.
+   */
+  public static SQSBatchResponse process(
+      SQSEvent event,
+      int parallelism,
+      BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler,
+      BiFunction<PollScheduler.PollRequest, Integer, EmbedderService.Outcome> polls) {
     List<SQSEvent.SQSMessage> records = event.getRecords();
     int threads = Math.max(1, Math.min(parallelism, records.size()));
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -51,7 +64,7 @@ public final class PartialBatchProcessor {
     try {
       List<Future<Optional<SQSBatchResponse.BatchItemFailure>>> results = new ArrayList<>();
       for (SQSEvent.SQSMessage record : records) {
-        results.add(pool.submit(() -> processRecord(record, handler)));
+        results.add(pool.submit(() -> processRecord(record, handler, polls)));
       }
       for (int i = 0; i < records.size(); i++) {
         try {
@@ -72,7 +85,18 @@ public final class PartialBatchProcessor {
   /** The record's failure entry when it should be redelivered. */
   private static Optional<SQSBatchResponse.BatchItemFailure> processRecord(
       SQSEvent.SQSMessage record,
-      BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler) {
+      BiFunction<BatchMessage, Integer, EmbedderService.Outcome> handler,
+      BiFunction<PollScheduler.PollRequest, Integer, EmbedderService.Outcome> polls) {
+    Optional<PollScheduler.PollRequest> poll = PollScheduler.PollRequest.parse(record.getBody());
+    if (poll.isPresent()) {
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", poll.get().jobId())) {
+        return polls.apply(poll.get(), receiveCount(record)) == EmbedderService.Outcome.RETRY
+            ? Optional.of(new SQSBatchResponse.BatchItemFailure(record.getMessageId()))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        return Optional.of(retry(record, e));
+      }
+    }
     BatchMessage message;
     try {
       message = BatchMessage.parse(record.getBody());
@@ -89,6 +113,11 @@ public final class PartialBatchProcessor {
     } catch (RuntimeException e) {
       return Optional.of(retry(record, e));
     }
+  }
+
+  private static EmbedderService.Outcome noPoller(PollScheduler.PollRequest poll, int receives) {
+    LOG.warning(() -> "Dropping economy poll " + poll + ": this consumer has no poller");
+    return EmbedderService.Outcome.DISCARDED;
   }
 
   private static SQSBatchResponse.BatchItemFailure retry(

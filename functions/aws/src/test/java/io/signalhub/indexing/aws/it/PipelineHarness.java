@@ -88,8 +88,11 @@ final class PipelineHarness implements AutoCloseable {
     this.deadLetterQueueUrl = pipeline.queueUrl(settings.deadLetterQueue());
   }
 
+  /** Economy mode's service when a test sets it: the fan-out sends through it, pollers use it. */
+  io.signalhub.indexing.core.economy.EconomyService economy;
+
   FanOutService fanOut() {
-    return pipeline.fanOut(model);
+    return economy != null ? pipeline.fanOut(model, economy) : pipeline.fanOut(model);
   }
 
   EmbedderService embedder() {
@@ -130,7 +133,14 @@ final class PipelineHarness implements AutoCloseable {
         batchQueueUrl,
         10,
         2,
-        event -> PartialBatchProcessor.process(event, recordsAtOnce, embedder::process));
+        event ->
+            economy == null
+                ? PartialBatchProcessor.process(event, recordsAtOnce, embedder::process)
+                : PartialBatchProcessor.process(
+                    event,
+                    recordsAtOnce,
+                    embedder::process,
+                    io.signalhub.indexing.aws.lambda.EconomyPolls.poller(economy)));
   }
 
   SqsEventSource deadLetterSource() {
@@ -139,7 +149,14 @@ final class PipelineHarness implements AutoCloseable {
         deadLetterQueueUrl,
         10,
         1,
-        event -> PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered));
+        event ->
+            economy == null
+                ? PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered)
+                : PartialBatchProcessor.process(
+                    event,
+                    1,
+                    pipeline.accounting()::failDeadLettered,
+                    io.signalhub.indexing.aws.lambda.EconomyPolls.deadLettered(economy)));
   }
 
   /** Polls the batch queue (and the DLQ) until the job is terminal. */

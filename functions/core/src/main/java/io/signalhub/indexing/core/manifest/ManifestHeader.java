@@ -19,8 +19,21 @@ public record ManifestHeader(
    * @param overlapLines lines repeated across a cut
    * @param batchSize most chunks per request
    * @param concurrency most batches of the job embedded at once (per embedder process)
+   * @param mode "on-demand" or "economy" (the provider's batch API); null means the deployment's
+   * @param economyFallback what becomes of an expired, cancelled or failed provider batch:
+   *     "on-demand", "resubmit" or "fail"; null means the deployment's
    */
-  public record JobSettings(int chunkTokens, int overlapLines, int batchSize, int concurrency) {
+  public record JobSettings(
+      int chunkTokens,
+      int overlapLines,
+      int batchSize,
+      int concurrency,
+      String mode,
+      String economyFallback) {
     public static final JobSettings DEFAULTS = new JobSettings(0, 0, 0, 0);
+
+    public JobSettings(int chunkTokens, int overlapLines, int batchSize, int concurrency) {
+      this(chunkTokens, overlapLines, batchSize, concurrency, null, null);
+    }
   }
 }

@@ -48,7 +48,8 @@ public final class ManifestReader {
             file -> {
               counts[0]++;
               counts[1] += file.size();
-            });
+            },
+            false);
     return new Summary(header, counts[0], counts[1]);
   }
 
@@ -112,7 +113,15 @@ public final class ManifestReader {
     };
   }
 
-  private ManifestHeader read(InputStream in, Consumer<ManifestFile> onFile)
+  /**
+   * The header of a manifest already validated, its files skipped unread (economy mode reads the
+   * job's settings from it).
+   */
+  public ManifestHeader header(InputStream in) throws InvalidManifestException {
+    return read(in, file -> {}, true);
+  }
+
+  private ManifestHeader read(InputStream in, Consumer<ManifestFile> onFile, boolean headerOnly)
       throws InvalidManifestException {
     Integer version = null;
     String repository = null;
@@ -140,6 +149,10 @@ public final class ManifestReader {
           case "files" -> {
             expect(value == JsonToken.START_ARRAY, "files must be an array");
             sawFiles = true;
+            if (headerOnly) {
+              parser.skipChildren();
+              continue;
+            }
             long index = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
               expect(
@@ -251,9 +264,20 @@ public final class ManifestReader {
     int overlapLines = 0;
     int batchSize = 0;
     int concurrency = 0;
+    String mode = null;
+    String economyFallback = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken member = parser.nextToken();
+      if (name.equals("mode")) {
+        mode = oneOf(parser, member, "settings.mode", "on-demand", "economy");
+        continue;
+      }
+      if (name.equals("economyFallback")) {
+        economyFallback =
+            oneOf(parser, member, "settings.economyFallback", "on-demand", "resubmit", "fail");
+        continue;
+      }
       expect(member == JsonToken.VALUE_NUMBER_INT, "settings." + name + " must be an integer");
       int number = parser.getIntValue();
       switch (name) {
@@ -264,7 +288,17 @@ public final class ManifestReader {
         default -> throw new InvalidManifestException("unknown member '" + name + "' in settings");
       }
     }
-    return new ManifestHeader.JobSettings(chunkTokens, overlapLines, batchSize, concurrency);
+    return new ManifestHeader.JobSettings(
+        chunkTokens, overlapLines, batchSize, concurrency, mode, economyFallback);
+  }
+
+  private static String oneOf(JsonParser parser, JsonToken value, String name, String... allowed)
+      throws IOException, InvalidManifestException {
+    String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+    expect(
+        text != null && java.util.List.of(allowed).contains(text),
+        name + " must be one of " + String.join(", ", allowed));
+    return text;
   }
 
   private static int bounded(int value, int min, int max, String name)

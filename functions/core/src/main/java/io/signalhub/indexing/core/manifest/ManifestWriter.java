@@ -32,7 +32,7 @@ public final class ManifestWriter {
   private final String sourcesPrefix;
   private final List<ManifestFile> files = new ArrayList<>();
   private String revision;
-  private final Map<String, Integer> settings = new LinkedHashMap<>();
+  private final Map<String, Object> settings = new LinkedHashMap<>();
 
   /**
    * @param repository what is indexed, e.g. "acme/shop"
@@ -51,10 +51,11 @@ public final class ManifestWriter {
 
   /**
    * Per-job settings by their member names ({@code chunkTokens}, {@code overlapLines}, {@code
-   * batchSize}, {@code concurrency}), in the map's order; only those given are written, so an
-   * explicit 0 stays apart from "the deployment's default".
+   * batchSize}, {@code concurrency} as numbers; {@code mode}, {@code economyFallback} as strings),
+   * in the map's order; only those given are written, so an explicit 0 stays apart from "the
+   * deployment's default".
    */
-  public ManifestWriter settings(Map<String, Integer> settings) {
+  public ManifestWriter settings(Map<String, ?> settings) {
     this.settings.putAll(settings);
     return this;
   }
@@ -85,8 +86,12 @@ public final class ManifestWriter {
       json.writeEndObject();
       if (!settings.isEmpty()) {
         json.writeObjectFieldStart("settings");
-        for (Map.Entry<String, Integer> setting : settings.entrySet()) {
-          json.writeNumberField(setting.getKey(), setting.getValue());
+        for (Map.Entry<String, Object> setting : settings.entrySet()) {
+          if (setting.getValue() instanceof Integer number) {
+            json.writeNumberField(setting.getKey(), number);
+          } else {
+            json.writeStringField(setting.getKey(), String.valueOf(setting.getValue()));
+          }
         }
         json.writeEndObject();
       }

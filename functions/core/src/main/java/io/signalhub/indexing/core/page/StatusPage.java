@@ -138,6 +138,7 @@ public final class StatusPage {
         .append(fact("throttled", "429s", count(throttled), throttled))
         .append(fact("retries", "Retries", count(retries), retries))
         .append("</dl>");
+    main.append(providerBatches(job));
     main.append("<section><h2>Chunks per second, per minute</h2>")
         .append(RateChart.svg(job.history()))
         .append(RateChart.table(job.history()))
@@ -231,12 +232,39 @@ public final class StatusPage {
         rate);
   }
 
+  /** Economy mode: each provider batch's state, e.g. "in_progress 40%", and what became of it. */
+  private static String providerBatches(JobView job) {
+    if (job.economy() == null) {
+      return "";
+    }
+    StringBuilder section =
+        new StringBuilder("<section><h2>Economy mode: provider batches</h2><p class=\"meta\">")
+            .append("Half price through the provider's batch API; expired or failed batches: ")
+            .append(Html.escape(job.economy().fallback()))
+            .append("</p><ul class=\"provider-batches\">");
+    for (JobView.ProviderBatchView batch : job.economy().providerBatches()) {
+      section
+          .append("<li><code>")
+          .append(Html.escape(batch.submission()))
+          .append("</code> ")
+          .append(Html.escape(batch.summary()))
+          .append(" (")
+          .append(count(batch.done()))
+          .append(" of ")
+          .append(count(batch.requests()))
+          .append(" requests)")
+          .append(batch.outcome() == null ? "" : ": " + Html.escape(batch.outcome()))
+          .append("</li>");
+    }
+    return section.append("</ul></section>").toString();
+  }
+
   private static String eta(JobView job) {
     if (terminal(job.status())) {
       return "done";
     }
     if (job.etaSeconds() == null) {
-      return "unknown (no recent progress)";
+      return job.economy() != null ? job.economy().eta() : "unknown (no recent progress)";
     }
     return "~" + duration(job.etaSeconds()) + (job.etaProvisional() ? " (provisional)" : "");
   }

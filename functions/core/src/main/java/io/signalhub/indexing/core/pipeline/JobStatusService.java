@@ -1,5 +1,8 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.economy.EconomySettings;
+import io.signalhub.indexing.core.economy.EconomyStore;
+import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.JobCounters;
 import io.signalhub.indexing.core.job.JobPage;
@@ -31,12 +34,25 @@ public final class JobStatusService {
   /** The shortest span a minute's rate is measured over (its first seconds are too noisy). */
   private static final double MIN_RATE_SECONDS = JobStore.THROUGHPUT_BUCKET_SECONDS;
 
+  /** Economy mode's promise, as the status reports it in place of an ETA. */
+  public static final String ECONOMY_ETA =
+      "depends on the provider: its batch API finishes within 24 h (OpenAI), often in minutes";
+
   private final JobStore jobs;
   private final Clock clock;
+  private final EconomyStore economy;
 
   public JobStatusService(JobStore jobs, Clock clock) {
+    this(jobs, clock, null);
+  }
+
+  /**
+   * @param economy economy mode's state, to report provider batches; null when not wired
+   */
+  public JobStatusService(JobStore jobs, Clock clock, EconomyStore economy) {
     this.jobs = jobs;
     this.clock = clock;
+    this.economy = economy;
   }
 
   /** A page of recent jobs, newest first. */
@@ -58,10 +74,13 @@ public final class JobStatusService {
     JobState state = job.state();
     double rate = job.status().terminal() ? 0 : rate(job.jobId(), now);
     long done = counters.completed() + counters.failed();
+    JobView.Economy economyView = economy(job);
     Long eta =
         job.status().terminal()
             ? Long.valueOf(0)
-            : rate > 0 ? Long.valueOf((long) Math.ceil(counters.pending() / rate)) : null;
+            : economyView != null
+                ? null // the provider decides: see economy.eta
+                : rate > 0 ? Long.valueOf((long) Math.ceil(counters.pending() / rate)) : null;
     Instant end = state.finishedAt() != null ? state.finishedAt() : now;
     Map<String, Long> skipped = new TreeMap<>();
     counters.skippedFiles().forEach((reason, count) -> skipped.put(reason.name(), count));
@@ -90,7 +109,7 @@ public final class JobStatusService {
         counters.apiCalls(),
         Math.max(0, counters.completed() - counters.apiCalls()),
         counters.tokens(),
-        ModelPrices.estimateUsd(spec.model(), counters.tokens()).orElse(null),
+        cost(job, economyView),
         Math.round(rate * 10) / 10.0,
         eta,
         !job.fanOut().complete(),
@@ -99,7 +118,48 @@ public final class JobStatusService {
         state.finishedAt() == null ? null : state.finishedAt().toString(),
         Duration.between(state.createdAt(), end).toMillis() / 1000.0,
         detailed ? jobs.failureSample(job.jobId(), FAILURE_SAMPLE) : null,
-        detailed ? history(job, end) : null);
+        detailed ? history(job, end) : null,
+        economyView);
+  }
+
+  /** Tokens at the model's price, those bought through the batch API at half of it. */
+  private static Double cost(JobRecord job, JobView.Economy economy) {
+    long tokens = job.counters().tokens();
+    String model = job.spec().model();
+    long batchTokens = economy == null ? 0 : Math.min(tokens, economy.batchTokens());
+    return ModelPrices.estimateUsd(model, tokens - batchTokens)
+        .map(
+            full ->
+                full
+                    + ModelPrices.estimateUsd(model, batchTokens).orElse(0.0)
+                        * ModelPrices.BATCH_PRICE_FACTOR)
+        .orElse(null);
+  }
+
+  private JobView.Economy economy(JobRecord job) {
+    if (economy == null) {
+      return null;
+    }
+    Optional<EconomySettings> settings = economy.mode(job.jobId());
+    if (settings.isEmpty() || !settings.get().economy()) {
+      return null;
+    }
+    List<JobView.ProviderBatchView> batches = new ArrayList<>();
+    long batchTokens = 0;
+    for (Submission s : economy.list(job.jobId())) {
+      batchTokens += s.tokens();
+      String state = s.providerState() != null ? s.providerState() : "preparing";
+      batches.add(
+          new JobView.ProviderBatchView(
+              s.id(),
+              s.providerBatchId(),
+              state,
+              s.requests(),
+              s.done(),
+              state + (s.requests() > 0 ? " " + (100L * s.done() / s.requests()) + "%" : ""),
+              s.outcome()));
+    }
+    return new JobView.Economy(settings.get().fallback().wire(), ECONOMY_ETA, batchTokens, batches);
   }
 
   /**

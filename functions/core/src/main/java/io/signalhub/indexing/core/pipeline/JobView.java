@@ -43,7 +43,103 @@ public record JobView(
     String finishedAt,
     double elapsedSeconds,
     List<Failure> failures,
-    List<Minute> history) {
+    List<Minute> history,
+    Economy economy) {
+
+  /** Without economy mode's part (an on-demand job). */
+  public JobView(
+      String jobId,
+      String status,
+      String reason,
+      String repository,
+      String revision,
+      String provider,
+      String model,
+      long files,
+      long filesRead,
+      Map<String, Long> skippedFiles,
+      long total,
+      boolean totalFinal,
+      long completed,
+      long failed,
+      long cached,
+      long pending,
+      double percent,
+      long batches,
+      long batchesProcessed,
+      long apiCalls,
+      long apiCallsSaved,
+      long tokens,
+      Double estimatedCostUsd,
+      double chunksPerSecond,
+      Long etaSeconds,
+      boolean etaProvisional,
+      String createdAt,
+      String updatedAt,
+      String finishedAt,
+      double elapsedSeconds,
+      List<Failure> failures,
+      List<Minute> history) {
+    this(
+        jobId,
+        status,
+        reason,
+        repository,
+        revision,
+        provider,
+        model,
+        files,
+        filesRead,
+        skippedFiles,
+        total,
+        totalFinal,
+        completed,
+        failed,
+        cached,
+        pending,
+        percent,
+        batches,
+        batchesProcessed,
+        apiCalls,
+        apiCallsSaved,
+        tokens,
+        estimatedCostUsd,
+        chunksPerSecond,
+        etaSeconds,
+        etaProvisional,
+        createdAt,
+        updatedAt,
+        finishedAt,
+        elapsedSeconds,
+        failures,
+        history,
+        null);
+  }
+
+  /**
+   * Economy mode's part: the job's provider batches as last polled, and why there is no ETA.
+   *
+   * @param fallback what becomes of an expired, cancelled or failed provider batch
+   * @param eta "depends on the provider" with what the provider promises
+   * @param batchTokens tokens bought at the batch price so far (in {@code estimatedCostUsd} at half
+   *     price)
+   */
+  public record Economy(
+      String fallback, String eta, long batchTokens, List<ProviderBatchView> providerBatches) {}
+
+  /**
+   * One provider batch: {@code "in_progress 40%"} in {@code summary}.
+   *
+   * @param outcome how it ended on our side (counted, sent on demand, resubmitted, failed)
+   */
+  public record ProviderBatchView(
+      String submission,
+      String providerBatchId,
+      String state,
+      int requests,
+      int done,
+      String summary,
+      String outcome) {}
 
   /**
    * One minute of the job's activity history (the page's chart), oldest first, gaps filled with

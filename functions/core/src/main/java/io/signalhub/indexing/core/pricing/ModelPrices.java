@@ -21,6 +21,12 @@ public final class ModelPrices {
           "cohere.embed-multilingual-v3", 0.10,
           "all-minilm-l6-v2-q", 0.0);
 
+  /**
+   * The batch APIs' price against on demand: half (openai.com/api/pricing "Batch API";
+   * aws.amazon.com/bedrock/pricing, batch inference for Titan Text Embeddings V2).
+   */
+  public static final double BATCH_PRICE_FACTOR = 0.5;
+
   private ModelPrices() {}
 
   /** Estimated cost of the tokens, or empty for a model without a known price. */

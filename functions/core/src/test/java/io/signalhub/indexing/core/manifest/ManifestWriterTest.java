@@ -71,4 +71,24 @@ class ManifestWriterTest {
     assertThat(new String(manifest, StandardCharsets.UTF_8))
         .contains("\"settings\":{\"chunkTokens\":256,\"overlapLines\":0}");
   }
+
+  @Test
+  void economyModeAndItsFallbackAreWrittenAsStringsTheReaderAccepts() throws Exception {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("chunkTokens", 256);
+    settings.put("mode", "economy");
+    settings.put("economyFallback", "resubmit");
+
+    byte[] manifest =
+        new ManifestWriter("demo", "sources/demo/")
+            .settings(settings)
+            .file("app.py", "a".repeat(64), 3)
+            .toBytes();
+
+    assertThat(reader.validate(new ByteArrayInputStream(manifest)).header().settings())
+        .isEqualTo(new ManifestHeader.JobSettings(256, 0, 0, 0, "economy", "resubmit"));
+    assertThat(new String(manifest, StandardCharsets.UTF_8))
+        .contains(
+            "\"settings\":{\"chunkTokens\":256,\"mode\":\"economy\",\"economyFallback\":\"resubmit\"}");
+  }
 }

@@ -3,10 +3,14 @@ package io.signalhub.indexing.local.runtime;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.AwsResources;
+import io.signalhub.indexing.aws.lambda.EconomyPolls;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
 import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
 import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.ProviderBatchApis;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.JobsApi;
@@ -106,8 +110,11 @@ public final class LocalRuntime implements AutoCloseable {
     // visibility timeout >= 6x the embedder's timeout, as AWS advises for SQS event sources
     AwsResources.createAll(pipeline, Duration.ofSeconds(6 * 30));
     provider = EmbeddingProviders.create(providerSettings);
+    EconomyService economy =
+        pipeline.economy(
+            ProviderBatchApis.forSettings(providerSettings), EconomyConfig.from(config));
     fanOuts.attach(
-        pipeline, pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider)));
+        pipeline, pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider), economy));
     EmbedderService embedder = pipeline.embedder(provider);
     eventSources.add(
         new SqsEventSource(
@@ -116,7 +123,11 @@ public final class LocalRuntime implements AutoCloseable {
             10,
             settings.concurrency(),
             event ->
-                PartialBatchProcessor.process(event, settings.concurrency(), embedder::process)));
+                PartialBatchProcessor.process(
+                    event,
+                    settings.concurrency(),
+                    embedder::process,
+                    EconomyPolls.poller(economy))));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),
@@ -124,7 +135,11 @@ public final class LocalRuntime implements AutoCloseable {
             10,
             1,
             event ->
-                PartialBatchProcessor.process(event, pipeline.accounting()::failDeadLettered)));
+                PartialBatchProcessor.process(
+                    event,
+                    1,
+                    pipeline.accounting()::failDeadLettered,
+                    EconomyPolls.deadLettered(economy))));
     eventSources.add(
         new SqsEventSource(
             pipeline.sqs(),

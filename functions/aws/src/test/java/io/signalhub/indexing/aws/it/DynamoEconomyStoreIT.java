@@ -1,0 +1,18 @@
+package io.signalhub.indexing.aws.it;
+
+import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
+import io.signalhub.indexing.aws.dynamodb.DynamoTables;
+import io.signalhub.indexing.core.economy.EconomyStore;
+import io.signalhub.indexing.core.economy.EconomyStoreContract;
+
+/** The {@link EconomyStore} contract on DynamoDB Local, in a fresh jobs table per test. */
+class DynamoEconomyStoreIT extends EconomyStoreContract {
+
+  @Override
+  protected EconomyStore newStore() {
+    String table = EmbeddedClients.unique("economy");
+    DynamoTables.createAll(
+        EmbeddedClients.aws().dynamo(), table, table + "-cache", table + "-rate");
+    return new DynamoEconomyStore(EmbeddedClients.aws().dynamo(), table);
+  }
+}

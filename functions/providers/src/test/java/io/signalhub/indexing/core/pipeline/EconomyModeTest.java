@@ -1,0 +1,530 @@
+package io.signalhub.indexing.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalhub.indexing.core.ProviderCaller;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.EconomySettings;
+import io.signalhub.indexing.core.economy.EconomyStore;
+import io.signalhub.indexing.core.economy.InMemoryEconomyStore;
+import io.signalhub.indexing.core.economy.OpenAiBatchApi;
+import io.signalhub.indexing.core.economy.PollScheduler;
+import io.signalhub.indexing.core.economy.ProviderBatchApi;
+import io.signalhub.indexing.core.economy.Submission;
+import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
+import io.signalhub.indexing.core.ratelimit.RateBudget;
+import io.signalhub.indexing.core.retry.BackoffPolicy;
+import io.signalhub.indexing.core.retry.RetryingCaller;
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Economy mode end to end on the in-memory adapters and the simulated provider over HTTP: the same
+ * chunks and vectors as on demand at half the price, each chunk counted once across resends,
+ * redelivered polls and a crash, error lines counted failed, and every fallback after expiry.
+ */
+class EconomyModeTest {
+
+  private static final String MODEL = "text-embedding-3-small";
+  private static final Map<String, String> SOURCES = PipelineFixture.sources(6, 12);
+
+  private final List<SimulatedEmbeddingServer> servers = new ArrayList<>();
+  private final List<OpenAiCompatibleProvider> providers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    providers.forEach(OpenAiCompatibleProvider::close);
+    servers.forEach(SimulatedEmbeddingServer::close);
+  }
+
+  /** Polls recorded, for the test to deliver (as the delayed queue message would). */
+  static final class RecordedPolls implements PollScheduler {
+    final List<PollRequest> scheduled = new ArrayList<>();
+
+    @Override
+    public synchronized void schedule(PollRequest request, Duration delay) {
+      scheduled.add(request);
+    }
+
+    synchronized List<PollRequest> drain() {
+      List<PollRequest> all = List.copyOf(scheduled);
+      scheduled.clear();
+      return all;
+    }
+  }
+
+  /** One pipeline (fan-out, economy, on-demand embedder) against its own simulator. */
+  final class Run {
+    final SimulatedEmbeddingServer server;
+    final OpenAiCompatibleProvider provider;
+    final PipelineFixture fixture =
+        new PipelineFixture(
+            Map.of("signal-hub.embedding.batch-size", "8", "signal-hub.chunk-tokens", "24"));
+    final RecordedPolls polls = new RecordedPolls();
+    EconomyStore store = new InMemoryEconomyStore();
+    final EconomyService economy;
+
+    Run(SimulatorSettings.Builder simulator, String mode, String fallback, int maxRequests)
+        throws Exception {
+      server = SimulatedEmbeddingServer.start(simulator.apiKey("sk-test").dimensions(16).build());
+      servers.add(server);
+      provider =
+          OpenAiCompatibleProvider.builder()
+              .baseUrl(server.baseUrl())
+              .apiKey("sk-test")
+              .model(MODEL)
+              .dimensions(16)
+              .timeout(Duration.ofSeconds(5))
+              .build();
+      providers.add(provider);
+      Map<String, String> config =
+          Map.of(
+              "signal-hub.mode", mode,
+              "signal-hub.economy.fallback", fallback,
+              "signal-hub.economy.poll-seconds", "1");
+      economy =
+          new EconomyService(
+              fixture.jobs,
+              fixture.blobs,
+              fixture.cache,
+              new DelegatingStore(),
+              new OpenAiBatchApi(
+                  server.baseUrl(),
+                  "sk-test",
+                  new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
+              fixture.queue,
+              polls,
+              new BatchAccounting(fixture.jobs, fixture.clock),
+              EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
+              fixture.clock);
+    }
+
+    void fanOut(String jobId) {
+      fanOut(jobId, SOURCES);
+    }
+
+    void fanOut(String jobId, Map<String, String> sources) {
+      String key = fixture.upload(jobId, sources);
+      new FanOutService(
+              fixture.settings,
+              fixture.jobs,
+              fixture.blobs,
+              economy.queue(),
+              fixture.cache,
+              ModelProfile.of("openai", provider),
+              fixture.clock)
+          .fanOut(key, Instant.MAX);
+    }
+
+    /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
+    int settle() throws InterruptedException {
+      EmbedderService embedder =
+          new EmbedderService(
+              fixture.settings,
+              fixture.jobs,
+              fixture.blobs,
+              fixture.cache,
+              new ProviderCaller(
+                  provider,
+                  new RetryingCaller(
+                      0,
+                      new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0),
+                      fixture.clock.sleeper()),
+                  new AdaptiveRateLimiter(
+                      RateBudget.unlimited(), 2, fixture.clock, fixture.clock.sleeper())),
+              fixture.clock);
+      int delivered = 0;
+      for (int round = 0; round < 2000; round++) {
+        List<PollScheduler.PollRequest> due = polls.drain();
+        List<BatchMessage> batches = fixture.queue.drain();
+        if (due.isEmpty() && batches.isEmpty()) {
+          return delivered;
+        }
+        batches.forEach(message -> embedder.process(message, 1));
+        for (PollScheduler.PollRequest poll : due) {
+          economy.poll(poll);
+          delivered++;
+        }
+        Thread.sleep(1); // the simulator's provider batches move on simulated time
+      }
+      throw new AssertionError("provider batches never settled");
+    }
+
+    JobRecord job(String jobId) {
+      return fixture.jobs.get(jobId).orElseThrow();
+    }
+
+    TreeSet<String> vectorLines(String jobId) {
+      TreeSet<String> lines = new TreeSet<>();
+      for (String key : fixture.blobs.list(Keys.vectorsPrefix(jobId))) {
+        lines.addAll(
+            List.of(new String(fixture.blobs.read(key), StandardCharsets.UTF_8).split("\n")));
+      }
+      lines.remove("");
+      return lines;
+    }
+
+    /** The store, through which a test can make one write fail (a crash at that point). */
+    final class DelegatingStore implements EconomyStore {
+      final AtomicBoolean crashOnSettle = new AtomicBoolean();
+
+      @Override
+      public EconomySettings modeIfAbsent(String jobId, EconomySettings settings) {
+        return store.modeIfAbsent(jobId, settings);
+      }
+
+      @Override
+      public Optional<EconomySettings> mode(String jobId) {
+        return store.mode(jobId);
+      }
+
+      @Override
+      public String claim(String jobId, long seq, String submissionId, String previousOwner) {
+        return store.claim(jobId, seq, submissionId, previousOwner);
+      }
+
+      @Override
+      public Submission createIfAbsent(Submission submission) {
+        return store.createIfAbsent(submission);
+      }
+
+      @Override
+      public Optional<Submission> get(String jobId, String submissionId) {
+        return store.get(jobId, submissionId);
+      }
+
+      @Override
+      public List<Submission> list(String jobId) {
+        return store.list(jobId);
+      }
+
+      @Override
+      public boolean update(Submission expected, Submission next) {
+        if (next.phase() == Submission.Phase.SETTLED && crashOnSettle.getAndSet(false)) {
+          throw new IllegalStateException("crash before the submission was marked settled");
+        }
+        return store.update(expected, next);
+      }
+
+      @Override
+      public void delete(String jobId) {
+        store.delete(jobId);
+      }
+    }
+  }
+
+  private static SimulatorSettings.Builder immediate() {
+    return SimulatorSettings.builder().batchDurations(0, 0, 0);
+  }
+
+  /** In progress for 2,000 simulated seconds, expiring after 1,000: half is done at expiry. */
+  private static SimulatorSettings.Builder expiringHalfway() {
+    return SimulatorSettings.builder()
+        .timeScale(1_000_000)
+        .batchDurations(0, 2000, 0)
+        .batchWindowSeconds(1000);
+  }
+
+  private static void assertCountedOnce(JobRecord job) {
+    assertThat(job.fanOut().complete()).isTrue();
+    assertThat(job.counters().completed() + job.counters().failed())
+        .isEqualTo(job.counters().total());
+    assertThat(job.status().terminal()).isTrue();
+  }
+
+  @Test
+  void economyIndexesTheSameChunksAndVectorsAsOnDemandAtHalfThePrice() throws Exception {
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+
+    onDemand.fanOut("job-a");
+    onDemand.settle();
+    economy.fanOut("job-a");
+    economy.settle();
+
+    JobRecord a = onDemand.job("job-a");
+    JobRecord b = economy.job("job-a");
+    assertThat(b.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(b.counters().total()).isEqualTo(a.counters().total()).isGreaterThan(20);
+    assertThat(b.counters().completed()).isEqualTo(a.counters().completed());
+    assertThat(b.counters().tokens()).isEqualTo(a.counters().tokens());
+    assertThat(economy.vectorLines("job-a")).isEqualTo(onDemand.vectorLines("job-a"));
+    assertThat(economy.server.stats().served()).isZero();
+    assertThat(economy.server.stats().batchTokens()).isEqualTo(onDemand.server.stats().tokens());
+    double ratio = economy.server.stats().billedUsd(0.02) / onDemand.server.stats().billedUsd(0.02);
+    assertThat(ratio).isEqualTo(0.5);
+  }
+
+  @Test
+  void withoutABatchApiAnEconomyJobFailsAtOnceWithTheReasonAndBuysNothing() throws Exception {
+    Run run = new Run(immediate(), "economy", "on-demand", 50_000);
+    EconomyService unavailable = run.economy.unavailableBecause("no batch API here: use on-demand");
+
+    new FanOutService(
+            run.fixture.settings,
+            run.fixture.jobs,
+            run.fixture.blobs,
+            unavailable.queue(),
+            run.fixture.cache,
+            ModelProfile.of("openai", run.provider),
+            run.fixture.clock)
+        .fanOut(run.fixture.upload("job-u", SOURCES), Instant.MAX);
+    run.settle();
+
+    JobRecord job = run.job("job-u");
+    assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job.state().reason()).contains("no batch API here: use on-demand");
+    assertThat(job.counters().completed()).isZero();
+    assertThat(run.server.stats().served()).isZero();
+    assertThat(run.server.stats().batchesCreated()).isZero();
+  }
+
+  @Test
+  void theStatusShowsProviderBatchStatesAnEtaFromTheProviderAndTheDiscountedCost()
+      throws Exception {
+    // in progress for ten simulated minutes: the first poll finds every batch running
+    Run running =
+        new Run(
+            SimulatorSettings.builder().batchDurations(0, 600, 0), "economy", "on-demand", 50_000);
+    running.fanOut("job-p");
+    running
+        .polls
+        .drain()
+        .forEach(
+            poll ->
+                assertThat(running.economy.poll(poll))
+                    .isEqualTo(EconomyService.PollOutcome.WAITING));
+    JobView inProgress =
+        new JobStatusService(running.fixture.jobs, running.fixture.clock, running.store)
+            .job("job-p")
+            .orElseThrow();
+    assertThat(inProgress.etaSeconds()).isNull();
+    assertThat(inProgress.economy().eta()).contains("depends on the provider");
+    assertThat(inProgress.economy().fallback()).isEqualTo("on-demand");
+    assertThat(inProgress.economy().providerBatches())
+        .isNotEmpty()
+        .allSatisfy(b -> assertThat(b.summary()).matches("in_progress \\d+%"));
+    String page = io.signalhub.indexing.core.page.StatusPage.job(inProgress);
+    assertThat(page)
+        .contains("Economy mode: provider batches")
+        .contains("in_progress ")
+        .contains("depends on the provider");
+
+    Run done = new Run(immediate(), "economy", "on-demand", 50_000);
+    done.fanOut("job-d");
+    done.settle();
+    JobView finished =
+        new JobStatusService(done.fixture.jobs, done.fixture.clock, done.store)
+            .job("job-d")
+            .orElseThrow();
+    assertThat(finished.economy().batchTokens()).isEqualTo(finished.tokens()).isPositive();
+    assertThat(finished.estimatedCostUsd())
+        .isCloseTo(
+            finished.tokens() * 0.02 / 1e6 * 0.5, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(finished.economy().providerBatches())
+        .allSatisfy(b -> assertThat(b.summary()).isEqualTo("completed 100%"))
+        .allSatisfy(b -> assertThat(b.outcome()).isEqualTo("counted"));
+  }
+
+  @Test
+  void aTextRepeatedAcrossBatchesIsBoughtNoMoreOftenThanOnDemand() throws Exception {
+    Map<String, String> copies = new java.util.LinkedHashMap<>(SOURCES);
+    SOURCES.forEach((path, text) -> copies.put("copy/" + path, text));
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+
+    onDemand.fanOut("job-t", copies);
+    onDemand.settle();
+    economy.fanOut("job-t", copies);
+    economy.settle();
+
+    assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(economy.job("job-t").counters().completed())
+        .isEqualTo(onDemand.job("job-t").counters().completed());
+    assertThat(economy.vectorLines("job-t")).isEqualTo(onDemand.vectorLines("job-t"));
+    assertThat(economy.server.stats().batchInputs())
+        .isLessThanOrEqualTo(onDemand.server.stats().inputs());
+    assertThat(economy.server.stats().billedUsd(0.02))
+        .isLessThanOrEqualTo(onDemand.server.stats().billedUsd(0.02) / 2);
+  }
+
+  @Test
+  void resentBatchesAndRedeliveredPollsNeverSubmitOrCountTwice() throws Exception {
+    Run run = new Run(immediate(), "economy", "on-demand", 50_000);
+    run.fanOut("job-r");
+    long created = run.server.stats().batchesCreated();
+    List<BatchMessage> registered = new ArrayList<>();
+    JobRecord described = run.job("job-r");
+    for (long seq = 0; seq < described.fanOut().nextSeq(); seq++) {
+      registered.add(
+          new BatchMessage(
+              "job-r",
+              seq,
+              run.fixture.jobs.batchChunkCount("job-r", seq),
+              Keys.batchPayload("job-r", seq)));
+    }
+
+    // a resumed fan-out resends what it registered: claimed already, so not bought again
+    for (int i = 0; i < registered.size(); i += 3) {
+      run.economy.send(registered.subList(i, Math.min(registered.size(), i + 3)));
+    }
+    assertThat(run.server.stats().batchesCreated()).isEqualTo(created);
+
+    List<PollScheduler.PollRequest> first = List.copyOf(run.polls.scheduled);
+    run.settle();
+    // every poll delivered again (SQS at least once): nothing more is counted
+    first.forEach(
+        poll -> assertThat(run.economy.poll(poll)).isEqualTo(EconomyService.PollOutcome.NOTHING));
+
+    JobRecord job = run.job("job-r");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertCountedOnce(job);
+    assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
+  }
+
+  @Test
+  void aPollerThatCrashesAfterCountingIsRedeliveredAndCountsNothingTwice() throws Exception {
+    Run run = new Run(immediate(), "economy", "on-demand", 50_000);
+    run.fanOut("job-c");
+    PollScheduler.PollRequest poll = run.polls.scheduled.get(0);
+    ((Run.DelegatingStore) economyStore(run)).crashOnSettle.set(true);
+
+    try {
+      run.economy.poll(poll);
+      throw new AssertionError("the crash should have surfaced");
+    } catch (IllegalStateException expected) {
+      // the message is not deleted: SQS delivers it again
+    }
+    long completedAtCrash = run.job("job-c").counters().completed();
+    assertThat(run.economy.poll(poll)).isEqualTo(EconomyService.PollOutcome.SETTLED);
+    run.settle();
+
+    JobRecord job = run.job("job-c");
+    assertThat(completedAtCrash).isPositive();
+    assertCountedOnce(job);
+    assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
+  }
+
+  private static EconomyStore economyStore(Run run) throws Exception {
+    var field = EconomyService.class.getDeclaredField("economy");
+    field.setAccessible(true);
+    return (EconomyStore) field.get(run.economy);
+  }
+
+  @Test
+  void linesInTheErrorFileAreCountedFailedWithTheProvidersReason() throws Exception {
+    Run run =
+        new Run(
+            immediate().rejectInput(text -> text.contains("def f2_3(")),
+            "economy",
+            "on-demand",
+            50_000);
+    run.fanOut("job-e");
+    run.settle();
+
+    JobRecord job = run.job("job-e");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    assertThat(job.counters().failed()).isEqualTo(1);
+    assertCountedOnce(job);
+    assertThat(run.fixture.jobs.failureSample("job-e", 5))
+        .singleElement()
+        .satisfies(f -> assertThat(f.reason()).contains("provider batch: 400").contains("Invalid"));
+  }
+
+  @Test
+  void anExpiredProviderBatchKeepsWhatItFinishedAndSendsTheRestOnDemandByDefault()
+      throws Exception {
+    Run run = new Run(expiringHalfway(), "economy", "on-demand", 50_000);
+    run.fanOut("job-x");
+    run.settle();
+
+    JobRecord job = run.job("job-x");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertCountedOnce(job);
+    var stats = run.server.stats();
+    assertThat(stats.batchInputs()).isPositive();
+    assertThat(stats.inputs()).isPositive();
+    // nothing paid twice: each distinct chunk was embedded by the batch or on demand, not both
+    assertThat(stats.batchInputs() + stats.inputs()).isEqualTo(job.counters().total());
+    assertThat(run.economy.settings("job-x").fallback())
+        .isEqualTo(EconomySettings.Fallback.ON_DEMAND);
+  }
+
+  @Test
+  void withFallbackFailTheUnfinishedChunksAreCountedFailedWithTheReason() throws Exception {
+    Run run = new Run(expiringHalfway(), "economy", "fail", 50_000);
+    run.fanOut("job-f");
+    run.settle();
+
+    JobRecord job = run.job("job-f");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    assertCountedOnce(job);
+    assertThat(run.server.stats().inputs()).isZero();
+    assertThat(run.fixture.jobs.failureSample("job-f", 5))
+        .allSatisfy(f -> assertThat(f.reason()).contains("expired"));
+  }
+
+  @Test
+  void withFallbackResubmitExpiredBatchesAreSubmittedAgainThenSentOnDemand() throws Exception {
+    Run run = new Run(expiringHalfway(), "economy", "resubmit", 50_000);
+    run.fanOut("job-s");
+    long firstRound = run.server.stats().batchesCreated();
+    run.settle();
+
+    JobRecord job = run.job("job-s");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertCountedOnce(job);
+    // each expiry keeps half; two resubmissions (the default maximum) before on demand
+    assertThat(run.server.stats().batchesCreated()).isGreaterThan(firstRound);
+    assertThat(run.store.list("job-s").stream().mapToInt(Submission::attempt).max().orElse(0))
+        .isEqualTo(2);
+    assertThat(run.server.stats().batchInputs() + run.server.stats().inputs())
+        .isEqualTo(job.counters().total());
+  }
+
+  @Test
+  void batchesArePackedIntoProviderFilesWithinThePerFileRequestLimit() throws Exception {
+    Run run = new Run(immediate().maxBatchRequests(20), "economy", "on-demand", 20);
+    run.fanOut("job-l");
+    run.settle();
+
+    JobRecord job = run.job("job-l");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertCountedOnce(job);
+    assertThat(run.server.stats().served()).isZero();
+    assertThat(run.store.list("job-l")).allSatisfy(s -> assertThat(s.requests()).isBetween(1, 20));
+    // a fan-out group of three 8-chunk batches (24 requests) does not fit one file of 20
+    assertThat(run.store.list("job-l")).anySatisfy(s -> assertThat(s.id()).contains("-f1"));
+  }
+
+  @Test
+  void aFileOverTheProvidersLimitFailsValidationAndFallsBackOnDemand() throws Exception {
+    // our limit says 50,000, the provider's 5 (under one 8-chunk batch): it refuses every file
+    Run run = new Run(immediate().maxBatchRequests(5), "economy", "on-demand", 50_000);
+    run.fanOut("job-v");
+    run.settle();
+
+    JobRecord job = run.job("job-v");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertCountedOnce(job);
+    assertThat(run.server.stats().batchInputs()).isZero();
+    assertThat(run.store.list("job-v"))
+        .allSatisfy(s -> assertThat(s.outcome()).contains("failed").contains("over the limit"));
+  }
+}
