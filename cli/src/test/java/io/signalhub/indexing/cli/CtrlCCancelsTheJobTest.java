@@ -30,8 +30,8 @@ import picocli.CommandLine;
 class CtrlCCancelsTheJobTest {
 
   /**
-   * Thirty batches of two at 1.5 s each, four at a time: about 11 s of embedding, so Ctrl-C lands
-   * mid-job even when a loaded machine takes seconds to deliver the signal.
+   * Thirty batches of two at 3 s each, four at a time: over 20 s of embedding, so Ctrl-C lands
+   * mid-job even when a loaded machine takes many seconds to deliver and handle the signal.
    */
   private static final int FILES = 60;
 
@@ -113,7 +113,7 @@ class CtrlCCancelsTheJobTest {
     }
     try (var server =
         SimulatedEmbeddingServer.start(
-            SimulatorSettings.builder().apiKey("sk-test").fixedLatencyMillis(1500).build())) {
+            SimulatorSettings.builder().apiKey("sk-test").fixedLatencyMillis(3000).build())) {
       Running first = index(server);
       // half-way: some batches embedded, most still queued
       long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
