@@ -365,6 +365,26 @@ class EconomyModeTest {
   }
 
   @Test
+  void aTextRepeatedWithinOneBatchCountsAsCachedAfterItsFirstCopyAsOnDemand() throws Exception {
+    String repeated = "def shared(x):\n    return x * 42\n";
+    Map<String, String> sources = Map.of("a.py", repeated, "b.py", repeated, "c.py", "x = 1\n");
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+
+    onDemand.fanOut("job-w", sources);
+    onDemand.settle();
+    economy.fanOut("job-w", sources);
+    economy.settle();
+
+    JobRecord a = onDemand.job("job-w");
+    JobRecord b = economy.job("job-w");
+    assertThat(b.counters().batchesRegistered()).isEqualTo(a.counters().batchesRegistered()).isOne();
+    assertThat(economy.server.stats().batchInputs()).isEqualTo(2);
+    assertThat(b.counters().completed()).isEqualTo(a.counters().completed()).isEqualTo(3);
+    assertThat(b.counters().cached()).isEqualTo(a.counters().cached()).isOne();
+  }
+
+  @Test
   void resentBatchesAndRedeliveredPollsNeverSubmitOrCountTwice() throws Exception {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     run.fanOut("job-r");
