@@ -208,7 +208,7 @@ public final class AwsPipeline implements AutoCloseable {
    */
   public EmbedderService embedder(EmbeddingProvider provider) {
     return new EmbedderService(
-        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, sleeper, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */

@@ -12,6 +12,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.CrashingJobStore;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -21,6 +22,7 @@ import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
@@ -274,7 +276,9 @@ abstract class PipelineContract {
             h.pipeline.blobs(),
             h.pipeline.cache(),
             h.pipeline.batchEmbedder(h.provider),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            Sleeper.system(),
+            PipelineMetrics.NONE);
 
     JobRecord job = h.runUntilFinished("job-crash", embedder);
 

@@ -65,29 +65,9 @@ public final class EmbedderService {
    */
   private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
 
-  public EmbedderService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      EmbeddingCache cache,
-      ProviderCaller embedder,
-      Clock clock) {
-    this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
-  }
-
-  public EmbedderService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      EmbeddingCache cache,
-      ProviderCaller embedder,
-      Clock clock,
-      PipelineMetrics metrics) {
-    this(settings, jobs, blobs, cache, embedder, clock, Sleeper.system(), metrics);
-  }
-
   /**
    * @param sleeper waits between looks for the vectors of twins (see {@link BatchPayload})
+   * @param metrics told of each batch counted ({@link PipelineMetrics#NONE}: nobody)
    */
   public EmbedderService(
       PipelineSettings settings,

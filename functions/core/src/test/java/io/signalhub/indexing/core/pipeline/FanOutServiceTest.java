@@ -65,7 +65,8 @@ class FanOutServiceTest {
             recording,
             tenPerGroup.cache,
             ModelProfile.of("fake", tenPerGroup.provider),
-            tenPerGroup.clock)
+            tenPerGroup.clock,
+            tenPerGroup.metrics)
         .fanOut(key, NO_DEADLINE);
 
     // embedders start on batch 1 instead of waiting for ten; then 2, 4, 8 and full groups of 10
@@ -249,7 +250,8 @@ class FanOutServiceTest {
                   fixture.queue,
                   fixture.cache,
                   ModelProfile.of("fake", fixture.provider),
-                  fixture.clock)
+                  fixture.clock,
+                  fixture.metrics)
               .fanOut(key, deadline);
       invocations++;
     } while (outcome == FanOutService.Outcome.CONTINUE);
@@ -288,7 +290,8 @@ class FanOutServiceTest {
             failingOnce,
             fixture.cache,
             ModelProfile.of("fake", fixture.provider),
-            fixture.clock);
+            fixture.clock,
+            fixture.metrics);
     assertThatThrownBy(() -> crashing.fanOut(key, NO_DEADLINE))
         .hasMessageContaining("SQS unavailable");
     fixture.clock.advance(fixture.settings.fanoutLease().plusSeconds(1));
@@ -331,7 +334,8 @@ class FanOutServiceTest {
                       fixture.queue,
                       fixture.cache,
                       ModelProfile.of("fake", fixture.provider),
-                      fixture.clock)
+                      fixture.clock,
+                      fixture.metrics)
                   .fanOut(key, fixture.clock.instant().plus(java.time.Duration.ofMinutes(15)));
             });
     killed.setDaemon(true);

@@ -9,6 +9,7 @@ import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
@@ -53,6 +54,11 @@ public class PipelineFixture {
   }
 
   EmbedderService embedder() {
+    return embedder(provider);
+  }
+
+  /** The embedder with {@code provider} behind one quick retry and an unlimited budget. */
+  EmbedderService embedder(EmbeddingProvider provider) {
     ProviderCaller embedder =
         new ProviderCaller(
             provider,
