@@ -225,7 +225,8 @@ public final class AwsPipeline implements AutoCloseable {
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
     return ProviderCaller.builder(provider)
         .maxRetries(settings.maxRetries())
-        .retryDelays(settings.retryDelay(), settings.maxRetryDelay())
+        .retryDelay(settings.retryDelay())
+        .maxRetryDelay(settings.maxRetryDelay())
         .budget(budget)
         .maxConcurrency(settings.concurrency())
         .clock(clock)

@@ -4,6 +4,7 @@ import io.signalhub.indexing.core.batch.ProviderLimits;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingResponse;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.token.Cl100kTokenCounter;
 import io.signalhub.indexing.core.token.TokenCounter;
 import java.util.ArrayDeque;
@@ -16,20 +17,21 @@ import java.util.function.Predicate;
 public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   public static final String MODEL = "fake-model";
-  private final ProviderLimits limits;
+
+  /** What the fake says it is: three dimensions, small limits, OpenAI's tokenizer. */
+  private final ModelProfile profile =
+      new ModelProfile(
+          "fake",
+          MODEL,
+          3,
+          new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20),
+          Cl100kTokenCounter.instance());
+
   private final Queue<RuntimeException> failures = new ArrayDeque<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger inputs = new AtomicInteger();
   private volatile Predicate<String> rejected = text -> false;
   private final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  public FakeEmbeddingProvider(ProviderLimits limits) {
-    this.limits = limits;
-  }
-
-  public FakeEmbeddingProvider() {
-    this(new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20));
-  }
 
   public static float[] vectorFor(String text) {
     return new float[] {text.hashCode(), text.length(), 1f};
@@ -60,22 +62,22 @@ public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   @Override
   public String model() {
-    return MODEL;
+    return profile.model();
   }
 
   @Override
   public int dimensions() {
-    return 3;
+    return profile.dimensions();
   }
 
   @Override
   public ProviderLimits limits() {
-    return limits;
+    return profile.limits();
   }
 
   @Override
   public TokenCounter tokenCounter() {
-    return Cl100kTokenCounter.instance();
+    return profile.tokenCounter();
   }
 
   @Override

@@ -94,6 +94,18 @@ public final class BatchContents {
     return twinOf.get(key);
   }
 
+  /** The missing texts an earlier batch of the job carries, with that batch. */
+  public Map<String, Long> missingTwins() {
+    Map<String, Long> missing = new HashMap<>();
+    for (String key : missing()) {
+      Long origin = twinOf.get(key);
+      if (origin != null) {
+        missing.put(key, origin);
+      }
+    }
+    return missing;
+  }
+
   public Chunk chunk(String key) {
     return byKey.get(key);
   }

@@ -202,16 +202,8 @@ public final class EmbedderService {
             blobs, cache, job.spec().model(), job.spec().dimensions(), message, expected);
     int cachedUnique = contents.cachedUnique();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
-    List<String> own =
-        contents.missing().stream().filter(key -> contents.twinOf(key) == null).toList();
-    buy(contents, own, tracker);
-    Map<String, Long> twinOf = new HashMap<>();
-    for (String key : contents.missing()) {
-      Long origin = contents.twinOf(key);
-      if (origin != null) {
-        twinOf.put(key, origin);
-      }
-    }
+    Map<String, Long> twinOf = contents.missingTwins();
+    buy(contents, contents.missing().stream().filter(key -> !twinOf.containsKey(key)).toList(), tracker);
     if (!twinOf.isEmpty()) {
       contents.found(twins.await(message.jobId(), twinOf));
       List<String> orphans = contents.missing().stream().filter(twinOf::containsKey).toList();
