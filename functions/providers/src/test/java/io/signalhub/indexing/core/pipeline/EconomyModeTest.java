@@ -223,6 +223,19 @@ class EconomyModeTest {
         .batchWindowSeconds(1000);
   }
 
+  /** The same sources indexed on demand and in economy mode, each against its own simulator. */
+  private record BothModes(Run onDemand, Run economy) {}
+
+  private BothModes indexBothWays(String jobId, Map<String, String> sources) throws Exception {
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+    onDemand.fanOut(jobId, sources);
+    onDemand.settle();
+    economy.fanOut(jobId, sources);
+    economy.settle();
+    return new BothModes(onDemand, economy);
+  }
+
   private static void assertCountedOnce(JobRecord job) {
     assertThat(job.fanOut().complete()).isTrue();
     assertThat(job.counters().completed() + job.counters().failed())
@@ -232,13 +245,9 @@ class EconomyModeTest {
 
   @Test
   void economyIndexesTheSameChunksAndVectorsAsOnDemandAtHalfThePrice() throws Exception {
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-a");
-    onDemand.settle();
-    economy.fanOut("job-a");
-    economy.settle();
+    BothModes both = indexBothWays("job-a", SOURCES);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     JobRecord a = onDemand.job("job-a");
     JobRecord b = economy.job("job-a");
@@ -329,13 +338,9 @@ class EconomyModeTest {
   void aTextRepeatedAcrossBatchesIsBoughtNoMoreOftenThanOnDemand() throws Exception {
     Map<String, String> copies = new java.util.LinkedHashMap<>(SOURCES);
     SOURCES.forEach((path, text) -> copies.put("copy/" + path, text));
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-t", copies);
-    onDemand.settle();
-    economy.fanOut("job-t", copies);
-    economy.settle();
+    BothModes both = indexBothWays("job-t", copies);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(economy.job("job-t").counters().completed())
@@ -351,18 +356,13 @@ class EconomyModeTest {
   void aTextRepeatedWithinOneBatchCountsAsCachedAfterItsFirstCopyAsOnDemand() throws Exception {
     String repeated = "def shared(x):\n    return x * 42\n";
     Map<String, String> sources = Map.of("a.py", repeated, "b.py", repeated, "c.py", "x = 1\n");
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
 
-    onDemand.fanOut("job-w", sources);
-    onDemand.settle();
-    economy.fanOut("job-w", sources);
-    economy.settle();
+    BothModes both = indexBothWays("job-w", sources);
 
-    JobRecord a = onDemand.job("job-w");
-    JobRecord b = economy.job("job-w");
+    JobRecord a = both.onDemand().job("job-w");
+    JobRecord b = both.economy().job("job-w");
     assertThat(b.counters().batchesRegistered()).isEqualTo(a.counters().batchesRegistered()).isOne();
-    assertThat(economy.server.stats().batchInputs()).isEqualTo(2);
+    assertThat(both.economy().server.stats().batchInputs()).isEqualTo(2);
     assertThat(b.counters().completed()).isEqualTo(a.counters().completed()).isEqualTo(3);
     assertThat(b.counters().cached()).isEqualTo(a.counters().cached()).isOne();
   }
