@@ -4,7 +4,6 @@ import io.signalhub.indexing.core.batch.ProviderLimits;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingResponse;
-import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.token.Cl100kTokenCounter;
 import io.signalhub.indexing.core.token.TokenCounter;
 import java.util.ArrayDeque;
@@ -17,16 +16,7 @@ import java.util.function.Predicate;
 public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   public static final String MODEL = "fake-model";
-
-  /** What the fake says it is: three dimensions, small limits, OpenAI's tokenizer. */
-  private final ModelProfile profile =
-      new ModelProfile(
-          "fake",
-          MODEL,
-          3,
-          new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20),
-          Cl100kTokenCounter.instance());
-
+  private final ProviderLimits limits = new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20);
   private final Queue<RuntimeException> failures = new ArrayDeque<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger inputs = new AtomicInteger();
@@ -62,22 +52,22 @@ public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   @Override
   public String model() {
-    return profile.model();
+    return MODEL;
   }
 
   @Override
   public int dimensions() {
-    return profile.dimensions();
+    return 3;
   }
 
   @Override
   public ProviderLimits limits() {
-    return profile.limits();
+    return limits;
   }
 
   @Override
   public TokenCounter tokenCounter() {
-    return profile.tokenCounter();
+    return Cl100kTokenCounter.instance();
   }
 
   @Override
