@@ -19,6 +19,7 @@ import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -66,6 +67,13 @@ public class PipelineFixture {
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
     return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
+  }
+
+  /** Every line of the job's vectors files: one per chunk with a vector. */
+  List<String> vectorLines(String jobId) {
+    return blobs.list(Keys.vectorsPrefix(jobId)).stream()
+        .flatMap(key -> new String(blobs.read(key), StandardCharsets.UTF_8).lines())
+        .toList();
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */

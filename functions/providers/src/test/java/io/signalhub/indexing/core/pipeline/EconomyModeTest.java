@@ -17,7 +17,6 @@ import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,13 +152,7 @@ class EconomyModeTest {
     }
 
     TreeSet<String> vectorLines(String jobId) {
-      TreeSet<String> lines = new TreeSet<>();
-      for (String key : fixture.blobs.list(Keys.vectorsPrefix(jobId))) {
-        lines.addAll(
-            List.of(new String(fixture.blobs.read(key), StandardCharsets.UTF_8).split("\n")));
-      }
-      lines.remove("");
-      return lines;
+      return new TreeSet<>(fixture.vectorLines(jobId));
     }
 
     /** The store, through which a test can make one write fail (a crash at that point). */
