@@ -61,7 +61,10 @@ public abstract class ProviderCallOptions<B extends ProviderCallOptions<B>> {
     return self();
   }
 
-  /** A limiter built elsewhere (e.g. shared across processes); replaces the budget and ceiling. */
+  /**
+   * A limiter built elsewhere (e.g. shared across processes); replaces the per-minute budget and
+   * the ceiling on requests in flight.
+   */
   public B rateLimiter(RateLimiter value) {
     rateLimiter = value;
     return self();
@@ -79,8 +82,8 @@ public abstract class ProviderCallOptions<B extends ProviderCallOptions<B>> {
 
   /**
    * The provider behind retries with exponential backoff and full jitter, and the limiter: the one
-   * set, else an {@link AdaptiveRateLimiter} over {@code budget} with at most {@code maxConcurrency}
-   * requests in flight.
+   * set, else an {@link AdaptiveRateLimiter} over {@code budget} with at most {@code
+   * maxConcurrency} requests in flight.
    */
   ProviderCaller caller(
       EmbeddingProvider provider,

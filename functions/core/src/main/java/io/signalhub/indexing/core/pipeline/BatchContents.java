@@ -18,9 +18,9 @@ import java.util.Set;
 /**
  * A registered batch's chunks, their cache keys and the vectors the cache already holds; and, once
  * the missing vectors are known (embedded on demand, read from a provider batch's results, or found
- * as twins' vectors), the batch's vectors file, cache entries and result. The on-demand embedder and
- * the economy poller both end with {@link #write}, so they write the same vectors file and count a
- * batch the same way.
+ * as twins' vectors), the batch's vectors file, cache entries and result. The on-demand embedder
+ * and the economy poller both end with {@link #write}, so they write the same vectors file and
+ * count a batch the same way.
  */
 public final class BatchContents {
 

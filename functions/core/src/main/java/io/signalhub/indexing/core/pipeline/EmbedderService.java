@@ -203,7 +203,10 @@ public final class EmbedderService {
     int cachedUnique = contents.cachedUnique();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
     Map<String, Long> twinOf = contents.missingTwins();
-    buy(contents, contents.missing().stream().filter(key -> !twinOf.containsKey(key)).toList(), tracker);
+    buy(
+        contents,
+        contents.missing().stream().filter(key -> !twinOf.containsKey(key)).toList(),
+        tracker);
     if (!twinOf.isEmpty()) {
       contents.found(twins.await(message.jobId(), twinOf));
       List<String> orphans = contents.missing().stream().filter(twinOf::containsKey).toList();

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Sends registered batches again, from what the job store holds: a resumed fan-out resends its last
- * group's, a restarted local stack every pending one. The payloads are in the bucket already, so the
- * messages are byte-identical to the first ones; the embedder ignores any it already accounted.
+ * group's, a restarted local stack every pending one. The payloads are in the bucket already, so
+ * the messages are byte-identical to the first ones; the embedder ignores any it already accounted.
  */
 public final class PendingBatches {
 
@@ -26,7 +26,10 @@ public final class PendingBatches {
             .map(
                 seq ->
                     new BatchMessage(
-                        jobId, seq, jobs.batchChunkCount(jobId, seq), Keys.batchPayload(jobId, seq)))
+                        jobId,
+                        seq,
+                        jobs.batchChunkCount(jobId, seq),
+                        Keys.batchPayload(jobId, seq)))
             .toList();
     for (int i = 0; i < messages.size(); i += PER_SEND) {
       queue.send(messages.subList(i, Math.min(messages.size(), i + PER_SEND)));

@@ -40,7 +40,8 @@ public final class PipelineRecovery {
         if (job.status().terminal()) {
           continue;
         }
-        int resent = PendingBatches.resend(jobs, queue, job.jobId(), jobs.pendingBatches(job.jobId()));
+        int resent =
+            PendingBatches.resend(jobs, queue, job.jobId(), jobs.pendingBatches(job.jobId()));
         if (!job.fanOut().complete()) {
           resumeFanOut.accept(job.spec().manifestKey(), Instant.MAX);
         }

@@ -354,7 +354,9 @@ class EconomyModeTest {
 
     JobRecord a = both.onDemand().job("job-w");
     JobRecord b = both.economy().job("job-w");
-    assertThat(b.counters().batchesRegistered()).isEqualTo(a.counters().batchesRegistered()).isOne();
+    assertThat(b.counters().batchesRegistered())
+        .isEqualTo(a.counters().batchesRegistered())
+        .isOne();
     assertThat(both.economy().server.stats().batchInputs()).isEqualTo(2);
     assertThat(b.counters().completed()).isEqualTo(a.counters().completed()).isEqualTo(3);
     assertThat(b.counters().cached()).isEqualTo(a.counters().cached()).isOne();
