@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pricing.ModelPrices;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -111,8 +110,7 @@ final class EconomyScenario implements Scenario {
         LocalRuntime.start(
             LocalRuntime.Ports.ANY,
             null,
-            new ProviderSettings(
-                "openai", Bench.MODEL, Bench.DIMENSIONS, server.baseUrl(), "bench", null),
+            SimulatorClients.stackProvider(server),
             key -> Optional.ofNullable(config.get(key)))) {
       FanOutRate.upload(stack, corpus.files);
       long start = System.nanoTime();

@@ -2,7 +2,6 @@ package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ final class FanOutRate implements Scenario {
         LocalRuntime.start(
             LocalRuntime.Ports.ANY,
             null,
-            new ProviderSettings("openai", Bench.MODEL, Bench.DIMENSIONS, null, "bench", null),
+            SimulatorClients.stackProvider(null),
             key -> Optional.ofNullable(settings.get(key)))) {
       upload(stack, files);
       String manifest = manifest(files);

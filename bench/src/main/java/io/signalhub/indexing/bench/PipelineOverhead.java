@@ -1,7 +1,6 @@
 package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
@@ -34,8 +33,7 @@ final class PipelineOverhead implements Scenario {
           LocalRuntime.start(
               LocalRuntime.Ports.ANY,
               null,
-              new ProviderSettings(
-                  "openai", Bench.MODEL, Bench.DIMENSIONS, server.baseUrl(), "bench", null),
+              SimulatorClients.stackProvider(server),
               key -> Optional.ofNullable(settings.get(key)))) {
         FanOutRate.upload(stack, files);
         String jobId = "overhead";
