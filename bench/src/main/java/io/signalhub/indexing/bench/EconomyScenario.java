@@ -10,7 +10,6 @@ import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -106,12 +105,7 @@ final class EconomyScenario implements Scenario {
     long tokensBefore = server.stats().tokens();
     long batchTokensBefore = server.stats().batchTokens();
     long batchesBefore = server.stats().batchesCreated();
-    try (LocalRuntime stack =
-        LocalRuntime.start(
-            LocalRuntime.Ports.ANY,
-            null,
-            SimulatorClients.stackProvider(server),
-            key -> Optional.ofNullable(config.get(key)))) {
+    try (LocalRuntime stack = SimulatorClients.stack(server, config)) {
       FanOutRate.upload(stack, corpus.files);
       long start = System.nanoTime();
       stack

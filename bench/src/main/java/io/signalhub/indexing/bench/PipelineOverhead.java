@@ -6,7 +6,6 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -29,12 +28,7 @@ final class PipelineOverhead implements Scenario {
     SimulatorSettings unlimited = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(unlimited)) {
       Map<String, String> settings = new HashMap<>(config);
-      try (LocalRuntime stack =
-          LocalRuntime.start(
-              LocalRuntime.Ports.ANY,
-              null,
-              SimulatorClients.stackProvider(server),
-              key -> Optional.ofNullable(settings.get(key)))) {
+      try (LocalRuntime stack = SimulatorClients.stack(server, settings)) {
         FanOutRate.upload(stack, files);
         String jobId = "overhead";
         long start = System.nanoTime();

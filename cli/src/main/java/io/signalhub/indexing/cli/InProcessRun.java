@@ -22,22 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code index --in-process}: the library in this process, no stack: scan and chunk the directory,
  * embed with a live progress bar, Ctrl-C cancels, summarise.
+ *
+ * @param flags the command line, already validated
+ * @param settings the provider, with the flags applied
  */
-final class InProcessRun implements Callable<Integer> {
-
-  private final IndexCommand flags;
-  private final ProviderSettings settings;
-  private final Map<String, String> env;
-
-  /**
-   * @param flags the command line, already validated
-   * @param settings the provider, with the flags applied
-   */
-  InProcessRun(IndexCommand flags, ProviderSettings settings, Map<String, String> env) {
-    this.flags = flags;
-    this.settings = settings;
-    this.env = env;
-  }
+record InProcessRun(IndexCommand flags, ProviderSettings settings, Map<String, String> env)
+    implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
