@@ -32,6 +32,7 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
@@ -43,7 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -62,6 +62,7 @@ public final class DynamoJobStore implements JobStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final JobPartition partition;
   private final BatchMarkers markers;
   private final FailureSamples failures;
   private final JobActivity activity;
@@ -71,34 +72,22 @@ public final class DynamoJobStore implements JobStore {
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
-    this.markers = new BatchMarkers(dynamo, table);
-    this.failures = new FailureSamples(dynamo, table);
-    this.activity = new JobActivity(dynamo, table);
+    this.partition = new JobPartition(dynamo, table);
+    this.markers = new BatchMarkers(partition);
+    this.failures = new FailureSamples(partition);
+    this.activity = new JobActivity(dynamo, partition);
     this.writes = new JobItemWrites(dynamo, table);
     this.fanOut = new FanOutWrites(writes, markers, failures);
   }
 
   @Override
   public JobRecord createIfAbsent(JobRecord job) {
-    Map<String, AttributeValue> item = JobItem.created(job);
-    try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", PK)));
-      return job;
-    } catch (ConditionalCheckFailedException exists) {
-      return get(job.jobId()).orElseThrow();
-    }
+    return partition.putIfAbsent(JobItem.created(job)) ? job : get(job.jobId()).orElseThrow();
   }
 
   @Override
   public Optional<JobRecord> get(String jobId) {
-    Map<String, AttributeValue> item =
-        dynamo.getItem(r -> r.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(JobItem.toRecord(item));
+    return partition.read(jobId, JOB).map(JobItem::toRecord);
   }
 
   @Override
@@ -136,18 +125,8 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
-  public void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now) {
-    fanOut.describe(
-        jobId, repository, revision, files, chunkTokens, overlapLines, batchSize, concurrency, now);
+  public void describe(String jobId, JobDescription description, Instant now) {
+    fanOut.describe(jobId, description, now);
   }
 
   @Override

@@ -36,6 +36,7 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 import static io.signalhub.indexing.aws.dynamodb.JobItemWrites.NOT_TERMINAL;
 
 import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.RegisteredBatch;
 import java.time.Instant;
@@ -88,26 +89,17 @@ final class FanOutWrites {
     writes.conditionalUpdate(jobId, update);
   }
 
-  void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now) {
+  void describe(String jobId, JobDescription d, Instant now) {
     writes.update(
         jobId,
         new Update()
-            .set(REPOSITORY, text(repository))
-            .set(REVISION, text(revision))
-            .set(FILES, number(files))
-            .set(CHUNK_TOKENS, number(chunkTokens))
-            .set(OVERLAP_LINES, number(overlapLines))
-            .set(BATCH_SIZE, number(batchSize))
-            .set(CONCURRENCY, number(concurrency))
+            .set(REPOSITORY, text(d.repository()))
+            .set(REVISION, text(d.revision()))
+            .set(FILES, number(d.files()))
+            .set(CHUNK_TOKENS, number(d.chunkTokens()))
+            .set(OVERLAP_LINES, number(d.overlapLines()))
+            .set(BATCH_SIZE, number(d.batchSize()))
+            .set(CONCURRENCY, number(d.concurrency()))
             .set(UPDATED_AT, time(now)));
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.job.BatchResult;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
@@ -61,13 +62,14 @@ class EmbedderServiceTest {
     JobRecord j = job();
     fixture.jobs.describe(
         "job",
-        j.spec().repository(),
-        j.spec().revision(),
-        j.counters().files(),
-        j.spec().chunkTokens(),
-        j.spec().overlapLines(),
-        j.spec().batchSize(),
-        1,
+        new JobDescription(
+            j.spec().repository(),
+            j.spec().revision(),
+            j.counters().files(),
+            j.spec().chunkTokens(),
+            j.spec().overlapLines(),
+            j.spec().batchSize(),
+            1),
         Instant.EPOCH);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.Set<Thread> inside = java.util.concurrent.ConcurrentHashMap.newKeySet();
