@@ -66,7 +66,6 @@ public final class DynamoJobStore implements JobStore {
   private final BatchMarkers markers;
   private final FailureSamples failures;
   private final JobActivity activity;
-  private final JobItemWrites writes;
   private final FanOutWrites fanOut;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
@@ -76,8 +75,7 @@ public final class DynamoJobStore implements JobStore {
     this.markers = new BatchMarkers(partition);
     this.failures = new FailureSamples(partition);
     this.activity = new JobActivity(dynamo, partition);
-    this.writes = new JobItemWrites(dynamo, table);
-    this.fanOut = new FanOutWrites(writes, markers, failures);
+    this.fanOut = new FanOutWrites(partition, markers, failures);
   }
 
   @Override
@@ -162,8 +160,8 @@ public final class DynamoJobStore implements JobStore {
             .set(REASON, text(reason))
             .set(FINISHED_AT, time(now))
             .set(UPDATED_AT, time(now));
-    update.condition(exists(PK).and(JobItemWrites.NOT_TERMINAL));
-    return writes.conditionalUpdate(jobId, update);
+    update.condition(exists(PK).and(JobItem.NOT_TERMINAL));
+    return partition.updateJobIf(jobId, update);
   }
 
   @Override
@@ -238,7 +236,7 @@ public final class DynamoJobStore implements JobStore {
     if (!result.failures().isEmpty()) {
       items.add(failures.ofBatch(jobId, seq, result.failures(), now));
     }
-    return writes.transact(items);
+    return partition.transact(items);
   }
 
   @Override
@@ -262,7 +260,7 @@ public final class DynamoJobStore implements JobStore {
                   status == JobStatus.COMPLETED
                       ? equalTo(FAILED, number(0))
                       : greaterThan(FAILED, number(0))));
-      if (writes.conditionalUpdate(jobId, update)) {
+      if (partition.updateJobIf(jobId, update)) {
         return Optional.of(status);
       }
     }

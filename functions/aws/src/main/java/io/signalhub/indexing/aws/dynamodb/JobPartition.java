@@ -1,6 +1,7 @@
 package io.signalhub.indexing.aws.dynamodb;
 
 import static io.signalhub.indexing.aws.dynamodb.Items.text;
+import static io.signalhub.indexing.aws.dynamodb.JobItem.JOB;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
@@ -13,6 +14,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The jobs table as its stores read it: every item sits in its job's partition ({@code pk} = job
@@ -82,6 +85,40 @@ final class JobPartition {
     return dynamo
         .query(r -> byPrefix(r, jobId, prefix).scanIndexForward(ascending).limit(limit))
         .items();
+  }
+
+  /** Updates the job's item, which must exist. */
+  void updateJob(String jobId, Update update) {
+    dynamo.updateItem(update.condition(Condition.exists(PK)).request(table, key(jobId, JOB)));
+  }
+
+  /** Updates the job's item if the update's condition holds; false if it did not. */
+  boolean updateJobIf(String jobId, Update update) {
+    try {
+      dynamo.updateItem(update.request(table, key(jobId, JOB)));
+      return true;
+    } catch (ConditionalCheckFailedException conditionFailed) {
+      return false;
+    }
+  }
+
+  /**
+   * Applies the writes in one transaction; false if a condition failed (a batch already counted, a
+   * cursor that moved): an answer, not an error.
+   */
+  boolean transact(List<TransactWriteItem> writes) {
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      boolean conditionFailed =
+          e.cancellationReasons().stream()
+              .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()));
+      if (conditionFailed) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** The number a sort key such as {@code batch#0000000042} holds after its {@code prefix}. */
