@@ -9,6 +9,7 @@ import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
@@ -48,14 +49,23 @@ public class PipelineFixture {
   }
 
   FanOutService fanOut() {
-    return new FanOutService(
-        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
+    return fanOut(queue, ModelProfile.of("fake", provider));
+  }
+
+  /** A fan-out for {@code model} that sends its batches to {@code into}. */
+  FanOutService fanOut(BatchQueue into, ModelProfile model) {
+    return new FanOutService(settings, jobs, blobs, into, cache, model, clock, metrics);
   }
 
   EmbedderService embedder() {
+    return embedder(provider);
+  }
+
+  /** An embedder calling {@code model}: one retry without pause, no rate limit, this clock. */
+  EmbedderService embedder(EmbeddingProvider model) {
     ProviderCaller embedder =
         new ProviderCaller(
-            provider,
+            model,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));

@@ -2,7 +2,6 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
@@ -16,10 +15,6 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.charset.StandardCharsets;
@@ -121,34 +116,12 @@ class EconomyModeTest {
 
     void fanOut(String jobId, Map<String, String> sources) {
       String key = fixture.upload(jobId, sources);
-      new FanOutService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              economy.queue(),
-              fixture.cache,
-              ModelProfile.of("openai", provider),
-              fixture.clock)
-          .fanOut(key, Instant.MAX);
+      fixture.fanOut(economy.queue(), ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
     }
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
     int settle() throws InterruptedException {
-      EmbedderService embedder =
-          new EmbedderService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              new ProviderCaller(
-                  provider,
-                  new RetryingCaller(
-                      0,
-                      new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0),
-                      fixture.clock.sleeper()),
-                  new AdaptiveRateLimiter(
-                      RateBudget.unlimited(), 2, fixture.clock, fixture.clock.sleeper())),
-              fixture.clock);
+      EmbedderService embedder = fixture.embedder(provider);
       int delivered = 0;
       for (int round = 0; round < 2000; round++) {
         List<PollScheduler.PollRequest> due = polls.drain();
