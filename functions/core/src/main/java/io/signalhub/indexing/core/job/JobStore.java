@@ -111,8 +111,9 @@ public interface JobStore {
 
   /**
    * Up to {@code limit} failures of the job, oldest first (by the {@code now} they were recorded
-   * with): those of {@link #registerGroup} (files) and {@link #recordBatch} (chunks) alike, at most
-   * {@link #FAILURES_KEPT_PER_WRITE} from each.
+   * with; writes recorded at the same instant in no set order): those of {@link #registerGroup}
+   * (files) and {@link #recordBatch} (chunks) alike, at most {@link #FAILURES_KEPT_PER_WRITE} from
+   * each.
    */
   List<Failure> failureSample(String jobId, int limit);
 
