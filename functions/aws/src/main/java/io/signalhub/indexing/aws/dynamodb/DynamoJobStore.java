@@ -21,7 +21,6 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.JOB;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PENDING;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.REASON;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.STATUS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.TOKENS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.UPDATED_AT;
@@ -43,16 +42,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@link
  * JobItem}), one marker per batch ({@link BatchMarkers}), failure samples ({@link FailureSamples}),
- * throughput buckets and the per-minute activity history ({@link JobActivity}). The GSI {@code
- * byCreated} lists jobs newest first.
+ * throughput buckets and the per-minute activity history ({@link JobActivity}), all read and
+ * written through the job's partition ({@link JobPartition}). The GSI {@code byCreated} lists jobs
+ * newest first.
  *
  * <p>Exactly-once: a batch is counted by a transaction that moves its marker PENDING to DONE and
  * adds to the job's counters; a redelivered batch fails the marker's condition and changes nothing
@@ -167,39 +165,8 @@ public final class DynamoJobStore implements JobStore {
   @Override
   public boolean delete(String jobId) {
     boolean existed = get(jobId).isPresent();
-    deleteItemsOf(jobId);
+    partition.deleteAll(jobId);
     return existed;
-  }
-
-  /** Deletes every item of the job's partition: the job, its markers, samples and activity. */
-  private void deleteItemsOf(String jobId) {
-    List<Map<String, AttributeValue>> keys =
-        dynamo
-            .queryPaginator(
-                r ->
-                    r.tableName(table)
-                        .keyConditionExpression("#pk = :job")
-                        .projectionExpression("#pk, #sk")
-                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                        .expressionAttributeValues(Map.of(":job", text(jobId))))
-            .items()
-            .stream()
-            .map(item -> Map.of(PK, item.get(PK), SK, item.get(SK)))
-            .toList();
-    // BatchWriteItem takes at most 25 requests; unprocessed ones are retried until none is left
-    // (docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)
-    for (int i = 0; i < keys.size(); i += 25) {
-      Map<String, List<WriteRequest>> requests =
-          Map.of(
-              table,
-              keys.subList(i, Math.min(keys.size(), i + 25)).stream()
-                  .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build())
-                  .toList());
-      while (!requests.isEmpty()) {
-        Map<String, List<WriteRequest>> batch = requests;
-        requests = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
-      }
-    }
   }
 
   @Override

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The jobs table as its stores read it: every item sits in its job's partition ({@code pk} = job
@@ -85,6 +86,32 @@ final class JobPartition {
     return dynamo
         .query(r -> byPrefix(r, jobId, prefix).scanIndexForward(ascending).limit(limit))
         .items();
+  }
+
+  /**
+   * Deletes every item of the job's partition: the job, its markers, samples, activity and economy
+   * items.
+   */
+  void deleteAll(String jobId) {
+    List<WriteRequest> deletes =
+        dynamo
+            .queryPaginator(
+                r ->
+                    r.tableName(table)
+                        .keyConditionExpression("#pk = :job")
+                        .projectionExpression("#pk, #sk")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                        .expressionAttributeValues(Map.of(":job", text(jobId))))
+            .items()
+            .stream()
+            .map(
+                item ->
+                    WriteRequest.builder()
+                        .deleteRequest(d -> d.key(Map.of(PK, item.get(PK), SK, item.get(SK))))
+                        .build())
+            .toList();
+    // nothing of a deleted job may stay behind: resent until DynamoDB has processed every delete
+    BatchWrites.writeAll(dynamo, table, deletes, Integer.MAX_VALUE);
   }
 
   /** Updates the job's item, which must exist. */
