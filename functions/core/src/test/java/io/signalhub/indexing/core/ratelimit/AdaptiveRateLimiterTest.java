@@ -254,7 +254,8 @@ class AdaptiveRateLimiterTest {
    * a slot, and fails if it got a permit instead. No time limit decides: the caller's own state
    * does.
    */
-  private static Thread blockedSecondCaller(AdaptiveRateLimiter limiter, long tokens) {
+  private static Thread blockedSecondCaller(AdaptiveRateLimiter limiter, long tokens)
+      throws InterruptedException {
     Thread caller =
         new Thread(
             () -> {
@@ -269,6 +270,9 @@ class AdaptiveRateLimiterTest {
       assertThat(caller.getState())
           .as("the second caller got a permit")
           .isNotEqualTo(Thread.State.TERMINATED);
+      if (Thread.interrupted()) { // the test's timeout: a hang, not a slow machine
+        throw new InterruptedException("the second caller never waited for a slot");
+      }
       Thread.onSpinWait();
     }
     return caller;
