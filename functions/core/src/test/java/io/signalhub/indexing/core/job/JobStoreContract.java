@@ -704,6 +704,19 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void failuresAreOrderedByTheTimeTheyWereRecordedWithNotByArrival() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 1), 0), at(1));
+    // two embedders: the one that finished later reaches the store first
+    store.recordBatch("job", 1, failed(new Failure("late", "r")), at(9));
+    store.recordBatch("job", 0, failed(new Failure("early", "r")), at(8));
+
+    assertThat(store.failureSample("job", 10))
+        .extracting(Failure::location)
+        .containsExactly("early", "late");
+  }
+
+  @Test
   void eachBatchOrGroupKeepsAtMostTheFirstFewFailures() {
     create("job");
     Failure[] many =
