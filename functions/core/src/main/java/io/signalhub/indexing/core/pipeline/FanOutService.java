@@ -7,6 +7,7 @@ import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.InvalidManifestException;
@@ -141,15 +142,16 @@ public final class FanOutService {
       ManifestHeader.JobSettings overrides = manifest.header().settings();
       jobs.describe(
           id,
-          manifest.header().repository(),
-          manifest.header().revision(),
-          manifest.files(),
-          overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
-          overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
-              ? overrides.overlapLines()
-              : settings.overlapLines(),
-          overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
-          overrides.concurrency(),
+          new JobDescription(
+              manifest.header().repository(),
+              manifest.header().revision(),
+              manifest.files(),
+              overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
+              overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
+                  ? overrides.overlapLines()
+                  : settings.overlapLines(),
+              overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+              overrides.concurrency()),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       resendPendingBatches(described);

@@ -50,19 +50,23 @@ public class PipelineFixture {
   }
 
   FanOutService fanOut() {
-    return new FanOutService(
-        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
+    return fanOut(queue, ModelProfile.of("fake", provider));
+  }
+
+  /** A fan-out for {@code model} that sends its batches to {@code into}. */
+  FanOutService fanOut(BatchQueue into, ModelProfile model) {
+    return new FanOutService(settings, jobs, blobs, into, cache, model, clock, metrics);
   }
 
   EmbedderService embedder() {
     return embedder(provider);
   }
 
-  /** The embedder with {@code provider} behind one quick retry and an unlimited budget. */
-  EmbedderService embedder(EmbeddingProvider provider) {
+  /** An embedder calling {@code model}: one retry without pause, no rate limit, this clock. */
+  EmbedderService embedder(EmbeddingProvider model) {
     ProviderCaller embedder =
         new ProviderCaller(
-            provider,
+            model,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));

@@ -115,16 +115,7 @@ class EconomyModeTest {
 
     void fanOut(String jobId, Map<String, String> sources) {
       String key = fixture.upload(jobId, sources);
-      new FanOutService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              economy.queue(),
-              fixture.cache,
-              ModelProfile.of("openai", provider),
-              fixture.clock,
-              fixture.metrics)
-          .fanOut(key, Instant.MAX);
+      fixture.fanOut(economy.queue(), ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
     }
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */

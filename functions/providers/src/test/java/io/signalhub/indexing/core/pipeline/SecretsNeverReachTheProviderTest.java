@@ -80,16 +80,7 @@ class SecretsNeverReachTheProviderTest {
 
   private JobRecord runPipeline(PipelineFixture fixture, String jobId) {
     String key = fixture.upload(jobId, repository());
-    new FanOutService(
-            fixture.settings,
-            fixture.jobs,
-            fixture.blobs,
-            fixture.queue,
-            fixture.cache,
-            ModelProfile.of("openai", provider),
-            fixture.clock,
-            fixture.metrics)
-        .fanOut(key, Instant.MAX);
+    fixture.fanOut(fixture.queue, ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
     EmbedderService embedder = fixture.embedder(provider);
     for (var messages = fixture.queue.drain();
         !messages.isEmpty();
