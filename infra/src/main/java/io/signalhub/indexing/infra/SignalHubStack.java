@@ -59,7 +59,8 @@ public final class SignalHubStack extends Stack {
     functions = new Functions(this, settings, zips, bucket, queues, tables);
     Permissions permissions = new Permissions(functions, bucket, queues, tables);
     permissions.pipeline();
-    new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    ProviderAccess provider = new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    new EconomyAccess(settings, functions, bucket, queues, provider.key);
     permissions.consumersAndStatus();
     new Triggers(settings, functions, bucket, queues);
     statusApi = new StatusApi(this, functions);

@@ -78,6 +78,7 @@ class EconomyModeTest {
             Map.of("signal-hub.embedding.batch-size", "8", "signal-hub.chunk-tokens", "24"));
     final RecordedPolls polls = new RecordedPolls();
     EconomyStore store = new InMemoryEconomyStore();
+    final DelegatingStore delegating = new DelegatingStore();
     final EconomyService economy;
 
     Run(SimulatorSettings.Builder simulator, String mode, String fallback, int maxRequests)
@@ -103,7 +104,7 @@ class EconomyModeTest {
               fixture.jobs,
               fixture.blobs,
               fixture.cache,
-              new DelegatingStore(),
+              delegating,
               new OpenAiBatchApi(
                   server.baseUrl(),
                   "sk-test",
@@ -274,7 +275,19 @@ class EconomyModeTest {
   @Test
   void withoutABatchApiAnEconomyJobFailsAtOnceWithTheReasonAndBuysNothing() throws Exception {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
-    EconomyService unavailable = run.economy.unavailableBecause("no batch API here: use on-demand");
+    EconomyService unavailable =
+        new EconomyService(
+            run.fixture.jobs,
+            run.fixture.blobs,
+            run.fixture.cache,
+            run.store,
+            null,
+            run.fixture.queue,
+            run.polls,
+            new BatchAccounting(run.fixture.jobs, run.fixture.clock),
+            EconomyConfig.from(
+                key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
+            run.fixture.clock);
 
     new FanOutService(
             run.fixture.settings,
@@ -289,7 +302,9 @@ class EconomyModeTest {
 
     JobRecord job = run.job("job-u");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.state().reason()).contains("no batch API here: use on-demand");
+    assertThat(job.state().reason())
+        .contains("economy mode needs a provider with a batch API (openai)")
+        .contains("on-demand");
     assertThat(job.counters().completed()).isZero();
     assertThat(run.server.stats().served()).isZero();
     assertThat(run.server.stats().batchesCreated()).isZero();
@@ -403,7 +418,7 @@ class EconomyModeTest {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     run.fanOut("job-c");
     PollScheduler.PollRequest poll = run.polls.scheduled.get(0);
-    ((Run.DelegatingStore) economyStore(run)).crashOnSettle.set(true);
+    run.delegating.crashOnSettle.set(true);
 
     try {
       run.economy.poll(poll);
@@ -419,12 +434,6 @@ class EconomyModeTest {
     assertThat(completedAtCrash).isPositive();
     assertCountedOnce(job);
     assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
-  }
-
-  private static EconomyStore economyStore(Run run) throws Exception {
-    var field = EconomyService.class.getDeclaredField("economy");
-    field.setAccessible(true);
-    return (EconomyStore) field.get(run.economy);
   }
 
   @Test
