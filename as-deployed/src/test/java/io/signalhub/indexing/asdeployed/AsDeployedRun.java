@@ -88,16 +88,8 @@ final class AsDeployedRun implements AutoCloseable {
               .build();
       bucket = stack.bucket().orElseThrow();
       jobId = name + "-job";
-      upload();
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  isTerminal(status(jobId).path("status").asText())
-                      || !stack.droppedEvents().isEmpty());
-      assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
-      finished = status(jobId);
+      upload(jobId, Map.of());
+      finished = awaitEnd(jobId);
       afterLateDuplicates = redeliverLateDuplicates();
       listed = get("/jobs");
       seconds = (System.nanoTime() - start) / 1_000_000_000;
@@ -111,14 +103,28 @@ final class AsDeployedRun implements AutoCloseable {
     }
   }
 
+  /** Follows job {@code id} through the status function until it ends; returns its status. */
+  JsonNode awaitEnd(String id) throws Exception {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                isTerminal(status(id).path("status").asText())
+                    || !stack.droppedEvents().isEmpty());
+    assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
+    return status(id);
+  }
+
   private static boolean isTerminal(String status) {
     return status.equals("COMPLETED")
         || status.equals("COMPLETED_WITH_FAILURES")
         || status.equals("FAILED");
   }
 
-  private void upload() {
-    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/");
+  /** Uploads the six files and job {@code id}'s manifest with {@code settings}. */
+  void upload(String id, Map<String, String> settings) {
+    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/").settings(settings);
     for (int i = 0; i < FILES; i++) {
       byte[] bytes =
           ("def handler_"
@@ -138,7 +144,7 @@ final class AsDeployedRun implements AutoCloseable {
     s3.putObject(
         r -> r.bucket(bucket).key("manifests/readme.txt"), RequestBody.fromString("not a job"));
     s3.putObject(
-        r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
+        r -> r.bucket(bucket).key("manifests/" + id + ".json"),
         RequestBody.fromString(manifest.toJson()));
   }
 

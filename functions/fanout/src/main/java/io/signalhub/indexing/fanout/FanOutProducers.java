@@ -20,8 +20,8 @@ import jakarta.inject.Singleton;
  *
  * <p>Its batches go through economy mode's service: an on-demand job's to the batch queue, an
  * economy job's to the provider's batch API, which is built (and its key read from Secrets Manager)
- * when an economy job first submits. A provider without a batch API fails economy jobs at once
- * with what to change.
+ * when an economy job first submits. A provider without a batch API fails economy jobs at once with
+ * what to change.
  */
 public class FanOutProducers {
 

@@ -17,12 +17,12 @@ import java.util.Optional;
  * and come back through the same accounting as on-demand batches.
  *
  * <p><b>Submit</b> ({@link #send}, the batch queue's producer side): see {@link Submissions}; an
- * on-demand job's batches go to the on-demand queue unchanged, and an economy job fails at once with
- * what to change when the provider has no batch API (rather than paying on-demand prices).
+ * on-demand job's batches go to the on-demand queue unchanged, and an economy job fails at once
+ * with what to change when the provider has no batch API (rather than paying on-demand prices).
  *
  * <p><b>Poll</b> ({@link #poll}): a provider batch still running schedules the next poll (doubling
- * delays, nothing waits idle); a finished one is counted by {@link ProviderResults}, and what it did
- * not finish goes to the job's {@link Fallbacks fallback}.
+ * delays, nothing waits idle); a finished one is counted by {@link ProviderResults}, and what it
+ * did not finish goes to the job's {@link Fallbacks fallback}.
  */
 public final class EconomyService {
 
@@ -123,7 +123,9 @@ public final class EconomyService {
       return PollOutcome.WAITING;
     }
     String outcome = fallbacks.apply(job.get(), submission, batch, counted.leftover());
-    ports.economy().update(submission, submission.observed(batch).settled(outcome, counted.billed()));
+    ports
+        .economy()
+        .update(submission, submission.observed(batch).settled(outcome, counted.billed()));
     return PollOutcome.SETTLED;
   }
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * What becomes of the batches an expired, cancelled or failed provider batch did not finish, per the
- * job's fallback: on demand (the default), resubmitted (at most {@code maxResubmits} times, never
- * after a validation failure, then on demand), or counted failed with the provider's reason. Every
- * path ends in the batch markers, so the job still finishes.
+ * What becomes of the batches an expired, cancelled or failed provider batch did not finish, per
+ * the job's fallback: on demand (the default), resubmitted (at most {@code maxResubmits} times,
+ * never after a validation failure, then on demand), or counted failed with the provider's reason.
+ * Every path ends in the batch markers, so the job still finishes.
  */
 final class Fallbacks {
 

@@ -28,8 +28,7 @@ final class JobModes {
   EconomySettings of(String jobId) {
     return modes.computeIfAbsent(
         jobId,
-        id ->
-            ports.economy().mode(id).orElseGet(() -> ports.economy().modeIfAbsent(id, read(id))));
+        id -> ports.economy().mode(id).orElseGet(() -> ports.economy().modeIfAbsent(id, read(id))));
   }
 
   private EconomySettings read(String jobId) {

@@ -11,10 +11,11 @@ import java.util.Map;
 
 /**
  * A finished provider batch's results, counted: each of the submission's still-pending batches is
- * finished by {@link BatchContents} (vectors matched by {@code custom_id}, error lines counted failed
- * with the provider's reason) and counted by {@link BatchAccounting}, whose marker makes a second
- * count impossible. What an expired, cancelled or failed provider batch did not finish is handed
- * back for the fallback, its partial vectors cached so the fallback does not pay for them again.
+ * finished by {@link BatchContents} (vectors matched by {@code custom_id}, error lines counted
+ * failed with the provider's reason) and counted by {@link BatchAccounting}, whose marker makes a
+ * second count impossible. What an expired, cancelled or failed provider batch did not finish is
+ * handed back for the fallback, its partial vectors cached so the fallback does not pay for them
+ * again.
  */
 final class ProviderResults {
 
@@ -53,7 +54,8 @@ final class ProviderResults {
     boolean deferred = false;
     for (BatchContents contents : pending) {
       if (contents.missing().stream()
-          .anyMatch(key -> !byKey.containsKey(key) && ports.awaitsTwin(job.jobId(), contents, key))) {
+          .anyMatch(
+              key -> !byKey.containsKey(key) && ports.awaitsTwin(job.jobId(), contents, key))) {
         deferred = true; // its repeated texts come with an earlier batch: count it after that one
         continue;
       }
@@ -77,7 +79,9 @@ final class ProviderResults {
     return byKey;
   }
 
-  /** Counts one batch, or caches what it got and adds it to {@code leftover}; returns its tokens. */
+  /**
+   * Counts one batch, or caches what it got and adds it to {@code leftover}; returns its tokens.
+   */
   private long countOne(
       JobRecord job,
       BatchContents contents,
