@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,14 +79,7 @@ final class AsDeployedRun implements AutoCloseable {
           (synthesized - start) / 1e9,
           (started - synthesized) / 1e9,
           (booted - started) / 1e9);
-      s3 =
-          S3Client.builder()
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-              .endpointOverride(stack.endpoint())
-              .forcePathStyle(true)
-              .build();
+      s3 = asUser(S3Client.builder().forcePathStyle(true));
       bucket = stack.bucket().orElseThrow();
       jobId = name + "-job";
       upload(jobId, Map.of());
@@ -110,8 +104,7 @@ final class AsDeployedRun implements AutoCloseable {
         .pollInterval(Duration.ofMillis(500))
         .until(
             () ->
-                isTerminal(status(id).path("status").asText())
-                    || !stack.droppedEvents().isEmpty());
+                isTerminal(status(id).path("status").asText()) || !stack.droppedEvents().isEmpty());
     assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
     return status(id);
   }
@@ -156,13 +149,7 @@ final class AsDeployedRun implements AutoCloseable {
    * @return the job's status once both were handled
    */
   private JsonNode redeliverLateDuplicates() throws Exception {
-    try (SqsClient sqs =
-        SqsClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .endpointOverride(stack.endpoint())
-            .build()) {
+    try (SqsClient sqs = asUser(SqsClient.builder())) {
       String embedder = function("Embedder").logicalId();
       String deadLetter = function("DeadLetterConsumer").logicalId();
       List<String> reached = new ArrayList<>();
@@ -188,6 +175,16 @@ final class AsDeployedRun implements AutoCloseable {
               () -> reached.stream().allMatch(f -> stack.invocations(f) > 0) && stack.busy() == 0);
     }
     return status(jobId);
+  }
+
+  /** A client of the stack's endpoint with a user's credentials (none of the functions'). */
+  <B extends AwsClientBuilder<B, C>, C> C asUser(B builder) {
+    return builder
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .endpointOverride(stack.endpoint())
+        .build();
   }
 
   /** GET /jobs/{id} through the template's HTTP API route, answered by the status function. */
@@ -287,6 +284,15 @@ final class AsDeployedRun implements AutoCloseable {
     assertThat(stack.recorder().calls()).extracting(AwsCall::action).contains(actionsExpected);
     assertThat(report.denials()).as(report.render()).isEmpty();
     return report;
+  }
+
+  /** Closes what a test class started, in order, skipping what never started. */
+  static void closeAll(AutoCloseable... started) throws Exception {
+    for (AutoCloseable each : started) {
+      if (each != null) {
+        each.close();
+      }
+    }
   }
 
   @Override

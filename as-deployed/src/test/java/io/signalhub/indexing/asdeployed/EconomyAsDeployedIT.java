@@ -1,11 +1,14 @@
 package io.signalhub.indexing.asdeployed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signalhub.indexing.core.economy.PollScheduler;
 import io.signalhub.indexing.local.deployed.AwsCall;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +17,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * provider=openai deployed with {@code -c mode=economy}: the fan-out reads the key from the stack's
@@ -35,14 +36,15 @@ class EconomyAsDeployedIT {
   private static long onDemandRequestsDuringEconomy;
   private static long providerBatchesCreated;
   private static JsonNode onDemand;
+  private static JsonNode afterALateDeadLetteredPoll;
 
   @BeforeAll
   static void runAnEconomyJobThenTheSameOnDemand() throws Exception {
-    // each provider batch validates, runs and finalizes in about 3 s: the first poll finds it
-    // running
+    // each provider batch validates, runs and finalizes in about 12 s: the first polls find it
+    // running, and the embedder schedules the next ones
     simulator =
         SimulatedEmbeddingServer.start(
-            SimulatorSettings.builder().apiKey(KEY).batchDurations(0.5, 2, 0.5).build());
+            SimulatorSettings.builder().apiKey(KEY).batchDurations(1, 10, 1).build());
     run =
         new AsDeployedRun(
             "openai-economy",
@@ -54,6 +56,7 @@ class EconomyAsDeployedIT {
                         "SIGNAL_HUB_ECONOMY_POLL_SECONDS", "1",
                         "SIGNAL_HUB_ECONOMY_MAX_POLL_SECONDS", "2"))
                 .withSecrets(Map.of("EmbeddingApiKey", KEY)));
+    afterALateDeadLetteredPoll = deadLetterALatePoll();
     onDemandRequestsDuringEconomy = simulator.stats().served();
     providerBatchesCreated = simulator.stats().batchesCreated();
     // a first full index both times: the economy job's vectors must not serve the second
@@ -70,29 +73,53 @@ class EconomyAsDeployedIT {
             .map(run.stack.template()::physicalName)
             .findFirst()
             .orElseThrow();
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .endpointOverride(run.stack.endpoint())
-            .build()) {
+    try (DynamoDbClient dynamo = run.asUser(DynamoDbClient.builder())) {
       dynamo
-          .scanPaginator(r -> r.tableName(table).projectionExpression("#k")
-              .expressionAttributeNames(Map.of("#k", "key")))
+          .scanPaginator(
+              r ->
+                  r.tableName(table)
+                      .projectionExpression("#k")
+                      .expressionAttributeNames(Map.of("#k", "key")))
           .items()
           .forEach(item -> dynamo.deleteItem(r -> r.tableName(table).key(item)));
     }
   }
 
+  /**
+   * A poll of the ended job's first submission, on the dead-letter queue (what a poll that kept
+   * failing would bring late): the consumer builds its economy service and changes nothing.
+   *
+   * @return the job's status once it was handled
+   */
+  private static JsonNode deadLetterALatePoll() throws Exception {
+    String consumer = run.function("DeadLetterConsumer").logicalId();
+    String queue =
+        run.stack.eventSourceMappings().stream()
+            .filter(m -> m.function().equals(consumer))
+            .findFirst()
+            .orElseThrow()
+            .queue();
+    String submission =
+        run.finished.path("economy").path("providerBatches").path(0).path("submission").asText();
+    int before = run.stack.invocations(consumer);
+    try (SqsClient sqs = run.asUser(SqsClient.builder())) {
+      String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(url)
+                  .messageBody(
+                      new PollScheduler.PollRequest(run.jobId, submission, 3).toJson()));
+    }
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> run.stack.invocations(consumer) > before && run.stack.busy() == 0);
+    return run.status(run.jobId);
+  }
+
   @AfterAll
   static void stop() throws Exception {
-    if (run != null) {
-      run.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+    AsDeployedRun.closeAll(run, simulator);
   }
 
   @Test
@@ -124,6 +151,19 @@ class EconomyAsDeployedIT {
     assertThat(providerBatchesCreated).isEqualTo(batches.size());
     assertThat(outcomes).containsOnly("counted");
     assertThat(simulator.stats().batchesCreated()).isEqualTo(providerBatchesCreated);
+  }
+
+  @Test
+  void theEmbedderPollsUntilTheProviderBatchEndsAndALateDeadLetteredPollChangesNothing() {
+    String embedder = run.function("Embedder").logicalId();
+    assertThat(run.stack.recorder().calls())
+        .as("polls the embedder scheduled while the provider batch ran")
+        .anyMatch(c -> c.function().equals(embedder) && c.action().equals("sqs:SendMessage"));
+    for (String field : new String[] {"status", "total", "completed", "failed"}) {
+      assertThat(afterALateDeadLetteredPoll.path(field)).as(field).isEqualTo(run.finished.path(field));
+    }
+    assertThat(afterALateDeadLetteredPoll.path("economy").path("providerBatches"))
+        .isEqualTo(run.finished.path("economy").path("providerBatches"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.job.JobStore;
@@ -184,6 +185,7 @@ public final class AwsPipeline implements AutoCloseable {
   public EconomyService economy(ProviderBatchApi api, EconomyConfig config) {
     String batchQueueUrl = queueUrl(settings.batchQueue());
     return new EconomyService(
+ new EconomyPorts(
         jobs,
         blobs,
         cache,
@@ -193,7 +195,7 @@ public final class AwsPipeline implements AutoCloseable {
         new SqsPollScheduler(sqs, batchQueueUrl),
         accounting(),
         config,
-        clock);
+        clock));
   }
 
   /** The fan-out whose batches go through {@code economy} (on demand or to the batch API). */

@@ -11,6 +11,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.OpenAiBatchApi;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
@@ -190,6 +191,7 @@ class EconomyPipelineIT {
     var pipeline = s.harness.pipeline;
     s.harness.economy =
         new EconomyService(
+ new EconomyPorts(
             crashingOnce,
             pipeline.blobs(),
             pipeline.cache(),
@@ -199,7 +201,7 @@ class EconomyPipelineIT {
             new SqsPollScheduler(pipeline.sqs(), s.harness.batchQueueUrl),
             new BatchAccounting(crashingOnce, Clock.systemUTC()),
             EconomyConfig.from(key -> Optional.ofNullable(ECONOMY.get(key))),
-            Clock.systemUTC());
+            Clock.systemUTC()));
     s.harness.upload("job-crash", SOURCES);
     s.harness.deliverS3Events();
 

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What economy mode's parts share: the ports, the deployment's settings and the clock, and the
- * reads each part makes of a registered batch.
+ * What economy mode runs on: the ports, the deployment's settings and the clock; and the reads its
+ * parts share of a registered batch.
  *
  * @param api the provider's batch API; null when the provider has none
  * @param onDemand the queue the embedders read (on-demand batches and fallbacks)
  */
-record EconomyPorts(
+public record EconomyPorts(
     JobStore jobs,
     BlobStore blobs,
     EmbeddingCache cache,

@@ -1,13 +1,8 @@
 package io.signalhub.indexing.core.economy;
 
-import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.job.JobStore;
-import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import io.signalhub.indexing.core.pipeline.BatchQueue;
-import io.signalhub.indexing.core.pipeline.BlobStore;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,24 +33,11 @@ public final class EconomyService {
   private final Fallbacks fallbacks;
 
   /**
-   * @param api the provider's batch API; null when the provider has none (economy jobs then fail
-   *     with what to change)
-   * @param onDemand the queue the embedders read (on-demand batches and fallbacks)
+   * @param ports its ports; a null {@code api} when the provider has no batch API (economy jobs then
+   *     fail with what to change)
    */
-  public EconomyService(
-      JobStore jobs,
-      BlobStore blobs,
-      EmbeddingCache cache,
-      EconomyStore economy,
-      ProviderBatchApi api,
-      BatchQueue onDemand,
-      PollScheduler polls,
-      BatchAccounting accounting,
-      EconomyConfig config,
-      Clock clock) {
-    this.ports =
-        new EconomyPorts(
-            jobs, blobs, cache, economy, api, onDemand, polls, accounting, config, clock);
+  public EconomyService(EconomyPorts ports) {
+    this.ports = ports;
     this.modes = new JobModes(ports);
     this.submissions = new Submissions(ports);
     this.results = new ProviderResults(ports);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
@@ -101,6 +102,7 @@ class EconomyModeTest {
               "signal-hub.economy.poll-seconds", "1");
       economy =
           new EconomyService(
+ new EconomyPorts(
               fixture.jobs,
               fixture.blobs,
               fixture.cache,
@@ -113,7 +115,7 @@ class EconomyModeTest {
               polls,
               new BatchAccounting(fixture.jobs, fixture.clock),
               EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
-              fixture.clock);
+              fixture.clock));
     }
 
     void fanOut(String jobId) {
@@ -277,6 +279,7 @@ class EconomyModeTest {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     EconomyService unavailable =
         new EconomyService(
+ new EconomyPorts(
             run.fixture.jobs,
             run.fixture.blobs,
             run.fixture.cache,
@@ -287,7 +290,7 @@ class EconomyModeTest {
             new BatchAccounting(run.fixture.jobs, run.fixture.clock),
             EconomyConfig.from(
                 key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
-            run.fixture.clock);
+            run.fixture.clock));
 
     new FanOutService(
             run.fixture.settings,
