@@ -185,17 +185,17 @@ public final class AwsPipeline implements AutoCloseable {
   public EconomyService economy(ProviderBatchApi api, EconomyConfig config) {
     String batchQueueUrl = queueUrl(settings.batchQueue());
     return new EconomyService(
- new EconomyPorts(
-        jobs,
-        blobs,
-        cache,
-        new DynamoEconomyStore(dynamo, settings.jobsTable()),
-        api,
-        new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
-        new SqsPollScheduler(sqs, batchQueueUrl),
-        accounting(),
-        config,
-        clock));
+        new EconomyPorts(
+            jobs,
+            blobs,
+            cache,
+            new DynamoEconomyStore(dynamo, settings.jobsTable()),
+            api,
+            new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
+            new SqsPollScheduler(sqs, batchQueueUrl),
+            accounting(),
+            config,
+            clock));
   }
 
   /** The fan-out whose batches go through {@code economy} (on demand or to the batch API). */

@@ -49,7 +49,7 @@ class FunctionZipIT {
   }
 
   @Test
-  void leavesOutTheLocalModelRuntimeAndTheEmbeddingClients() throws IOException {
+  void holdsTheBatchApiButLeavesOutTheLocalModelRuntimeAndBedrock() throws IOException {
     List<String> names;
     try (ZipFile zip = new ZipFile(ZIP.toFile())) {
       names = zip.stream().map(ZipEntry::getName).toList();
@@ -60,7 +60,6 @@ class FunctionZipIT {
         .anyMatch(name -> name.matches("lib/.*indexing-providers.*\\.jar"));
     assertThat(names)
         .noneMatch(name -> name.contains("onnxruntime"))
-        .noneMatch(name -> name.contains("langchain4j-embeddings"))
         .noneMatch(name -> name.contains("bedrockruntime"))
         .noneMatch(name -> name.endsWith(".onnx"));
   }

@@ -33,8 +33,8 @@ public final class EconomyService {
   private final Fallbacks fallbacks;
 
   /**
-   * @param ports its ports; a null {@code api} when the provider has no batch API (economy jobs then
-   *     fail with what to change)
+   * @param ports its ports; a null {@code api} when the provider has no batch API (economy jobs
+   *     then fail with what to change)
    */
   public EconomyService(EconomyPorts ports) {
     this.ports = ports;

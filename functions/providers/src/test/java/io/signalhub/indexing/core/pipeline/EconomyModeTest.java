@@ -102,20 +102,20 @@ class EconomyModeTest {
               "signal-hub.economy.poll-seconds", "1");
       economy =
           new EconomyService(
- new EconomyPorts(
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              delegating,
-              new OpenAiBatchApi(
-                  server.baseUrl(),
-                  "sk-test",
-                  new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
-              fixture.queue,
-              polls,
-              new BatchAccounting(fixture.jobs, fixture.clock),
-              EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
-              fixture.clock));
+              new EconomyPorts(
+                  fixture.jobs,
+                  fixture.blobs,
+                  fixture.cache,
+                  delegating,
+                  new OpenAiBatchApi(
+                      server.baseUrl(),
+                      "sk-test",
+                      new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
+                  fixture.queue,
+                  polls,
+                  new BatchAccounting(fixture.jobs, fixture.clock),
+                  EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
+                  fixture.clock));
     }
 
     void fanOut(String jobId) {
@@ -279,18 +279,18 @@ class EconomyModeTest {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     EconomyService unavailable =
         new EconomyService(
- new EconomyPorts(
-            run.fixture.jobs,
-            run.fixture.blobs,
-            run.fixture.cache,
-            run.store,
-            null,
-            run.fixture.queue,
-            run.polls,
-            new BatchAccounting(run.fixture.jobs, run.fixture.clock),
-            EconomyConfig.from(
-                key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
-            run.fixture.clock));
+            new EconomyPorts(
+                run.fixture.jobs,
+                run.fixture.blobs,
+                run.fixture.cache,
+                run.store,
+                null,
+                run.fixture.queue,
+                run.polls,
+                new BatchAccounting(run.fixture.jobs, run.fixture.clock),
+                EconomyConfig.from(
+                    key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
+                run.fixture.clock));
 
     new FanOutService(
             run.fixture.settings,
