@@ -107,8 +107,7 @@ class EconomyAsDeployedIT {
       sqs.sendMessage(
           r ->
               r.queueUrl(url)
-                  .messageBody(
-                      new PollScheduler.PollRequest(run.jobId, submission, 3).toJson()));
+                  .messageBody(new PollScheduler.PollRequest(run.jobId, submission, 3).toJson()));
     }
     await()
         .atMost(Duration.ofMinutes(2))
@@ -160,7 +159,9 @@ class EconomyAsDeployedIT {
         .as("polls the embedder scheduled while the provider batch ran")
         .anyMatch(c -> c.function().equals(embedder) && c.action().equals("sqs:SendMessage"));
     for (String field : new String[] {"status", "total", "completed", "failed"}) {
-      assertThat(afterALateDeadLetteredPoll.path(field)).as(field).isEqualTo(run.finished.path(field));
+      assertThat(afterALateDeadLetteredPoll.path(field))
+          .as(field)
+          .isEqualTo(run.finished.path(field));
     }
     assertThat(afterALateDeadLetteredPoll.path("economy").path("providerBatches"))
         .isEqualTo(run.finished.path("economy").path("providerBatches"));
