@@ -1,6 +1,7 @@
 package io.signalhub.indexing.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -32,8 +33,8 @@ import java.util.regex.Pattern;
  * ({@code timeoutDurationInHours}, or the shorter {@link SimulatorSettings#batchWindowSeconds})
  * passes is {@code Expired} with the records done by then in its output; a stopped one goes {@code
  * Stopping} for a second, then {@code Stopped}, likewise. Validation fails a job with fewer than
- * {@link #MIN_RECORDS} records, more than {@link SimulatorSettings#maxBatchRequests}, or a line that
- * is not a record. Every record processed is billed at the batch price ({@link
+ * {@link #MIN_RECORDS} records, more than {@link SimulatorSettings#maxBatchRequests}, or a line
+ * that is not a record. Every record processed is billed at the batch price ({@link
  * SimulatorStats#batchTokens()}).
  */
 final class SimulatedBedrockBatch {
@@ -173,24 +174,21 @@ final class SimulatedBedrockBatch {
       if (input.length > settings.maxBatchFileBytes()) {
         return "The input file is " + input.length + " bytes, over the batch inference quota";
       }
+      List<JsonNode> rows;
+      try (MappingIterator<JsonNode> records = JSON.readerFor(JsonNode.class).readValues(input)) {
+        rows = records.readAll();
+      } catch (IOException e) {
+        return "The input file is not JSON Lines: " + e.getMessage();
+      }
       Set<String> recordIds = new HashSet<>();
-      String[] rows = new String(input, StandardCharsets.UTF_8).split("\n");
-      for (int i = 0; i < rows.length; i++) {
-        if (rows[i].isBlank()) {
-          continue;
-        }
-        JsonNode row;
-        try {
-          row = JSON.readTree(rows[i]);
-        } catch (IOException e) {
-          return "Line " + (i + 1) + " of the input file is not valid JSON.";
-        }
+      for (int i = 0; i < rows.size(); i++) {
+        JsonNode row = rows.get(i);
         String recordId = row.path("recordId").asText("");
         if (!recordId.matches("[a-zA-Z0-9]+") || !recordIds.add(recordId)) {
-          return "Line " + (i + 1) + ": recordId missing, not alphanumeric or not unique.";
+          return "Record " + (i + 1) + ": recordId missing, not alphanumeric or not unique.";
         }
         if (!row.path("modelInput").isObject()) {
-          return "Line " + (i + 1) + ": modelInput must be an object.";
+          return "Record " + (i + 1) + ": modelInput must be an object.";
         }
         lines.add(new Line(recordId, row.path("modelInput")));
       }
@@ -223,12 +221,14 @@ final class SimulatedBedrockBatch {
 
     private long processedAt() {
       return validatedAt()
-          + (long) ((settings.batchInProgressSeconds() + settings.batchFinalizingSeconds()) * SECOND);
+          + (long)
+              ((settings.batchInProgressSeconds() + settings.batchFinalizingSeconds()) * SECOND);
     }
 
     private long expiresAt() {
       double seconds =
-          Math.min(request.path("timeoutDurationInHours").asInt(168) * 3600.0,
+          Math.min(
+              request.path("timeoutDurationInHours").asInt(168) * 3600.0,
               settings.batchWindowSeconds());
       return createdAt + (long) (seconds * SECOND);
     }
@@ -266,7 +266,9 @@ final class SimulatedBedrockBatch {
         return at < submitted ? "Submitted" : "Validating";
       }
       if (at < processedAt()) {
-        return at < validatedAt() + (processedAt() - validatedAt()) / 10 ? "Scheduled" : "InProgress";
+        return at < validatedAt() + (processedAt() - validatedAt()) / 10
+            ? "Scheduled"
+            : "InProgress";
       }
       return "Completed";
     }
@@ -278,7 +280,8 @@ final class SimulatedBedrockBatch {
       }
       ObjectNode node = JSON.createObjectNode().put("jobArn", arn);
       for (String field :
-          List.of("jobName", "modelId", "clientRequestToken", "roleArn", "timeoutDurationInHours")) {
+          List.of(
+              "jobName", "modelId", "clientRequestToken", "roleArn", "timeoutDurationInHours")) {
         if (request.has(field)) {
           node.set(field, request.get(field));
         }

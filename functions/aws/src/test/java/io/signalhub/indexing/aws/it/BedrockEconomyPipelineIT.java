@@ -73,7 +73,8 @@ class BedrockEconomyPipelineIT {
       config.put("signal-hub.economy.poll-seconds", "1");
       config.put("signal-hub.economy.max-poll-seconds", "1");
       config.put("signal-hub.chunk-tokens", "24");
-      harness = new PipelineHarness(EmbeddedServices.endpoints(), EmbeddedServices.S3_EVENTS, config);
+      harness =
+          new PipelineHarness(EmbeddedServices.endpoints(), EmbeddedServices.S3_EVENTS, config);
       open.add(harness);
       EmbeddedServices.notifyFor(harness.settings.bucket());
       bedrock =
@@ -93,7 +94,8 @@ class BedrockEconomyPipelineIT {
               new ProviderBatchApis.Storage(
                   harness.pipeline.blobs(), harness.settings.bucket(), ROLE));
       harness.economy =
-          harness.pipeline.economy(api, EconomyConfig.from(key -> Optional.ofNullable(config.get(key))));
+          harness.pipeline.economy(
+              api, EconomyConfig.from(key -> Optional.ofNullable(config.get(key))));
     }
 
     JobRecord index(String jobId) throws Exception {

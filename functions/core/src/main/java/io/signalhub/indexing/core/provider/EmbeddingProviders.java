@@ -51,9 +51,6 @@ public final class EmbeddingProviders {
       available.add(catalog.name());
     }
     throw new IllegalArgumentException(
-        "Unknown embedding provider '"
-            + settings.provider()
-            + "'. Available: "
-            + available);
+        "Unknown embedding provider '" + settings.provider() + "'. Available: " + available);
   }
 }

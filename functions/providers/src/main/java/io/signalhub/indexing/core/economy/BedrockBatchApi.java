@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,19 +21,19 @@ import software.amazon.awssdk.services.bedrock.model.S3InputFormat;
 
 /**
  * Bedrock batch inference for Titan Text Embeddings V2
- * (docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html): the input file is written
- * to the bucket under {@link #INPUT_PREFIX} through the pipeline's {@link BlobStore}, a job is
- * created with {@code CreateModelInvocationJob} (Bedrock reads and writes S3 as the service role,
- * never as this function), read with {@code GetModelInvocationJob}, stopped with {@code
+ * (docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html): the input file is written to
+ * the bucket under {@link #INPUT_PREFIX} through the pipeline's {@link BlobStore}, a job is created
+ * with {@code CreateModelInvocationJob} (Bedrock reads and writes S3 as the service role, never as
+ * this function), read with {@code GetModelInvocationJob}, stopped with {@code
  * StopModelInvocationJob}; Bedrock writes {@code <output prefix><job id>/<input file>.out}, one
- * line per record: {@code {recordId, modelInput, modelOutput: {embedding, inputTextTokenCount}}}
- * or {@code {recordId, modelInput, error: {errorCode, errorMessage}}}, in no particular order.
+ * line per record: {@code {recordId, modelInput, modelOutput: {embedding, inputTextTokenCount}}} or
+ * {@code {recordId, modelInput, error: {errorCode, errorMessage}}}, in no particular order.
  *
- * <p>A record id must be alphanumeric, so a request's {@code custom_id} travels hex-encoded
- * ({@code R<hex>}). A job below Bedrock's minimum record count is refused, so an input file with
- * fewer requests is padded with one-token records ({@code P<n>}) that the results leave out: they
- * cost at most {@link #MIN_RECORDS} tokens at the batch price, where the alternative, sending the
- * requests on demand, pays double for all of them.
+ * <p>A record id must be alphanumeric, so a request's {@code custom_id} travels hex-encoded ({@code
+ * R<hex>}). A job below Bedrock's minimum record count is refused, so an input file with fewer
+ * requests is padded with one-token records ({@code P<n>}) that the results leave out: they cost at
+ * most {@link #MIN_RECORDS} tokens at the batch price, where the alternative, sending the requests
+ * on demand, pays double for all of them.
  */
 public final class BedrockBatchApi implements ProviderBatchApi {
 
@@ -51,8 +50,8 @@ public final class BedrockBatchApi implements ProviderBatchApi {
   public static final int MIN_RECORDS = 100;
 
   /**
-   * "Records per input file per batch inference job" (50,000) and "Batch inference input file
-   * size" (1 GB), the defaults of Amazon Bedrock's service quotas.
+   * "Records per input file per batch inference job" (50,000) and "Batch inference input file size"
+   * (1 GB), the defaults of Amazon Bedrock's service quotas.
    */
   public static final FileLimits LIMITS = new FileLimits(50_000, 1L << 30);
 
@@ -120,25 +119,24 @@ public final class BedrockBatchApi implements ProviderBatchApi {
     String key = INPUT_PREFIX + fileName;
     blobs.put(key, file.toByteArray());
     String jobArn =
-        call(
-                () ->
-                    client.createModelInvocationJob(
-                        r ->
-                            r.jobName(BedrockNames.jobName(name))
-                                .clientRequestToken(BedrockNames.requestToken(name))
-                                .roleArn(roleArn)
-                                .modelId(model)
-                                .timeoutDurationInHours(TIMEOUT_HOURS)
-                                .inputDataConfig(
-                                    in ->
-                                        in.s3InputDataConfig(
-                                            s3 ->
-                                                s3.s3Uri("s3://" + bucket + "/" + key)
-                                                    .s3InputFormat(S3InputFormat.JSONL)))
-                                .outputDataConfig(
-                                    out ->
-                                        out.s3OutputDataConfig(
-                                            s3 -> s3.s3Uri("s3://" + bucket + "/" + OUTPUT_PREFIX)))))
+        call(() ->
+                client.createModelInvocationJob(
+                    r ->
+                        r.jobName(BedrockNames.jobName(name))
+                            .clientRequestToken(BedrockNames.requestToken(name))
+                            .roleArn(roleArn)
+                            .modelId(model)
+                            .timeoutDurationInHours(TIMEOUT_HOURS)
+                            .inputDataConfig(
+                                in ->
+                                    in.s3InputDataConfig(
+                                        s3 ->
+                                            s3.s3Uri("s3://" + bucket + "/" + key)
+                                                .s3InputFormat(S3InputFormat.JSONL)))
+                            .outputDataConfig(
+                                out ->
+                                    out.s3OutputDataConfig(
+                                        s3 -> s3.s3Uri("s3://" + bucket + "/" + OUTPUT_PREFIX)))))
             .jobArn();
     return new ProviderBatch(
         jobArn, ProviderBatch.State.VALIDATING, records, 0, 0, null, null, null);
@@ -182,44 +180,31 @@ public final class BedrockBatchApi implements ProviderBatchApi {
     } catch (BlobStore.BlobNotFoundException e) {
       return results;
     }
-    for (String row : new String(content, StandardCharsets.UTF_8).split("\n")) {
-      if (!row.isBlank()) {
-        Result result = result(row);
-        if (result != null) {
-          results.add(result);
-        }
+    for (JsonNode line : BatchResultLines.read(content)) {
+      // padding records ("P<n>") carry no request
+      if (line.path("recordId").asText().startsWith("R")) {
+        results.add(result(line));
       }
     }
     return results;
   }
 
-  /** One output line; null for a padding record. */
-  static Result result(String row) {
-    JsonNode line;
-    try {
-      line = JSON.readTree(row);
-    } catch (IOException e) {
-      throw EmbeddingException.retryable("a Bedrock batch output line is not JSON", e);
-    }
+  /** One output line of a request's record. */
+  private static Result result(JsonNode line) {
     String recordId = line.path("recordId").asText();
-    if (!recordId.startsWith("R")) {
-      return null;
-    }
     String customId =
         new String(HexFormat.of().parseHex(recordId.substring(1)), StandardCharsets.UTF_8);
     JsonNode output = line.path("modelOutput");
     if (output.path("embedding").isArray()) {
-      JsonNode embedding = output.path("embedding");
-      float[] vector = new float[embedding.size()];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = (float) embedding.get(i).asDouble();
-      }
-      return new Result(customId, vector, output.path("inputTextTokenCount").asLong(), null);
+      return new Result(
+          customId,
+          BatchResultLines.vector(output.path("embedding")),
+          output.path("inputTextTokenCount").asLong(),
+          null);
     }
     JsonNode error = line.path("error");
-    String reason = error.path("errorMessage").asText("no result");
-    int code = error.path("errorCode").asInt();
-    return new Result(customId, null, 0, code > 0 ? code + ": " + reason : reason);
+    return BatchResultLines.failed(
+        customId, error.path("errorCode").asInt(), error.path("errorMessage").asText("no result"));
   }
 
   static String recordId(String customId) {
