@@ -66,15 +66,14 @@ final class SimulatedBedrockBatch {
     this.s3 = s3;
   }
 
-  /** An answer: status, error type for the {@code x-amzn-ErrorType} header (null if none), body. */
-  record Reply(int status, String errorType, JsonNode body) {
-    static Reply ok(JsonNode body) {
-      return new Reply(200, null, body);
-    }
+  static Reply ok(JsonNode body) {
+    return Reply.json(200, body);
+  }
 
-    static Reply error(int status, String type, String message) {
-      return new Reply(status, type, JSON.createObjectNode().put("message", message));
-    }
+  /** An AWS REST-JSON error: the type in {@code x-amzn-ErrorType}, {@code {"message"}}. */
+  static Reply error(int status, String type, String message) {
+    return Reply.json(
+        status, JSON.createObjectNode().put("message", message), Map.of("x-amzn-ErrorType", type));
   }
 
   int jobsCreated() {
@@ -89,7 +88,7 @@ final class SimulatedBedrockBatch {
     String token = request.path("clientRequestToken").asText("");
     if (!token.isEmpty() && byToken.containsKey(token)) {
       // idempotent: the same token gets the job it already created
-      return Reply.ok(JSON.createObjectNode().put("jobArn", byToken.get(token)));
+      return ok(JSON.createObjectNode().put("jobArn", byToken.get(token)));
     }
     String input = request.at("/inputDataConfig/s3InputDataConfig/s3Uri").asText("");
     String output = request.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText("");
@@ -108,7 +107,7 @@ final class SimulatedBedrockBatch {
                             ? "timeoutDurationInHours must be between 24 and 168"
                             : null;
     if (problem != null) {
-      return Reply.error(400, "ValidationException", problem);
+      return error(400, "ValidationException", problem);
     }
     String id = "%012x".formatted(ids.incrementAndGet() * 7919 + 0x5eed);
     String arn = "arn:aws:bedrock:us-east-1:000000000000:model-invocation-job/" + id;
@@ -118,12 +117,12 @@ final class SimulatedBedrockBatch {
       byToken.put(token, arn);
     }
     stats.batchesCreated.incrementAndGet();
-    return Reply.ok(JSON.createObjectNode().put("jobArn", arn));
+    return ok(JSON.createObjectNode().put("jobArn", arn));
   }
 
   Reply get(String identifier) throws IOException {
     Job job = find(identifier);
-    return job == null ? notFound(identifier) : Reply.ok(job.view(now.getAsLong()));
+    return job == null ? notFound(identifier) : ok(job.view(now.getAsLong()));
   }
 
   /** Stops a running job; a job already ended is left as it is. */
@@ -133,7 +132,7 @@ final class SimulatedBedrockBatch {
       return notFound(identifier);
     }
     job.stop(now.getAsLong());
-    return Reply.ok(JSON.createObjectNode());
+    return ok(JSON.createObjectNode());
   }
 
   private Job find(String identifier) {
@@ -141,7 +140,7 @@ final class SimulatedBedrockBatch {
   }
 
   private static Reply notFound(String identifier) {
-    return Reply.error(
+    return error(
         404, "ResourceNotFoundException", "The specified job " + identifier + " was not found.");
   }
 
