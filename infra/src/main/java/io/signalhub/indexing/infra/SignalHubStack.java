@@ -59,10 +59,11 @@ public final class SignalHubStack extends Stack {
     functions = new Functions(this, settings, zips, bucket, queues, tables);
     Permissions permissions = new Permissions(functions, bucket, queues, tables);
     permissions.pipeline();
-    new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    ProviderAccess provider = new ProviderAccess(this, settings, functions, bucket, modelDirectory);
     if (BedrockBatchAccess.applies(settings)) {
       new BedrockBatchAccess(this, settings, functions, bucket);
     }
+    new EconomyAccess(settings, functions, bucket, queues, provider.key);
     permissions.consumersAndStatus();
     new Triggers(settings, functions, bucket, queues);
     statusApi = new StatusApi(this, functions);
