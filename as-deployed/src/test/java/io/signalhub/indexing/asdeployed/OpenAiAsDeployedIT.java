@@ -29,19 +29,15 @@ class OpenAiAsDeployedIT {
             "openai",
             Map.of("provider", "openai"),
             AsDeployedRun.options("openai")
-                .withEnvironment(
+                .environment(
                     Map.of("SIGNAL_HUB_EMBEDDING_BASE_URL", simulator.baseUrl().toString()))
-                .withSecrets(Map.of("EmbeddingApiKey", KEY)));
+                .secrets(Map.of("EmbeddingApiKey", KEY))
+                .build());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (run != null) {
-      run.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+    AsDeployedRun.closeAll(run, simulator);
   }
 
   @Test

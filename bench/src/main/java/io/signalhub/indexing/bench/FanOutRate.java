@@ -2,13 +2,11 @@ package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,12 +68,7 @@ final class FanOutRate implements Scenario {
   static List<Run> measure(Map<String, String> files, Map<String, String> config) throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(config);
     settings.put("signal-hub.local.embedders", "0");
-    try (LocalRuntime stack =
-        LocalRuntime.start(
-            LocalRuntime.Ports.ANY,
-            null,
-            new ProviderSettings("openai", Bench.MODEL, Bench.DIMENSIONS, null, "bench", null),
-            key -> Optional.ofNullable(settings.get(key)))) {
+    try (LocalRuntime stack = SimulatorClients.stack(null, settings)) {
       upload(stack, files);
       String manifest = manifest(files);
       List<Run> runs = new ArrayList<>();
