@@ -106,7 +106,12 @@ public final class EmbedderService {
       LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
       return Outcome.DISCARDED;
     }
-    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
+    // every sender writes the registered count into the message (BatchMessage#chunks), which
+    // saves a second read of the marker per batch; a message without it reads the marker
+    int expected =
+        message.chunks() > 0
+            ? message.chunks()
+            : jobs.batchChunkCount(message.jobId(), message.seq());
     Semaphore slots =
         job.get().spec().concurrency() > 0
             ? jobSlots.computeIfAbsent(
