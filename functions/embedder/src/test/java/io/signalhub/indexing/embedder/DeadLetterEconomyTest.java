@@ -1,8 +1,6 @@
 package io.signalhub.indexing.embedder;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.empty;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,9 +14,7 @@ import io.signalhub.indexing.core.economy.OpenAiBatchApi;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
-import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import jakarta.inject.Inject;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,20 +42,9 @@ class DeadLetterEconomyTest {
                 ProviderBatchApi.FileLimits.OPENAI),
             config);
     String poll =
-        EmbedHandlerTest.fanOutOneFile(
-            pipeline,
-            pipeline.fanOut(OpenAiCompatibleProvider.profile(null, 0), submitter),
-            "dead-letter-economy-job",
-            Map.of("mode", "economy"));
+EmbedHandlerTest.fanOutEconomyPoll(pipeline, submitter, "dead-letter-economy-job");
 
-    for (int delivery = 1; delivery <= 2; delivery++) {
-      given()
-          .body(EmbedHandlerTest.event(poll, 5))
-          .post()
-          .then()
-          .statusCode(200)
-          .body("batchItemFailures", empty());
-    }
+    EmbedHandlerTest.deliver(poll, 5, 5);
 
     String onDemand = EmbedHandlerTest.takeOne(pipeline, "dead-letter-economy-job");
     assertThat(BatchMessage.parse(onDemand).seq()).isZero();

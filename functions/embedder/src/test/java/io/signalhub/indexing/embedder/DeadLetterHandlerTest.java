@@ -1,8 +1,6 @@
 package io.signalhub.indexing.embedder;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.empty;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,14 +42,7 @@ class DeadLetterHandlerTest {
             pipeline, OpenAiCompatibleProvider.profile(null, 0), "dead-letter-job");
 
     // SQS may deliver the dead letter twice: both are acknowledged, the batch is counted once
-    for (int delivery = 1; delivery <= 2; delivery++) {
-      given()
-          .body(EmbedHandlerTest.event(body, 5))
-          .post()
-          .then()
-          .statusCode(200)
-          .body("batchItemFailures", empty());
-    }
+    EmbedHandlerTest.deliver(body, 5, 5);
 
     JobRecord job = pipeline.jobs().get("dead-letter-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);

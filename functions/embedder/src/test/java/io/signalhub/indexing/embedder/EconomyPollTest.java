@@ -1,8 +1,6 @@
 package io.signalhub.indexing.embedder;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.empty;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,9 +10,7 @@ import io.signalhub.indexing.aws.it.SimulatorTestResource;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import jakarta.inject.Inject;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,25 +31,10 @@ class EconomyPollTest {
   @Test
   void aPollMessageCountsTheFinishedProviderBatchOnceEvenWhenDeliveredTwice() throws Exception {
     String poll =
-        EmbedHandlerTest.fanOutOneFile(
-            pipeline,
-            pipeline.fanOut(OpenAiCompatibleProvider.profile(null, 0), economy),
-            "embedder-economy-job",
-            Map.of("mode", "economy"));
+EmbedHandlerTest.fanOutEconomyPoll(pipeline, economy, "embedder-economy-job");
     assertThat(poll).contains("\"economyPoll\"");
 
-    given()
-        .body(EmbedHandlerTest.event(poll, 1))
-        .post()
-        .then()
-        .statusCode(200)
-        .body("batchItemFailures", empty());
-    given()
-        .body(EmbedHandlerTest.event(poll, 2))
-        .post()
-        .then()
-        .statusCode(200)
-        .body("batchItemFailures", empty());
+    EmbedHandlerTest.deliver(poll, 1, 2);
 
     JobRecord job = pipeline.jobs().get("embedder-economy-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);

@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
+import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
@@ -16,6 +17,7 @@ import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
+import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,21 @@ class EmbedHandlerTest {
     }
   }
 
+  /**
+   * Delivers {@code body} once per receive count, as SQS redelivers a message, and expects every
+   * delivery acknowledged: a redelivery must never come back as a batch item failure.
+   */
+  static void deliver(String body, int... receiveCounts) throws IOException {
+    for (int receiveCount : receiveCounts) {
+      given()
+          .body(event(body, receiveCount))
+          .post()
+          .then()
+          .statusCode(200)
+          .body("batchItemFailures", empty());
+    }
+  }
+
   /** Fans out a one-file job and returns its one batch message body. */
   static String fanOutOneBatch(AwsPipeline pipeline, EmbeddingProvider provider, String jobId) {
     return fanOutOneBatch(pipeline, ModelProfile.of("local", provider), jobId);
@@ -55,6 +72,18 @@ class EmbedHandlerTest {
   /** Fans out a one-file job for {@code model} and returns its one batch message body. */
   static String fanOutOneBatch(AwsPipeline pipeline, ModelProfile model, String jobId) {
     return fanOutOneFile(pipeline, pipeline.fanOut(model), jobId, Map.of());
+  }
+
+  /**
+   * Fans out a one-file economy job for the OpenAI model through {@code submitter}; returns its
+   * poll message, taken off the batch queue.
+   */
+  static String fanOutEconomyPoll(AwsPipeline pipeline, EconomyService submitter, String jobId) {
+    return fanOutOneFile(
+        pipeline,
+        pipeline.fanOut(OpenAiCompatibleProvider.profile(null, 0), submitter),
+        jobId,
+        Map.of("mode", "economy"));
   }
 
   /**
@@ -101,8 +130,7 @@ class EmbedHandlerTest {
   void aBatchIsEmbeddedStoredAndCountedOnceEvenWhenDeliveredTwice() throws Exception {
     String body = fanOutOneBatch(pipeline, provider, "embed-handler-job");
 
-    given().body(event(body, 1)).post().then().statusCode(200).body("batchItemFailures", empty());
-    given().body(event(body, 2)).post().then().statusCode(200).body("batchItemFailures", empty());
+    deliver(body, 1, 2);
 
     JobRecord job = pipeline.jobs().get("embed-handler-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
