@@ -28,6 +28,22 @@ class AdaptiveRateLimiterTest {
     return new AdaptiveRateLimiter(RateBudget.unlimited(), concurrency, clock, clock.sleeper());
   }
 
+  /** One call of {@code tokens} that the provider refused, asking for {@code retryAfter}. */
+  private static void throttled(AdaptiveRateLimiter limiter, long tokens, Duration retryAfter)
+      throws InterruptedException {
+    try (var permit = limiter.acquire(tokens)) {
+      permit.throttled(retryAfter, QuotaSnapshot.UNKNOWN);
+    }
+  }
+
+  /** One call of {@code tokens} that the provider answered, reporting {@code quota}. */
+  private static void succeeded(AdaptiveRateLimiter limiter, long tokens, QuotaSnapshot quota)
+      throws InterruptedException {
+    try (var permit = limiter.acquire(tokens)) {
+      permit.succeeded(quota);
+    }
+  }
+
   @Test
   void requestsPerMinuteSpaceRequestsOnceTheBurstIsSpent() throws Exception {
     var limiter = limited(60, 1_000_000, 4);
@@ -50,9 +66,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void aThrottleHalvesConcurrencyAndPausesEveryCallerForRetryAfter() throws Exception {
     var limiter = unlimited(8);
-    try (var permit = limiter.acquire(1)) {
-      permit.throttled(Duration.ofSeconds(5), QuotaSnapshot.UNKNOWN);
-    }
+    throttled(limiter, 1, Duration.ofSeconds(5));
     assertThat(limiter.concurrencyLimit()).isEqualTo(4);
     limiter.acquire(1).close();
     assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(5));
@@ -61,9 +75,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void aThrottledRequestGivesItsTokensBackToTheBudget() throws Exception {
     var limiter = limited(1000, 6000, 4);
-    try (var permit = limiter.acquire(6000)) {
-      permit.throttled(Duration.ofSeconds(1), QuotaSnapshot.UNKNOWN);
-    }
+    throttled(limiter, 6000, Duration.ofSeconds(1));
     limiter.acquire(6000).close();
     // only the Retry-After pause: the refused 6,000 tokens were not spent, so no 60 s refill wait
     assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1));
@@ -73,15 +85,11 @@ class AdaptiveRateLimiterTest {
   void concurrencyRecoversAdditivelyOnSuccess() throws Exception {
     var limiter = unlimited(8);
     for (int i = 0; i < 3; i++) {
-      try (var permit = limiter.acquire(1)) {
-        permit.throttled(Duration.ZERO, QuotaSnapshot.UNKNOWN);
-      }
+      throttled(limiter, 1, Duration.ZERO);
     }
     assertThat(limiter.concurrencyLimit()).isEqualTo(1);
     for (int i = 0; i < 10; i++) {
-      try (var permit = limiter.acquire(1)) {
-        permit.succeeded(QuotaSnapshot.UNKNOWN);
-      }
+      succeeded(limiter, 1, QuotaSnapshot.UNKNOWN);
     }
     assertThat(limiter.concurrencyLimit()).isBetween(4, 5);
   }
@@ -89,10 +97,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void exhaustedQuotaHeadersPauseUntilTheReportedReset() throws Exception {
     var limiter = unlimited(2);
-    try (var permit = limiter.acquire(1)) {
-      permit.succeeded(
-          new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
-    }
+    succeeded(limiter, 1, new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
     limiter.acquire(1).close();
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(750));
   }
@@ -100,11 +105,8 @@ class AdaptiveRateLimiterTest {
   @Test
   void anExhaustedQuotaWithAKnownLimitWaitsOnlyForTheNextBatchsShare() throws Exception {
     var limiter = unlimited(2);
-    try (var permit = limiter.acquire(600)) {
-      // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in about 6 s
-      permit.succeeded(
-          new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
-    }
+    // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in about 6 s
+    succeeded(limiter, 600, new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
     limiter.acquire(600).close();
     // refilled at 98% of 6,000/min: ceil(600 / 98 per second) = 6,123 ms
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(6123));
@@ -114,9 +116,7 @@ class AdaptiveRateLimiterTest {
   void limitsNobodyConfiguredAreLearnedFromTheHeadersAndInFlightTokensCountedOnce()
       throws Exception {
     var limiter = unlimited(4);
-    try (var probe = limiter.acquire(1000)) {
-      probe.succeeded(new QuotaSnapshot(100, 5000, null, null, 3000, 6000));
-    }
+    succeeded(limiter, 1000, new QuotaSnapshot(100, 5000, null, null, 3000, 6000));
     var second = limiter.acquire(1000);
     var third = limiter.acquire(1000);
     // the provider answers the third: 3,000 left, as it counted the second and the third on arrival
@@ -129,9 +129,7 @@ class AdaptiveRateLimiterTest {
     assertThat(clock.sleeps()).isEmpty();
     second.close();
     // the provider saw spending this process did not (another one on the same key): it lowers
-    third = limiter.acquire(0);
-    third.succeeded(new QuotaSnapshot(100, 0, null, null, 3000, 6000));
-    third.close();
+    succeeded(limiter, 0, new QuotaSnapshot(100, 0, null, null, 3000, 6000));
     limiter.acquire(1000).close(); // nothing left: 1,000 at 98 per second
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(10205));
   }
@@ -327,9 +325,7 @@ class AdaptiveRateLimiterTest {
   void aReportedTokensPerMinuteLimitCapsEveryLaterRequest() throws Exception {
     var limiter = unlimited(4);
     assertThat(limiter.maxRequestTokens()).isEqualTo(Long.MAX_VALUE);
-    try (var permit = limiter.acquire(100)) {
-      permit.succeeded(new QuotaSnapshot(99, 39_900, null, null, 100, 40_000));
-    }
+    succeeded(limiter, 100, new QuotaSnapshot(99, 39_900, null, null, 100, 40_000));
     assertThat(limiter.maxRequestTokens()).isEqualTo(39_200);
   }
 

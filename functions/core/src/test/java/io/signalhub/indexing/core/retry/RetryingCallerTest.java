@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class RetryingCallerTest {
@@ -20,6 +22,21 @@ class RetryingCallerTest {
       new BackoffPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 1.0);
   private static final EmbeddingResponse OK =
       new EmbeddingResponse(List.of(new float[] {1}), 1, null);
+
+  /** Attempts made by the provider of {@link #callFailingWith}. */
+  private final AtomicInteger attempts = new AtomicInteger();
+
+  /** Calls a provider whose every attempt fails with a new {@code failure}; counts its attempts. */
+  private AbstractThrowableAssert<?, ? extends Throwable> callFailingWith(
+      RetryingCaller caller, Supplier<EmbeddingException> failure) {
+    return assertThatThrownBy(
+        () ->
+            caller.call(
+                () -> {
+                  attempts.incrementAndGet();
+                  throw failure.get();
+                }));
+  }
 
   private static EmbeddingException throttled(Duration retryAfter) {
     return new EmbeddingException(
@@ -53,16 +70,9 @@ class RetryingCallerTest {
 
   @Test
   void givesUpAfterMaxRetriesWithTheLastFailure() {
-    AtomicInteger attempts = new AtomicInteger();
     RetryingCaller caller = new RetryingCaller(2, noJitter, clock.sleeper());
 
-    assertThatThrownBy(
-            () ->
-                caller.call(
-                    () -> {
-                      attempts.incrementAndGet();
-                      throw serverError();
-                    }))
+    callFailingWith(caller, RetryingCallerTest::serverError)
         .isInstanceOf(EmbeddingException.class)
         .hasMessage("busy");
     assertThat(attempts).hasValue(3);
@@ -71,24 +81,11 @@ class RetryingCallerTest {
 
   @Test
   void doesNotRetryRejectedInputOrFatalErrors() {
-    AtomicInteger attempts = new AtomicInteger();
     RetryingCaller caller = new RetryingCaller(5, noJitter, clock.sleeper());
 
-    assertThatThrownBy(
-            () ->
-                caller.call(
-                    () -> {
-                      attempts.incrementAndGet();
-                      throw EmbeddingException.inputRejected(400, "bad input");
-                    }))
+    callFailingWith(caller, () -> EmbeddingException.inputRejected(400, "bad input"))
         .hasMessage("bad input");
-    assertThatThrownBy(
-            () ->
-                caller.call(
-                    () -> {
-                      attempts.incrementAndGet();
-                      throw EmbeddingException.fatal("bad key");
-                    }))
+    callFailingWith(caller, () -> EmbeddingException.fatal("bad key"))
         .hasMessage("bad key");
     assertThat(attempts).hasValue(2);
     assertThat(clock.sleeps()).isEmpty();
@@ -98,10 +95,10 @@ class RetryingCallerTest {
   void eachCallStartsItsBackoffAfresh() {
     RetryingCaller caller = new RetryingCaller(1, noJitter, clock.sleeper());
     for (int call = 0; call < 2; call++) {
-      AtomicInteger attempts = new AtomicInteger();
+      AtomicInteger callAttempts = new AtomicInteger();
       caller.call(
           () -> {
-            if (attempts.getAndIncrement() == 0) {
+            if (callAttempts.getAndIncrement() == 0) {
               throw serverError();
             }
             return OK;
