@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +25,10 @@ class BedrockBatchAccessTest {
 
   @BeforeAll
   static void synthesize() throws IOException {
-    Path dir = Files.createTempDirectory("signal-hub-zips");
-    Map<String, Path> zips =
-        Map.of(
-            "fanout", SignalHubStackTest.placeholder(dir, "fanout"),
-            "embedder", SignalHubStackTest.placeholder(dir, "embedder"),
-            "status", SignalHubStackTest.placeholder(dir, "status"));
-    bedrock = json(SignalHubStackTest.synth(Map.of(), zips, dir));
-    cohere = json(SignalHubStackTest.synth(Map.of("model", "cohere.embed-english-v3"), zips, dir));
-    openai = json(SignalHubStackTest.synth(Map.of("provider", "openai"), zips, dir));
+    StackSynth stack = new StackSynth();
+    bedrock = json(stack.template(Map.of()));
+    cohere = json(stack.template(Map.of("model", "cohere.embed-english-v3")));
+    openai = json(stack.template(Map.of("provider", "openai")));
   }
 
   private static JsonNode json(Template template) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,23 +27,14 @@ class EconomyAccessTest {
 
   @BeforeAll
   static void synthesize() throws IOException {
-    Path dir = Files.createTempDirectory("signal-hub-zips");
-    Map<String, Path> zips =
-        Map.of(
-            "fanout", SignalHubStackTest.placeholder(dir, "fanout"),
-            "embedder", SignalHubStackTest.placeholder(dir, "embedder"),
-            "status", SignalHubStackTest.placeholder(dir, "status"));
-    openai = SignalHubStackTest.synth(Map.of("provider", "openai"), zips, dir);
-    economy = SignalHubStackTest.synth(Map.of("provider", "openai", "mode", "economy"), zips, dir);
-    bedrock = SignalHubStackTest.synth(Map.of("mode", "economy"), zips, dir);
+    StackSynth stack = new StackSynth();
+    openai = stack.template(Map.of("provider", "openai"));
+    economy = stack.template(Map.of("provider", "openai", "mode", "economy"));
+    bedrock = stack.template(Map.of("mode", "economy"));
     cohere =
-        SignalHubStackTest.synth(
-            Map.of("provider", "bedrock", "model", "cohere.embed-english-v3"), zips, dir);
+        stack.template(Map.of("provider", "bedrock", "model", "cohere.embed-english-v3"));
     azure =
-        SignalHubStackTest.synth(
-            Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"),
-            zips,
-            dir);
+        stack.template(Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"));
   }
 
   @Test

@@ -3,8 +3,6 @@ package io.signalhub.indexing.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,15 +16,11 @@ class OperatorDashboardTest {
 
   @BeforeAll
   static void synthesize() throws Exception {
-    Path dir = Files.createTempDirectory("signal-hub-zips");
     template =
-        SignalHubStackTest.synth(
-            Map.of("provider", "openai", "tokensPerMinute", "1000000", "requestsPerMinute", "3000"),
-            Map.of(
-                "fanout", SignalHubStackTest.placeholder(dir, "fanout"),
-                "embedder", SignalHubStackTest.placeholder(dir, "embedder"),
-                "status", SignalHubStackTest.placeholder(dir, "status")),
-            dir);
+        new StackSynth()
+            .template(
+                Map.of(
+                    "provider", "openai", "tokensPerMinute", "1000000", "requestsPerMinute", "3000"));
     Map<String, Map<String, Object>> dashboards =
         template.findResources("AWS::CloudWatch::Dashboard");
     assertThat(dashboards).hasSize(1);

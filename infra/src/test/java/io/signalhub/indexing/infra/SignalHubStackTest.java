@@ -3,17 +3,11 @@ package io.signalhub.indexing.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -22,24 +16,14 @@ class SignalHubStackTest {
 
   private static Template bedrock;
   private static Template openai;
-  private static Map<String, Path> zips;
-  private static Path zipDir;
+  private static StackSynth stack;
 
   @BeforeAll
   static void synthesize() throws IOException {
-    Path dir = Files.createTempDirectory("signal-hub-zips");
-    zipDir = dir;
-    zips =
-        Map.of(
-            "fanout",
-            placeholder(dir, "fanout"),
-            "embedder",
-            placeholder(dir, "embedder"),
-            "status",
-            placeholder(dir, "status"));
-    bedrock = synth(Map.of(), zips, dir);
+    stack = new StackSynth();
+    bedrock = stack.template(Map.of());
     openai =
-        synth(
+        stack.template(
             Map.of(
                 "provider",
                 "openai",
@@ -48,32 +32,7 @@ class SignalHubStackTest {
                 "maxReceiveCount",
                 "3",
                 "alarmEmail",
-                "oncall@example.com"),
-            zips,
-            dir);
-  }
-
-  static Template synth(Map<String, String> context, Map<String, Path> zips, Path modelDir) {
-    App app = new App();
-    context.forEach((key, value) -> app.getNode().setContext(key, value));
-    SignalHubStack stack =
-        new SignalHubStack(
-            app,
-            "Test",
-            StackProps.builder().build(),
-            StackSettings.from(key -> app.getNode().tryGetContext(key)),
-            zips,
-            modelDir);
-    return Template.fromStack(stack);
-  }
-
-  static Path placeholder(Path dir, String name) throws IOException {
-    Path zip = dir.resolve(name + ".zip");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry("placeholder.txt"));
-      out.write(name.getBytes());
-    }
-    return zip;
+                "oncall@example.com"));
   }
 
   @Test
@@ -413,14 +372,12 @@ class SignalHubStackTest {
   @Test
   void azureOpenAiGetsItsEndpointDeploymentAndVersionAndAKeyFromSecretsManager() {
     Template azure =
-        synth(
+        stack.template(
             Map.of(
                 "provider", "azure-openai",
                 "azureEndpoint", "https://acme.openai.azure.com",
                 "azureDeployment", "embeddings-small",
-                "tokensPerMinute", "40000"),
-            zips,
-            zipDir);
+                "tokensPerMinute", "40000"));
     azure.resourceCountIs("AWS::SecretsManager::Secret", 1);
     hasAFunctionWithVariables(
         azure,
