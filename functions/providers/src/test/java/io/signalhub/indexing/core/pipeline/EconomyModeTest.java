@@ -16,6 +16,7 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.provider.SimulatorProviders;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.time.Duration;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class EconomyModeTest {
 
-  private static final String MODEL = "text-embedding-3-small";
   private static final Map<String, String> SOURCES = PipelineFixture.sources(6, 12);
 
   private final List<SimulatedEmbeddingServer> servers = new ArrayList<>();
@@ -80,14 +80,7 @@ class EconomyModeTest {
         throws Exception {
       server = SimulatedEmbeddingServer.start(simulator.apiKey("sk-test").dimensions(16).build());
       servers.add(server);
-      provider =
-          OpenAiCompatibleProvider.builder()
-              .baseUrl(server.baseUrl())
-              .apiKey("sk-test")
-              .model(MODEL)
-              .dimensions(16)
-              .timeout(Duration.ofSeconds(5))
-              .build();
+      provider = SimulatorProviders.openAi(server.baseUrl(), "sk-test", 16);
       providers.add(provider);
       Map<String, String> config =
           Map.of(
@@ -119,6 +112,19 @@ class EconomyModeTest {
     void fanOut(String jobId, Map<String, String> sources) {
       String key = fixture.upload(jobId, sources);
       fixture.fanOut(economy.queue(), ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
+    }
+
+    /**
+     * Fans out {@code jobId} and delivers everything; returns the job, asserted ended with {@code
+     * status} and every chunk counted exactly once.
+     */
+    JobRecord runToEnd(String jobId, JobStatus status) throws InterruptedException {
+      fanOut(jobId);
+      settle();
+      JobRecord job = job(jobId);
+      assertThat(job.status()).isEqualTo(status);
+      assertCountedOnce(job);
+      return job;
     }
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
@@ -436,13 +442,8 @@ class EconomyModeTest {
             "economy",
             "on-demand",
             50_000);
-    run.fanOut("job-e");
-    run.settle();
-
-    JobRecord job = run.job("job-e");
-    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
+    JobRecord job = run.runToEnd("job-e", JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(job.counters().failed()).isEqualTo(1);
-    assertCountedOnce(job);
     assertThat(run.fixture.jobs.failureSample("job-e", 5))
         .singleElement()
         .satisfies(f -> assertThat(f.reason()).contains("provider batch: 400").contains("Invalid"));
@@ -452,12 +453,7 @@ class EconomyModeTest {
   void anExpiredProviderBatchKeepsWhatItFinishedAndSendsTheRestOnDemandByDefault()
       throws Exception {
     Run run = new Run(expiringHalfway(), "economy", "on-demand", 50_000);
-    run.fanOut("job-x");
-    run.settle();
-
-    JobRecord job = run.job("job-x");
-    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertCountedOnce(job);
+    JobRecord job = run.runToEnd("job-x", JobStatus.COMPLETED);
     var stats = run.server.stats();
     assertThat(stats.batchInputs()).isPositive();
     assertThat(stats.inputs()).isPositive();
@@ -470,12 +466,7 @@ class EconomyModeTest {
   @Test
   void withFallbackFailTheUnfinishedChunksAreCountedFailedWithTheReason() throws Exception {
     Run run = new Run(expiringHalfway(), "economy", "fail", 50_000);
-    run.fanOut("job-f");
-    run.settle();
-
-    JobRecord job = run.job("job-f");
-    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
-    assertCountedOnce(job);
+    JobRecord job = run.runToEnd("job-f", JobStatus.COMPLETED_WITH_FAILURES);
     assertThat(run.server.stats().inputs()).isZero();
     assertThat(run.fixture.jobs.failureSample("job-f", 5))
         .allSatisfy(f -> assertThat(f.reason()).contains("expired"));
@@ -502,12 +493,7 @@ class EconomyModeTest {
   @Test
   void batchesArePackedIntoProviderFilesWithinThePerFileRequestLimit() throws Exception {
     Run run = new Run(immediate().maxBatchRequests(20), "economy", "on-demand", 20);
-    run.fanOut("job-l");
-    run.settle();
-
-    JobRecord job = run.job("job-l");
-    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertCountedOnce(job);
+    JobRecord job = run.runToEnd("job-l", JobStatus.COMPLETED);
     assertThat(run.server.stats().served()).isZero();
     assertThat(run.store.list("job-l")).allSatisfy(s -> assertThat(s.requests()).isBetween(1, 20));
     // a fan-out group of three 8-chunk batches (24 requests) does not fit one file of 20
@@ -518,12 +504,7 @@ class EconomyModeTest {
   void aFileOverTheProvidersLimitFailsValidationAndFallsBackOnDemand() throws Exception {
     // our limit says 50,000, the provider's 5 (under one 8-chunk batch): it refuses every file
     Run run = new Run(immediate().maxBatchRequests(5), "economy", "on-demand", 50_000);
-    run.fanOut("job-v");
-    run.settle();
-
-    JobRecord job = run.job("job-v");
-    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
-    assertCountedOnce(job);
+    JobRecord job = run.runToEnd("job-v", JobStatus.COMPLETED);
     assertThat(run.server.stats().batchInputs()).isZero();
     assertThat(run.store.list("job-v"))
         .allSatisfy(s -> assertThat(s.outcome()).contains("failed").contains("over the limit"));

@@ -9,6 +9,7 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.provider.SimulatorProviders;
 import io.signalhub.indexing.core.secret.SecretPolicy;
 import io.signalhub.indexing.core.source.DirectoryChunks;
 import io.signalhub.indexing.core.source.SkipReason;
@@ -18,7 +19,6 @@ import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,14 +62,7 @@ class SecretsNeverReachTheProviderTest {
     server =
         SimulatedEmbeddingServer.start(
             SimulatorSettings.builder().apiKey("sk-test").logInputs(true).build());
-    provider =
-        OpenAiCompatibleProvider.builder()
-            .baseUrl(server.baseUrl())
-            .apiKey("sk-test")
-            .model("text-embedding-3-small")
-            .dimensions(32)
-            .timeout(Duration.ofSeconds(5))
-            .build();
+    provider = SimulatorProviders.openAi(server.baseUrl(), "sk-test", 32);
   }
 
   @AfterEach

@@ -19,13 +19,7 @@ class OpenAiCompatibleProviderTest {
 
   private OpenAiCompatibleProvider start(SimulatorSettings.Builder settings) throws Exception {
     server = SimulatedEmbeddingServer.start(settings.apiKey("sk-test").build());
-    return OpenAiCompatibleProvider.builder()
-        .baseUrl(server.baseUrl())
-        .apiKey("sk-test")
-        .model("text-embedding-3-small")
-        .dimensions(64)
-        .timeout(Duration.ofSeconds(5))
-        .build();
+    return SimulatorProviders.openAi(server.baseUrl(), "sk-test", 64);
   }
 
   /**

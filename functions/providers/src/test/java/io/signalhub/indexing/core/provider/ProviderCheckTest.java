@@ -6,21 +6,10 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProviderCheckTest {
-
-  private static OpenAiCompatibleProvider openAi(URI baseUrl, String key) {
-    return OpenAiCompatibleProvider.builder()
-        .baseUrl(baseUrl)
-        .apiKey(key)
-        .model("text-embedding-3-small")
-        .dimensions(8)
-        .timeout(Duration.ofSeconds(5))
-        .build();
-  }
 
   @Test
   void aProviderNobodyListensForIsReportedWithWhatToFix() throws Exception {
@@ -30,7 +19,7 @@ class ProviderCheckTest {
     }
     URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/v1");
 
-    var problem = ProviderCheck.problem(openAi(nowhere, "sk-test"), "openai at " + nowhere);
+    var problem = ProviderCheck.problem(SimulatorProviders.openAi(nowhere, "sk-test", 8), "openai at " + nowhere);
 
     assertThat(problem)
         .hasValueSatisfying(
@@ -45,14 +34,14 @@ class ProviderCheckTest {
     try (var server =
         SimulatedEmbeddingServer.start(
             SimulatorSettings.builder().apiKey("sk-right").logInputs(true).build())) {
-      assertThat(ProviderCheck.problem(openAi(server.baseUrl(), "sk-wrong"), "openai"))
+      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-wrong", 8), "openai"))
           .hasValueSatisfying(text -> assertThat(text).contains("refused").contains("API key"));
 
-      assertThat(ProviderCheck.problem(openAi(server.baseUrl(), "sk-right"), "openai")).isEmpty();
+      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai")).isEmpty();
       assertThat(server.stats().inputsReceived()).contains(ProviderCheck.PROBE);
 
       server.failNext(429, "Rate limit reached", Map.of("Retry-After", "1"));
-      assertThat(ProviderCheck.problem(openAi(server.baseUrl(), "sk-right"), "openai")).isEmpty();
+      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai")).isEmpty();
     }
   }
 }
