@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.core.job.JobRecord;
@@ -37,6 +38,16 @@ class JobsResourceTest {
                 "all-minilm-l6-v2-q",
                 384,
                 Instant.now()));
+  }
+
+  /** GETs {@code path} as a browser does; expects {@code status} and an HTML page. */
+  private static ValidatableResponse page(String path, int status) {
+    return given()
+        .accept("text/html")
+        .get(path)
+        .then()
+        .statusCode(status)
+        .contentType(startsWith("text/html"));
   }
 
   @Test
@@ -68,31 +79,16 @@ class JobsResourceTest {
         .statusCode(200)
         .contentType(startsWith("application/json"))
         .header("Vary", "Accept");
-    given()
-        .accept("text/html")
-        .get("/jobs/status-test-job")
-        .then()
-        .statusCode(200)
-        .contentType(startsWith("text/html"))
+    page("/jobs/status-test-job", 200)
         .body(containsString("id=\"completed\" data-value=\"0\""))
         .body(containsString("ETA"));
-    given()
-        .accept("text/html")
-        .get("/jobs/no-such-job")
-        .then()
-        .statusCode(404)
-        .contentType(startsWith("text/html"))
+    page("/jobs/no-such-job", 404)
         .body(containsString("no job"));
   }
 
   @Test
   void theRootListsJobsAsAPageForBrowsersAndAsJsonOtherwise() {
-    given()
-        .accept("text/html")
-        .get("/")
-        .then()
-        .statusCode(200)
-        .contentType(startsWith("text/html"))
+    page("/", 200)
         .body(containsString("href=\"jobs/status-test-job\""));
     given().get("/").then().statusCode(200).body("jobs.size()", greaterThan(0));
   }
@@ -134,7 +130,7 @@ class JobsResourceTest {
   }
 
   /** Hands a raw API Gateway event fixture to the function, as Lambda does. */
-  private static io.restassured.response.ValidatableResponse invoke(String fixture)
+  private static ValidatableResponse invoke(String fixture)
       throws Exception {
     String event;
     try (InputStream in = JobsResourceTest.class.getResourceAsStream(fixture)) {
