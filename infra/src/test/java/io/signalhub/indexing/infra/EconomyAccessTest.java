@@ -31,10 +31,10 @@ class EconomyAccessTest {
     openai = stack.template(Map.of("provider", "openai"));
     economy = stack.template(Map.of("provider", "openai", "mode", "economy"));
     bedrock = stack.template(Map.of("mode", "economy"));
-    cohere =
-        stack.template(Map.of("provider", "bedrock", "model", "cohere.embed-english-v3"));
+    cohere = stack.template(Map.of("provider", "bedrock", "model", "cohere.embed-english-v3"));
     azure =
-        stack.template(Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"));
+        stack.template(
+            Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"));
   }
 
   @Test

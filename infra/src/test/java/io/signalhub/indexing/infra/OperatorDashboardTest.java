@@ -20,7 +20,12 @@ class OperatorDashboardTest {
         new StackSynth()
             .template(
                 Map.of(
-                    "provider", "openai", "tokensPerMinute", "1000000", "requestsPerMinute", "3000"));
+                    "provider",
+                    "openai",
+                    "tokensPerMinute",
+                    "1000000",
+                    "requestsPerMinute",
+                    "3000"));
     Map<String, Map<String, Object>> dashboards =
         template.findResources("AWS::CloudWatch::Dashboard");
     assertThat(dashboards).hasSize(1);

@@ -42,7 +42,7 @@ class DeadLetterEconomyTest {
                 ProviderBatchApi.FileLimits.OPENAI),
             config);
     String poll =
-EmbedHandlerTest.fanOutEconomyPoll(pipeline, submitter, "dead-letter-economy-job");
+        EmbedHandlerTest.fanOutEconomyPoll(pipeline, submitter, "dead-letter-economy-job");
 
     EmbedHandlerTest.deliver(poll, 5, 5);
 

@@ -30,8 +30,7 @@ class EconomyPollTest {
 
   @Test
   void aPollMessageCountsTheFinishedProviderBatchOnceEvenWhenDeliveredTwice() throws Exception {
-    String poll =
-EmbedHandlerTest.fanOutEconomyPoll(pipeline, economy, "embedder-economy-job");
+    String poll = EmbedHandlerTest.fanOutEconomyPoll(pipeline, economy, "embedder-economy-job");
     assertThat(poll).contains("\"economyPoll\"");
 
     EmbedHandlerTest.deliver(poll, 1, 2);

@@ -82,14 +82,12 @@ class JobsResourceTest {
     page("/jobs/status-test-job", 200)
         .body(containsString("id=\"completed\" data-value=\"0\""))
         .body(containsString("ETA"));
-    page("/jobs/no-such-job", 404)
-        .body(containsString("no job"));
+    page("/jobs/no-such-job", 404).body(containsString("no job"));
   }
 
   @Test
   void theRootListsJobsAsAPageForBrowsersAndAsJsonOtherwise() {
-    page("/", 200)
-        .body(containsString("href=\"jobs/status-test-job\""));
+    page("/", 200).body(containsString("href=\"jobs/status-test-job\""));
     given().get("/").then().statusCode(200).body("jobs.size()", greaterThan(0));
   }
 
@@ -130,8 +128,7 @@ class JobsResourceTest {
   }
 
   /** Hands a raw API Gateway event fixture to the function, as Lambda does. */
-  private static ValidatableResponse invoke(String fixture)
-      throws Exception {
+  private static ValidatableResponse invoke(String fixture) throws Exception {
     String event;
     try (InputStream in = JobsResourceTest.class.getResourceAsStream(fixture)) {
       event = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -37,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -236,13 +237,7 @@ abstract class PipelineContract {
 
     // the redeliveries arrive after the visibility timeout, are recognised and deleted
     SqsEventSource normal = h.batchSource(embedder);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              normal.pollOnce(Duration.ofSeconds(1));
-              return h.messagesIn(h.batchQueueUrl) == 0;
-            });
+    pollUntil(normal, () -> h.messagesIn(h.batchQueueUrl) == 0);
     JobRecord job = h.job("job-redelivered");
 
     assertThat(job.counters().completed())
@@ -339,13 +334,7 @@ abstract class PipelineContract {
               receives.incrementAndGet();
               throw new IllegalStateException("out of memory");
             });
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              crashing.pollOnce(Duration.ofSeconds(1));
-              return h.messagesIn(h.deadLetterQueueUrl) == 1;
-            });
+    pollUntil(crashing, () -> h.messagesIn(h.deadLetterQueueUrl) == 1);
     assertThat(receives).hasValue(h.settings.maxReceiveCount());
 
     JobRecord job = h.runUntilFinished("job-poison", h.embedder());
@@ -524,5 +513,16 @@ abstract class PipelineContract {
       sources.put("src/dense_" + f + ".py", texts.get(f));
     }
     return sources;
+  }
+
+  /** Polls {@code source} a second at a time until {@code done}, for 30 seconds at the most. */
+  private static void pollUntil(SqsEventSource source, BooleanSupplier done) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              source.pollOnce(Duration.ofSeconds(1));
+              return done.getAsBoolean();
+            });
   }
 }

@@ -97,7 +97,10 @@ class AdaptiveRateLimiterTest {
   @Test
   void exhaustedQuotaHeadersPauseUntilTheReportedReset() throws Exception {
     var limiter = unlimited(2);
-    succeeded(limiter, 1, new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
+    succeeded(
+        limiter,
+        1,
+        new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
     limiter.acquire(1).close();
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(750));
   }
@@ -106,7 +109,10 @@ class AdaptiveRateLimiterTest {
   void anExhaustedQuotaWithAKnownLimitWaitsOnlyForTheNextBatchsShare() throws Exception {
     var limiter = unlimited(2);
     // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in about 6 s
-    succeeded(limiter, 600, new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
+    succeeded(
+        limiter,
+        600,
+        new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), 3000, 6000));
     limiter.acquire(600).close();
     // refilled at 98% of 6,000/min: ceil(600 / 98 per second) = 6,123 ms
     assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(6123));

@@ -85,8 +85,7 @@ class RetryingCallerTest {
 
     callFailingWith(caller, () -> EmbeddingException.inputRejected(400, "bad input"))
         .hasMessage("bad input");
-    callFailingWith(caller, () -> EmbeddingException.fatal("bad key"))
-        .hasMessage("bad key");
+    callFailingWith(caller, () -> EmbeddingException.fatal("bad key")).hasMessage("bad key");
     assertThat(attempts).hasValue(2);
     assertThat(clock.sleeps()).isEmpty();
   }

@@ -19,7 +19,9 @@ class ProviderCheckTest {
     }
     URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/v1");
 
-    var problem = ProviderCheck.problem(SimulatorProviders.openAi(nowhere, "sk-test", 8), "openai at " + nowhere);
+    var problem =
+        ProviderCheck.problem(
+            SimulatorProviders.openAi(nowhere, "sk-test", 8), "openai at " + nowhere);
 
     assertThat(problem)
         .hasValueSatisfying(
@@ -34,14 +36,22 @@ class ProviderCheckTest {
     try (var server =
         SimulatedEmbeddingServer.start(
             SimulatorSettings.builder().apiKey("sk-right").logInputs(true).build())) {
-      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-wrong", 8), "openai"))
+      assertThat(
+              ProviderCheck.problem(
+                  SimulatorProviders.openAi(server.baseUrl(), "sk-wrong", 8), "openai"))
           .hasValueSatisfying(text -> assertThat(text).contains("refused").contains("API key"));
 
-      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai")).isEmpty();
+      assertThat(
+              ProviderCheck.problem(
+                  SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai"))
+          .isEmpty();
       assertThat(server.stats().inputsReceived()).contains(ProviderCheck.PROBE);
 
       server.failNext(429, "Rate limit reached", Map.of("Retry-After", "1"));
-      assertThat(ProviderCheck.problem(SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai")).isEmpty();
+      assertThat(
+              ProviderCheck.problem(
+                  SimulatorProviders.openAi(server.baseUrl(), "sk-right", 8), "openai"))
+          .isEmpty();
     }
   }
 }

@@ -3,7 +3,9 @@ package io.signalhub.indexing.core.provider;
 import java.net.URI;
 import java.time.Duration;
 
-/** Providers the tests point at a simulator (or at nothing), configured as a deployment would be. */
+/**
+ * Providers the tests point at a simulator (or at nothing), configured as a deployment would be.
+ */
 public final class SimulatorProviders {
 
   private SimulatorProviders() {}
