@@ -67,6 +67,7 @@ public final class DynamoJobStore implements JobStore {
   private final JobActivity activity;
   private final JobItemWrites writes;
   private final FanOutWrites fanOut;
+  private final DynamoShardLedger shards;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
@@ -76,6 +77,7 @@ public final class DynamoJobStore implements JobStore {
     this.activity = new JobActivity(dynamo, table);
     this.writes = new JobItemWrites(dynamo, table);
     this.fanOut = new FanOutWrites(writes, markers, failures);
+    this.shards = new DynamoShardLedger(dynamo, writes, fanOut);
   }
 
   @Override
@@ -163,6 +165,11 @@ public final class DynamoJobStore implements JobStore {
   @Override
   public void completeFanout(String jobId, Instant now) {
     fanOut.complete(jobId, now);
+  }
+
+  @Override
+  public DynamoShardLedger shards() {
+    return shards;
   }
 
   @Override

@@ -11,7 +11,9 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
 import io.signalhub.indexing.core.job.JobStatus;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -51,8 +53,13 @@ final class JobItemWrites {
 
   /** Updates the job item if the update's condition holds; false if it did not. */
   boolean conditionalUpdate(String jobId, Update update) {
+    return conditionalUpdate(key(jobId, JOB), update);
+  }
+
+  /** Updates one of a job's items if the update's condition holds; false if it did not. */
+  boolean conditionalUpdate(Map<String, AttributeValue> key, Update update) {
     try {
-      dynamo.updateItem(update.request(table, key(jobId, JOB)));
+      dynamo.updateItem(update.request(table, key));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
