@@ -70,9 +70,7 @@ final class DynamoShardLedger implements ShardLedger {
             .set(SHARDS_DONE, number(0))
             .set(UPDATED_AT, time(now));
     update.condition(
-        notExists(SHARDS)
-            .and(equalTo(CURSOR, text(Cursor.START.toString())))
-            .and(NOT_TERMINAL));
+        notExists(SHARDS).and(equalTo(CURSOR, text(Cursor.START.toString()))).and(NOT_TERMINAL));
     writes.conditionalUpdate(jobId, update); // false: planned before, or progress unsharded
     return plan(jobId);
   }

@@ -125,7 +125,8 @@ final class FanOutWrites {
    * The writes of one group: its batch markers, the update of the job item ({@code job}), its file
    * failures; the caller adds any other write of the same transaction.
    */
-  List<TransactWriteItem> groupWrites(String jobId, GroupRegistration group, Update job, Instant now) {
+  List<TransactWriteItem> groupWrites(
+      String jobId, GroupRegistration group, Update job, Instant now) {
     List<TransactWriteItem> items = new ArrayList<>();
     for (RegisteredBatch batch : group.batches()) {
       items.add(markers.register(jobId, batch));

@@ -19,8 +19,8 @@ public record FanOutPosition(
 
   /**
    * Where the fan-out stands once {@code group} is registered: at its end, with its batches
-   * numbered, and its first batch the first one a resumed fan-out resends (none for a group
-   * without batches).
+   * numbered, and its first batch the first one a resumed fan-out resends (none for a group without
+   * batches).
    */
   public FanOutPosition after(GroupRegistration group) {
     return new FanOutPosition(

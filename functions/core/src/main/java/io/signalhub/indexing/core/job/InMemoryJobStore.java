@@ -158,7 +158,8 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized void confirmSent(String jobId, long nextSeq) {
     JobRecord j = jobs.get(jobId);
     jobs.put(
-        jobId, j.toBuilder().lastGroupFirstSeq(j.fanOut().confirmed(nextSeq).lastGroupFirstSeq()).build());
+        jobId,
+        j.toBuilder().lastGroupFirstSeq(j.fanOut().confirmed(nextSeq).lastGroupFirstSeq()).build());
   }
 
   @Override

@@ -35,9 +35,7 @@ final class InMemoryShardLedger implements ShardLedger {
         return Optional.of(existing);
       }
       JobRecord job = store.get(jobId).orElse(null);
-      if (job == null
-          || job.status().terminal()
-          || !job.fanOut().cursor().equals(Cursor.START)) {
+      if (job == null || job.status().terminal() || !job.fanOut().cursor().equals(Cursor.START)) {
         return Optional.empty();
       }
       plans.put(jobId, proposed);
@@ -130,8 +128,7 @@ final class InMemoryShardLedger implements ShardLedger {
           .get(jobId)
           .put(
               shard,
-              current.at(
-                  new FanOutPosition(true, p.cursor(), p.nextSeq(), p.lastGroupFirstSeq())));
+              current.at(new FanOutPosition(true, p.cursor(), p.nextSeq(), p.lastGroupFirstSeq())));
       long done = shards.get(jobId).values().stream().filter(s -> s.position().complete()).count();
       if (done < plans.get(jobId).shards()) {
         return false;

@@ -5,11 +5,11 @@ import java.util.Optional;
 
 /**
  * The bookkeeping of a sharded fan-out, kept with the job it belongs to: the job's {@link
- * ShardPlan}, and per shard what {@link JobStore} keeps for an unsharded fan-out (a lease, a
- * {@link FanOutPosition}). A shard's groups add to the job's counters in the same atomic write that
- * moves the shard's cursor, so totals add up exactly however shards interleave, crash and resume;
- * the job's fan-out becomes complete (its total final) in the same write that completes its last
- * shard, exactly once.
+ * ShardPlan}, and per shard what {@link JobStore} keeps for an unsharded fan-out (a lease, a {@link
+ * FanOutPosition}). A shard's groups add to the job's counters in the same atomic write that moves
+ * the shard's cursor, so totals add up exactly however shards interleave, crash and resume; the
+ * job's fan-out becomes complete (its total final) in the same write that completes its last shard,
+ * exactly once.
  */
 public interface ShardLedger {
 

@@ -139,7 +139,8 @@ public abstract class ShardLedgerContract {
     long seq = PLAN.firstSeq(1);
 
     assertThat(
-            shards.registerGroup("job", 1, group(new Cursor(3, 0), new Cursor(4, 0), seq, 2), at(1)))
+            shards.registerGroup(
+                "job", 1, group(new Cursor(3, 0), new Cursor(4, 0), seq, 2), at(1)))
         .isTrue();
 
     assertThat(shards.position("job", 1))

@@ -59,7 +59,9 @@ class ShardedFanOutTest {
 
     assertThat(shards)
         .containsExactly(
-            "manifests/job.json#shard=0", "manifests/job.json#shard=1", "manifests/job.json#shard=2");
+            "manifests/job.json#shard=0",
+            "manifests/job.json#shard=1",
+            "manifests/job.json#shard=2");
     assertThat(fixture.queue.sent()).isEmpty();
     assertThat(job().counters().total()).isZero();
     for (String shard : List.of(shards.get(2), shards.get(0))) {
@@ -103,7 +105,8 @@ class ShardedFanOutTest {
   void redeliveredShardStartsAndManifestEventsRegisterNothingTwice() {
     List<String> shards = sharded();
     assertThat(fixture.fanOut().fanOut(Keys.manifest("job"), NO_DEADLINE))
-        .isEqualTo(FanOutService.Outcome.SHARDED); // a duplicate event: the same plan, started again
+        .isEqualTo(
+            FanOutService.Outcome.SHARDED); // a duplicate event: the same plan, started again
     assertThat(fixture.fanOut().continuations(Keys.manifest("job"), FanOutService.Outcome.SHARDED))
         .isEqualTo(shards);
     for (String shard : shards) {
