@@ -2,9 +2,15 @@ package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pipeline.FanOutService;
+import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +52,18 @@ final class FanOutRate implements Scenario {
     }
   }
 
+  /**
+   * A sharded fan-out's measurements: the whole run, the time until the manifest's invocation had
+   * planned the shards, and the longest single shard invocation (the fan-out's wall time if every
+   * shard had a function of its own is about {@code plannedSeconds + longestShardSeconds}).
+   */
+  record ShardedRun(Run run, int shards, double plannedSeconds, double longestShardSeconds) {
+    /** Files a minute if each shard ran in its own invocation, as Lambda runs continuations. */
+    double filesPerMinuteOneInvocationPerShard() {
+      return run.files() / (plannedSeconds + longestShardSeconds) * 60;
+    }
+  }
+
   /** CPU time used by this JVM so far (every thread, the embedded services included). */
   static double cpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean)
@@ -82,6 +100,84 @@ final class FanOutRate implements Scenario {
       runs.add(fanOut(stack, "fanout-cold", manifest, files.size()));
       return runs;
     }
+  }
+
+  /**
+   * The same files fanned out in shards of {@code shardFiles} files: the manifest's invocation (as
+   * the local runtime runs it) plans them; every shard is then invoked as the continuation function
+   * would be, {@code parallel} at a time, each timed. The clock runs from the manifest's upload to
+   * the job's {@code totalFinal}.
+   */
+  static ShardedRun measureSharded(Map<String, String> files, int shardFiles, int parallel)
+      throws Exception {
+    Map<String, String> settings =
+        Map.of(
+            "signal-hub.local.embedders",
+            "0",
+            "signal-hub.fanout.shard-files",
+            Integer.toString(shardFiles));
+    try (LocalRuntime stack =
+        LocalRuntime.start(
+            LocalRuntime.Ports.ANY,
+            null,
+            new ProviderSettings("openai", Bench.MODEL, Bench.DIMENSIONS, null, "bench", null),
+            key -> Optional.ofNullable(settings.get(key)))) {
+      upload(stack, files);
+      String jobId = "fanout-sharded";
+      String manifestKey = Keys.manifest(jobId);
+      JobStore jobs = stack.pipeline().jobs();
+      long start = System.nanoTime();
+      double cpuStart = cpuSeconds();
+      stack
+          .pipeline()
+          .s3()
+          .putObject(
+              r -> r.bucket(stack.bucket()).key(manifestKey),
+              RequestBody.fromString(manifest(files)));
+      while (jobs.shards().plan(jobId).isEmpty()) {
+        Thread.sleep(20);
+      }
+      double planned = (System.nanoTime() - start) / 1e9;
+      FanOutService fanOut = stack.pipeline().fanOut(ModelProfile.of("openai", stack.provider()));
+      List<String> shards = fanOut.continuations(manifestKey, FanOutService.Outcome.SHARDED);
+      ExecutorService invocations = Executors.newFixedThreadPool(parallel);
+      double longest = 0;
+      try {
+        List<Future<Double>> times = new ArrayList<>();
+        for (String shard : shards) {
+          times.add(invocations.submit(() -> invokeUntilDone(fanOut, shard)));
+        }
+        for (Future<Double> time : times) {
+          longest = Math.max(longest, time.get());
+        }
+      } finally {
+        invocations.shutdownNow();
+      }
+      JobRecord job = jobs.get(jobId).orElseThrow();
+      if (!job.fanOut().complete()) {
+        throw new IllegalStateException("every shard ran but the fan-out is not complete: " + job);
+      }
+      Run run =
+          new Run(
+              jobId,
+              files.size(),
+              job.counters().total(),
+              job.counters().cached(),
+              job.counters().batchesRegistered(),
+              (System.nanoTime() - start) / 1e9,
+              cpuSeconds() - cpuStart);
+      return new ShardedRun(run, shards.size(), planned, longest);
+    }
+  }
+
+  /** One shard, invoked again while it hands over (15 minutes an invocation); its seconds. */
+  private static double invokeUntilDone(FanOutService fanOut, String shard) {
+    long start = System.nanoTime();
+    while (fanOut.fanOut(shard, Instant.now().plus(Duration.ofMinutes(15)))
+        == FanOutService.Outcome.CONTINUE) {
+      // the continuation resumes from the shard's cursor
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   static void upload(LocalRuntime stack, Map<String, String> files) throws Exception {
@@ -153,12 +249,16 @@ final class FanOutRate implements Scenario {
         cpuSeconds() - cpuStart);
   }
 
-  /** The bench row: a cold fan-out of 5,000 generated files (20,000 in the full run). */
+  /**
+   * The bench rows: a cold fan-out of 5,000 generated files (20,000 in the full run), then the same
+   * files in four shards ({@code signal-hub.fanout.shard-files} a quarter of them), side by side.
+   */
   @Override
   public void run(BenchRun bench) throws Exception {
     int count = bench.quick() ? 5_000 : 20_000;
     Bench.log("fan-out / %,d files on the embedded services ...", count);
-    Run run = measure(files(count), Map.of()).get(0);
+    Map<String, String> files = files(count);
+    Run run = measure(files, Map.of()).get(0);
     bench.add(
         Result.row("fan-out", String.format("fan-out alone, %,d files, embedded services", count))
             .chunks(run.chunks())
@@ -175,12 +275,57 @@ final class FanOutRate implements Scenario {
                     run.cpuSeconds(),
                     run.filesPerMinuteOnTwoIdleCores()))
             .build());
+    Bench.log("fan-out / %,d files in 4 shards on the embedded services ...", count);
+    ShardedRun sharded = measureSharded(files, count / 4, 4);
+    bench.add(
+        Result.row(
+                "fan-out sharded",
+                String.format("fan-out in %d shards, %,d files, embedded services", 4, count))
+            .chunks(sharded.run().chunks())
+            .seconds(sharded.run().seconds())
+            .chunksPerSecond(sharded.run().chunks() / sharded.run().seconds())
+            .filesPerMinute(sharded.run().filesPerMinute())
+            .note(
+                String.format(
+                    "%,.0f files/min from manifest upload to totalFinal, the %d shards invoked 4 at"
+                        + " once in this JVM (%,.0f unsharded above); planned in %.1f s, longest"
+                        + " shard %.1f s: %,.0f files/min if each shard had its own invocation;"
+                        + " %.1f CPU s",
+                    sharded.run().filesPerMinute(),
+                    sharded.shards(),
+                    run.filesPerMinute(),
+                    sharded.plannedSeconds(),
+                    sharded.longestShardSeconds(),
+                    sharded.filesPerMinuteOneInvocationPerShard(),
+                    sharded.run().cpuSeconds()))
+            .build());
   }
 
-  /** {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.FanOutRate [files]}. */
+  /**
+   * {@code java -cp signal-hub-bench.jar io.signalhub.indexing.bench.FanOutRate [files [shards]]}:
+   * with {@code shards}, the sharded fan-out of the same files too.
+   */
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-    for (Run run : measure(files(count), Map.of())) {
+    int shards = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    Map<String, String> files = files(count);
+    if (shards > 1) {
+      ShardedRun sharded = measureSharded(files, (count + shards - 1) / shards, shards);
+      System.out.printf(
+          "sharded: %d shards, %,d chunks, %,d batches in %.1f s: %,.0f files/min; planned in"
+              + " %.1f s, longest shard %.1f s: %,.0f files/min one invocation per shard;"
+              + " %.1f CPU s%n",
+          sharded.shards(),
+          sharded.run().chunks(),
+          sharded.run().batches(),
+          sharded.run().seconds(),
+          sharded.run().filesPerMinute(),
+          sharded.plannedSeconds(),
+          sharded.longestShardSeconds(),
+          sharded.filesPerMinuteOneInvocationPerShard(),
+          sharded.run().cpuSeconds());
+    }
+    for (Run run : measure(files, Map.of())) {
       System.out.printf(
           "%s: %,d files, %,d chunks (%,d cached), %,d batches in %.1f s: %,.0f files/min;"
               + " %.1f CPU s: %,.0f files/min on two idle cores%n",
