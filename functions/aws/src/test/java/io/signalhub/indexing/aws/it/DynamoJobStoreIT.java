@@ -10,6 +10,11 @@ class DynamoJobStoreIT extends JobStoreContract {
 
   @Override
   protected JobStore newStore() {
+    return freshStore();
+  }
+
+  /** A job store on a jobs table of its own. */
+  static DynamoJobStore freshStore() {
     String table = EmbeddedClients.unique("jobs");
     DynamoTables.createAll(
         EmbeddedClients.aws().dynamo(), table, table + "-cache", table + "-rate");

@@ -1,7 +1,5 @@
 package io.signalhub.indexing.aws.it;
 
-import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
-import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.ShardLedgerContract;
 
@@ -10,9 +8,6 @@ class DynamoShardLedgerIT extends ShardLedgerContract {
 
   @Override
   protected JobStore newStore() {
-    String table = EmbeddedClients.unique("jobs");
-    DynamoTables.createAll(
-        EmbeddedClients.aws().dynamo(), table, table + "-cache", table + "-rate");
-    return new DynamoJobStore(EmbeddedClients.aws().dynamo(), table);
+    return DynamoJobStoreIT.freshStore();
   }
 }

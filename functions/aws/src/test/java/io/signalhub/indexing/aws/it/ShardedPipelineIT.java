@@ -12,8 +12,7 @@ import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.pipeline.BatchMessage;
-import io.signalhub.indexing.core.pipeline.BatchQueue;
+import io.signalhub.indexing.core.pipeline.CrashingQueue;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.InMemoryBatchQueue;
 import io.signalhub.indexing.core.pipeline.InMemoryBlobStore;
@@ -138,24 +137,14 @@ class ShardedPipelineIT {
 
   /** The harness's fan-out, but its invocation dies when it sends its second group. */
   private static FanOutService crashingOnSecondSend(PipelineHarness h) {
-    BatchQueue sqs = new SqsBatchQueue(h.pipeline.sqs(), h.batchQueueUrl, Sleeper.system());
-    BatchQueue crashing =
-        new BatchQueue() {
-          private int sends;
-
-          @Override
-          public void send(List<BatchMessage> messages) {
-            if (++sends == 2) {
-              throw new IllegalStateException("the shard's invocation died");
-            }
-            sqs.send(messages);
-          }
-        };
     return new FanOutService(
         h.settings,
         h.pipeline.jobs(),
         h.pipeline.blobs(),
-        crashing,
+        new CrashingQueue(
+            new SqsBatchQueue(h.pipeline.sqs(), h.batchQueueUrl, Sleeper.system()),
+            2,
+            "the shard's invocation died"),
         h.pipeline.cache(),
         h.model,
         Clock.systemUTC());

@@ -48,8 +48,13 @@ public class PipelineFixture {
   }
 
   FanOutService fanOut() {
+    return fanOut(queue);
+  }
+
+  /** The fan-out, sending its batches to {@code sendTo} instead of the fixture's queue. */
+  FanOutService fanOut(BatchQueue sendTo) {
     return new FanOutService(
-        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
+        settings, jobs, blobs, sendTo, cache, ModelProfile.of("fake", provider), clock, metrics);
   }
 
   EmbedderService embedder() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.provider.ModelProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,27 +131,8 @@ class ShardedFanOutTest {
   void aShardThatCrashesMidwayResumesFromItsCursorAndCountsNothingTwice() {
     JobRecord reference = unsharded();
     List<String> shards = sharded();
-    BatchQueue failingOnSecondSend =
-        new BatchQueue() {
-          int sends;
-
-          @Override
-          public void send(List<BatchMessage> messages) {
-            if (++sends == 2) {
-              throw new IllegalStateException("the shard's invocation crashed");
-            }
-            fixture.queue.send(messages);
-          }
-        };
     FanOutService crashing =
-        new FanOutService(
-            fixture.settings,
-            fixture.jobs,
-            fixture.blobs,
-            failingOnSecondSend,
-            fixture.cache,
-            ModelProfile.of("fake", fixture.provider),
-            fixture.clock);
+        fixture.fanOut(new CrashingQueue(fixture.queue, 2, "the shard's invocation crashed"));
     assertThatThrownBy(() -> crashing.fanOut(shards.get(1), NO_DEADLINE))
         .hasMessageContaining("crashed");
     long registeredBeforeResume = job().counters().batchesRegistered();
