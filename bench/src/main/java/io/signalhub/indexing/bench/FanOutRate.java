@@ -303,6 +303,20 @@ final class FanOutRate implements Scenario {
     int shards = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int atOnce = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Map<String, String> files = files(count);
+    for (Run run : measure(files, Map.of())) {
+      System.out.printf(
+          "%s: %,d files, %,d chunks (%,d cached), %,d batches in %.1f s: %,.0f files/min;"
+              + " %.1f CPU s: %,.0f files/min on two idle cores%n",
+          run.job(),
+          run.files(),
+          run.chunks(),
+          run.cached(),
+          run.batches(),
+          run.seconds(),
+          run.filesPerMinute(),
+          run.cpuSeconds(),
+          run.filesPerMinuteOnTwoIdleCores());
+    }
     if (shards > 1) {
       ShardedRun sharded = measureSharded(files, (count + shards - 1) / shards, atOnce);
       System.out.printf(
@@ -318,20 +332,6 @@ final class FanOutRate implements Scenario {
           sharded.longestShardSeconds(),
           sharded.filesPerMinuteOneInvocationPerShard(),
           sharded.run().cpuSeconds());
-    }
-    for (Run run : measure(files, Map.of())) {
-      System.out.printf(
-          "%s: %,d files, %,d chunks (%,d cached), %,d batches in %.1f s: %,.0f files/min;"
-              + " %.1f CPU s: %,.0f files/min on two idle cores%n",
-          run.job(),
-          run.files(),
-          run.chunks(),
-          run.cached(),
-          run.batches(),
-          run.seconds(),
-          run.filesPerMinute(),
-          run.cpuSeconds(),
-          run.filesPerMinuteOnTwoIdleCores());
     }
     System.exit(0);
   }
