@@ -205,10 +205,10 @@ final class AsDeployedRun implements AutoCloseable {
   }
 
   /** The options every provider's run shares: its own work directory, one unpacked-code cache. */
-  static StackOptions options(String name) {
+  static StackOptions.Builder options(String name) {
     Path target = root().resolve("as-deployed/target");
-    return StackOptions.defaults(target.resolve(name).resolve("run"))
-        .withCodeCache(target.resolve("unpacked-code"));
+    return StackOptions.builder(target.resolve(name).resolve("run"))
+        .codeCache(target.resolve("unpacked-code"));
   }
 
   /** What the status function answers for a job that does not exist. */

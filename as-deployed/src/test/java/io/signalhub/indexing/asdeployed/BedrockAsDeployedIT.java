@@ -25,7 +25,7 @@ class BedrockAsDeployedIT {
 
   @BeforeAll
   static void runAJob() throws Exception {
-    run = new AsDeployedRun("bedrock", Map.of(), AsDeployedRun.options("bedrock"));
+    run = new AsDeployedRun("bedrock", Map.of(), AsDeployedRun.options("bedrock").build());
   }
 
   @AfterAll

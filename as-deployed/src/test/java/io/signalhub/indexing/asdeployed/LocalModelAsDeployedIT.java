@@ -19,7 +19,9 @@ class LocalModelAsDeployedIT {
 
   @BeforeAll
   static void runAJob() throws Exception {
-    run = new AsDeployedRun("local", Map.of("provider", "local"), AsDeployedRun.options("local"));
+    run =
+        new AsDeployedRun(
+            "local", Map.of("provider", "local"), AsDeployedRun.options("local").build());
   }
 
   @AfterAll

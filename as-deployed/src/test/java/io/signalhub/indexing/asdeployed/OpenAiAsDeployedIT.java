@@ -29,9 +29,10 @@ class OpenAiAsDeployedIT {
             "openai",
             Map.of("provider", "openai"),
             AsDeployedRun.options("openai")
-                .withEnvironment(
+                .environment(
                     Map.of("SIGNAL_HUB_EMBEDDING_BASE_URL", simulator.baseUrl().toString()))
-                .withSecrets(Map.of("EmbeddingApiKey", KEY)));
+                .secrets(Map.of("EmbeddingApiKey", KEY))
+                .build());
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** 3. The cost of a re-index after a 1% change, next to the full index, on one local stack. */
 final class CostScenario implements Scenario {
@@ -16,12 +15,7 @@ final class CostScenario implements Scenario {
     Corpus corpus = run.corpus();
     SimulatorSettings settings = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings);
-        LocalRuntime stack =
-            LocalRuntime.start(
-                LocalRuntime.Ports.ANY,
-                null,
-                SimulatorClients.stackProvider(server),
-                key -> Optional.empty())) {
+        LocalRuntime stack = SimulatorClients.stack(server, Map.of())) {
       Result full = index(run, stack, server, "full index", corpus.files, "cost-full");
       Map<String, String> changed = new LinkedHashMap<>(corpus.files);
       int toChange = Math.max(1, corpus.files.size() / 100);

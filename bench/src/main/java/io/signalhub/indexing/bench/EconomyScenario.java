@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pricing.ModelPrices;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -107,13 +105,7 @@ final class EconomyScenario implements Scenario {
     long tokensBefore = server.stats().tokens();
     long batchTokensBefore = server.stats().batchTokens();
     long batchesBefore = server.stats().batchesCreated();
-    try (LocalRuntime stack =
-        LocalRuntime.start(
-            LocalRuntime.Ports.ANY,
-            null,
-            new ProviderSettings(
-                "openai", Bench.MODEL, Bench.DIMENSIONS, server.baseUrl(), "bench", null),
-            key -> Optional.ofNullable(config.get(key)))) {
+    try (LocalRuntime stack = SimulatorClients.stack(server, config)) {
       FanOutRate.upload(stack, corpus.files);
       long start = System.nanoTime();
       stack

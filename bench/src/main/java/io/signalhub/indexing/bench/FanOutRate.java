@@ -6,7 +6,6 @@ import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.ModelProfile;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -157,11 +155,7 @@ final class FanOutRate implements Scenario {
   private static LocalRuntime stackWithoutEmbedders(Map<String, String> config) throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(config);
     settings.put("signal-hub.local.embedders", "0");
-    return LocalRuntime.start(
-        LocalRuntime.Ports.ANY,
-        null,
-        new ProviderSettings("openai", Bench.MODEL, Bench.DIMENSIONS, null, "bench", null),
-        key -> Optional.ofNullable(settings.get(key)));
+    return SimulatorClients.stack(null, settings);
   }
 
   /** One shard, invoked again while it hands over (15 minutes an invocation); its seconds. */

@@ -1,13 +1,11 @@
 package io.signalhub.indexing.bench;
 
 import io.signalhub.indexing.core.job.JobRecord;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -30,13 +28,7 @@ final class PipelineOverhead implements Scenario {
     SimulatorSettings unlimited = SimulatorSettings.builder().dimensions(Bench.DIMENSIONS).build();
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(unlimited)) {
       Map<String, String> settings = new HashMap<>(config);
-      try (LocalRuntime stack =
-          LocalRuntime.start(
-              LocalRuntime.Ports.ANY,
-              null,
-              new ProviderSettings(
-                  "openai", Bench.MODEL, Bench.DIMENSIONS, server.baseUrl(), "bench", null),
-              key -> Optional.ofNullable(settings.get(key)))) {
+      try (LocalRuntime stack = SimulatorClients.stack(server, settings)) {
         FanOutRate.upload(stack, files);
         String jobId = "overhead";
         long start = System.nanoTime();

@@ -5,7 +5,7 @@ import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.Map;
 
 /** 2a. What one take from the DynamoDB budget costs next to the in-process one. */
 final class SharedBudgetScenario implements Scenario {
@@ -13,12 +13,7 @@ final class SharedBudgetScenario implements Scenario {
   @Override
   public void run(BenchRun run) throws Exception {
     int takes = run.quick() ? 300 : 2_000;
-    try (LocalRuntime stack =
-        LocalRuntime.start(
-            LocalRuntime.Ports.ANY,
-            null,
-            SimulatorClients.stackProvider(null),
-            key -> Optional.empty())) {
+    try (LocalRuntime stack = SimulatorClients.stack(null, Map.of())) {
       RateBudget shared =
           new DynamoRateBudget(
               stack.pipeline().dynamo(),

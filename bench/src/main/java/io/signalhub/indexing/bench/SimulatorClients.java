@@ -4,9 +4,12 @@ import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
 import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.local.runtime.LocalRuntime;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** The simulated provider as the scenarios set it up, and the clients they point at it. */
 final class SimulatorClients {
@@ -41,6 +44,19 @@ final class SimulatorClients {
         server == null ? null : server.baseUrl(),
         "bench",
         null);
+  }
+
+  /**
+   * A fresh local stack configured by {@code config}, embedding through OpenAI at the simulator (or
+   * nowhere, when null).
+   */
+  static LocalRuntime stack(SimulatedEmbeddingServer server, Map<String, String> config)
+      throws Exception {
+    return LocalRuntime.start(
+        LocalRuntime.Ports.ANY,
+        null,
+        stackProvider(server),
+        key -> Optional.ofNullable(config.get(key)));
   }
 
   /** LangChain4j's OpenAI client pointed at the simulator, otherwise with its defaults. */

@@ -57,11 +57,11 @@ final class AsDeployedUp {
       stack =
           AsDeployedStack.start(
               template,
-              StackOptions.defaults(work)
-                  .withCodeCache(work.resolve("code"))
-                  .withEnvironment(overlay)
-                  .withSecrets(secrets)
-                  .withPorts(anyPorts ? 0 : 4566, anyPorts ? 0 : 4580));
+              StackOptions.builder(work)
+                  .environment(overlay)
+                  .secrets(secrets)
+                  .ports(anyPorts ? 0 : 4566, anyPorts ? 0 : 4580)
+                  .build());
     } catch (java.net.BindException e) {
       System.err.println(
           "error: a port is in use ("

@@ -1,27 +1,15 @@
 package io.signalhub.indexing.cli;
 
-import io.signalhub.indexing.core.BatchEmbeddingProcessor;
-import io.signalhub.indexing.core.chunk.ChunkingOptions;
-import io.signalhub.indexing.core.chunk.CodeChunker;
-import io.signalhub.indexing.core.pipeline.PipelineSettings;
-import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderCheck;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import io.signalhub.indexing.core.source.DirectoryChunks;
-import io.signalhub.indexing.core.source.SourceWalker;
-import io.smallrye.mutiny.subscription.Cancellable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -189,9 +177,7 @@ public final class IndexCommand implements Callable<Integer> {
     if (!inProcess) {
       if (!ProviderSettings.DEFAULT_PROVIDER.equals(settings.provider())) {
         try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings)) {
-          Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
-          if (problem.isPresent()) {
-            System.err.println("error: " + problem.get());
+          if (unusable(embeddings, settings)) {
             return 2;
           }
         }
@@ -206,146 +192,19 @@ public final class IndexCommand implements Callable<Integer> {
               json)
           .call();
     }
-    Instant started = Instant.now();
-    try (EmbeddingProvider embeddings = EmbeddingProviders.create(settings);
-        CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
-      Optional<String> problem = ProviderCheck.problem(embeddings, describe(settings));
-      if (problem.isPresent()) {
-        System.err.println("error: " + problem.get());
-        return 2;
-      }
-      CodeChunker chunker =
-          new CodeChunker(
-              embeddings.tokenCounter(),
-              ChunkingOptions.forProvider(
-                  embeddings.limits(), chunkTokens == null ? 0 : chunkTokens, 0));
-      System.err.printf("Scanning %s ...%n", directory.toAbsolutePath().normalize());
-      DirectoryChunks chunks =
-          DirectoryChunks.scan(
-              directory,
-              new SourceWalker(maxFileBytes),
-              chunker,
-              PipelineSettings.from(PipelineSettings.systemLookup()).secrets());
-      System.err.printf(
-          "%,d chunks in %,d files; embedding with %s (%s)%n",
-          chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
-
-      PipelineSettings configured = PipelineSettings.from(PipelineSettings.systemLookup());
-      BatchEmbeddingProcessor.Builder builder =
-          BatchEmbeddingProcessor.builder()
-              .provider(embeddings)
-              .maxConcurrentBatches(concurrency == null ? 4 : concurrency)
-              .requestsPerMinute(
-                  requestsPerMinute != null ? requestsPerMinute : configured.requestsPerMinute())
-              .tokensPerMinute(
-                  tokensPerMinute != null ? tokensPerMinute : configured.tokensPerMinute());
-      if (batchSize != null) {
-        builder.batchSize(batchSize);
-      }
-      ProgressBar bar = ProgressBar.onStderr(env);
-      AtomicReference<Progress> last = new AtomicReference<>();
-      AtomicReference<Throwable> error = new AtomicReference<>();
-      CountDownLatch done = new CountDownLatch(1);
-      Cancellable subscription =
-          builder
-              .build()
-              .processWithProgress(chunks)
-              .subscribe()
-              .with(
-                  progress -> {
-                    last.set(progress);
-                    bar.update(progress);
-                  },
-                  failed -> {
-                    error.set(failed);
-                    done.countDown();
-                  },
-                  done::countDown);
-      interrupt.onInterrupt(
-          () -> {
-            subscription.cancel(); // no further batch starts; in-flight calls are abandoned
-            done.countDown();
-          });
-      done.await();
-      bar.finish();
-      String failure =
-          interrupt.interrupted()
-              ? "cancelled by the user (Ctrl-C)"
-              : chunks.isEmpty()
-                  ? nothingToIndex(chunks)
-                  : error.get() == null ? null : error.get().getMessage();
-      IndexSummary summary =
-          summarize(
-              settings,
-              embeddings,
-              chunks,
-              last.get(),
-              interrupt.interrupted() ? "CANCELLED" : failure != null ? "FAILED" : null,
-              failure,
-              started);
-      System.out.print(json ? summary.toJson() + "\n" : summary.toText());
-      if (interrupt.interrupted()) {
-        return CancelOnInterrupt.EXIT_CODE;
-      }
-      return "COMPLETED".equals(summary.status()) ? 0 : 1;
-    }
+    return new InProcessRun(this, settings, env).call();
   }
 
-  /** "openai at http://..." or just the provider's name. */
-  private static String describe(ProviderSettings settings) {
-    return settings.provider() + (settings.baseUrl() == null ? "" : " at " + settings.baseUrl());
-  }
-
-  private String nothingToIndex(DirectoryChunks chunks) {
-    return "nothing to index: no chunk in "
-        + directory
-        + " ("
-        + chunks.files().size()
-        + " files to read"
-        + (chunks.skipped().isEmpty() ? "" : ", " + chunks.skipped().size() + " skipped")
-        + ")";
-  }
-
-  private static IndexSummary summarize(
-      ProviderSettings settings,
-      EmbeddingProvider embeddings,
-      DirectoryChunks chunks,
-      Progress progress,
-      String endedAs,
-      String failure,
-      Instant started) {
-    double elapsed = (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0;
-    Progress p = progress != null ? progress : null;
-    Map<String, Long> skipped = new TreeMap<>();
-    chunks.skipCounts().forEach((reason, count) -> skipped.put(reason.name(), count));
-    String status =
-        endedAs != null
-            ? endedAs
-            : p != null && p.failed() > 0 ? "COMPLETED_WITH_FAILURES" : "COMPLETED";
-    long done = p == null ? 0 : p.done();
-    return new IndexSummary(
-        "local-" + started.toEpochMilli(),
-        status,
-        failure,
-        settings.provider(),
-        embeddings.model(),
-        chunks.files().size(),
-        null,
-        chunks.size(),
-        p == null ? 0 : p.completed(),
-        p == null ? 0 : p.failed(),
-        p == null ? 0 : p.cached(),
-        p == null ? 0 : p.batchesProcessed(),
-        p == null ? 0 : p.apiCalls(),
-        p == null ? 0 : p.apiCallsSaved(),
-        p == null ? 0 : p.tokens(),
-        p == null ? 0 : p.truncated(),
-        io.signalhub.indexing.core.pricing.ModelPrices.estimateUsd(
-                embeddings.model(), p == null ? 0 : p.tokens())
-            .orElse(null),
-        elapsed,
-        elapsed > 0 ? done / elapsed : 0,
-        skipped,
-        p == null ? List.of() : p.failureSamples());
+  /**
+   * Whether the provider cannot embed (no key, unreachable, unknown model): says why on stderr, so
+   * no file is uploaded or read for nothing.
+   */
+  static boolean unusable(EmbeddingProvider embeddings, ProviderSettings settings) {
+    // "openai at http://..." or just the provider's name
+    String described =
+        settings.provider() + (settings.baseUrl() == null ? "" : " at " + settings.baseUrl());
+    Optional<String> problem = ProviderCheck.problem(embeddings, described);
+    problem.ifPresent(why -> System.err.println("error: " + why));
+    return problem.isPresent();
   }
 }

@@ -3,6 +3,8 @@ package io.signalhub.indexing.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.signalhub.indexing.core.progress.Progress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +40,56 @@ public record IndexSummary(
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  /** What a summary says before its counts: the job, how it ended, with what, over which files. */
+  record Header(
+      String jobId,
+      String status,
+      String reason,
+      String provider,
+      String model,
+      long files,
+      Integer filesUploaded) {}
+
+  /**
+   * A run's summary whose counts are its last progress (none yet: zeros), whether that progress was
+   * this process's or a stack's job seen through the status API.
+   */
+  static IndexSummary of(
+      Header header,
+      long total,
+      Progress last,
+      Double estimatedCostUsd,
+      double elapsedSeconds,
+      Map<String, Long> skipped,
+      List<String> failures) {
+    Progress p = last != null ? last : NO_PROGRESS;
+    return new IndexSummary(
+        header.jobId(),
+        header.status(),
+        header.reason(),
+        header.provider(),
+        header.model(),
+        header.files(),
+        header.filesUploaded(),
+        total,
+        p.completed(),
+        p.failed(),
+        p.cached(),
+        p.batchesProcessed(),
+        p.apiCalls(),
+        p.apiCallsSaved(),
+        p.tokens(),
+        p.truncated(),
+        estimatedCostUsd,
+        elapsedSeconds,
+        elapsedSeconds > 0 ? p.done() / elapsedSeconds : 0,
+        skipped,
+        failures);
+  }
+
+  private static final Progress NO_PROGRESS =
+      new Progress(0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
 
   public String toJson() {
     try {

@@ -41,27 +41,19 @@ final class JobSummaries {
     if (job.skippedFiles() != null) {
       job.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
     }
-    long done = job.completed() + job.failed();
-    return new IndexSummary(
-        job.jobId(),
-        job.status(),
-        job.reason(),
-        job.provider(),
-        job.model(),
-        upload == null ? job.files() : upload.files(),
-        upload == null ? null : upload.uploaded(),
+    return IndexSummary.of(
+        new IndexSummary.Header(
+            job.jobId(),
+            job.status(),
+            job.reason(),
+            job.provider(),
+            job.model(),
+            upload == null ? job.files() : upload.files(),
+            upload == null ? null : upload.uploaded()),
         job.total(),
-        job.completed(),
-        job.failed(),
-        job.cached(),
-        job.batchesProcessed(),
-        job.apiCalls(),
-        job.apiCallsSaved(),
-        job.tokens(),
-        0,
+        progress(job),
         job.estimatedCostUsd(),
         elapsedSeconds,
-        elapsedSeconds > 0 ? done / elapsedSeconds : 0,
         skipped,
         failures);
   }

@@ -40,25 +40,41 @@ public final class JobsCommand implements Callable<Integer> {
     return new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
   }
 
-  /** A subcommand about the one job {@code JOB} names, run with the stack open. */
-  abstract static class OneJob implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
-    String jobId;
-
+  /** A subcommand run with the stack open, once its options are checked. */
+  abstract static class OnStack implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
+      String usageError = usageError();
+      if (usageError != null) {
+        System.err.println("error: " + usageError);
+        return 2;
+      }
       try (StackConnection stack = connect()) {
         return run(stack);
       }
     }
 
-    /** Returns the exit code; an unknown job is {@link StackConnection#noJob}. */
+    /** What is wrong with the options, or null: checked before the stack is opened. */
+    String usageError() {
+      return null;
+    }
+
+    /** Returns the exit code. */
     abstract int run(StackConnection stack);
+  }
+
+  /**
+   * A subcommand about the one job {@code JOB} names; an unknown job is {@link
+   * StackConnection#noJob}.
+   */
+  abstract static class OneJob extends OnStack {
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
+    String jobId;
   }
 
   /** {@code jobs list}: newest first. */
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
-  static final class ListJobs implements Callable<Integer> {
+  static final class ListJobs extends OnStack {
     @Option(
         names = "--limit",
         defaultValue = "20",
@@ -66,30 +82,29 @@ public final class JobsCommand implements Callable<Integer> {
     int limit = 20;
 
     @Override
-    public Integer call() throws Exception {
-      if (limit < 1 || limit > 100) {
-        System.err.println("error: --limit must be between 1 and 100");
-        return 2;
-      }
-      try (StackConnection stack = connect()) {
-        List<JobView> jobs = stack.pipeline.status().list(limit, null).jobs();
-        if (jobs.isEmpty()) {
-          System.out.println("No jobs in " + stack.description + ".");
-          return 0;
-        }
-        System.out.printf(
-            "%-44s %-23s %15s  %-20s %s%n", "JOB", "STATUS", "CHUNKS", "CREATED", "REPOSITORY");
-        for (JobView job : jobs) {
-          System.out.printf(
-              "%-44s %-23s %15s  %-20s %s%n",
-              job.jobId(),
-              job.status(),
-              String.format("%,d/%,d", job.completed() + job.failed(), job.total()),
-              job.createdAt().substring(0, Math.min(19, job.createdAt().length())),
-              job.repository());
-        }
+    String usageError() {
+      return limit < 1 || limit > 100 ? "--limit must be between 1 and 100" : null;
+    }
+
+    @Override
+    int run(StackConnection stack) {
+      List<JobView> jobs = stack.pipeline.status().list(limit, null).jobs();
+      if (jobs.isEmpty()) {
+        System.out.println("No jobs in " + stack.description + ".");
         return 0;
       }
+      System.out.printf(
+          "%-44s %-23s %15s  %-20s %s%n", "JOB", "STATUS", "CHUNKS", "CREATED", "REPOSITORY");
+      for (JobView job : jobs) {
+        System.out.printf(
+            "%-44s %-23s %15s  %-20s %s%n",
+            job.jobId(),
+            job.status(),
+            String.format("%,d/%,d", job.completed() + job.failed(), job.total()),
+            job.createdAt().substring(0, Math.min(19, job.createdAt().length())),
+            job.repository());
+      }
+      return 0;
     }
   }
 
@@ -154,7 +169,7 @@ public final class JobsCommand implements Callable<Integer> {
         "Delete ended jobs but the newest --keep successful ones of each repository (each job's",
         "vectors are a full copy: docs/vectors.md). Running jobs are never touched."
       })
-  static final class Prune implements Callable<Integer> {
+  static final class Prune extends OnStack {
     @Option(
         names = "--keep",
         defaultValue = "1",
@@ -162,20 +177,19 @@ public final class JobsCommand implements Callable<Integer> {
     int keep = 1;
 
     @Override
-    public Integer call() throws Exception {
-      if (keep < 1) {
-        System.err.println("error: --keep must be at least 1");
-        return 2;
-      }
-      try (StackConnection stack = connect()) {
-        List<JobLifecycle.Deleted> deleted = lifecycle(stack).prune(keep);
-        deleted.forEach(
-            d ->
-                System.out.printf(
-                    "Deleted %s (%s), %,d objects%n", d.jobId(), d.status(), d.objects()));
-        System.out.printf("Pruned %,d jobs; kept %d per repository.%n", deleted.size(), keep);
-        return 0;
-      }
+    String usageError() {
+      return keep < 1 ? "--keep must be at least 1" : null;
+    }
+
+    @Override
+    int run(StackConnection stack) {
+      List<JobLifecycle.Deleted> deleted = lifecycle(stack).prune(keep);
+      deleted.forEach(
+          d ->
+              System.out.printf(
+                  "Deleted %s (%s), %,d objects%n", d.jobId(), d.status(), d.objects()));
+      System.out.printf("Pruned %,d jobs; kept %d per repository.%n", deleted.size(), keep);
+      return 0;
     }
   }
 }

@@ -27,21 +27,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Walks a directory, uploads the sources the bucket does not already hold (same key and SHA-256,
  * kept in the object's metadata), and writes the manifest (docs/manifest.schema.json).
  */
-final class SourceUploader {
+record SourceUploader(S3Client s3, String bucket, long maxFileBytes) {
 
   /** What was found, sent and skipped. */
   record Upload(
       String manifest, int files, int uploaded, int unchanged, Map<String, Long> skipped) {}
-
-  private final S3Client s3;
-  private final String bucket;
-  private final long maxFileBytes;
-
-  SourceUploader(S3Client s3, String bucket, long maxFileBytes) {
-    this.s3 = s3;
-    this.bucket = bucket;
-    this.maxFileBytes = maxFileBytes;
-  }
 
   /**
    * @param settings the manifest's per-job settings (empty: the stack's defaults)

@@ -16,7 +16,7 @@ import software.constructs.Construct;
  * own role with only the actions and resources it uses (docs/infrastructure.md).
  *
  * <p>Each part ({@link IndexBucket}, {@link Queues}, {@link Tables}, {@link Functions}, {@link
- * Permissions}, {@link ProviderAccess}, {@link Triggers}, {@link StatusApi}, {@link Alarms}) is a
+ * Permissions}, {@link ProviderAccess}, {@link BedrockBatchAccess}, {@link Triggers}, {@link StatusApi}, {@link Alarms}) is a
  * class that adds its resources when constructed, in the stack's own scope. They are not nested
  * constructs on purpose: CloudFormation's logical IDs come from the construct path, so moving the
  * bucket or a table under a child construct would rename it, and a renamed stateful resource is
@@ -60,6 +60,9 @@ public final class SignalHubStack extends Stack {
     Permissions permissions = new Permissions(functions, bucket, queues, tables);
     permissions.pipeline();
     new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    if (BedrockBatchAccess.applies(settings)) {
+      new BedrockBatchAccess(this, settings, functions, bucket);
+    }
     permissions.consumersAndStatus();
     new Triggers(settings, functions, bucket, queues);
     statusApi = new StatusApi(this, functions);

@@ -2,11 +2,7 @@ package io.signalhub.indexing.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -14,9 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
@@ -28,27 +21,24 @@ import java.util.function.Predicate;
 /**
  * A local server that behaves like the OpenAI embeddings API ({@code POST /v1/embeddings}).
  *
- * <p>It enforces the real per-request limits (inputs, tokens per input, tokens per request),
- * requests/min and tokens/min budgets answered with 429 and the headers OpenAI sends ({@code
- * Retry-After}, {@code retry-after-ms}, {@code x-ratelimit-*}), checks the bearer key and the
- * model, and can be told to fail, drop a connection or reorder {@code data}. A request larger than
- * the whole tokens/min quota is refused in the shape {@link SimulatorSettings#tooLarge} names; its
- * clock can run faster than real time ({@link SimulatorSettings#timeScale}); an Azure OpenAI mode
- * serves Azure's routes and headers ({@link SimulatorSettings#azure}); the Batch API's files and
- * batches endpoints are served too ({@link SimulatedBatchApi}). Used by the provider tests and by
- * the benchmark harness, so both meet the same behaviour.
+ * <p>This class is the HTTP side: it checks the key and the route, plays scripted faults (a status,
+ * a dropped connection), keeps the simulated clock, which can run faster than real time ({@link
+ * SimulatorSettings#timeScale}), and sends what the endpoints answer. An Azure OpenAI mode serves
+ * Azure's routes and headers ({@link SimulatorSettings#azure}). The embeddings themselves, with the
+ * real limits, budgets and 429s, are {@link EmbeddingsEndpoint}'s; the Batch API's files and
+ * batches endpoints are {@link SimulatedBatchApi}'s. Used by the provider tests and by the
+ * benchmark harness, so both meet the same behaviour.
  */
 public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Encoding CL100K =
-      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  private static final Reply UNAUTHORIZED =
+      EmbeddingsEndpoint.error(401, "Incorrect API key provided.", "invalid_api_key", Map.of());
 
   private final SimulatorSettings settings;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final SlidingBudget requestBudget;
-  private final SlidingBudget tokenBudget;
+  private final EmbeddingsEndpoint embeddings;
   private final Queue<ScriptedFault> scriptedFaults = new ConcurrentLinkedQueue<>();
   private final SimulatorStats stats = new SimulatorStats();
   private final long startNanos = System.nanoTime();
@@ -56,8 +46,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   private SimulatedEmbeddingServer(SimulatorSettings settings) throws IOException {
     this.settings = settings;
-    this.requestBudget = new SlidingBudget(settings.requestsPerMinute());
-    this.tokenBudget = new SlidingBudget(settings.tokensPerMinute());
+    this.embeddings = new EmbeddingsEndpoint(settings, stats, this::now);
     this.batchApi = new SimulatedBatchApi(settings, stats, this::now);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 256);
     this.executor = Executors.newCachedThreadPool();
@@ -87,12 +76,13 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   /** The next request gets this status, body and headers instead of being served. */
   public void failNext(int status, String message, Map<String, String> headers) {
-    scriptedFaults.add(new ScriptedFault(status, message, headers, false));
+    scriptedFaults.add(
+        new ScriptedFault(EmbeddingsEndpoint.error(status, message, "scripted", headers), false));
   }
 
   /** The next request's connection is closed without an answer. */
   public void dropNextConnection() {
-    scriptedFaults.add(new ScriptedFault(0, "", Map.of(), true));
+    scriptedFaults.add(new ScriptedFault(null, true));
   }
 
   @Override
@@ -107,62 +97,51 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
       long arrived = now();
       stats.requests.incrementAndGet();
       ScriptedFault fault = scriptedFaults.poll();
-      if (fault != null) {
-        if (fault.drop()) {
-          stats.dropped.incrementAndGet();
-          return; // closing the exchange without headers resets the connection
-        }
-        respondError(exchange, fault.status(), fault.message(), "scripted", fault.headers());
-        return;
+      if (fault != null && fault.drop()) {
+        stats.dropped.incrementAndGet();
+        return; // closing the exchange without headers resets the connection
       }
-      if (SimulatedBatchApi.serves(exchange.getRequestURI().getPath())) {
-        serveBatchApi(exchange);
-        return;
-      }
-      String deployment = settings.azure() ? azureDeployment(exchange.getRequestURI()) : null;
-      if (!"POST".equals(exchange.getRequestMethod())
-          || !exchange.getRequestURI().getPath().endsWith("/embeddings")
-          || (settings.azure() && deployment == null)) {
-        respondError(
-            exchange, 404, "Unknown route " + exchange.getRequestURI(), "not_found", Map.of());
-        return;
-      }
-      if (settings.apiKey() != null && !authorized(exchange)) {
-        respondError(exchange, 401, "Incorrect API key provided.", "invalid_api_key", Map.of());
-        return;
-      }
-      JsonNode request;
-      try (InputStream body = exchange.getRequestBody()) {
-        request = JSON.readTree(body);
-      }
-      if (deployment != null) {
-        ((ObjectNode) request).put("model", deployment);
-      }
-      serveEmbeddings(exchange, request, arrived);
+      send(exchange, fault != null ? fault.reply() : route(exchange, arrived));
     } catch (RuntimeException e) {
-      respondError(exchange, 500, "Simulator error: " + e, "server_error", Map.of());
+      send(
+          exchange,
+          EmbeddingsEndpoint.error(500, "Simulator error: " + e, "server_error", Map.of()));
     }
   }
 
-  private void serveBatchApi(HttpExchange exchange) throws IOException {
-    if (settings.apiKey() != null && !authorized(exchange)) {
-      respondError(exchange, 401, "Incorrect API key provided.", "invalid_api_key", Map.of());
-      return;
+  private Reply route(HttpExchange exchange, long arrived) throws IOException {
+    URI uri = exchange.getRequestURI();
+    String method = exchange.getRequestMethod();
+    if (SimulatedBatchApi.serves(uri.getPath())) {
+      if (!authorized(exchange)) {
+        return UNAUTHORIZED;
+      }
+      return batchApi.handle(
+          method,
+          uri.getPath(),
+          exchange.getRequestHeaders().getFirst("Content-Type"),
+          body(exchange));
     }
-    byte[] body;
+    String deployment = settings.azure() ? azureDeployment(uri) : null;
+    if (!"POST".equals(method)
+        || !uri.getPath().endsWith("/embeddings")
+        || (settings.azure() && deployment == null)) {
+      return EmbeddingsEndpoint.error(404, "Unknown route " + uri, "not_found", Map.of());
+    }
+    if (!authorized(exchange)) {
+      return UNAUTHORIZED;
+    }
+    JsonNode request = JSON.readTree(body(exchange));
+    if (deployment != null) {
+      ((ObjectNode) request).put("model", deployment);
+    }
+    return embeddings.serve(request, arrived);
+  }
+
+  private static byte[] body(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
-      body = in.readAllBytes();
+      return in.readAllBytes();
     }
-    SimulatedBatchApi.Reply reply =
-        batchApi.handle(
-            exchange.getRequestMethod(),
-            exchange.getRequestURI().getPath(),
-            exchange.getRequestHeaders().getFirst("Content-Type"),
-            body);
-    if (reply.status() >= 400) {
-      stats.errors.incrementAndGet();
-    }
-    respond(exchange, reply.status(), reply.body(), Map.of());
   }
 
   /** The deployment of {@code /openai/deployments/<d>/embeddings?api-version=…}, else null. */
@@ -177,8 +156,14 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     return shaped && query.matches("(.*&)?api-version=[^&]+(&.*)?") ? parts[3] : null;
   }
 
-  /** OpenAI: {@code Authorization: Bearer <key>}; Azure: {@code api-key}, or a bearer token. */
+  /**
+   * Without a configured key anything goes. OpenAI: {@code Authorization: Bearer <key>}; Azure:
+   * {@code api-key}, or a bearer token.
+   */
   private boolean authorized(HttpExchange exchange) {
+    if (settings.apiKey() == null) {
+      return true;
+    }
     var headers = exchange.getRequestHeaders();
     return ("Bearer " + settings.apiKey()).equals(headers.getFirst("Authorization"))
         || (settings.azure() && settings.apiKey().equals(headers.getFirst("api-key")));
@@ -187,174 +172,6 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
   /** Simulated time: real time since start, times {@link SimulatorSettings#timeScale}. */
   private long now() {
     return (long) ((System.nanoTime() - startNanos) * settings.timeScale());
-  }
-
-  private void refuseTooLarge(HttpExchange exchange, String model, long requestTokens)
-      throws IOException {
-    stats.tooLarge.incrementAndGet();
-    long quota = tokenBudget.capacity();
-    switch (settings.tooLarge()) {
-      case OPENAI_429 -> {
-        stats.throttled.incrementAndGet();
-        respondError(
-            exchange,
-            429,
-            "Request too large for "
-                + model
-                + " in organization org-simulated on tokens per min (TPM): Limit "
-                + quota
-                + ", Requested "
-                + requestTokens
-                + ". The input or output tokens must be reduced in order to run successfully."
-                + " Visit https://platform.openai.com/account/rate-limits to learn more.",
-            "rate_limit_exceeded",
-            rateHeaders(now()));
-      }
-      case AZURE_413 ->
-          respondError(
-              exchange,
-              413,
-              "Request body too large for "
-                  + model
-                  + " model. This model has a maximum input token limit per request. Max size: "
-                  + quota
-                  + " tokens.",
-              "tokens_limits_reached",
-              rateHeaders(now()));
-      case BARE_413 -> {
-        stats.errors.incrementAndGet();
-        respond(exchange, 413, "Request Entity Too Large".getBytes(), Map.of());
-      }
-    }
-  }
-
-  private void serveEmbeddings(HttpExchange exchange, JsonNode request, long arrived)
-      throws IOException {
-    String model = request.path("model").asText("");
-    if (!settings.models().contains(model)) {
-      respondError(
-          exchange,
-          404,
-          "The model `" + model + "` does not exist or you do not have access to it.",
-          "model_not_found",
-          Map.of());
-      return;
-    }
-    List<String> inputs = new ArrayList<>();
-    JsonNode input = request.path("input");
-    if (input.isTextual()) {
-      inputs.add(input.asText());
-    } else {
-      input.forEach(node -> inputs.add(node.asText()));
-    }
-    if (settings.logInputs()) {
-      stats.received(inputs);
-    }
-    if (inputs.isEmpty() || inputs.size() > settings.maxInputsPerRequest()) {
-      respondError(
-          exchange,
-          400,
-          "'input' must hold between 1 and " + settings.maxInputsPerRequest() + " items",
-          "invalid_request_error",
-          Map.of());
-      return;
-    }
-    int requestTokens = 0;
-    int[] tokens = new int[inputs.size()];
-    for (int i = 0; i < inputs.size(); i++) {
-      if (inputs.get(i).isEmpty() || settings.rejectInput().test(inputs.get(i))) {
-        respondError(
-            exchange, 400, "Invalid input at index " + i, "invalid_request_error", Map.of());
-        return;
-      }
-      tokens[i] = CL100K.countTokens(inputs.get(i));
-      if (tokens[i] > settings.maxTokensPerInput()) {
-        respondError(
-            exchange,
-            400,
-            "This model's maximum context length is "
-                + settings.maxTokensPerInput()
-                + " tokens, however you requested "
-                + tokens[i]
-                + " tokens in your prompt.",
-            "invalid_request_error",
-            Map.of());
-        return;
-      }
-      requestTokens += tokens[i];
-    }
-    if (requestTokens > settings.maxTokensPerRequest()) {
-      respondError(
-          exchange,
-          400,
-          "Requested "
-              + requestTokens
-              + " tokens, max "
-              + settings.maxTokensPerRequest()
-              + " tokens per request",
-          "max_tokens_per_request",
-          Map.of());
-      return;
-    }
-    if (!tokenBudget.fits(requestTokens)) {
-      refuseTooLarge(exchange, model, requestTokens);
-      return;
-    }
-    long now = arrived;
-    long waitNanos;
-    synchronized (this) {
-      waitNanos =
-          Math.max(requestBudget.waitNanos(now, 1), tokenBudget.waitNanos(now, requestTokens));
-      if (waitNanos == 0) {
-        requestBudget.take(now, 1);
-        tokenBudget.take(now, requestTokens);
-      }
-    }
-    if (waitNanos > 0) {
-      stats.throttled.incrementAndGet();
-      long waitMillis = Math.max(1, waitNanos / 1_000_000); // simulated milliseconds
-      Map<String, String> headers = new java.util.HashMap<>(rateHeaders(now));
-      headers.put("Retry-After", Long.toString((waitMillis + 999) / 1000));
-      headers.put("retry-after-ms", Long.toString(waitMillis));
-      respondError(
-          exchange,
-          429,
-          "Rate limit reached for requests or tokens per min. Please try again in "
-              + waitMillis
-              + "ms.",
-          "rate_limit_exceeded",
-          headers);
-      return;
-    }
-    sleepFor(
-        settings.fixedLatencyMillis()
-            + settings.latencyMillisPerThousandTokens() * requestTokens / 1000);
-    int dimensions = request.path("dimensions").asInt(settings.dimensions());
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      order.add(i);
-    }
-    if (settings.shuffleResponseOrder()) {
-      Collections.shuffle(order, new Random(requestTokens));
-    }
-    ObjectNode response = JSON.createObjectNode().put("object", "list").put("model", model);
-    ArrayNode data = response.putArray("data");
-    for (int index : order) {
-      ObjectNode item = data.addObject().put("object", "embedding").put("index", index);
-      ArrayNode vector = item.putArray("embedding");
-      for (float value : vectorFor(inputs.get(index), dimensions)) {
-        vector.add(value);
-      }
-    }
-    response
-        .putObject("usage")
-        .put("prompt_tokens", requestTokens)
-        .put("total_tokens", requestTokens);
-    stats.served.incrementAndGet();
-    stats.inputs.addAndGet(inputs.size());
-    stats.tokens.addAndGet(requestTokens);
-    stats.servedAt(System.nanoTime(), requestTokens);
-    respond(exchange, 200, JSON.writeValueAsBytes(response), rateHeaders(now()));
   }
 
   /** A deterministic unit vector per text, so equal texts get equal vectors. */
@@ -373,62 +190,19 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
     return vector;
   }
 
-  private Map<String, String> rateHeaders(long now) {
-    synchronized (this) {
-      if (settings.azure()) {
-        // Azure OpenAI reports what remains, not the limits
-        return Map.of(
-            "x-ratelimit-remaining-requests", Long.toString(requestBudget.remaining(now)),
-            "x-ratelimit-remaining-tokens", Long.toString(tokenBudget.remaining(now)));
-      }
-      return Map.of(
-          "x-ratelimit-limit-requests", Long.toString(settings.requestsPerMinute()),
-          "x-ratelimit-remaining-requests", Long.toString(requestBudget.remaining(now)),
-          "x-ratelimit-reset-requests", requestBudget.resetText(now),
-          "x-ratelimit-limit-tokens", Long.toString(settings.tokensPerMinute()),
-          "x-ratelimit-remaining-tokens", Long.toString(tokenBudget.remaining(now)),
-          "x-ratelimit-reset-tokens", tokenBudget.resetText(now));
-    }
-  }
-
-  private static void sleepFor(long millis) {
-    if (millis <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(millis); // simulated network and model latency
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void respondError(
-      HttpExchange exchange, int status, String message, String code, Map<String, String> headers)
-      throws IOException {
-    if (status >= 400 && status != 429) {
+  private void send(HttpExchange exchange, Reply reply) throws IOException {
+    if (reply.countsAsError()) {
       stats.errors.incrementAndGet();
     }
-    ObjectNode body = JSON.createObjectNode();
-    body.putObject("error")
-        .put("message", message)
-        .put("type", status == 429 ? "requests" : "invalid_request_error")
-        .put("code", code);
-    respond(exchange, status, JSON.writeValueAsBytes(body), headers);
-  }
-
-  private static void respond(
-      HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
-      throws IOException {
-    headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
+    exchange.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+      out.write(reply.body());
     }
   }
 
-  private record ScriptedFault(
-      int status, String message, Map<String, String> headers, boolean drop) {}
+  private record ScriptedFault(Reply reply, boolean drop) {}
 
   /** Starts a simulator from the command line: {@code --port 8089 --rpm 3000 --tpm 1000000}. */
   public static void main(String[] args) throws Exception {

@@ -208,7 +208,7 @@ public final class AwsPipeline implements AutoCloseable {
    */
   public EmbedderService embedder(EmbeddingProvider provider) {
     return new EmbedderService(
-        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, sleeper, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
@@ -225,7 +225,8 @@ public final class AwsPipeline implements AutoCloseable {
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
     return ProviderCaller.builder(provider)
         .maxRetries(settings.maxRetries())
-        .retryDelays(settings.retryDelay(), settings.maxRetryDelay())
+        .retryDelay(settings.retryDelay())
+        .maxRetryDelay(settings.maxRetryDelay())
         .budget(budget)
         .maxConcurrency(settings.concurrency())
         .clock(clock)

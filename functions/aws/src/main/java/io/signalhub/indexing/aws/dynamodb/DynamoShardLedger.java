@@ -16,12 +16,12 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.LAST_GROUP_FIRST_SEQ;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_OWNER;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_UNTIL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.NEXT_SEQ;
+import static io.signalhub.indexing.aws.dynamodb.JobItem.NOT_TERMINAL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.SHARDS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.SHARDS_DONE;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.UPDATED_AT;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
-import static io.signalhub.indexing.aws.dynamodb.JobItemWrites.NOT_TERMINAL;
 
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.FanOutPosition;
@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -48,18 +47,16 @@ final class DynamoShardLedger implements ShardLedger {
 
   private static final String PREFIX = "shard#";
 
-  private final DynamoDbClient dynamo;
-  private final JobItemWrites writes;
+  private final JobPartition partition;
   private final FanOutWrites fanOut;
 
-  DynamoShardLedger(DynamoDbClient dynamo, JobItemWrites writes, FanOutWrites fanOut) {
-    this.dynamo = dynamo;
-    this.writes = writes;
+  DynamoShardLedger(JobPartition partition, FanOutWrites fanOut) {
+    this.partition = partition;
     this.fanOut = fanOut;
   }
 
-  private static Map<String, AttributeValue> shardKey(String jobId, int shard) {
-    return key(jobId, String.format(PREFIX + "%04d", shard));
+  private static String shardKey(int shard) {
+    return String.format(PREFIX + "%04d", shard);
   }
 
   @Override
@@ -71,16 +68,16 @@ final class DynamoShardLedger implements ShardLedger {
             .set(UPDATED_AT, time(now));
     update.condition(
         notExists(SHARDS).and(equalTo(CURSOR, text(Cursor.START.toString()))).and(NOT_TERMINAL));
-    writes.conditionalUpdate(jobId, update); // false: planned before, or progress unsharded
+    partition.updateJobIf(jobId, update); // false: planned before, or progress unsharded
     return plan(jobId);
   }
 
   @Override
   public Optional<ShardPlan> plan(String jobId) {
-    Map<String, AttributeValue> job = read(key(jobId, JOB));
-    return job == null || Items.number(job, SHARDS) == 0
-        ? Optional.empty()
-        : Optional.of(new ShardPlan(Items.number(job, FILES), (int) Items.number(job, SHARDS)));
+    return partition
+        .read(jobId, JOB)
+        .filter(job -> Items.number(job, SHARDS) > 0)
+        .map(job -> new ShardPlan(Items.number(job, FILES), (int) Items.number(job, SHARDS)));
   }
 
   @Override
@@ -98,22 +95,24 @@ final class DynamoShardLedger implements ShardLedger {
     update.condition(
         anyOf(notExists(FANOUT_COMPLETE), equalTo(FANOUT_COMPLETE, bool(false)))
             .and(FanOutWrites.leaseFree(owner, now)));
-    return writes.conditionalUpdate(shardKey(jobId, shard), update);
+    return partition.updateIf(jobId, shardKey(shard), update);
   }
 
   @Override
   public void releaseLease(String jobId, int shard, String owner) {
     Update update = new Update().remove(LEASE_OWNER).remove(LEASE_UNTIL);
     update.condition(equalTo(LEASE_OWNER, text(owner)));
-    writes.conditionalUpdate(shardKey(jobId, shard), update);
+    partition.updateIf(jobId, shardKey(shard), update);
   }
 
   @Override
   public FanOutPosition position(String jobId, int shard) {
-    Map<String, AttributeValue> item = read(shardKey(jobId, shard));
-    if (item == null) {
-      throw new IllegalStateException("Job " + jobId + " has no shard " + shard + " yet");
-    }
+    Map<String, AttributeValue> item =
+        partition
+            .read(jobId, shardKey(shard))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("Job " + jobId + " has no shard " + shard + " yet"));
     return new FanOutPosition(
         Items.bool(item, FANOUT_COMPLETE),
         Cursor.parse(Items.text(item, CURSOR, "0:0")),
@@ -128,19 +127,19 @@ final class DynamoShardLedger implements ShardLedger {
     List<TransactWriteItem> items = fanOut.groupWrites(jobId, group, job, now);
     Update position = FanOutWrites.moveCursor(new Update(), group);
     position.condition(equalTo(CURSOR, text(group.from().toString())));
-    items.add(position.inTransaction(writes.table(), shardKey(jobId, shard)));
-    return writes.transact(items);
+    items.add(position.inTransaction(partition.table(), key(jobId, shardKey(shard))));
+    return partition.transact(items);
   }
 
   @Override
   public void confirmSent(String jobId, int shard, long nextSeq) {
-    fanOut.confirmSent(shardKey(jobId, shard), nextSeq);
+    fanOut.confirmSent(jobId, shardKey(shard), nextSeq);
   }
 
   @Override
   public boolean complete(String jobId, int shard, Instant now) {
     while (true) {
-      Map<String, AttributeValue> job = read(key(jobId, JOB));
+      Map<String, AttributeValue> job = partition.read(jobId, JOB).orElseThrow();
       long done = Items.number(job, SHARDS_DONE);
       boolean last = done + 1 == Items.number(job, SHARDS);
       Update completed = new Update().set(FANOUT_COMPLETE, bool(true));
@@ -150,10 +149,10 @@ final class DynamoShardLedger implements ShardLedger {
         counted.set(FANOUT_COMPLETE, bool(true)); // the total is final in this very write
       }
       counted.condition(equalTo(SHARDS_DONE, number(done)));
-      if (writes.transact(
+      if (partition.transact(
           List.of(
-              completed.inTransaction(writes.table(), shardKey(jobId, shard)),
-              counted.inTransaction(writes.table(), key(jobId, JOB))))) {
+              completed.inTransaction(partition.table(), key(jobId, shardKey(shard))),
+              counted.inTransaction(partition.table(), key(jobId, JOB))))) {
         if (last) {
           fanOut.complete(jobId, now); // FANNING_OUT -> EMBEDDING, once
         }
@@ -164,11 +163,5 @@ final class DynamoShardLedger implements ShardLedger {
       }
       // another shard completed in between: count again from what it left
     }
-  }
-
-  private Map<String, AttributeValue> read(Map<String, AttributeValue> key) {
-    Map<String, AttributeValue> item =
-        dynamo.getItem(r -> r.tableName(writes.table()).key(key).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? null : item;
   }
 }

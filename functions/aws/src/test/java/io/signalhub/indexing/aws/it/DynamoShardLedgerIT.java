@@ -1,5 +1,6 @@
 package io.signalhub.indexing.aws.it;
 
+import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.ShardLedgerContract;
 
@@ -8,6 +9,7 @@ class DynamoShardLedgerIT extends ShardLedgerContract {
 
   @Override
   protected JobStore newStore() {
-    return DynamoJobStoreIT.freshStore();
+    return new DynamoJobStore(
+        EmbeddedClients.aws().dynamo(), EmbeddedClients.freshTables("jobs").jobs());
   }
 }

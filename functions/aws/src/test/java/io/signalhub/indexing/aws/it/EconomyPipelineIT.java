@@ -3,7 +3,6 @@ package io.signalhub.indexing.aws.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.lambda.EconomyPolls;
 import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
@@ -126,18 +125,11 @@ class EconomyPipelineIT {
     // every poll is handled, then reported failed (a Lambda that timed out after the work), so
     // SQS delivers each again after the visibility timeout
     SqsEventSource handledButNotDeleted =
-        new SqsEventSource(
-            s.harness.pipeline.sqs(),
-            s.harness.batchQueueUrl,
-            10,
-            1,
+        s.harness.batchSource(
             event -> {
               PartialBatchProcessor.process(
                   event, 1, embedder::process, EconomyPolls.poller(s.harness.economy));
-              return new SQSBatchResponse(
-                  event.getRecords().stream()
-                      .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))
-                      .toList());
+              return PipelineHarness.allFailed(event);
             });
     await()
         .atMost(Duration.ofSeconds(60))

@@ -12,6 +12,7 @@ import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.CrashingQueue;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.InMemoryBatchQueue;
@@ -130,7 +131,8 @@ class ShardedPipelineIT {
             new InMemoryBatchQueue(),
             new InMemoryEmbeddingCache(10_000),
             ModelProfile.of("fake", provider),
-            Clock.systemUTC())
+            Clock.systemUTC(),
+            PipelineMetrics.NONE)
         .fanOut(key, Instant.MAX);
     return jobs.get("job").orElseThrow().counters().total();
   }
@@ -147,6 +149,7 @@ class ShardedPipelineIT {
             "the shard's invocation died"),
         h.pipeline.cache(),
         h.model,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        PipelineMetrics.NONE);
   }
 }

@@ -67,8 +67,9 @@ public final class EconomyService {
 
   /** Why an economy job fails when there is no batch API (the default names the providers). */
   private static final String NO_BATCH_API =
-      "economy mode needs a provider with a batch API (openai); set mode on-demand or"
-          + " deploy with provider openai";
+      "economy mode needs a provider with a batch API (openai, or bedrock with Titan Text"
+          + " Embeddings V2 and signal-hub.bedrock.batch-role-arn); set mode on-demand or"
+          + " deploy with one of those";
 
   /**
    * @param api the provider's batch API; null when the provider has none (economy jobs then fail
@@ -309,6 +310,11 @@ public final class EconomyService {
     }
     Submission submission = found.get();
     if (job.get().status().stopped()) {
+      try {
+        api.cancel(submission.providerBatchId()); // stop paying for what nobody will read
+      } catch (RuntimeException e) { // best effort: it may have finished, or api be unreachable
+        LOG.info(() -> "Job " + request.jobId() + ": cannot stop its provider batch: " + e);
+      }
       economy.update(submission, submission.settled("job " + job.get().status(), 0));
       return PollOutcome.NOTHING;
     }

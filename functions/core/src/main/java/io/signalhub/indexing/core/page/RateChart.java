@@ -73,9 +73,9 @@ final class RateChart {
               TOP + plotHeight - height,
               Math.max(0.5, slot - gap),
               height,
-              StatusPage.clock(minute.minute()),
+              PageText.clock(minute.minute()),
               format(minute.chunksPerSecond()),
-              StatusPage.count(minute.tokens()),
+              PageText.count(minute.tokens()),
               minute.requests(),
               minute.throttled(),
               minute.retries()));
@@ -89,8 +89,8 @@ final class RateChart {
                 Math.max(0.5, slot - gap)));
       }
     }
-    String first = StatusPage.clock(minutes.get(0).minute());
-    String last = StatusPage.clock(minutes.get(minutes.size() - 1).minute());
+    String first = PageText.clock(minutes.get(0).minute());
+    String last = PageText.clock(minutes.get(minutes.size() - 1).minute());
     svg.append(
         String.format(
             Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s UTC</text>", LEFT, HEIGHT - 4, first));
@@ -114,19 +114,19 @@ final class RateChart {
     for (int i = minutes.size() - 1; i >= 0; i--) {
       JobView.Minute m = minutes.get(i);
       rows.append("<tr><td>")
-          .append(StatusPage.clock(m.minute()))
+          .append(PageText.clock(m.minute()))
           .append("</td><td>")
           .append(format(m.chunksPerSecond()))
           .append("</td><td>")
-          .append(StatusPage.count(m.completed() + m.failed()))
+          .append(PageText.count(m.completed() + m.failed()))
           .append("</td><td>")
-          .append(StatusPage.count(m.tokens()))
+          .append(PageText.count(m.tokens()))
           .append("</td><td>")
-          .append(StatusPage.count(m.requests()))
+          .append(PageText.count(m.requests()))
           .append("</td><td>")
-          .append(StatusPage.count(m.throttled()))
+          .append(PageText.count(m.throttled()))
           .append("</td><td>")
-          .append(StatusPage.count(m.retries()))
+          .append(PageText.count(m.retries()))
           .append("</td></tr>");
     }
     return "<details><summary>Per minute (newest first; red marks on the chart: 429s)</summary>"

@@ -3,7 +3,6 @@ package io.signalhub.indexing.core.pipeline;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import java.time.Clock;
-import java.util.Locale;
 
 /**
  * What follows the moment a job's total is final: a job with no chunk at all fails with why, any
@@ -23,38 +22,12 @@ final class FanOutCompletion {
   void finish(String jobId) {
     JobRecord fannedOut = jobs.get(jobId).orElseThrow();
     if (fannedOut.counters().total() == 0) {
-      jobs.fail(jobId, nothingToIndex(fannedOut), clock.instant());
+      jobs.fail(
+          jobId,
+          EmptyJob.reason(fannedOut.counters(), jobs.failureSample(jobId, 1)),
+          clock.instant());
       return;
     }
     jobs.tryFinish(jobId, clock.instant());
-  }
-
-  /** Why a job with no chunk at all ends FAILED rather than an empty COMPLETED. */
-  private String nothingToIndex(JobRecord done) {
-    if (done.counters().files() == 0) {
-      return "nothing to index: the manifest lists no files";
-    }
-    StringBuilder reason =
-        new StringBuilder("nothing to index: none of the ")
-            .append(done.counters().files())
-            .append(done.counters().files() == 1 ? " file" : " files")
-            .append(" in the manifest yielded a chunk");
-    if (!done.counters().skippedFiles().isEmpty()) {
-      StringBuilder skips = new StringBuilder();
-      done.counters()
-          .skippedFiles()
-          .forEach(
-              (why, count) ->
-                  skips
-                      .append(skips.length() == 0 ? "" : ", ")
-                      .append(why.name().toLowerCase(Locale.ROOT).replace('_', ' '))
-                      .append(' ')
-                      .append(count));
-      reason.append(" (skipped: ").append(skips).append(')');
-    }
-    jobs.failureSample(done.jobId(), 1)
-        .forEach(
-            f -> reason.append("; first: ").append(f.location()).append(": ").append(f.reason()));
-    return reason.toString();
   }
 }

@@ -8,6 +8,7 @@ import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.FanOutPosition;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.InvalidManifestException;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.util.stream.LongStream;
 
 /**
  * Turns a manifest into registered, enqueued batches: validates it whole before enqueuing anything,
@@ -80,17 +81,9 @@ public final class FanOutService {
   private final ShardedFanOut sharding;
   private final FanOutCompletion completion;
 
-  public FanOutService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      BatchQueue queue,
-      EmbeddingCache cache,
-      ModelProfile model,
-      Clock clock) {
-    this(settings, jobs, blobs, queue, cache, model, clock, PipelineMetrics.NONE);
-  }
-
+  /**
+   * @param metrics told of each group registered ({@link PipelineMetrics#NONE}: nobody)
+   */
   public FanOutService(
       PipelineSettings settings,
       JobStore jobs,
@@ -164,7 +157,7 @@ public final class FanOutService {
       }
       ManifestReader.Summary manifest;
       try {
-        manifest = validate(manifestKey);
+        manifest = ManifestCheck.validate(blobs, settings.manifestLimits(), manifestKey);
       } catch (InvalidManifestException e) {
         jobs.fail(id, "invalid manifest: " + e.getMessage(), clock.instant());
         return Outcome.FAILED;
@@ -172,15 +165,16 @@ public final class FanOutService {
       ManifestHeader.JobSettings overrides = manifest.header().settings();
       jobs.describe(
           id,
-          manifest.header().repository(),
-          manifest.header().revision(),
-          manifest.files(),
-          overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
-          overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
-              ? overrides.overlapLines()
-              : settings.overlapLines(),
-          overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
-          overrides.concurrency(),
+          new JobDescription(
+              manifest.header().repository(),
+              manifest.header().revision(),
+              manifest.files(),
+              overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
+              overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
+                  ? overrides.overlapLines()
+                  : settings.overlapLines(),
+              overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+              overrides.concurrency()),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       if (sharding.plan(described).isPresent()) {
@@ -250,44 +244,20 @@ public final class FanOutService {
         });
   }
 
-  private ManifestReader.Summary validate(String manifestKey) throws InvalidManifestException {
-    long size =
-        blobs
-            .size(manifestKey)
-            .orElseThrow(() -> new InvalidManifestException("no object at " + manifestKey));
-    if (size > settings.manifestLimits().maxBytes()) {
-      throw new InvalidManifestException(
-          "the manifest is "
-              + size
-              + " bytes, over the limit of "
-              + settings.manifestLimits().maxBytes());
-    }
-    try (InputStream in = blobs.open(manifestKey)) {
-      return new ManifestReader(settings.manifestLimits()).validate(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
   private void resendPendingBatches(String jobId, FanOutPosition position) {
-    List<BatchMessage> pending = new ArrayList<>();
-    for (long seq = position.lastGroupFirstSeq(); seq < position.nextSeq(); seq++) {
-      if (jobs.batchState(jobId, seq) == BatchState.PENDING) {
-        pending.add(
-            new BatchMessage(
-                jobId, seq, jobs.batchChunkCount(jobId, seq), Keys.batchPayload(jobId, seq)));
-      }
-    }
+    List<Long> pending =
+        LongStream.range(position.lastGroupFirstSeq(), position.nextSeq())
+            .filter(seq -> jobs.batchState(jobId, seq) == BatchState.PENDING)
+            .boxed()
+            .toList();
     if (!pending.isEmpty()) {
       LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + jobId);
-      for (int i = 0; i < pending.size(); i += 10) {
-        queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
-      }
+      PendingBatches.resend(jobs, queue, jobId, pending);
     }
   }
 
-  /** One invocation's walk from the job's cursor. */
+  /** One invocation's walk from its track's cursor (the job's, or one shard's). */
   private final class Run {
     private final JobRecord job;
     private final ManifestHeader header;

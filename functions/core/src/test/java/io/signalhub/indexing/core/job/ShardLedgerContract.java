@@ -48,7 +48,7 @@ public abstract class ShardLedgerContract {
     store.createIfAbsent(
         JobRecord.pending(jobId, "manifests/" + jobId + ".json", "fake", "fake-model", 8, T0));
     store.acquireFanoutLease(jobId, "first", T0, at(60));
-    store.describe(jobId, "acme/shop", "abc", PLAN.files(), 100, 0, 10, 0, T0);
+    store.describe(jobId, new JobDescription("acme/shop", "abc", PLAN.files(), 100, 0, 10, 0), T0);
     store.releaseFanoutLease(jobId, "first");
   }
 
@@ -223,7 +223,7 @@ public abstract class ShardLedgerContract {
     store.createIfAbsent(
         JobRecord.pending("job", "manifests/job.json", "fake", "fake-model", 8, T0));
     store.acquireFanoutLease("job", "first", T0, at(60));
-    store.describe("job", "acme/shop", "abc", wide.files(), 100, 0, 10, 0, T0);
+    store.describe("job", new JobDescription("acme/shop", "abc", wide.files(), 100, 0, 10, 0), T0);
     shards.plan("job", wide, T0);
     IntStream.range(0, wide.shards())
         .forEach(s -> shards.acquireLease("job", wide, s, "owner-" + s, T0, at(60)));

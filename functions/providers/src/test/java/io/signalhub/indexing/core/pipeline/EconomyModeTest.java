@@ -2,7 +2,6 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
@@ -16,13 +15,8 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,34 +115,12 @@ class EconomyModeTest {
 
     void fanOut(String jobId, Map<String, String> sources) {
       String key = fixture.upload(jobId, sources);
-      new FanOutService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              economy.queue(),
-              fixture.cache,
-              ModelProfile.of("openai", provider),
-              fixture.clock)
-          .fanOut(key, Instant.MAX);
+      fixture.fanOut(economy.queue(), ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
     }
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
     int settle() throws InterruptedException {
-      EmbedderService embedder =
-          new EmbedderService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              new ProviderCaller(
-                  provider,
-                  new RetryingCaller(
-                      0,
-                      new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0),
-                      fixture.clock.sleeper()),
-                  new AdaptiveRateLimiter(
-                      RateBudget.unlimited(), 2, fixture.clock, fixture.clock.sleeper())),
-              fixture.clock);
+      EmbedderService embedder = fixture.embedder(provider);
       int delivered = 0;
       for (int round = 0; round < 2000; round++) {
         List<PollScheduler.PollRequest> due = polls.drain();
@@ -171,13 +143,7 @@ class EconomyModeTest {
     }
 
     TreeSet<String> vectorLines(String jobId) {
-      TreeSet<String> lines = new TreeSet<>();
-      for (String key : fixture.blobs.list(Keys.vectorsPrefix(jobId))) {
-        lines.addAll(
-            List.of(new String(fixture.blobs.read(key), StandardCharsets.UTF_8).split("\n")));
-      }
-      lines.remove("");
-      return lines;
+      return new TreeSet<>(fixture.vectorLines(jobId));
     }
 
     /** The store, through which a test can make one write fail (a crash at that point). */
@@ -241,6 +207,19 @@ class EconomyModeTest {
         .batchWindowSeconds(1000);
   }
 
+  /** The same sources indexed on demand and in economy mode, each against its own simulator. */
+  private record BothModes(Run onDemand, Run economy) {}
+
+  private BothModes indexBothWays(String jobId, Map<String, String> sources) throws Exception {
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+    onDemand.fanOut(jobId, sources);
+    onDemand.settle();
+    economy.fanOut(jobId, sources);
+    economy.settle();
+    return new BothModes(onDemand, economy);
+  }
+
   private static void assertCountedOnce(JobRecord job) {
     assertThat(job.fanOut().complete()).isTrue();
     assertThat(job.counters().completed() + job.counters().failed())
@@ -250,13 +229,9 @@ class EconomyModeTest {
 
   @Test
   void economyIndexesTheSameChunksAndVectorsAsOnDemandAtHalfThePrice() throws Exception {
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-a");
-    onDemand.settle();
-    economy.fanOut("job-a");
-    economy.settle();
+    BothModes both = indexBothWays("job-a", SOURCES);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     JobRecord a = onDemand.job("job-a");
     JobRecord b = economy.job("job-a");
@@ -283,7 +258,8 @@ class EconomyModeTest {
             unavailable.queue(),
             run.fixture.cache,
             ModelProfile.of("openai", run.provider),
-            run.fixture.clock)
+            run.fixture.clock,
+            run.fixture.metrics)
         .fanOut(run.fixture.upload("job-u", SOURCES), Instant.MAX);
     run.settle();
 
@@ -346,13 +322,9 @@ class EconomyModeTest {
   void aTextRepeatedAcrossBatchesIsBoughtNoMoreOftenThanOnDemand() throws Exception {
     Map<String, String> copies = new java.util.LinkedHashMap<>(SOURCES);
     SOURCES.forEach((path, text) -> copies.put("copy/" + path, text));
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-t", copies);
-    onDemand.settle();
-    economy.fanOut("job-t", copies);
-    economy.settle();
+    BothModes both = indexBothWays("job-t", copies);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(economy.job("job-t").counters().completed())
@@ -362,6 +334,23 @@ class EconomyModeTest {
         .isLessThanOrEqualTo(onDemand.server.stats().inputs());
     assertThat(economy.server.stats().billedUsd(0.02))
         .isLessThanOrEqualTo(onDemand.server.stats().billedUsd(0.02) / 2);
+  }
+
+  @Test
+  void aTextRepeatedWithinOneBatchCountsAsCachedAfterItsFirstCopyAsOnDemand() throws Exception {
+    String repeated = "def shared(x):\n    return x * 42\n";
+    Map<String, String> sources = Map.of("a.py", repeated, "b.py", repeated, "c.py", "x = 1\n");
+
+    BothModes both = indexBothWays("job-w", sources);
+
+    JobRecord a = both.onDemand().job("job-w");
+    JobRecord b = both.economy().job("job-w");
+    assertThat(b.counters().batchesRegistered())
+        .isEqualTo(a.counters().batchesRegistered())
+        .isOne();
+    assertThat(both.economy().server.stats().batchInputs()).isEqualTo(2);
+    assertThat(b.counters().completed()).isEqualTo(a.counters().completed()).isEqualTo(3);
+    assertThat(b.counters().cached()).isEqualTo(a.counters().cached()).isOne();
   }
 
   @Test

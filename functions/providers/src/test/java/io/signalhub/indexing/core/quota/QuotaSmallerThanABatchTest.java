@@ -62,24 +62,21 @@ class QuotaSmallerThanABatchTest {
   @Test
   void learnsTheQuotaFromOpenAisRequestTooLargeAndCompletes() throws Exception {
     server = start(SimulatorSettings.builder().tooLarge(TooLarge.OPENAI_429));
-    Run run = index(openAi(), 0);
-    run.assertWithinTargets();
+    assertWithinTargets(index(openAi(), 0));
     assertThat(server.stats().tooLarge()).isEqualTo(1);
   }
 
   @Test
   void splitsOnABare413AndCompletes() throws Exception {
     server = start(SimulatorSettings.builder().tooLarge(TooLarge.BARE_413));
-    Run run = index(openAi(), 0);
-    run.assertWithinTargets();
+    assertWithinTargets(index(openAi(), 0));
     assertThat(server.stats().tooLarge()).isEqualTo(1);
   }
 
   @Test
   void requestsSizedByTheProviderStartSmallAndAreNeverRefused() throws Exception {
     server = start(SimulatorSettings.builder().tooLarge(TooLarge.OPENAI_429));
-    Run run = index(BatchEmbeddingProcessor.builder(), openAi(), 0);
-    run.assertWithinTargets();
+    assertWithinTargets(index(BatchEmbeddingProcessor.builder(), openAi(), 0));
     // the first request (1/16 of 300,000 tokens) teaches the quota before any larger one goes
     assertThat(server.stats().tooLarge()).isZero();
   }
@@ -87,8 +84,7 @@ class QuotaSmallerThanABatchTest {
   @Test
   void aConfiguredQuotaCutsBatchesBeforeAnyRequestIsRefused() throws Exception {
     server = start(SimulatorSettings.builder().tooLarge(TooLarge.OPENAI_429));
-    Run run = index(openAi(), QUOTA);
-    run.assertWithinTargets();
+    assertWithinTargets(index(openAi(), QUOTA));
     assertThat(server.stats().tooLarge()).isZero();
   }
 
@@ -107,8 +103,7 @@ class QuotaSmallerThanABatchTest {
                 new ProviderSettings.Azure(
                     server.azureEndpoint(), "text-embedding-3-small", "2024-10-21", null)));
     // Azure reports what remains, not its limits: the deployment's quota is configured
-    Run run = index(azure, QUOTA);
-    run.assertWithinTargets();
+    assertWithinTargets(index(azure, QUOTA));
     assertThat(server.stats().tooLarge()).isZero();
   }
 
@@ -152,28 +147,20 @@ class QuotaSmallerThanABatchTest {
     return new Run(last, Duration.ofMillis(clock.millis() - started));
   }
 
-  private final class Run {
-    final Progress progress;
-    final Duration simulated;
+  private record Run(Progress progress, Duration simulated) {}
 
-    Run(Progress progress, Duration simulated) {
-      this.progress = progress;
-      this.simulated = simulated;
-    }
-
-    /**
-     * 0 failed; 429s for the rate at most 5% of requests (the one refusal that teaches the quota
-     * aside: these runs make a handful of requests; scripts/bench measures the ratio over many);
-     * time within 1.5× of tokens ÷ quota.
-     */
-    void assertWithinTargets() {
-      assertThat(progress.failed()).isZero();
-      assertThat(progress.completed()).isEqualTo(CHUNKS.size());
-      long requests = server.stats().requests();
-      long teaching = settingsShape == TooLarge.OPENAI_429 ? server.stats().tooLarge() : 0;
-      assertThat(server.stats().throttled() - teaching).isLessThanOrEqualTo(requests / 20);
-      double idealMinutes = (double) QuotaCorpus.tokens(CHUNKS) / QUOTA;
-      assertThat(simulated.toMillis() / 60_000.0).isLessThanOrEqualTo(1.5 * idealMinutes);
-    }
+  /**
+   * 0 failed; 429s for the rate at most 5% of requests (the one refusal that teaches the quota
+   * aside: these runs make a handful of requests; scripts/bench measures the ratio over many);
+   * time within 1.5× of tokens ÷ quota.
+   */
+  private void assertWithinTargets(Run run) {
+    assertThat(run.progress().failed()).isZero();
+    assertThat(run.progress().completed()).isEqualTo(CHUNKS.size());
+    long requests = server.stats().requests();
+    long teaching = settingsShape == TooLarge.OPENAI_429 ? server.stats().tooLarge() : 0;
+    assertThat(server.stats().throttled() - teaching).isLessThanOrEqualTo(requests / 20);
+    double idealMinutes = (double) QuotaCorpus.tokens(CHUNKS) / QUOTA;
+    assertThat(run.simulated().toMillis() / 60_000.0).isLessThanOrEqualTo(1.5 * idealMinutes);
   }
 }

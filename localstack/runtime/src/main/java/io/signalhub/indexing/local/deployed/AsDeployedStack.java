@@ -1,6 +1,5 @@
 package io.signalhub.indexing.local.deployed;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.local.services.EdgeGateway;
 import io.signalhub.indexing.local.services.EmbeddedAwsServices;
 import io.signalhub.indexing.local.services.S3Notification;
@@ -10,17 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -33,9 +27,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * nothing from the functions' code or defaults.
  */
 public final class AsDeployedStack implements AutoCloseable {
-
-  private static final Logger LOG = Logger.getLogger(AsDeployedStack.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An SQS event source mapping as the template configures it. */
   public record EventSourceMapping(
@@ -58,15 +49,12 @@ public final class AsDeployedStack implements AutoCloseable {
   }
 
   private final CfnTemplate template;
-  private final StackOptions options;
   private final EmbeddedAwsServices services;
   private final SecretsManagerServer secrets;
   private final BedrockStandIn bedrock;
   private final EdgeGateway edge;
   private final AwsCallRecorder recorder;
-  private final S3Client s3;
-  private final SqsClient sqs;
-  private final DynamoDbClient dynamo;
+  private final ServiceClients clients;
   private final DeployedFunctions functions;
   private final Map<String, LambdaFunction> running = new LinkedHashMap<>();
   private final List<Notification> notifications;
@@ -75,7 +63,6 @@ public final class AsDeployedStack implements AutoCloseable {
   private final HttpApiServer api;
 
   private AsDeployedStack(Path templateFile, StackOptions options) throws Exception {
-    this.options = options;
     services = EmbeddedAwsServices.start(EmbeddedAwsServices.Ports.ANY, null);
     secrets = new SecretsManagerServer();
     bedrock = new BedrockStandIn();
@@ -86,56 +73,18 @@ public final class AsDeployedStack implements AutoCloseable {
     for (String id : names.ofType("AWS::Lambda::Function")) {
       functionByKey.put(accessKey(id), id);
     }
-    Map<String, String> secretArns = new HashMap<>();
-    recorder = new AwsCallRecorder(functionByKey, id -> secretArns.getOrDefault(id, id));
-    edge =
-        EdgeGateway.start(
-            options.edgePort(),
-            Map.of(
-                EdgeGateway.Service.S3, services.s3Endpoint(),
-                EdgeGateway.Service.SQS, services.sqsEndpoint(),
-                EdgeGateway.Service.DYNAMODB, services.dynamoEndpoint(),
-                EdgeGateway.Service.SECRETS_MANAGER, secrets.endpoint(),
-                EdgeGateway.Service.BEDROCK, bedrock.endpoint()),
-            recorder);
+    recorder = new AwsCallRecorder(functionByKey, secrets::arnOf);
+    Map<EdgeGateway.Service, URI> routes = new EnumMap<>(services.edgeRoutes());
+    routes.put(EdgeGateway.Service.SECRETS_MANAGER, secrets.endpoint());
+    routes.put(EdgeGateway.Service.BEDROCK, bedrock.endpoint());
+    edge = EdgeGateway.start(options.edgePort(), routes, recorder);
     template = CfnTemplate.read(templateFile, edge.endpoint().toString());
-    var credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("localstack", "localstack"));
-    s3 =
-        S3Client.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .endpointOverride(services.s3Endpoint())
-            .forcePathStyle(true)
-            .build();
-    sqs =
-        SqsClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .endpointOverride(services.sqsEndpoint())
-            .build();
-    dynamo =
-        DynamoDbClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .endpointOverride(services.dynamoEndpoint())
-            .build();
+    clients = ServiceClients.of(services);
 
     Map<String, Path> assets = TemplateResources.assets(templateFile);
-    TemplateResources.create(template, s3, sqs, dynamo);
-    for (String id : template.ofType("AWS::SecretsManager::Secret")) {
-      secretArns.put(template.physicalName(id), template.arnOf(id));
-      secretArns.put(template.arnOf(id), template.arnOf(id));
-      secrets.create(
-          template.physicalName(id),
-          template.arnOf(id),
-          options.secretValues().entrySet().stream()
-              .filter(e -> id.startsWith(e.getKey()))
-              .map(Map.Entry::getValue)
-              .findFirst()
-              .orElse(null));
-    }
-    TemplateResources.deployBucketContents(template, s3, assets);
+    TemplateResources.create(template, clients.s3(), clients.sqs(), clients.dynamo());
+    secrets.createAll(template, options.secretValues());
+    TemplateResources.deployBucketContents(template, clients.s3(), assets);
     functions = DeployedFunctions.read(template, assets);
     Path work = Files.createDirectories(options.workDir());
     List<String> runtimeClasspath = RuntimeInterfaceClient.classpath();
@@ -144,9 +93,8 @@ public final class AsDeployedStack implements AutoCloseable {
       Map<String, String> platform = new LinkedHashMap<>();
       platform.put("AWS_ACCESS_KEY_ID", accessKey(spec.logicalId()));
       platform.put("AWS_SECRET_ACCESS_KEY", "localsecret");
-      if (options.sessionToken()) {
-        platform.put("AWS_SESSION_TOKEN", "localsession" + spec.logicalId());
-      }
+      // as Lambda gives them: temporary credentials always come with a session token
+      platform.put("AWS_SESSION_TOKEN", "localsession" + spec.logicalId());
       platform.put("AWS_ENDPOINT_URL", edge.endpoint().toString());
       platform.putAll(options.environmentOverlay());
       running.put(
@@ -199,13 +147,10 @@ public final class AsDeployedStack implements AutoCloseable {
 
   /** An SQS client signing as {@code function} (with its role), through the endpoint. */
   SqsClient signedAs(String function) {
-    return SqsClient.builder()
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(accessKey(function), "localsecret")))
-        .endpointOverride(edge.endpoint())
-        .build();
+    return ServiceClients.local(
+        SqsClient.builder(),
+        ServiceClients.credentials(accessKey(function), "localsecret"),
+        edge.endpoint());
   }
 
   private List<HttpApiServer.Route> routes() throws IOException {
@@ -350,9 +295,7 @@ public final class AsDeployedStack implements AutoCloseable {
     edge.close();
     secrets.close();
     bedrock.close();
-    s3.close();
-    sqs.close();
-    dynamo.close();
+    clients.close();
     services.close();
   }
 }

@@ -25,8 +25,30 @@ final class SecretsManagerServer extends LocalHttpService {
     super();
   }
 
+  /**
+   * Creates the template's secrets under their local names, each with the first of {@code values}
+   * whose key starts its logical id (CDK appends a hash), or no value.
+   */
+  void createAll(CfnTemplate template, Map<String, String> values) {
+    for (String id : template.ofType("AWS::SecretsManager::Secret")) {
+      String value =
+          values.entrySet().stream()
+              .filter(e -> id.startsWith(e.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
+      create(template.physicalName(id), template.arnOf(id), value);
+    }
+  }
+
   void create(String name, String arn, String value) {
     byArn.put(arn, new Secret(name, arn, value));
+  }
+
+  /** The ARN of the secret {@code id} names (by name or ARN); {@code id} itself if none does. */
+  String arnOf(String id) {
+    Secret secret = find(id);
+    return secret == null ? id : secret.arn();
   }
 
   private Secret find(String id) {

@@ -18,7 +18,6 @@ import java.util.Map;
  *     minutes in AWS; shortened here)
  * @param edgePort the one endpoint's port (0 = any)
  * @param apiPort the HTTP API's port (0 = any)
- * @param sessionToken whether functions get {@code AWS_SESSION_TOKEN}, as Lambda gives them
  * @param codeCache where zips are unpacked, once per asset (CDK names assets by content hash, so
  *     stacks of several templates can share it)
  */
@@ -30,76 +29,58 @@ public record StackOptions(
     Duration asyncRetryDelay,
     int edgePort,
     int apiPort,
-    boolean sessionToken,
     Path codeCache) {
 
-  public static StackOptions defaults(Path workDir) {
-    return new StackOptions(
-        workDir, Map.of(), Map.of(), 1, Duration.ofSeconds(2), 0, 0, true, workDir.resolve("code"));
+  /** Options with the defaults: one environment per function, retries after 2 s, any ports. */
+  public static Builder builder(Path workDir) {
+    return new Builder(workDir);
   }
 
-  public StackOptions withEnvironment(Map<String, String> overlay) {
-    return new StackOptions(
-        workDir,
-        overlay,
-        secretValues,
-        maxEnvironments,
-        asyncRetryDelay,
-        edgePort,
-        apiPort,
-        sessionToken,
-        codeCache);
-  }
+  /** Builds {@link StackOptions}; each setter replaces one default. */
+  public static final class Builder {
+    private final Path workDir;
+    private Map<String, String> environmentOverlay = Map.of();
+    private Map<String, String> secretValues = Map.of();
+    private int edgePort;
+    private int apiPort;
+    private Path codeCache;
 
-  public StackOptions withSecrets(Map<String, String> values) {
-    return new StackOptions(
-        workDir,
-        environmentOverlay,
-        values,
-        maxEnvironments,
-        asyncRetryDelay,
-        edgePort,
-        apiPort,
-        sessionToken,
-        codeCache);
-  }
+    private Builder(Path workDir) {
+      this.workDir = workDir;
+      this.codeCache = workDir.resolve("code");
+    }
 
-  public StackOptions withPorts(int edge, int api) {
-    return new StackOptions(
-        workDir,
-        environmentOverlay,
-        secretValues,
-        maxEnvironments,
-        asyncRetryDelay,
-        edge,
-        api,
-        sessionToken,
-        codeCache);
-  }
+    public Builder environment(Map<String, String> overlay) {
+      this.environmentOverlay = overlay;
+      return this;
+    }
 
-  public StackOptions withSessionToken(boolean value) {
-    return new StackOptions(
-        workDir,
-        environmentOverlay,
-        secretValues,
-        maxEnvironments,
-        asyncRetryDelay,
-        edgePort,
-        apiPort,
-        value,
-        codeCache);
-  }
+    public Builder secrets(Map<String, String> values) {
+      this.secretValues = values;
+      return this;
+    }
 
-  public StackOptions withCodeCache(Path dir) {
-    return new StackOptions(
-        workDir,
-        environmentOverlay,
-        secretValues,
-        maxEnvironments,
-        asyncRetryDelay,
-        edgePort,
-        apiPort,
-        sessionToken,
-        dir);
+    public Builder ports(int edge, int api) {
+      this.edgePort = edge;
+      this.apiPort = api;
+      return this;
+    }
+
+    public Builder codeCache(Path dir) {
+      this.codeCache = dir;
+      return this;
+    }
+
+    public StackOptions build() {
+      return new StackOptions(
+          workDir,
+          environmentOverlay,
+          secretValues,
+          1,
+          Duration.ofSeconds(2),
+          edgePort,
+          apiPort,
+          codeCache);
+    }
   }
 }

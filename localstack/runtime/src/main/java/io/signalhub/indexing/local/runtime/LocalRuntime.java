@@ -31,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -93,13 +92,7 @@ public final class LocalRuntime implements AutoCloseable {
     // the stack's notification, as infra/ configures it: manifests/*.json in its bucket only
     services.addNotification(
         new S3Notification(settings.bucket(), Keys.MANIFESTS, ".json", fanOuts::onS3Event));
-    edge =
-        EdgeGateway.start(
-            ports.edge(),
-            Map.of(
-                EdgeGateway.Service.S3, services.s3Endpoint(),
-                EdgeGateway.Service.SQS, services.sqsEndpoint(),
-                EdgeGateway.Service.DYNAMODB, services.dynamoEndpoint()));
+    edge = EdgeGateway.start(ports.edge(), services.edgeRoutes());
     pipeline =
         new AwsPipeline(
             settings,
@@ -112,7 +105,13 @@ public final class LocalRuntime implements AutoCloseable {
     provider = EmbeddingProviders.create(providerSettings);
     EconomyService economy =
         pipeline.economy(
-            ProviderBatchApis.forSettings(providerSettings), EconomyConfig.from(config));
+            ProviderBatchApis.forSettings(
+                providerSettings,
+                new ProviderBatchApis.Storage(
+                    pipeline.blobs(),
+                    settings.bucket(),
+                    config.apply("signal-hub.bedrock.batch-role-arn").orElse(null))),
+            EconomyConfig.from(config));
     fanOuts.attach(
         pipeline, pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider), economy));
     EmbedderService embedder = pipeline.embedder(provider);

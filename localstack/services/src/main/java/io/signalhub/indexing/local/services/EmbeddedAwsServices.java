@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.elasticmq.NodeAddress;
@@ -139,6 +140,14 @@ public final class EmbeddedAwsServices implements AutoCloseable {
 
   public URI dynamoEndpoint() {
     return URI.create("http://127.0.0.1:" + dynamoPort);
+  }
+
+  /** What an {@link EdgeGateway} in front of these services routes where. */
+  public Map<EdgeGateway.Service, URI> edgeRoutes() {
+    return Map.of(
+        EdgeGateway.Service.S3, s3Endpoint(),
+        EdgeGateway.Service.SQS, sqsEndpoint(),
+        EdgeGateway.Service.DYNAMODB, dynamoEndpoint());
   }
 
   @Override

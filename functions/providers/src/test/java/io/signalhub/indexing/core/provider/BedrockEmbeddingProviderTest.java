@@ -1,4 +1,4 @@
-package io.signalhub.indexing.aws.bedrock;
+package io.signalhub.indexing.core.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
