@@ -18,9 +18,9 @@ import software.constructs.Construct;
  * Bedrock batch inference for economy jobs (provider {@code bedrock}): the service role Bedrock
  * assumes to read the input files and write the output
  * (docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html), and what the functions that
- * submit and poll provider batches need. Nothing else may use the role: it trusts only Bedrock,
- * and only for jobs of this account ({@code aws:SourceAccount}, {@code aws:SourceArn}), against
- * the confused-deputy problem; it reads only the input prefix and writes only the output prefix.
+ * submit and poll provider batches need. Nothing else may use the role: it trusts only Bedrock, and
+ * only for jobs of this account ({@code aws:SourceAccount}, {@code aws:SourceArn}), against the
+ * confused-deputy problem; it reads only the input prefix and writes only the output prefix.
  */
 final class BedrockBatchAccess {
 

@@ -34,8 +34,7 @@ class BedrockBatchAccessTest {
             "embedder", SignalHubStackTest.placeholder(dir, "embedder"),
             "status", SignalHubStackTest.placeholder(dir, "status"));
     bedrock = json(SignalHubStackTest.synth(Map.of(), zips, dir));
-    cohere =
-        json(SignalHubStackTest.synth(Map.of("model", "cohere.embed-english-v3"), zips, dir));
+    cohere = json(SignalHubStackTest.synth(Map.of("model", "cohere.embed-english-v3"), zips, dir));
     openai = json(SignalHubStackTest.synth(Map.of("provider", "openai"), zips, dir));
   }
 
@@ -50,7 +49,8 @@ class BedrockBatchAccessTest {
         .fields()
         .forEachRemaining(
             e -> {
-              if (e.getKey().startsWith(prefix) && e.getValue().path("Type").asText().equals(type)) {
+              if (e.getKey().startsWith(prefix)
+                  && e.getValue().path("Type").asText().equals(type)) {
                 found.add(e.getValue());
               }
             });
@@ -74,7 +74,8 @@ class BedrockBatchAccessTest {
 
   private static JsonNode statementWith(JsonNode template, String rolePrefix, String action) {
     for (JsonNode policy : resources(template, "AWS::IAM::Policy", rolePrefix)) {
-      for (JsonNode statement : policy.path("Properties").path("PolicyDocument").path("Statement")) {
+      for (JsonNode statement :
+          policy.path("Properties").path("PolicyDocument").path("Statement")) {
         if (statement.path("Action").toString().contains("\"" + action + "\"")) {
           return statement;
         }

@@ -360,13 +360,13 @@ class SignalHubStackTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> statements(Map<String, Object> policy) {
+  static List<Map<String, Object>> statements(Map<String, Object> policy) {
     Map<String, Object> properties = (Map<String, Object>) policy.get("Properties");
     Map<String, Object> document = (Map<String, Object>) properties.get("PolicyDocument");
     return (List<Map<String, Object>>) document.get("Statement");
   }
 
-  private static List<?> asList(Object value) {
+  static List<?> asList(Object value) {
     return value instanceof List<?> list ? list : List.of(value);
   }
 
@@ -444,17 +444,12 @@ class SignalHubStackTest {
   }
 
   @Test
-  void jobsDefaultModeReachesTheFunctionsAndEconomyIsRefusedUntilDeployedFunctionsRunIt() {
+  void jobsDefaultModeIsOnDemandUnlessTheDeploymentSetsIt() {
     bedrock.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
             "Environment",
             Map.of("Variables", Match.objectLike(Map.of("SIGNAL_HUB_MODE", "on-demand")))));
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> StackSettings.from(Map.of("provider", "openai", "mode", "economy")::get))
-        .hasMessageContaining("-c mode=economy")
-        .hasMessageContaining("not wired into the deployed functions")
-        .hasMessageContaining("mode=on-demand");
   }
 
   @Test

@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * ({@code timeoutDurationInHours}, or the shorter {@link SimulatorSettings#batchWindowSeconds})
  * passes is {@code Expired} with the records done by then in its output; a stopped one goes {@code
  * Stopping} for a second, then {@code Stopped}, likewise. Validation fails a job with fewer than
- * {@link #MIN_RECORDS} records, more than {@link SimulatorSettings#maxBatchRequests}, or a line that
- * is not a record. Every record processed is billed at the batch price ({@link
+ * {@link #MIN_RECORDS} records, more than {@link SimulatorSettings#maxBatchRequests}, or a line
+ * that is not a record. Every record processed is billed at the batch price ({@link
  * SimulatorStats#batchTokens()}).
  */
 final class SimulatedBedrockBatch {
@@ -223,12 +223,14 @@ final class SimulatedBedrockBatch {
 
     private long processedAt() {
       return validatedAt()
-          + (long) ((settings.batchInProgressSeconds() + settings.batchFinalizingSeconds()) * SECOND);
+          + (long)
+              ((settings.batchInProgressSeconds() + settings.batchFinalizingSeconds()) * SECOND);
     }
 
     private long expiresAt() {
       double seconds =
-          Math.min(request.path("timeoutDurationInHours").asInt(168) * 3600.0,
+          Math.min(
+              request.path("timeoutDurationInHours").asInt(168) * 3600.0,
               settings.batchWindowSeconds());
       return createdAt + (long) (seconds * SECOND);
     }
@@ -266,7 +268,9 @@ final class SimulatedBedrockBatch {
         return at < submitted ? "Submitted" : "Validating";
       }
       if (at < processedAt()) {
-        return at < validatedAt() + (processedAt() - validatedAt()) / 10 ? "Scheduled" : "InProgress";
+        return at < validatedAt() + (processedAt() - validatedAt()) / 10
+            ? "Scheduled"
+            : "InProgress";
       }
       return "Completed";
     }
@@ -278,7 +282,8 @@ final class SimulatedBedrockBatch {
       }
       ObjectNode node = JSON.createObjectNode().put("jobArn", arn);
       for (String field :
-          List.of("jobName", "modelId", "clientRequestToken", "roleArn", "timeoutDurationInHours")) {
+          List.of(
+              "jobName", "modelId", "clientRequestToken", "roleArn", "timeoutDurationInHours")) {
         if (request.has(field)) {
           node.set(field, request.get(field));
         }

@@ -10,6 +10,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.OpenAiBatchApi;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
@@ -182,16 +183,17 @@ class EconomyPipelineIT {
     var pipeline = s.harness.pipeline;
     s.harness.economy =
         new EconomyService(
-            crashingOnce,
-            pipeline.blobs(),
-            pipeline.cache(),
-            new DynamoEconomyStore(pipeline.dynamo(), s.harness.settings.jobsTable()),
-            new OpenAiBatchApi(s.server.baseUrl(), "sk-it", ProviderBatchApi.FileLimits.OPENAI),
-            new SqsBatchQueue(pipeline.sqs(), s.harness.batchQueueUrl, Sleeper.system()),
-            new SqsPollScheduler(pipeline.sqs(), s.harness.batchQueueUrl),
-            new BatchAccounting(crashingOnce, Clock.systemUTC()),
-            EconomyConfig.from(key -> Optional.ofNullable(ECONOMY.get(key))),
-            Clock.systemUTC());
+            new EconomyPorts(
+                crashingOnce,
+                pipeline.blobs(),
+                pipeline.cache(),
+                new DynamoEconomyStore(pipeline.dynamo(), s.harness.settings.jobsTable()),
+                new OpenAiBatchApi(s.server.baseUrl(), "sk-it", ProviderBatchApi.FileLimits.OPENAI),
+                new SqsBatchQueue(pipeline.sqs(), s.harness.batchQueueUrl, Sleeper.system()),
+                new SqsPollScheduler(pipeline.sqs(), s.harness.batchQueueUrl),
+                new BatchAccounting(crashingOnce, Clock.systemUTC()),
+                EconomyConfig.from(key -> Optional.ofNullable(ECONOMY.get(key))),
+                Clock.systemUTC()));
     s.harness.upload("job-crash", SOURCES);
     s.harness.deliverS3Events();
 

@@ -22,19 +22,19 @@ import software.amazon.awssdk.services.bedrock.model.S3InputFormat;
 
 /**
  * Bedrock batch inference for Titan Text Embeddings V2
- * (docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html): the input file is written
- * to the bucket under {@link #INPUT_PREFIX} through the pipeline's {@link BlobStore}, a job is
- * created with {@code CreateModelInvocationJob} (Bedrock reads and writes S3 as the service role,
- * never as this function), read with {@code GetModelInvocationJob}, stopped with {@code
+ * (docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html): the input file is written to
+ * the bucket under {@link #INPUT_PREFIX} through the pipeline's {@link BlobStore}, a job is created
+ * with {@code CreateModelInvocationJob} (Bedrock reads and writes S3 as the service role, never as
+ * this function), read with {@code GetModelInvocationJob}, stopped with {@code
  * StopModelInvocationJob}; Bedrock writes {@code <output prefix><job id>/<input file>.out}, one
- * line per record: {@code {recordId, modelInput, modelOutput: {embedding, inputTextTokenCount}}}
- * or {@code {recordId, modelInput, error: {errorCode, errorMessage}}}, in no particular order.
+ * line per record: {@code {recordId, modelInput, modelOutput: {embedding, inputTextTokenCount}}} or
+ * {@code {recordId, modelInput, error: {errorCode, errorMessage}}}, in no particular order.
  *
- * <p>A record id must be alphanumeric, so a request's {@code custom_id} travels hex-encoded
- * ({@code R<hex>}). A job below Bedrock's minimum record count is refused, so an input file with
- * fewer requests is padded with one-token records ({@code P<n>}) that the results leave out: they
- * cost at most {@link #MIN_RECORDS} tokens at the batch price, where the alternative, sending the
- * requests on demand, pays double for all of them.
+ * <p>A record id must be alphanumeric, so a request's {@code custom_id} travels hex-encoded ({@code
+ * R<hex>}). A job below Bedrock's minimum record count is refused, so an input file with fewer
+ * requests is padded with one-token records ({@code P<n>}) that the results leave out: they cost at
+ * most {@link #MIN_RECORDS} tokens at the batch price, where the alternative, sending the requests
+ * on demand, pays double for all of them.
  */
 public final class BedrockBatchApi implements ProviderBatchApi {
 
@@ -51,8 +51,8 @@ public final class BedrockBatchApi implements ProviderBatchApi {
   public static final int MIN_RECORDS = 100;
 
   /**
-   * "Records per input file per batch inference job" (50,000) and "Batch inference input file
-   * size" (1 GB), the defaults of Amazon Bedrock's service quotas.
+   * "Records per input file per batch inference job" (50,000) and "Batch inference input file size"
+   * (1 GB), the defaults of Amazon Bedrock's service quotas.
    */
   public static final FileLimits LIMITS = new FileLimits(50_000, 1L << 30);
 
@@ -120,25 +120,24 @@ public final class BedrockBatchApi implements ProviderBatchApi {
     String key = INPUT_PREFIX + fileName;
     blobs.put(key, file.toByteArray());
     String jobArn =
-        call(
-                () ->
-                    client.createModelInvocationJob(
-                        r ->
-                            r.jobName(BedrockNames.jobName(name))
-                                .clientRequestToken(BedrockNames.requestToken(name))
-                                .roleArn(roleArn)
-                                .modelId(model)
-                                .timeoutDurationInHours(TIMEOUT_HOURS)
-                                .inputDataConfig(
-                                    in ->
-                                        in.s3InputDataConfig(
-                                            s3 ->
-                                                s3.s3Uri("s3://" + bucket + "/" + key)
-                                                    .s3InputFormat(S3InputFormat.JSONL)))
-                                .outputDataConfig(
-                                    out ->
-                                        out.s3OutputDataConfig(
-                                            s3 -> s3.s3Uri("s3://" + bucket + "/" + OUTPUT_PREFIX)))))
+        call(() ->
+                client.createModelInvocationJob(
+                    r ->
+                        r.jobName(BedrockNames.jobName(name))
+                            .clientRequestToken(BedrockNames.requestToken(name))
+                            .roleArn(roleArn)
+                            .modelId(model)
+                            .timeoutDurationInHours(TIMEOUT_HOURS)
+                            .inputDataConfig(
+                                in ->
+                                    in.s3InputDataConfig(
+                                        s3 ->
+                                            s3.s3Uri("s3://" + bucket + "/" + key)
+                                                .s3InputFormat(S3InputFormat.JSONL)))
+                            .outputDataConfig(
+                                out ->
+                                    out.s3OutputDataConfig(
+                                        s3 -> s3.s3Uri("s3://" + bucket + "/" + OUTPUT_PREFIX)))))
             .jobArn();
     return new ProviderBatch(
         jobArn, ProviderBatch.State.VALIDATING, records, 0, 0, null, null, null);

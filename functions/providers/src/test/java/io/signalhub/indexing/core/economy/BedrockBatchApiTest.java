@@ -78,7 +78,8 @@ class BedrockBatchApiTest {
   }
 
   private void answer(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream in = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readAllBytes();
       seen.add(
           new Seen(
@@ -131,8 +132,7 @@ class BedrockBatchApiTest {
         .isEqualTo("s3://signal-hub-bucket/economy/bedrock/output/");
     assertThat(body.has("tags")).isFalse(); // tagging would need bedrock:TagResource
     String[] input =
-        new String(
-                blobs.read("economy/bedrock/input/job-1-s7.jsonl"), StandardCharsets.UTF_8)
+        new String(blobs.read("economy/bedrock/input/job-1-s7.jsonl"), StandardCharsets.UTF_8)
             .split("\n");
     // the two requests, then one-token records up to Bedrock's minimum of 100 per job
     assertThat(input).hasSize(BedrockBatchApi.MIN_RECORDS);
@@ -185,9 +185,7 @@ class BedrockBatchApiTest {
                 + "model-invocation-job%2Fabcd1234efgh");
     assertThat(batch.outputFileId())
         .isEqualTo(
-            expected.terminal()
-                ? "economy/bedrock/output/abcd1234efgh/job-1-s0.jsonl.out"
-                : null);
+            expected.terminal() ? "economy/bedrock/output/abcd1234efgh/job-1-s0.jsonl.out" : null);
   }
 
   @Test
@@ -268,13 +266,16 @@ class BedrockBatchApiTest {
         new ProviderSettings("bedrock", "cohere.embed-english-v3", 0, null, null, "us-east-1");
     ProviderSettings titan = cohere.withModel(null);
     assertThat(
-            ProviderBatchApis.forSettings(cohere, new ProviderBatchApis.Storage(blobs, BUCKET, ROLE)))
+            ProviderBatchApis.forSettings(
+                cohere, new ProviderBatchApis.Storage(blobs, BUCKET, ROLE)))
         .isNull();
     assertThat(
-            ProviderBatchApis.forSettings(titan, new ProviderBatchApis.Storage(blobs, BUCKET, null)))
+            ProviderBatchApis.forSettings(
+                titan, new ProviderBatchApis.Storage(blobs, BUCKET, null)))
         .isNull();
     assertThat(
-            ProviderBatchApis.forSettings(titan, new ProviderBatchApis.Storage(blobs, BUCKET, ROLE)))
+            ProviderBatchApis.forSettings(
+                titan, new ProviderBatchApis.Storage(blobs, BUCKET, ROLE)))
         .isInstanceOf(BedrockBatchApi.class);
   }
 

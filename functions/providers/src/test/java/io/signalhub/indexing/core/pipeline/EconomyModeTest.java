@@ -3,6 +3,7 @@ package io.signalhub.indexing.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
@@ -72,6 +73,7 @@ class EconomyModeTest {
             Map.of("signal-hub.embedding.batch-size", "8", "signal-hub.chunk-tokens", "24"));
     final RecordedPolls polls = new RecordedPolls();
     EconomyStore store = new InMemoryEconomyStore();
+    final DelegatingStore delegating = new DelegatingStore();
     final EconomyService economy;
 
     Run(SimulatorSettings.Builder simulator, String mode, String fallback, int maxRequests)
@@ -94,19 +96,20 @@ class EconomyModeTest {
               "signal-hub.economy.poll-seconds", "1");
       economy =
           new EconomyService(
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              new DelegatingStore(),
-              new OpenAiBatchApi(
-                  server.baseUrl(),
-                  "sk-test",
-                  new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
-              fixture.queue,
-              polls,
-              new BatchAccounting(fixture.jobs, fixture.clock),
-              EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
-              fixture.clock);
+              new EconomyPorts(
+                  fixture.jobs,
+                  fixture.blobs,
+                  fixture.cache,
+                  delegating,
+                  new OpenAiBatchApi(
+                      server.baseUrl(),
+                      "sk-test",
+                      new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
+                  fixture.queue,
+                  polls,
+                  new BatchAccounting(fixture.jobs, fixture.clock),
+                  EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
+                  fixture.clock));
     }
 
     void fanOut(String jobId) {
@@ -249,7 +252,20 @@ class EconomyModeTest {
   @Test
   void withoutABatchApiAnEconomyJobFailsAtOnceWithTheReasonAndBuysNothing() throws Exception {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
-    EconomyService unavailable = run.economy.unavailableBecause("no batch API here: use on-demand");
+    EconomyService unavailable =
+        new EconomyService(
+            new EconomyPorts(
+                run.fixture.jobs,
+                run.fixture.blobs,
+                run.fixture.cache,
+                run.store,
+                null,
+                run.fixture.queue,
+                run.polls,
+                new BatchAccounting(run.fixture.jobs, run.fixture.clock),
+                EconomyConfig.from(
+                    key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
+                run.fixture.clock));
 
     new FanOutService(
             run.fixture.settings,
@@ -265,7 +281,9 @@ class EconomyModeTest {
 
     JobRecord job = run.job("job-u");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.state().reason()).contains("no batch API here: use on-demand");
+    assertThat(job.state().reason())
+        .contains("economy mode needs a provider with a batch API (openai)")
+        .contains("on-demand");
     assertThat(job.counters().completed()).isZero();
     assertThat(run.server.stats().served()).isZero();
     assertThat(run.server.stats().batchesCreated()).isZero();
@@ -392,7 +410,7 @@ class EconomyModeTest {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     run.fanOut("job-c");
     PollScheduler.PollRequest poll = run.polls.scheduled.get(0);
-    ((Run.DelegatingStore) economyStore(run)).crashOnSettle.set(true);
+    run.delegating.crashOnSettle.set(true);
 
     try {
       run.economy.poll(poll);
@@ -408,12 +426,6 @@ class EconomyModeTest {
     assertThat(completedAtCrash).isPositive();
     assertCountedOnce(job);
     assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
-  }
-
-  private static EconomyStore economyStore(Run run) throws Exception {
-    var field = EconomyService.class.getDeclaredField("economy");
-    field.setAccessible(true);
-    return (EconomyStore) field.get(run.economy);
   }
 
   @Test
