@@ -83,8 +83,11 @@ public record StackSettings(
     if (settings.mode().equals("economy") && !settings.batchApi()) {
       // every job would fail at once: refuse the deployment instead
       throw new IllegalArgumentException(
-          "-c mode=economy needs a provider with a batch API (openai); provider="
+          "-c mode=economy needs a provider with a batch API (openai, or bedrock with an"
+              + " amazon.titan-embed-text model); provider="
               + provider
+              + " model="
+              + settings.model()
               + " has none: deploy with mode=on-demand");
     }
     return settings;
@@ -95,7 +98,7 @@ public record StackSettings(
    * (ProviderBatchApis in the functions): only then do they get economy mode's grants.
    */
   boolean batchApi() {
-    return provider.equals("openai");
+    return provider.equals("openai") || BedrockBatchAccess.applies(this);
   }
 
   private record Reader(Function<String, Object> context) {

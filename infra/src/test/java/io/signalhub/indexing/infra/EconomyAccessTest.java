@@ -24,6 +24,7 @@ class EconomyAccessTest {
   private static Template openai;
   private static Template economy;
   private static Template bedrock;
+  private static Template cohere;
   private static Template azure;
 
   @BeforeAll
@@ -36,7 +37,10 @@ class EconomyAccessTest {
             "status", SignalHubStackTest.placeholder(dir, "status"));
     openai = SignalHubStackTest.synth(Map.of("provider", "openai"), zips, dir);
     economy = SignalHubStackTest.synth(Map.of("provider", "openai", "mode", "economy"), zips, dir);
-    bedrock = SignalHubStackTest.synth(Map.of(), zips, dir);
+    bedrock = SignalHubStackTest.synth(Map.of("mode", "economy"), zips, dir);
+    cohere =
+        SignalHubStackTest.synth(
+            Map.of("provider", "bedrock", "model", "cohere.embed-english-v3"), zips, dir);
     azure =
         SignalHubStackTest.synth(
             Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"),
@@ -97,12 +101,28 @@ class EconomyAccessTest {
 
   @Test
   void providersWithoutABatchApiGetNoneOfIt() {
-    for (Template template : List.of(bedrock, azure)) {
+    for (Template template : List.of(cohere, azure)) {
       assertThat(resourcesOf(template, "EmbedderRole", "sqs:SendMessage")).isEmpty();
       assertThat(resourcesOf(template, "DeadLetterConsumerRole", "sqs:SendMessage")).isEmpty();
       assertThat(resourcesOf(template, "FanOutRole", "secretsmanager:GetSecretValue")).isEmpty();
       assertThat(resourcesOf(template, "FanOutRole", "s3:GetObject"))
           .noneMatch(r -> r.contains("/batches/*"));
+    }
+  }
+
+  @Test
+  void bedrockTitanPollsThroughTheBatchQueueWithoutAnyKey() {
+    for (String consumer : List.of("EmbedderRole", "DeadLetterConsumerRole")) {
+      assertThat(resourcesOf(bedrock, consumer, "sqs:SendMessage"))
+          .as(consumer)
+          .singleElement()
+          .asString()
+          .matches("\\{Fn::GetAtt=\\[Batches\\w+, Arn\\]\\}");
+    }
+    for (String fanOut : List.of("FanOutRole", "FanOutContinuationRole")) {
+      assertThat(resourcesOf(bedrock, fanOut, "s3:GetObject"))
+          .anyMatch(r -> r.contains("/batches/*"));
+      assertThat(resourcesOf(bedrock, fanOut, "secretsmanager:GetSecretValue")).isEmpty();
     }
   }
 
@@ -123,9 +143,20 @@ class EconomyAccessTest {
 
   @Test
   void economyAsTheDefaultIsRefusedForAProviderWithoutABatchApi() {
-    assertThatThrownBy(() -> StackSettings.from(Map.of("mode", "economy")::get))
-        .hasMessageContaining("-c mode=economy needs a provider with a batch API (openai)")
-        .hasMessageContaining("provider=bedrock");
+    assertThatThrownBy(
+            () ->
+                StackSettings.from(
+                    Map.of(
+                            "mode",
+                            "economy",
+                            "provider",
+                            "bedrock",
+                            "model",
+                            "cohere.embed-english-v3")
+                        ::get))
+        .hasMessageContaining(
+            "-c mode=economy needs a provider with a batch API (openai, or bedrock")
+        .hasMessageContaining("provider=bedrock model=cohere.embed-english-v3");
   }
 
   /** The resources of every statement granting {@code action} in the role's policy. */

@@ -382,8 +382,12 @@ class SignalHubStackTest {
     String embedderPolicy = policyOf(bedrock, "EmbedderRole");
     assertThat(embedderPolicy)
         .contains("bedrock:InvokeModel")
-        .contains("foundation-model/amazon.titan-embed-text-v2:0")
-        .doesNotContain("sqs:SendMessage");
+        .contains("foundation-model/amazon.titan-embed-text-v2:0");
+    // Titan has a batch API: the embedder sends economy polls, to the batch queue only
+    assertThat(EconomyAccessTest.resourcesOf(bedrock, "EmbedderRole", "sqs:SendMessage"))
+        .singleElement()
+        .asString()
+        .startsWith("{Fn::GetAtt=[Batches");
     String fanoutPolicy = policyOf(bedrock, "FanOutRole");
     assertThat(fanoutPolicy)
         .contains("sqs:SendMessage")

@@ -220,6 +220,11 @@ public final class DynamoJobStore implements JobStore {
 
   @Override
   public Optional<JobStatus> tryFinish(String jobId, Instant now) {
+    // one consistent read first: every batch but the last would otherwise pay two conditional
+    // writes that fail (and their exceptions); the conditions below still decide
+    if (get(jobId).filter(DynamoJobStore::mayFinish).isEmpty()) {
+      return Optional.empty();
+    }
     for (JobStatus status : List.of(JobStatus.COMPLETED, JobStatus.COMPLETED_WITH_FAILURES)) {
       Update update =
           new Update()
@@ -239,6 +244,12 @@ public final class DynamoJobStore implements JobStore {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean mayFinish(JobRecord job) {
+    return job.fanOut().complete()
+        && job.counters().pending() == 0
+        && (job.status() == JobStatus.FANNING_OUT || job.status() == JobStatus.EMBEDDING);
   }
 
   @Override

@@ -175,9 +175,12 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
         reads.add(
             CompletableFuture.supplyAsync(() -> reader.read(index, file, firstChunk), executor));
       }
+      // the lookup runs on the thread that finishes the window's last read: submitted to the
+      // executor, it would queue behind every later window's reads, and the first group (and the
+      // embedders) would wait for the whole read-ahead instead of one window
       CompletableFuture<Map<String, float[]>> hits =
           CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-              .thenApplyAsync(ignored -> lookUp(reads), executor);
+              .thenApply(ignored -> lookUp(reads));
       bytesAhead += bytes;
       windows.add(new Window(reads, bytes, hits));
     }

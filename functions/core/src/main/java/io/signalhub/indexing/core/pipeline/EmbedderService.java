@@ -4,7 +4,6 @@ import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
-import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
@@ -107,7 +106,12 @@ public final class EmbedderService {
       LOG.fine(() -> "Dropping batch " + message.id() + ": the job is " + job.get().status());
       return Outcome.DISCARDED;
     }
-    int expected = jobs.batchChunkCount(message.jobId(), message.seq());
+    // every sender writes the registered count into the message (BatchMessage#chunks), which
+    // saves a second read of the marker per batch; a message without it reads the marker
+    int expected =
+        message.chunks() > 0
+            ? message.chunks()
+            : jobs.batchChunkCount(message.jobId(), message.seq());
     Semaphore slots =
         job.get().spec().concurrency() > 0
             ? jobSlots.computeIfAbsent(
@@ -166,16 +170,15 @@ public final class EmbedderService {
                     + e.getMessage());
         return Outcome.RETRY;
       }
-      String reason =
-          (lastReceive ? "gave up after " + receiveCount + " receives: " : "") + e.getMessage();
       result =
-          BatchResult.allFailed(
-              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+          BatchAccounting.allFailed(
+              message,
+              expected,
+              (lastReceive ? "gave up after " + receiveCount + " receives: " : "")
+                  + e.getMessage());
     } catch (BlobStore.BlobNotFoundException | IllegalArgumentException e) {
-      String reason = "batch payload unusable: " + e.getMessage();
       result =
-          BatchResult.allFailed(
-              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+          BatchAccounting.allFailed(message, expected, "batch payload unusable: " + e.getMessage());
     }
     return accounting.account(message, result, started, job.spec().model());
   }

@@ -20,12 +20,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ChunkStreamTest {
 
@@ -169,6 +172,40 @@ class ChunkStreamTest {
       }
       // the window being handed out (files 20 to 29) plus at most three more of ten files each
       assertThat(reads.get()).isLessThanOrEqualTo(30 + 3 * 10);
+    }
+  }
+
+  @Test
+  // in its own thread, so a first window waiting for later windows' reads fails the test instead
+  // of hanging it (CompletableFuture.join cannot be interrupted)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void handsOutTheFirstWindowWhileLaterWindowsAreStillBeingRead() throws Exception {
+    List<ManifestFile> files = files(50);
+    CountDownLatch firstHandedOut = new CountDownLatch(1);
+    // reads past the first window block until the stream has handed out its first file
+    BlobStore held =
+        reading(
+            key -> {
+              if (Integer.parseInt(key.replaceAll("\\D", "")) >= 10) {
+                try {
+                  firstHandedOut.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return blobs.read(key);
+            });
+
+    try (ChunkStream stream =
+        stream(files, new Cursor(0, 0), held, new ChunkStream.ReadAhead(10, 5, 1L << 20))) {
+      assertThat(stream.next().index()).isZero();
+      firstHandedOut.countDown();
+      long handedOut = 1;
+      while (stream.hasNext()) {
+        stream.next();
+        handedOut++;
+      }
+      assertThat(handedOut).isEqualTo(50);
     }
   }
 
