@@ -151,8 +151,8 @@ class QuotaSmallerThanABatchTest {
 
   /**
    * 0 failed; 429s for the rate at most 5% of requests (the one refusal that teaches the quota
-   * aside: these runs make a handful of requests; scripts/bench measures the ratio over many);
-   * time within 1.5× of tokens ÷ quota.
+   * aside: these runs make a handful of requests; scripts/bench measures the ratio over many); time
+   * within 1.5× of tokens ÷ quota.
    */
   private void assertWithinTargets(Run run) {
     assertThat(run.progress().failed()).isZero();
