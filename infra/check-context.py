@@ -20,8 +20,6 @@ def check(key, value, spec):
     kind = spec["type"]
     if kind == "choice" and value not in spec["values"]:
         refuse(f"-c {key}={value}: choose one of {', '.join(spec['values'])}")
-    if value in spec.get("unavailable", {}):
-        refuse(f"-c {key}={value}: {spec['unavailable'][value]}")
     if kind == "integer":
         if not re.fullmatch(r"-?[0-9]+", value):
             refuse(f"-c {key}={value}: a whole number is expected")

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,26 +79,11 @@ final class AsDeployedRun implements AutoCloseable {
           (synthesized - start) / 1e9,
           (started - synthesized) / 1e9,
           (booted - started) / 1e9);
-      s3 =
-          S3Client.builder()
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-              .endpointOverride(stack.endpoint())
-              .forcePathStyle(true)
-              .build();
+      s3 = asUser(S3Client.builder().forcePathStyle(true));
       bucket = stack.bucket().orElseThrow();
       jobId = name + "-job";
-      upload();
-      await()
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  isTerminal(status(jobId).path("status").asText())
-                      || !stack.droppedEvents().isEmpty());
-      assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
-      finished = status(jobId);
+      upload(jobId, Map.of());
+      finished = awaitEnd(jobId);
       afterLateDuplicates = redeliverLateDuplicates();
       listed = get("/jobs");
       seconds = (System.nanoTime() - start) / 1_000_000_000;
@@ -111,14 +97,27 @@ final class AsDeployedRun implements AutoCloseable {
     }
   }
 
+  /** Follows job {@code id} through the status function until it ends; returns its status. */
+  JsonNode awaitEnd(String id) throws Exception {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                isTerminal(status(id).path("status").asText()) || !stack.droppedEvents().isEmpty());
+    assertThat(stack.droppedEvents()).as("S3 events no attempt could handle").isEmpty();
+    return status(id);
+  }
+
   private static boolean isTerminal(String status) {
     return status.equals("COMPLETED")
         || status.equals("COMPLETED_WITH_FAILURES")
         || status.equals("FAILED");
   }
 
-  private void upload() {
-    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/");
+  /** Uploads the six files and job {@code id}'s manifest with {@code settings}. */
+  void upload(String id, Map<String, String> settings) {
+    ManifestWriter manifest = new ManifestWriter("demo", "sources/demo/").settings(settings);
     for (int i = 0; i < FILES; i++) {
       byte[] bytes =
           ("def handler_"
@@ -138,7 +137,7 @@ final class AsDeployedRun implements AutoCloseable {
     s3.putObject(
         r -> r.bucket(bucket).key("manifests/readme.txt"), RequestBody.fromString("not a job"));
     s3.putObject(
-        r -> r.bucket(bucket).key("manifests/" + jobId + ".json"),
+        r -> r.bucket(bucket).key("manifests/" + id + ".json"),
         RequestBody.fromString(manifest.toJson()));
   }
 
@@ -150,13 +149,7 @@ final class AsDeployedRun implements AutoCloseable {
    * @return the job's status once both were handled
    */
   private JsonNode redeliverLateDuplicates() throws Exception {
-    try (SqsClient sqs =
-        SqsClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .endpointOverride(stack.endpoint())
-            .build()) {
+    try (SqsClient sqs = asUser(SqsClient.builder())) {
       String embedder = function("Embedder").logicalId();
       String deadLetter = function("DeadLetterConsumer").logicalId();
       List<String> reached = new ArrayList<>();
@@ -182,6 +175,16 @@ final class AsDeployedRun implements AutoCloseable {
               () -> reached.stream().allMatch(f -> stack.invocations(f) > 0) && stack.busy() == 0);
     }
     return status(jobId);
+  }
+
+  /** A client of the stack's endpoint with a user's credentials (none of the functions'). */
+  <B extends AwsClientBuilder<B, C>, C> C asUser(B builder) {
+    return builder
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .endpointOverride(stack.endpoint())
+        .build();
   }
 
   /** GET /jobs/{id} through the template's HTTP API route, answered by the status function. */
@@ -281,6 +284,15 @@ final class AsDeployedRun implements AutoCloseable {
     assertThat(stack.recorder().calls()).extracting(AwsCall::action).contains(actionsExpected);
     assertThat(report.denials()).as(report.render()).isEmpty();
     return report;
+  }
+
+  /** Closes what a test class started, in order, skipping what never started. */
+  static void closeAll(AutoCloseable... started) throws Exception {
+    for (AutoCloseable each : started) {
+      if (each != null) {
+        each.close();
+      }
+    }
   }
 
   @Override

@@ -37,12 +37,7 @@ class OpenAiAsDeployedIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (run != null) {
-      run.close();
-    }
-    if (simulator != null) {
-      simulator.close();
-    }
+    AsDeployedRun.closeAll(run, simulator);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.signalhub.indexing.core.batch.ProviderLimits;
 import io.signalhub.indexing.core.cache.InMemoryEmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.InMemoryJobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.BatchQueue;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -103,7 +104,8 @@ public final class MemoryProbe {
                 counting,
                 new InMemoryEmbeddingCache(1000),
                 model,
-                Clock.systemUTC())
+                Clock.systemUTC(),
+                PipelineMetrics.NONE)
             .fanOut(Keys.manifest("million"), Instant.MAX);
     double seconds = (System.nanoTime() - start) / 1e9;
     return Result.row(

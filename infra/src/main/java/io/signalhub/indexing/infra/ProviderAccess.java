@@ -18,6 +18,9 @@ import software.constructs.Construct;
  */
 final class ProviderAccess {
 
+  /** The OpenAI-compatible provider's key, or null for a provider without one. */
+  final Secret key;
+
   ProviderAccess(
       Construct stack,
       StackSettings settings,
@@ -40,7 +43,7 @@ final class ProviderAccess {
     if (settings.provider().equals("openai") || settings.provider().equals("azure-openai")) {
       // the key lives in Secrets Manager; the embedder reads it at start, never from a plain
       // variable
-      Secret key =
+      key =
           Secret.Builder.create(stack, "EmbeddingApiKey")
               .description(
                   "API key of the OpenAI-compatible embedding provider; set its value after the first deploy")
@@ -51,6 +54,8 @@ final class ProviderAccess {
           .value(key.getSecretArn())
           .description("Put the provider's API key here")
           .build();
+    } else {
+      key = null;
     }
     if (settings.provider().equals("local")) {
       BucketDeployment.Builder.create(stack, "LocalModelWeights")

@@ -16,13 +16,13 @@ import software.constructs.Construct;
  * own role with only the actions and resources it uses (docs/infrastructure.md).
  *
  * <p>Each part ({@link IndexBucket}, {@link Queues}, {@link Tables}, {@link Functions}, {@link
- * Permissions}, {@link ProviderAccess}, {@link Triggers}, {@link StatusApi}, {@link Alarms}) is a
- * class that adds its resources when constructed, in the stack's own scope. They are not nested
- * constructs on purpose: CloudFormation's logical IDs come from the construct path, so moving the
- * bucket or a table under a child construct would rename it, and a renamed stateful resource is
- * replaced (a new, empty bucket or table) on the next deploy. A new part is one such class and one
- * line below; one with nothing deployed before it may be a true construct ({@link
- * OperatorDashboard} is).
+ * Permissions}, {@link ProviderAccess}, {@link BedrockBatchAccess}, {@link Triggers}, {@link
+ * StatusApi}, {@link Alarms}) is a class that adds its resources when constructed, in the stack's
+ * own scope. They are not nested constructs on purpose: CloudFormation's logical IDs come from the
+ * construct path, so moving the bucket or a table under a child construct would rename it, and a
+ * renamed stateful resource is replaced (a new, empty bucket or table) on the next deploy. A new
+ * part is one such class and one line below; one with nothing deployed before it may be a true
+ * construct ({@link OperatorDashboard} is).
  */
 public final class SignalHubStack extends Stack {
 
@@ -59,7 +59,11 @@ public final class SignalHubStack extends Stack {
     functions = new Functions(this, settings, zips, bucket, queues, tables);
     Permissions permissions = new Permissions(functions, bucket, queues, tables);
     permissions.pipeline();
-    new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    ProviderAccess provider = new ProviderAccess(this, settings, functions, bucket, modelDirectory);
+    if (BedrockBatchAccess.applies(settings)) {
+      new BedrockBatchAccess(this, settings, functions, bucket);
+    }
+    new EconomyAccess(settings, functions, bucket, queues, provider.key);
     permissions.consumersAndStatus();
     new Triggers(settings, functions, bucket, queues);
     statusApi = new StatusApi(this, functions);

@@ -25,8 +25,8 @@ import java.util.function.Function;
  * @param azureEndpoint azure-openai: the resource's endpoint, e.g. https://acme.openai.azure.com
  * @param azureDeployment azure-openai: the deployment's name (default: the model id)
  * @param azureApiVersion azure-openai: the data-plane API version (default 2024-10-21)
- * @param mode jobs' default mode, {@code SIGNAL_HUB_MODE}: on-demand (economy is refused until the
- *     deployed functions run it)
+ * @param mode jobs' default mode, {@code SIGNAL_HUB_MODE}: on-demand, or economy (the provider's
+ *     batch API at half price; only for a provider that has one, see {@link #batchApi()})
  */
 public record StackSettings(
     String provider,
@@ -47,13 +47,6 @@ public record StackSettings(
     String azureApiVersion,
     String mode) {
 
-  /** Why {@code -c mode=economy} is refused (context-keys.json says the same). */
-  static final String ECONOMY_NOT_DEPLOYED =
-      "-c mode=economy: economy mode is not wired into the deployed functions yet (the embedder and"
-          + " dead-letter consumer do not poll provider batches, and the stack grants nothing for"
-          + " it); deploy with mode=on-demand and index with scripts/index --economy on the local"
-          + " stack";
-
   public static StackSettings from(Function<String, Object> context) {
     Reader r = new Reader(context);
     String provider = r.text("provider", "bedrock");
@@ -68,28 +61,41 @@ public record StackSettings(
           "provider=azure-openai needs -c azureEndpoint=https://<resource>.openai.azure.com"
               + " (and -c azureDeployment=<deployment> unless it is named after the model)");
     }
-    String mode = r.text("mode", "on-demand");
-    if (mode.equals("economy")) {
-      throw new IllegalArgumentException(ECONOMY_NOT_DEPLOYED);
+    StackSettings settings =
+        new StackSettings(
+            provider,
+            r.text("model", defaultModel),
+            r.number("embedderConcurrency", 10),
+            r.number("embedderBatchSize", 10),
+            r.number("batchingWindowSeconds", 1),
+            r.number("embedderMemoryMb", 1769),
+            r.number("maxReceiveCount", 5),
+            r.number("requestsPerMinute", 0),
+            r.number("tokensPerMinute", 0),
+            r.number("maxRetries", 3),
+            r.number("batchRetentionDays", 7),
+            Boolean.parseBoolean(r.text("retainData", "true")),
+            r.text("alarmEmail", null),
+            r.text("azureEndpoint", null),
+            r.text("azureDeployment", null),
+            r.text("azureApiVersion", null),
+            r.text("mode", "on-demand"));
+    if (settings.mode().equals("economy") && !settings.batchApi()) {
+      // every job would fail at once: refuse the deployment instead
+      throw new IllegalArgumentException(
+          "-c mode=economy needs a provider with a batch API (openai); provider="
+              + provider
+              + " has none: deploy with mode=on-demand");
     }
-    return new StackSettings(
-        provider,
-        r.text("model", defaultModel),
-        r.number("embedderConcurrency", 10),
-        r.number("embedderBatchSize", 10),
-        r.number("batchingWindowSeconds", 1),
-        r.number("embedderMemoryMb", 1769),
-        r.number("maxReceiveCount", 5),
-        r.number("requestsPerMinute", 0),
-        r.number("tokensPerMinute", 0),
-        r.number("maxRetries", 3),
-        r.number("batchRetentionDays", 7),
-        Boolean.parseBoolean(r.text("retainData", "true")),
-        r.text("alarmEmail", null),
-        r.text("azureEndpoint", null),
-        r.text("azureDeployment", null),
-        r.text("azureApiVersion", null),
-        mode);
+    return settings;
+  }
+
+  /**
+   * Whether the functions buy this provider's embeddings through its batch API in economy mode
+   * (ProviderBatchApis in the functions): only then do they get economy mode's grants.
+   */
+  boolean batchApi() {
+    return provider.equals("openai");
   }
 
   private record Reader(Function<String, Object> context) {

@@ -11,6 +11,7 @@ import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.job.JobStore;
@@ -184,16 +185,17 @@ public final class AwsPipeline implements AutoCloseable {
   public EconomyService economy(ProviderBatchApi api, EconomyConfig config) {
     String batchQueueUrl = queueUrl(settings.batchQueue());
     return new EconomyService(
-        jobs,
-        blobs,
-        cache,
-        new DynamoEconomyStore(dynamo, settings.jobsTable()),
-        api,
-        new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
-        new SqsPollScheduler(sqs, batchQueueUrl),
-        accounting(),
-        config,
-        clock);
+        new EconomyPorts(
+            jobs,
+            blobs,
+            cache,
+            new DynamoEconomyStore(dynamo, settings.jobsTable()),
+            api,
+            new SqsBatchQueue(sqs, batchQueueUrl, Sleeper.system()),
+            new SqsPollScheduler(sqs, batchQueueUrl),
+            accounting(),
+            config,
+            clock));
   }
 
   /** The fan-out whose batches go through {@code economy} (on demand or to the batch API). */
@@ -208,7 +210,7 @@ public final class AwsPipeline implements AutoCloseable {
    */
   public EmbedderService embedder(EmbeddingProvider provider) {
     return new EmbedderService(
-        settings, jobs, blobs, cache, batchEmbedder(provider), clock, metrics);
+        settings, jobs, blobs, cache, batchEmbedder(provider), clock, sleeper, metrics);
   }
 
   /** The provider behind SmallRye retries and the (shared, adaptive) rate limiter. */
@@ -225,7 +227,8 @@ public final class AwsPipeline implements AutoCloseable {
             : DynamoRateBudget.capOnly(dynamo, settings.rateTable(), provider.model(), clock);
     return ProviderCaller.builder(provider)
         .maxRetries(settings.maxRetries())
-        .retryDelays(settings.retryDelay(), settings.maxRetryDelay())
+        .retryDelay(settings.retryDelay())
+        .maxRetryDelay(settings.maxRetryDelay())
         .budget(budget)
         .maxConcurrency(settings.concurrency())
         .clock(clock)

@@ -9,8 +9,6 @@ import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
-import io.signalhub.indexing.core.ratelimit.RateLimiter;
-import io.signalhub.indexing.core.retry.Sleeper;
 import io.smallrye.mutiny.Multi;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 
 /**
  * Embeds chunks in token-budgeted batches with retries, rate limiting, caching and live progress.
@@ -111,7 +108,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     this.cache = parts.cache();
     this.maxConcurrentBatches = parts.maxConcurrentBatches();
     this.oversizePolicy = settings.oversizePolicy;
-    this.clock = settings.clock;
+    this.clock = settings.calls.clock;
     this.progressWindow = settings.progressWindow;
     this.onResult = settings.onResult;
   }
@@ -200,14 +197,14 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
   }
 
   /** All knobs, with the original's defaults. */
-  public static final class Builder {
-    private final ProcessorSettings settings = new ProcessorSettings();
+  public static final class Builder extends ProviderCallOptions<Builder> {
+    private final ProcessorSettings settings = new ProcessorSettings(this);
 
     private Builder() {}
 
     /** The provider; default: the one {@code SIGNAL_HUB_EMBEDDING_PROVIDER} names (local). */
     public Builder provider(EmbeddingProvider value) {
-      settings.provider = Objects.requireNonNull(value, "provider must be set");
+      settings.provider = required(value, "provider");
       return this;
     }
 
@@ -226,27 +223,6 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
       return this;
     }
 
-    /** Retries of a retryable failure (429, 5xx, timeout); default 3. */
-    public Builder maxRetries(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("maxRetries must be >= 0, was " + value);
-      }
-      settings.maxRetries = value;
-      return this;
-    }
-
-    /** Ceiling of the first retry delay; default 1 s. */
-    public Builder retryDelay(Duration value) {
-      settings.retryDelay = Objects.requireNonNull(value, "retryDelay must be set");
-      return this;
-    }
-
-    /** Cap of the retry delay; default 60 s. A longer Retry-After is still honoured. */
-    public Builder maxRetryDelay(Duration value) {
-      settings.maxRetryDelay = Objects.requireNonNull(value, "maxRetryDelay must be set");
-      return this;
-    }
-
     /**
      * Batches in flight; also the adaptive limiter's ceiling; default 5 with a {@code batchSize},
      * {@value BatchEmbeddingProcessor#AUTO_MAX_CONCURRENT_BATCHES} when requests are sized by the
@@ -262,7 +238,7 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
      * batchSize}); default 2 s. Longer: fewer, larger requests; shorter: a retry re-sends less.
      */
     public Builder latencyTarget(Duration value) {
-      settings.latencyTarget = Objects.requireNonNull(value, "latencyTarget must be set");
+      settings.latencyTarget = required(value, "latencyTarget");
       if (value.isZero() || value.isNegative()) {
         throw new IllegalArgumentException("latencyTarget must be positive, was " + value);
       }
@@ -278,12 +254,6 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     /** The provider's tokens/min limit; default 0 = not limited client-side. */
     public Builder tokensPerMinute(long value) {
       settings.tokensPerMinute = value;
-      return this;
-    }
-
-    /** A limiter shared with others (e.g. across processes); replaces the per-minute knobs. */
-    public Builder rateLimiter(RateLimiter value) {
-      settings.rateLimiter = value;
       return this;
     }
 
@@ -303,35 +273,19 @@ public final class BatchEmbeddingProcessor implements AutoCloseable {
     }
 
     public Builder oversizePolicy(OversizePolicy value) {
-      settings.oversizePolicy = Objects.requireNonNull(value, "oversizePolicy must be set");
-      return this;
-    }
-
-    public Builder clock(Clock value) {
-      settings.clock = Objects.requireNonNull(value, "clock must be set");
-      return this;
-    }
-
-    public Builder sleeper(Sleeper value) {
-      settings.sleeper = Objects.requireNonNull(value, "sleeper must be set");
-      return this;
-    }
-
-    /** Uniform [0, 1) values for backoff jitter. */
-    public Builder random(DoubleSupplier value) {
-      settings.random = Objects.requireNonNull(value, "random must be set");
+      settings.oversizePolicy = required(value, "oversizePolicy");
       return this;
     }
 
     /** Window of the chunks/s rate; default 30 s. */
     public Builder progressWindow(Duration value) {
-      settings.progressWindow = Objects.requireNonNull(value, "progressWindow must be set");
+      settings.progressWindow = required(value, "progressWindow");
       return this;
     }
 
     /** Receives every chunk's vector or failure as batches finish. */
     public Builder onResult(Consumer<ChunkResult> value) {
-      settings.onResult = Objects.requireNonNull(value, "onResult must be set");
+      settings.onResult = required(value, "onResult");
       return this;
     }
 

@@ -10,14 +10,9 @@ import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.ratelimit.LocalRateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.ratelimit.RateLimiter;
-import io.signalhub.indexing.core.retry.Sleeper;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 
 /**
  * What {@link BatchEmbeddingProcessor.Builder} collects, with the original's defaults, and how it
@@ -29,25 +24,25 @@ final class ProcessorSettings {
   /** Environment variable of the original's fixed batch size. */
   static final String BATCH_SIZE_VARIABLE = "SIGNAL_HUB_EMBEDDING_BATCH_SIZE";
 
+  /** Retries, jitter, a shared limiter, clock and sleeper: set on the builder itself. */
+  final ProviderCallOptions<?> calls;
+
   EmbeddingProvider provider;
   Integer batchSize;
   long maxTokensPerBatch;
-  int maxRetries = 3;
-  Duration retryDelay = Duration.ofSeconds(1);
-  Duration maxRetryDelay = Duration.ofSeconds(60);
   Integer maxConcurrentBatches;
   Duration latencyTarget = Duration.ofSeconds(2);
   long requestsPerMinute;
   long tokensPerMinute;
-  RateLimiter rateLimiter;
   EmbeddingCache cache;
   int cacheEntries = 10_000;
   OversizePolicy oversizePolicy = OversizePolicy.TRUNCATE;
-  Clock clock = Clock.systemUTC();
-  Sleeper sleeper = Sleeper.system();
-  DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   Duration progressWindow = Duration.ofSeconds(30);
   Consumer<ChunkResult> onResult = result -> {};
+
+  ProcessorSettings(ProviderCallOptions<?> calls) {
+    this.calls = calls;
+  }
 
   /** The parts a processor runs with. */
   record Parts(
@@ -93,26 +88,18 @@ final class ProcessorSettings {
                 WorkItem::tokens,
                 WorkItem::jsonBytes);
     caller[0] =
-        ProviderCaller.builder(provider)
-            .maxRetries(maxRetries)
-            .retryDelays(retryDelay, maxRetryDelay)
-            .random(random)
-            .budget(
-                requestsPerMinute > 0 || tokensPerMinute > 0
-                    ? new LocalRateBudget(
-                        RateBudget.spendable(requestsPerMinute),
-                        RateBudget.spendable(tokensPerMinute),
-                        clock)
-                    : RateBudget.unlimited())
-            .maxConcurrency(concurrency)
-            .rateLimiter(rateLimiter)
-            .clock(clock)
-            .sleeper(sleeper)
-            .answerListener(
-                sizer == null
-                    ? ProviderCaller.AnswerListener.NONE
-                    : (inputs, tokens, latency) -> sizer.answered(tokens, latency))
-            .build();
+        calls.caller(
+            provider,
+            requestsPerMinute > 0 || tokensPerMinute > 0
+                ? new LocalRateBudget(
+                    RateBudget.spendable(requestsPerMinute),
+                    RateBudget.spendable(tokensPerMinute),
+                    calls.clock)
+                : RateBudget.unlimited(),
+            concurrency,
+            sizer == null
+                ? ProviderCaller.AnswerListener.NONE
+                : (inputs, tokens, latency) -> sizer.answered(tokens, latency));
     return new Parts(
         provider,
         ownsProvider,

@@ -5,19 +5,13 @@ import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingResponse;
 import io.signalhub.indexing.core.provider.QuotaSnapshot;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.ratelimit.RateLimiter;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
 import io.signalhub.indexing.core.retry.RetryingCaller;
-import io.signalhub.indexing.core.retry.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 
 /**
  * The layer that calls the embedding provider, for one batch: each request goes through the rate
@@ -63,7 +57,7 @@ public final class ProviderCaller {
     this(provider, retrying, limiter, Clock.systemUTC(), AnswerListener.NONE);
   }
 
-  private ProviderCaller(
+  ProviderCaller(
       EmbeddingProvider provider,
       RetryingCaller retrying,
       RateLimiter limiter,
@@ -78,7 +72,7 @@ public final class ProviderCaller {
 
   /**
    * The wiring the library and the embedder function share: the provider behind retries with
-   * exponential backoff and full jitter, and an {@link AdaptiveRateLimiter} over a rate budget.
+   * exponential backoff and full jitter, and an adaptive rate limiter over a rate budget.
    */
   public static Builder builder(EmbeddingProvider provider) {
     return new Builder(provider);
@@ -232,44 +226,19 @@ public final class ProviderCaller {
   }
 
   /** Retries, backoff, the limiter and its budget; defaults are the library's. */
-  public static final class Builder {
+  public static final class Builder extends ProviderCallOptions<Builder> {
     private final EmbeddingProvider provider;
-    private int maxRetries = 3;
-    private Duration retryDelay = Duration.ofSeconds(1);
-    private Duration maxRetryDelay = Duration.ofSeconds(60);
-    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private RateBudget budget = RateBudget.unlimited();
     private int maxConcurrency = 5;
-    private RateLimiter limiter;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.system();
     private AnswerListener listener = AnswerListener.NONE;
 
     private Builder(EmbeddingProvider provider) {
-      this.provider = Objects.requireNonNull(provider, "provider must be set");
-    }
-
-    public Builder maxRetries(int value) {
-      maxRetries = value;
-      return this;
-    }
-
-    /** First retry's delay ceiling and the cap of later ones; default 1 s and 60 s. */
-    public Builder retryDelays(Duration first, Duration max) {
-      retryDelay = first;
-      maxRetryDelay = max;
-      return this;
-    }
-
-    /** Uniform [0, 1) values for the backoff's full jitter. */
-    public Builder random(DoubleSupplier value) {
-      random = Objects.requireNonNull(value, "random must be set");
-      return this;
+      this.provider = required(provider, "provider");
     }
 
     /** The requests/min and tokens/min budget the limiter draws from; default unlimited. */
     public Builder budget(RateBudget value) {
-      budget = Objects.requireNonNull(value, "budget must be set");
+      budget = required(value, "budget");
       return this;
     }
 
@@ -279,39 +248,13 @@ public final class ProviderCaller {
       return this;
     }
 
-    /** A limiter built elsewhere (e.g. shared); replaces {@link #budget} and the ceiling. */
-    public Builder rateLimiter(RateLimiter value) {
-      limiter = value;
-      return this;
-    }
-
-    public Builder clock(Clock value) {
-      clock = Objects.requireNonNull(value, "clock must be set");
-      return this;
-    }
-
-    public Builder sleeper(Sleeper value) {
-      sleeper = Objects.requireNonNull(value, "sleeper must be set");
-      return this;
-    }
-
     public Builder answerListener(AnswerListener value) {
-      listener = Objects.requireNonNull(value, "answerListener must be set");
+      listener = required(value, "answerListener");
       return this;
     }
 
     public ProviderCaller build() {
-      RateLimiter rateLimiter =
-          limiter != null
-              ? limiter
-              : new AdaptiveRateLimiter(budget, maxConcurrency, clock, sleeper);
-      return new ProviderCaller(
-          provider,
-          new RetryingCaller(
-              maxRetries, new BackoffPolicy(retryDelay, maxRetryDelay, random), sleeper),
-          rateLimiter,
-          clock,
-          listener);
+      return caller(provider, budget, maxConcurrency, listener);
     }
   }
 }

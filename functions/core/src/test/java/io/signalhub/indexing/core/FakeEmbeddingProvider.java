@@ -16,20 +16,12 @@ import java.util.function.Predicate;
 public final class FakeEmbeddingProvider implements EmbeddingProvider {
 
   public static final String MODEL = "fake-model";
-  private final ProviderLimits limits;
+  private final ProviderLimits limits = new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20);
   private final Queue<RuntimeException> failures = new ArrayDeque<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger inputs = new AtomicInteger();
   private volatile Predicate<String> rejected = text -> false;
   private final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  public FakeEmbeddingProvider(ProviderLimits limits) {
-    this.limits = limits;
-  }
-
-  public FakeEmbeddingProvider() {
-    this(new ProviderLimits("fake", 8, 64, 10_000, 256, 1 << 20));
-  }
 
   public static float[] vectorFor(String text) {
     return new float[] {text.hashCode(), text.length(), 1f};

@@ -2,6 +2,7 @@ package io.signalhub.indexing.embedder;
 
 import io.quarkus.runtime.StartupEvent;
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.lambda.ApiKeySecret;
 import io.signalhub.indexing.aws.lambda.Priming;
 import io.signalhub.indexing.core.pipeline.BatchAccounting;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * During init: the pipeline's clients and the provider (the Bedrock client, or the local model's
@@ -27,10 +27,7 @@ public class EmbedderPriming {
   void onStart(@Observes StartupEvent event) {
     if (Priming.handler().equals("dead-letter")) {
       Priming.prime("the batch accounting", accounting::get);
-    } else if (ConfigProvider.getConfig()
-        .getOptionalValue("SIGNAL_HUB_EMBEDDING_API_KEY_SECRET_ARN", String.class)
-        .filter(arn -> !arn.isBlank())
-        .isPresent()) {
+    } else if (ApiKeySecret.arn().isPresent()) {
       Priming.prime("the pipeline (the API key is read at the first request)", pipeline::get);
     } else {
       Priming.prime("the embedder and its provider", embedder::get);

@@ -12,6 +12,7 @@ import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
+import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -52,6 +54,15 @@ class EmbedHandlerTest {
 
   /** Fans out a one-file job for {@code model} and returns its one batch message body. */
   static String fanOutOneBatch(AwsPipeline pipeline, ModelProfile model, String jobId) {
+    return fanOutOneFile(pipeline, pipeline.fanOut(model), jobId, Map.of());
+  }
+
+  /**
+   * Fans out a one-file job with {@code settings} through {@code fanOut}; returns the one message
+   * it put on the batch queue (a batch, or an economy job's poll), taken off the queue.
+   */
+  static String fanOutOneFile(
+      AwsPipeline pipeline, FanOutService fanOut, String jobId, Map<String, String> settings) {
     String source =
         "class Greeter {\n  String greet(String name) { return \"Hello \" + name; }\n}\n";
     byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
@@ -61,12 +72,24 @@ class EmbedHandlerTest {
         .put(
             Keys.manifest(jobId),
             new ManifestWriter("demo", "sources/" + jobId + "/")
+                .settings(settings)
                 .file("Greeter.java", bytes)
                 .toBytes());
-    pipeline.fanOut(model).fanOut(Keys.manifest(jobId), Instant.MAX);
+    fanOut.fanOut(Keys.manifest(jobId), Instant.MAX);
+    return takeOne(pipeline, jobId);
+  }
+
+  /** Takes the one message about {@code jobId} off the batch queue. */
+  static String takeOne(AwsPipeline pipeline, String jobId) {
     String queue = pipeline.queueUrl(pipeline.settings().batchQueue());
     List<Message> messages =
-        pipeline.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
+        pipeline
+            .sqs()
+            .receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1))
+            .messages()
+            .stream()
+            .filter(m -> m.body().contains("\"" + jobId + "\""))
+            .toList();
     assertThat(messages).hasSize(1);
     pipeline
         .sqs()

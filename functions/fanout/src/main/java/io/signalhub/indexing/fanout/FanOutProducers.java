@@ -1,44 +1,49 @@
 package io.signalhub.indexing.fanout;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.lambda.ApiKeySecret;
+import io.signalhub.indexing.core.economy.DeferredBatchApi;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.ProviderBatchApi;
+import io.signalhub.indexing.core.economy.ProviderBatchApis;
 import io.signalhub.indexing.core.pipeline.FanOutFailureService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Builds the service once per container from the shared pipeline. The fan-out needs only the
- * model's profile (limits, tokenizer, dimensions, price), never the provider itself: no key, no
- * client, no ONNX Runtime.
+ * Builds the service once per container from the shared pipeline. The fan-out needs the model's
+ * profile (limits, tokenizer, dimensions, price), never the embedding provider itself: no client,
+ * no ONNX Runtime.
  *
- * <p>Economy mode is not wired into the deployed functions yet (the embedder and the dead-letter
- * consumer do not route poll messages, and the stack grants nothing for it): its batches go through
- * an economy service without a batch API, so a job asking for {@code settings.mode: economy} fails
- * at once with that reason instead of being embedded on demand at full price.
+ * <p>Its batches go through economy mode's service: an on-demand job's to the batch queue, an
+ * economy job's to the provider's batch API, which is built (and its key read from Secrets Manager)
+ * when an economy job first submits. A provider without a batch API fails economy jobs at once with
+ * what to change.
  */
 public class FanOutProducers {
 
-  /** Why a deployed fan-out fails an economy job. */
-  static final String ECONOMY_NOT_DEPLOYED =
-      "economy mode is not available in the deployed functions yet (it runs on the local stack:"
-          + " scripts/index --economy); remove settings.mode from the manifest or set it to"
-          + " on-demand";
-
   @Produces
   @Singleton
-  FanOutService fanOut(AwsPipeline pipeline, ProviderSettings provider) {
-    return pipeline.fanOut(
-        EmbeddingProviders.profile(provider),
-        pipeline
-            .economy(
-                null,
-                EconomyConfig.from(
-                    key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)))
-            .unavailableBecause(ECONOMY_NOT_DEPLOYED));
+  FanOutService fanOut(
+      AwsPipeline pipeline,
+      ProviderSettings provider,
+      ApiKeySecret key,
+      EconomyConfig config,
+      @ConfigProperty(name = "signal-hub.bedrock.batch-role-arn") Optional<String> bedrockRole) {
+    ProviderBatchApis.Storage storage =
+        new ProviderBatchApis.Storage(
+            pipeline.blobs(), pipeline.settings().bucket(), bedrockRole.orElse(null));
+    // the configured settings (no key) only tell whether the provider has a batch API
+    ProviderBatchApi api =
+        ProviderBatchApis.forSettings(provider, storage) == null
+            ? null
+            : new DeferredBatchApi(() -> ProviderBatchApis.forSettings(key.settings(), storage));
+    return pipeline.fanOut(EmbeddingProviders.profile(provider), pipeline.economy(api, config));
   }
 
   /** No profile: whatever made the fan-out fail (its model included) must not stop this. */

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The handler as Lambda calls it: a raw S3 event through Quarkus' mock event server. */
@@ -35,22 +36,32 @@ class FanOutHandlerTest {
    * for that manifest and expects the handler to answer COMPLETED.
    */
   static void fanOutOneFileJob(AwsPipeline pipeline) throws IOException {
+    given()
+        .body(uploadOneFileJob(pipeline, "handler-test-job", Map.of()))
+        .post()
+        .then()
+        .statusCode(200)
+        .body("$", contains("COMPLETED"));
+  }
+
+  /**
+   * Uploads job {@code jobId} (one Python file, its manifest with {@code settings}); returns the S3
+   * event for its manifest.
+   */
+  static String uploadOneFileJob(AwsPipeline pipeline, String jobId, Map<String, String> settings)
+      throws IOException {
     String source = "def handler(event):\n    return event\n";
     pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
     pipeline
         .blobs()
         .put(
-            Keys.manifest("handler-test-job"),
+            Keys.manifest(jobId),
             new ManifestWriter("demo", "sources/demo/")
+                .settings(settings)
                 .file("app.py", source.getBytes(StandardCharsets.UTF_8))
                 .toBytes());
-
-    given()
-        .body(fixture("s3-put-manifest.json"))
-        .post()
-        .then()
-        .statusCode(200)
-        .body("$", contains("COMPLETED"));
+    return fixture("s3-put-manifest.json")
+        .replace("manifests/handler-test-job.json", "manifests/" + jobId + ".json");
   }
 
   @Test
@@ -72,22 +83,9 @@ class FanOutHandlerTest {
   }
 
   @Test
-  void anEconomyJobFailsAtOnceWithTheReasonInsteadOfRunningOnDemand() throws Exception {
-    String source = "def handler(event):\n    return event\n";
-    pipeline.blobs().put("sources/demo/app.py", source.getBytes(StandardCharsets.UTF_8));
-    pipeline
-        .blobs()
-        .put(
-            Keys.manifest("handler-economy-job"),
-            new ManifestWriter("demo", "sources/demo/")
-                .settings(java.util.Map.of("mode", "economy"))
-                .file("app.py", source.getBytes(StandardCharsets.UTF_8))
-                .toBytes());
-
+  void anEconomyJobFailsAtOnceWithTheReasonWhenTheProviderHasNoBatchApi() throws Exception {
     given()
-        .body(
-            fixture("s3-put-manifest.json")
-                .replace("manifests/handler-test-job.json", "manifests/handler-economy-job.json"))
+        .body(uploadOneFileJob(pipeline, "handler-economy-job", Map.of("mode", "economy")))
         .post()
         .then()
         .statusCode(200);
@@ -95,7 +93,7 @@ class FanOutHandlerTest {
     var job = pipeline.jobs().get("handler-economy-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
     assertThat(job.state().reason())
-        .contains("economy mode is not available in the deployed functions")
+        .contains("economy mode needs a provider with a batch API (openai)")
         .contains("on-demand");
     assertThat(job.counters().batchesProcessed()).isZero();
   }

@@ -14,8 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fan-out as {@code provider=openai} deploys it: no key (only the embedder reads the secret),
- * no endpoint. It chunks and batches for the model without ever building a provider.
+ * The fan-out as {@code provider=openai} deploys it: no key (it reads the secret only when an
+ * economy job submits), no endpoint. It chunks and batches an on-demand job for the model without
+ * ever building a provider.
  */
 @QuarkusTest
 @TestProfile(FanOutOpenAiConfigurationTest.OpenAiWithoutKey.class)

@@ -58,6 +58,16 @@ class BatchEmbeddingProcessorTest {
     return SimulatedEmbeddingServer.vectorFor(chunk.text(), DIMENSIONS);
   }
 
+  /** Every progress value of a run, the final one last. */
+  private static List<Progress> progressOf(
+      BatchEmbeddingProcessor processor, Iterable<Chunk> chunks) {
+    return processor.processWithProgress(chunks).collect().asList().await().indefinitely();
+  }
+
+  private static Progress last(List<Progress> progress) {
+    return progress.get(progress.size() - 1);
+  }
+
   @Test
   void returnsEveryVectorInInputOrderUsingFewRequests() throws Exception {
     List<Chunk> input = chunks(250);
@@ -76,11 +86,10 @@ class BatchEmbeddingProcessorTest {
   void emitsOneProgressPerBatchEndingComplete() throws Exception {
     var processor = processorFor(SimulatorSettings.builder()).batchSize(10).build();
 
-    List<Progress> progress =
-        processor.processWithProgress(chunks(95)).collect().asList().await().indefinitely();
+    List<Progress> progress = progressOf(processor, chunks(95));
 
     assertThat(progress).hasSize(10);
-    Progress last = progress.get(progress.size() - 1);
+    Progress last = last(progress);
     assertThat(last.finished()).isTrue();
     assertThat(last.total()).isEqualTo(95);
     assertThat(last.completed()).isEqualTo(95);
@@ -126,10 +135,9 @@ class BatchEmbeddingProcessorTest {
     server.failNext(429, "Rate limit reached", Map.of("Retry-After", "3"));
     server.failNext(500, "boom", Map.of());
 
-    List<Progress> progress =
-        processor.processWithProgress(chunks(30)).collect().asList().await().indefinitely();
+    List<Progress> progress = progressOf(processor, chunks(30));
 
-    Progress last = progress.get(progress.size() - 1);
+    Progress last = last(progress);
     assertThat(last.completed()).isEqualTo(30);
     assertThat(last.retries()).isEqualTo(2);
     assertThat(last.throttled()).isEqualTo(1);
@@ -147,10 +155,9 @@ class BatchEmbeddingProcessorTest {
     server.failNext(503, "down", Map.of());
     server.failNext(503, "down", Map.of());
 
-    List<Progress> progress =
-        processor.processWithProgress(chunks(10)).collect().asList().await().indefinitely();
+    List<Progress> progress = progressOf(processor, chunks(10));
 
-    Progress last = progress.get(progress.size() - 1);
+    Progress last = last(progress);
     assertThat(last.failed()).isEqualTo(5);
     assertThat(last.completed()).isEqualTo(5);
     assertThat(last.finished()).isTrue();
@@ -190,11 +197,10 @@ class BatchEmbeddingProcessorTest {
     processor.processChunks(chunks(120), p -> {});
     long callsAfterFirstRun = server.stats().requests();
 
-    List<Progress> second =
-        processor.processWithProgress(chunks(120)).collect().asList().await().indefinitely();
+    List<Progress> second = progressOf(processor, chunks(120));
 
     assertThat(server.stats().requests()).isEqualTo(callsAfterFirstRun);
-    Progress last = second.get(second.size() - 1);
+    Progress last = last(second);
     assertThat(last.cached()).isEqualTo(120);
     assertThat(last.completed()).isEqualTo(120);
     assertThat(last.apiCalls()).isZero();
@@ -204,15 +210,9 @@ class BatchEmbeddingProcessorTest {
   void anOversizedChunkIsTruncatedOrFailedByPolicyAndReported() throws Exception {
     String huge = "word ".repeat(20_000);
     var truncating = processorFor(SimulatorSettings.builder()).build();
-    List<Progress> progress =
-        truncating
-            .processWithProgress(List.of(Chunk.of(huge)))
-            .collect()
-            .asList()
-            .await()
-            .indefinitely();
-    assertThat(progress.get(progress.size() - 1).truncated()).isEqualTo(1);
-    assertThat(progress.get(progress.size() - 1).completed()).isEqualTo(1);
+    List<Progress> progress = progressOf(truncating, List.of(Chunk.of(huge)));
+    assertThat(last(progress).truncated()).isEqualTo(1);
+    assertThat(last(progress).completed()).isEqualTo(1);
     stop();
 
     var failing =
@@ -249,13 +249,12 @@ class BatchEmbeddingProcessorTest {
             .onResult(result -> resultsSeen.add(result.ordinal()))
             .build();
 
-    List<Progress> progress =
-        processor.processWithProgress(endless).collect().asList().await().indefinitely();
+    List<Progress> progress = progressOf(processor, endless);
 
     assertThat(resultsSeen).hasSize(5000);
     // never more than a few batches' worth pulled ahead of finished results
     assertThat(maxAhead.get()).isLessThanOrEqualTo(10 * 2 * 3);
-    Progress last = progress.get(progress.size() - 1);
+    Progress last = last(progress);
     assertThat(last.totalFinal()).isTrue();
     assertThat(last.total()).isEqualTo(5000);
     assertThat(progress.get(0).etaProvisional()).isTrue();

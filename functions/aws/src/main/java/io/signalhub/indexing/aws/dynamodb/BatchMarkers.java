@@ -4,7 +4,6 @@ import static io.signalhub.indexing.aws.dynamodb.Items.number;
 import static io.signalhub.indexing.aws.dynamodb.Items.text;
 import static io.signalhub.indexing.aws.dynamodb.Items.time;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
 import io.signalhub.indexing.core.job.BatchState;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -29,12 +27,10 @@ final class BatchMarkers {
   private static final String DONE_AT = "doneAt";
   private static final String FAILED = "failed";
 
-  private final DynamoDbClient dynamo;
-  private final String table;
+  private final JobPartition partition;
 
-  BatchMarkers(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
+  BatchMarkers(JobPartition partition) {
+    this.partition = partition;
   }
 
   private static String sortKey(long seq) {
@@ -49,7 +45,7 @@ final class BatchMarkers {
     return TransactWriteItem.builder()
         .put(
             p ->
-                p.tableName(table)
+                p.tableName(partition.table())
                     .item(marker)
                     .conditionExpression("attribute_not_exists(" + PK + ")"))
         .build();
@@ -63,49 +59,34 @@ final class BatchMarkers {
             .set(DONE_AT, time(now))
             .set(FAILED, number(failed));
     marker.condition(Condition.equalTo(STATE, text(BatchState.PENDING.name())));
-    return marker.inTransaction(table, key(jobId, sortKey(seq)));
+    return marker.inTransaction(partition.table(), key(jobId, sortKey(seq)));
   }
 
   BatchState state(String jobId, long seq) {
-    Map<String, AttributeValue> marker = read(jobId, seq);
-    return marker == null ? BatchState.MISSING : BatchState.valueOf(text(marker, STATE, "MISSING"));
+    return partition
+        .read(jobId, sortKey(seq))
+        .map(marker -> BatchState.valueOf(text(marker, STATE, "MISSING")))
+        .orElse(BatchState.MISSING);
   }
 
   /** The number of chunks registered in the batch, or -1 if there is no such batch. */
   int chunkCount(String jobId, long seq) {
-    Map<String, AttributeValue> marker = read(jobId, seq);
-    return marker == null ? -1 : (int) number(marker, CHUNKS);
+    return partition
+        .read(jobId, sortKey(seq))
+        .map(marker -> (int) number(marker, CHUNKS))
+        .orElse(-1);
   }
 
-  /** The numbers of the job's batches still PENDING, in order. */
+  /**
+   * The numbers of the job's batches still PENDING, in order. Filtered here rather than by a filter
+   * expression: DynamoDB reads (and bills) the filtered-out markers either way
+   * (docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html).
+   */
   List<Long> pending(String jobId) {
-    return dynamo
-        .queryPaginator(
-            r ->
-                r.tableName(table)
-                    .consistentRead(true)
-                    .keyConditionExpression("#pk = :job AND begins_with(#sk, :batch)")
-                    .filterExpression("#state = :pending")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#state", STATE))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":job",
-                            text(jobId),
-                            ":batch",
-                            text(PREFIX),
-                            ":pending",
-                            text(BatchState.PENDING.name()))))
-        .items()
-        .stream()
-        .map(item -> Long.parseLong(text(item, SK, PREFIX + "0").substring(PREFIX.length())))
+    return partition
+        .startingWith(jobId, PREFIX)
+        .filter(marker -> BatchState.PENDING.name().equals(text(marker, STATE, "")))
+        .map(marker -> JobPartition.sortKeyNumber(marker, PREFIX))
         .toList();
-  }
-
-  private Map<String, AttributeValue> read(String jobId, long seq) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(r -> r.tableName(table).key(key(jobId, sortKey(seq))).consistentRead(true))
-            .item();
-    return item == null || item.isEmpty() ? null : item;
   }
 }

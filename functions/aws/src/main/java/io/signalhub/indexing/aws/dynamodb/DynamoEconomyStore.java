@@ -1,12 +1,16 @@
 package io.signalhub.indexing.aws.dynamodb;
 
+import static io.signalhub.indexing.aws.dynamodb.Condition.anyOf;
+import static io.signalhub.indexing.aws.dynamodb.Condition.equalTo;
+import static io.signalhub.indexing.aws.dynamodb.Condition.notExists;
 import static io.signalhub.indexing.aws.dynamodb.Items.number;
 import static io.signalhub.indexing.aws.dynamodb.Items.text;
+import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
+import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
 import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
 import io.signalhub.indexing.core.economy.Submission;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Economy mode's items in the jobs table, under the job's partition key (so deleting a job deletes
@@ -24,45 +27,19 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoEconomyStore implements EconomyStore {
 
-  private static final String PK = JobItem.PK;
-  private static final String SK = JobItem.SK;
+  private static final String OWNER = "owner";
+  private static final String VERSION = "version";
   private static final String MODE = "economy#mode";
   private static final String SUBMISSION = "economy#sub#";
 
-  private final DynamoDbClient dynamo;
-  private final String table;
+  private final JobPartition partition;
 
   public DynamoEconomyStore(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
-  }
-
-  private static Map<String, AttributeValue> key(String jobId, String sk) {
-    return Map.of(PK, text(jobId), SK, text(sk));
+    this.partition = new JobPartition(dynamo, table);
   }
 
   private static String claimKey(long seq) {
     return String.format("economy#claim#%010d", seq);
-  }
-
-  private boolean putIfAbsent(Map<String, AttributeValue> item) {
-    try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", PK)));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
-  }
-
-  private Optional<Map<String, AttributeValue>> read(String jobId, String sk) {
-    Map<String, AttributeValue> item =
-        dynamo.getItem(r -> r.tableName(table).key(key(jobId, sk)).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 
   @Override
@@ -71,13 +48,14 @@ public final class DynamoEconomyStore implements EconomyStore {
     item.put("mode", text(settings.mode().name()));
     item.put("fallback", text(settings.fallback().name()));
     item.put("maxResubmits", number(settings.maxResubmits()));
-    putIfAbsent(item);
+    partition.putIfAbsent(item);
     return mode(jobId).orElse(settings);
   }
 
   @Override
   public Optional<EconomySettings> mode(String jobId) {
-    return read(jobId, MODE)
+    return partition
+        .read(jobId, MODE)
         .map(
             item ->
                 new EconomySettings(
@@ -89,78 +67,44 @@ public final class DynamoEconomyStore implements EconomyStore {
   @Override
   public String claim(String jobId, long seq, String submissionId, String previousOwner) {
     Map<String, AttributeValue> item = new HashMap<>(key(jobId, claimKey(seq)));
-    item.put("owner", text(submissionId));
-    try {
-      if (previousOwner == null) {
-        dynamo.putItem(
-            r ->
-                r.tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#pk) OR #owner = :me")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#owner", "owner"))
-                    .expressionAttributeValues(Map.of(":me", text(submissionId))));
-      } else {
-        dynamo.putItem(
-            r ->
-                r.tableName(table)
-                    .item(item)
-                    .conditionExpression(
-                        "attribute_not_exists(#pk) OR #owner = :me OR #owner = :previous")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#owner", "owner"))
-                    .expressionAttributeValues(
-                        Map.of(":me", text(submissionId), ":previous", text(previousOwner))));
-      }
-      return submissionId;
-    } catch (ConditionalCheckFailedException e) {
-      return read(jobId, claimKey(seq))
-          .map(current -> Items.text(current, "owner", null))
-          .orElse(submissionId);
+    item.put(OWNER, text(submissionId));
+    Condition mayClaim = anyOf(notExists(PK), equalTo(OWNER, text(submissionId)));
+    if (previousOwner != null) {
+      mayClaim = anyOf(mayClaim, equalTo(OWNER, text(previousOwner)));
     }
+    if (partition.put(item, mayClaim)) {
+      return submissionId;
+    }
+    return partition
+        .read(jobId, claimKey(seq))
+        .map(current -> Items.text(current, OWNER, null))
+        .orElse(submissionId);
   }
 
   @Override
   public Submission createIfAbsent(Submission submission) {
-    putIfAbsent(encode(submission, 0));
+    partition.putIfAbsent(encode(submission, 0));
     return get(submission.jobId(), submission.id()).orElseThrow();
   }
 
   @Override
   public Optional<Submission> get(String jobId, String submissionId) {
-    return read(jobId, SUBMISSION + submissionId).map(DynamoEconomyStore::decode);
+    return partition.read(jobId, SUBMISSION + submissionId).map(DynamoEconomyStore::decode);
   }
 
   @Override
   public List<Submission> list(String jobId) {
-    List<Map<String, AttributeValue>> items = new ArrayList<>();
-    dynamo
-        .queryPaginator(
-            r ->
-                r.tableName(table)
-                    .consistentRead(true)
-                    .keyConditionExpression("#pk = :job AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                    .expressionAttributeValues(
-                        Map.of(":job", text(jobId), ":prefix", text(SUBMISSION))))
-        .items()
-        .forEach(items::add);
-    return items.stream().map(DynamoEconomyStore::decode).sorted(Submission.ORDER).toList();
+    return partition
+        .startingWith(jobId, SUBMISSION)
+        .map(DynamoEconomyStore::decode)
+        .sorted(Submission.ORDER)
+        .toList();
   }
 
   @Override
   public boolean update(Submission expected, Submission next) {
-    Map<String, AttributeValue> item = encode(next, expected.version() + 1);
-    try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("#version = :expected")
-                  .expressionAttributeNames(Map.of("#version", "version"))
-                  .expressionAttributeValues(Map.of(":expected", number(expected.version()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return partition.put(
+        encode(next, expected.version() + 1), equalTo(VERSION, number(expected.version())));
   }
 
   @Override
@@ -186,7 +130,7 @@ public final class DynamoEconomyStore implements EconomyStore {
     if (s.outcome() != null) {
       item.put("outcome", text(s.outcome()));
     }
-    item.put("version", number(version));
+    item.put(VERSION, number(version));
     return item;
   }
 
@@ -204,6 +148,6 @@ public final class DynamoEconomyStore implements EconomyStore {
         (int) Items.number(item, "done"),
         Items.number(item, "tokens"),
         Items.text(item, "outcome", null),
-        Items.number(item, "version"));
+        Items.number(item, VERSION));
   }
 }

@@ -88,14 +88,8 @@ public final class DynamoEmbeddingCache implements EmbeddingCache {
                                     AttributeValue.fromN(Long.toString(expiresAt))))
                             .build())
                     .build()));
-    for (int i = 0; i < writes.size(); i += 25) {
-      Map<String, List<WriteRequest>> request =
-          Map.of(table, writes.subList(i, Math.min(writes.size(), i + 25)));
-      for (int round = 0; !request.isEmpty() && round < MAX_UNPROCESSED_ROUNDS; round++) {
-        Map<String, List<WriteRequest>> pending = request;
-        request = dynamo.batchWriteItem(r -> r.requestItems(pending)).unprocessedItems();
-      }
-    }
+    // a cache write is best effort: what DynamoDB still leaves unprocessed is embedded again later
+    BatchWrites.writeAll(dynamo, table, writes, MAX_UNPROCESSED_ROUNDS);
   }
 
   static SdkBytes encode(float[] vector) {

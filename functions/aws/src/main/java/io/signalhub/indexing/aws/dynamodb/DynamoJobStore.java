@@ -21,7 +21,6 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.JOB;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PENDING;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.REASON;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.STATUS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.TOKENS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.UPDATED_AT;
@@ -32,6 +31,7 @@ import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobPage;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
@@ -42,17 +42,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table ({@code pk} = job id, {@code sk} = item kind): the job item ({@link
  * JobItem}), one marker per batch ({@link BatchMarkers}), failure samples ({@link FailureSamples}),
- * throughput buckets and the per-minute activity history ({@link JobActivity}). The GSI {@code
- * byCreated} lists jobs newest first.
+ * throughput buckets and the per-minute activity history ({@link JobActivity}), all read and
+ * written through the job's partition ({@link JobPartition}). The GSI {@code byCreated} lists jobs
+ * newest first.
  *
  * <p>Exactly-once: a batch is counted by a transaction that moves its marker PENDING to DONE and
  * adds to the job's counters; a redelivered batch fails the marker's condition and changes nothing
@@ -62,43 +60,30 @@ public final class DynamoJobStore implements JobStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final JobPartition partition;
   private final BatchMarkers markers;
   private final FailureSamples failures;
   private final JobActivity activity;
-  private final JobItemWrites writes;
   private final FanOutWrites fanOut;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
-    this.markers = new BatchMarkers(dynamo, table);
-    this.failures = new FailureSamples(dynamo, table);
-    this.activity = new JobActivity(dynamo, table);
-    this.writes = new JobItemWrites(dynamo, table);
-    this.fanOut = new FanOutWrites(writes, markers, failures);
+    this.partition = new JobPartition(dynamo, table);
+    this.markers = new BatchMarkers(partition);
+    this.failures = new FailureSamples(partition);
+    this.activity = new JobActivity(dynamo, partition);
+    this.fanOut = new FanOutWrites(partition, markers, failures);
   }
 
   @Override
   public JobRecord createIfAbsent(JobRecord job) {
-    Map<String, AttributeValue> item = JobItem.created(job);
-    try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(#pk)")
-                  .expressionAttributeNames(Map.of("#pk", PK)));
-      return job;
-    } catch (ConditionalCheckFailedException exists) {
-      return get(job.jobId()).orElseThrow();
-    }
+    return partition.putIfAbsent(JobItem.created(job)) ? job : get(job.jobId()).orElseThrow();
   }
 
   @Override
   public Optional<JobRecord> get(String jobId) {
-    Map<String, AttributeValue> item =
-        dynamo.getItem(r -> r.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(JobItem.toRecord(item));
+    return partition.read(jobId, JOB).map(JobItem::toRecord);
   }
 
   @Override
@@ -136,18 +121,8 @@ public final class DynamoJobStore implements JobStore {
   }
 
   @Override
-  public void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now) {
-    fanOut.describe(
-        jobId, repository, revision, files, chunkTokens, overlapLines, batchSize, concurrency, now);
+  public void describe(String jobId, JobDescription description, Instant now) {
+    fanOut.describe(jobId, description, now);
   }
 
   @Override
@@ -183,46 +158,15 @@ public final class DynamoJobStore implements JobStore {
             .set(REASON, text(reason))
             .set(FINISHED_AT, time(now))
             .set(UPDATED_AT, time(now));
-    update.condition(exists(PK).and(JobItemWrites.NOT_TERMINAL));
-    return writes.conditionalUpdate(jobId, update);
+    update.condition(exists(PK).and(JobItem.NOT_TERMINAL));
+    return partition.updateJobIf(jobId, update);
   }
 
   @Override
   public boolean delete(String jobId) {
     boolean existed = get(jobId).isPresent();
-    deleteItemsOf(jobId);
+    partition.deleteAll(jobId);
     return existed;
-  }
-
-  /** Deletes every item of the job's partition: the job, its markers, samples and activity. */
-  private void deleteItemsOf(String jobId) {
-    List<Map<String, AttributeValue>> keys =
-        dynamo
-            .queryPaginator(
-                r ->
-                    r.tableName(table)
-                        .keyConditionExpression("#pk = :job")
-                        .projectionExpression("#pk, #sk")
-                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                        .expressionAttributeValues(Map.of(":job", text(jobId))))
-            .items()
-            .stream()
-            .map(item -> Map.of(PK, item.get(PK), SK, item.get(SK)))
-            .toList();
-    // BatchWriteItem takes at most 25 requests; unprocessed ones are retried until none is left
-    // (docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)
-    for (int i = 0; i < keys.size(); i += 25) {
-      Map<String, List<WriteRequest>> requests =
-          Map.of(
-              table,
-              keys.subList(i, Math.min(keys.size(), i + 25)).stream()
-                  .map(key -> WriteRequest.builder().deleteRequest(d -> d.key(key)).build())
-                  .toList());
-      while (!requests.isEmpty()) {
-        Map<String, List<WriteRequest>> batch = requests;
-        requests = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
-      }
-    }
   }
 
   @Override
@@ -259,7 +203,7 @@ public final class DynamoJobStore implements JobStore {
     if (!result.failures().isEmpty()) {
       items.add(failures.ofBatch(jobId, seq, result.failures(), now));
     }
-    return writes.transact(items);
+    return partition.transact(items);
   }
 
   @Override
@@ -283,7 +227,7 @@ public final class DynamoJobStore implements JobStore {
                   status == JobStatus.COMPLETED
                       ? equalTo(FAILED, number(0))
                       : greaterThan(FAILED, number(0))));
-      if (writes.conditionalUpdate(jobId, update)) {
+      if (partition.updateJobIf(jobId, update)) {
         return Optional.of(status);
       }
     }

@@ -1,8 +1,6 @@
 package io.signalhub.indexing.aws.dynamodb;
 
 import static io.signalhub.indexing.aws.dynamodb.Items.text;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
-import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
 import io.signalhub.indexing.core.job.Cursor;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -28,12 +25,10 @@ final class FailureSamples {
   private static final String LOCATION = "location";
   private static final String REASON = "reason";
 
-  private final DynamoDbClient dynamo;
-  private final String table;
+  private final JobPartition partition;
 
-  FailureSamples(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
+  FailureSamples(JobPartition partition) {
+    this.partition = partition;
   }
 
   /** The failures of one embedded batch. */
@@ -50,17 +45,8 @@ final class FailureSamples {
   /** The oldest {@code limit} failures of the job. */
   List<Failure> sample(String jobId, int limit) {
     List<Failure> failures = new ArrayList<>();
-    for (Map<String, AttributeValue> item :
-        dynamo
-            .query(
-                r ->
-                    r.tableName(table)
-                        .keyConditionExpression("#pk = :job AND begins_with(#sk, :failure)")
-                        .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                        .expressionAttributeValues(
-                            Map.of(":job", text(jobId), ":failure", text(PREFIX)))
-                        .limit(limit))
-            .items()) {
+    // each item holds at least one failure: the first `limit` items hold enough
+    for (Map<String, AttributeValue> item : partition.first(jobId, PREFIX, limit, true)) {
       for (AttributeValue entry :
           item.getOrDefault(FAILURES, AttributeValue.fromL(List.of())).l()) {
         if (failures.size() < limit) {
@@ -95,6 +81,6 @@ final class FailureSamples {
                                 REASON,
                                 text(f.reason() == null ? "" : f.reason()))))
                 .toList()));
-    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
+    return TransactWriteItem.builder().put(p -> p.tableName(partition.table()).item(item)).build();
   }
 }

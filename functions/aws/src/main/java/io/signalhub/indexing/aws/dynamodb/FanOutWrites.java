@@ -25,6 +25,7 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.LAST_GROUP_FIRST_SEQ;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_OWNER;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.LEASE_UNTIL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.NEXT_SEQ;
+import static io.signalhub.indexing.aws.dynamodb.JobItem.NOT_TERMINAL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.OVERLAP_LINES;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.PENDING;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.REPOSITORY;
@@ -33,9 +34,9 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.STATUS;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.TOTAL;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.UPDATED_AT;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
-import static io.signalhub.indexing.aws.dynamodb.JobItemWrites.NOT_TERMINAL;
 
 import io.signalhub.indexing.core.job.GroupRegistration;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.RegisteredBatch;
 import java.time.Instant;
@@ -54,12 +55,12 @@ final class FanOutWrites {
   private static final Condition MAY_FAN_OUT =
       in(STATUS, text(JobStatus.PENDING.name()), text(JobStatus.FANNING_OUT.name()));
 
-  private final JobItemWrites writes;
+  private final JobPartition partition;
   private final BatchMarkers markers;
   private final FailureSamples failures;
 
-  FanOutWrites(JobItemWrites writes, BatchMarkers markers, FailureSamples failures) {
-    this.writes = writes;
+  FanOutWrites(JobPartition partition, BatchMarkers markers, FailureSamples failures) {
+    this.partition = partition;
     this.markers = markers;
     this.failures = failures;
   }
@@ -79,35 +80,26 @@ final class FanOutWrites {
                     notExists(LEASE_UNTIL),
                     atMost(LEASE_UNTIL, number(now.toEpochMilli())),
                     equalTo(LEASE_OWNER, text(owner)))));
-    return writes.conditionalUpdate(jobId, update);
+    return partition.updateJobIf(jobId, update);
   }
 
   void releaseLease(String jobId, String owner) {
     Update update = new Update().remove(LEASE_OWNER).remove(LEASE_UNTIL);
     update.condition(equalTo(LEASE_OWNER, text(owner)));
-    writes.conditionalUpdate(jobId, update);
+    partition.updateJobIf(jobId, update);
   }
 
-  void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now) {
-    writes.update(
+  void describe(String jobId, JobDescription d, Instant now) {
+    partition.updateJob(
         jobId,
         new Update()
-            .set(REPOSITORY, text(repository))
-            .set(REVISION, text(revision))
-            .set(FILES, number(files))
-            .set(CHUNK_TOKENS, number(chunkTokens))
-            .set(OVERLAP_LINES, number(overlapLines))
-            .set(BATCH_SIZE, number(batchSize))
-            .set(CONCURRENCY, number(concurrency))
+            .set(REPOSITORY, text(d.repository()))
+            .set(REVISION, text(d.revision()))
+            .set(FILES, number(d.files()))
+            .set(CHUNK_TOKENS, number(d.chunkTokens()))
+            .set(OVERLAP_LINES, number(d.overlapLines()))
+            .set(BATCH_SIZE, number(d.batchSize()))
+            .set(CONCURRENCY, number(d.concurrency()))
             .set(UPDATED_AT, time(now)));
   }
 
@@ -135,17 +127,17 @@ final class FanOutWrites {
     }
     group.skippedFiles().forEach((reason, count) -> job.add(JobItem.skipped(reason), count));
     job.condition(equalTo(CURSOR, text(group.from().toString())).and(NOT_TERMINAL));
-    items.add(job.inTransaction(writes.table(), key(jobId, JOB)));
+    items.add(job.inTransaction(partition.table(), key(jobId, JOB)));
     if (!group.fileFailures().isEmpty()) {
       items.add(failures.ofGroup(jobId, group.from(), group.fileFailures(), now));
     }
-    return writes.transact(items);
+    return partition.transact(items);
   }
 
   void confirmSent(String jobId, long nextSeq) {
     Update update = new Update().set(LAST_GROUP_FIRST_SEQ, number(nextSeq));
     update.condition(lessThan(LAST_GROUP_FIRST_SEQ, number(nextSeq)));
-    writes.conditionalUpdate(jobId, update); // false: a later confirmation came first
+    partition.updateJobIf(jobId, update); // false: a later confirmation came first
   }
 
   void complete(String jobId, Instant now) {
@@ -155,8 +147,8 @@ final class FanOutWrites {
             .set(STATUS, text(JobStatus.EMBEDDING.name()))
             .set(UPDATED_AT, time(now));
     toEmbedding.condition(equalTo(STATUS, text(JobStatus.FANNING_OUT.name())));
-    if (!writes.conditionalUpdate(jobId, toEmbedding)) {
-      writes.update(
+    if (!partition.updateJobIf(jobId, toEmbedding)) {
+      partition.updateJob(
           jobId, new Update().set(FANOUT_COMPLETE, bool(true)).set(UPDATED_AT, time(now)));
     }
   }

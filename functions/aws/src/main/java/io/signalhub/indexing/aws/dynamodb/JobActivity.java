@@ -7,7 +7,6 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.PK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.SK;
 import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 import static io.signalhub.indexing.core.job.JobStore.HISTORY_MINUTES;
-import static io.signalhub.indexing.core.job.JobStore.THROUGHPUT_BUCKET_SECONDS;
 
 import io.signalhub.indexing.core.job.ActivityMinute;
 import io.signalhub.indexing.core.job.JobStore;
@@ -43,11 +42,11 @@ final class JobActivity {
   private static final long THROUGHPUT_RETENTION_SECONDS = 86_400;
 
   private final DynamoDbClient dynamo;
-  private final String table;
+  private final JobPartition partition;
 
-  JobActivity(DynamoDbClient dynamo, String table) {
+  JobActivity(DynamoDbClient dynamo, JobPartition partition) {
     this.dynamo = dynamo;
-    this.table = table;
+    this.partition = partition;
   }
 
   /** Adds one batch's activity to its minute, as a write of the batch's transaction. */
@@ -61,7 +60,7 @@ final class JobActivity {
         .add(THROTTLED, activity.throttled())
         .add(RETRIES, activity.retries())
         .set(EXPIRES_AT, number(minute.getEpochSecond() + HISTORY_RETENTION_SECONDS))
-        .inTransaction(table, key(jobId, minuteKey(minute)));
+        .inTransaction(partition.table(), key(jobId, minuteKey(minute)));
   }
 
   private static String minuteKey(Instant minute) {
@@ -75,24 +74,11 @@ final class JobActivity {
   List<ActivityMinute> history(String jobId, int limit) {
     List<ActivityMinute> minutes =
         new ArrayList<>(
-            dynamo
-                .query(
-                    r ->
-                        r.tableName(table)
-                            .keyConditionExpression("#pk = :job AND begins_with(#sk, :minute)")
-                            .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                            .expressionAttributeValues(
-                                Map.of(":job", text(jobId), ":minute", text(MINUTE)))
-                            .scanIndexForward(false)
-                            .limit(Math.min(limit, HISTORY_MINUTES)))
-                .items()
-                .stream()
+            partition.first(jobId, MINUTE, Math.min(limit, HISTORY_MINUTES), false).stream()
                 .map(
                     item ->
                         new ActivityMinute(
-                            Instant.ofEpochSecond(
-                                Long.parseLong(
-                                    text(item, SK, MINUTE + "0").substring(MINUTE.length()))),
+                            Instant.ofEpochSecond(JobPartition.sortKeyNumber(item, MINUTE)),
                             number(item, COMPLETED),
                             number(item, FAILED),
                             number(item, TOKENS),
@@ -105,20 +91,20 @@ final class JobActivity {
   }
 
   void recordThroughput(String jobId, Instant at, long chunks) {
-    long bucket = bucketStart(at);
+    long bucket = ThroughputSample.bucketOf(at).getEpochSecond();
     dynamo.updateItem(
         new Update()
             .add(CHUNKS, chunks)
             .set(EXPIRES_AT, number(bucket + THROUGHPUT_RETENTION_SECONDS))
-            .request(table, key(jobId, rateKey(bucket))));
+            .request(partition.table(), key(jobId, rateKey(bucket))));
   }
 
   List<ThroughputSample> throughputSince(String jobId, Instant since) {
-    long from = bucketStart(since);
+    long from = ThroughputSample.bucketOf(since).getEpochSecond();
     return dynamo
         .query(
             r ->
-                r.tableName(table)
+                r.tableName(partition.table())
                     .keyConditionExpression("#pk = :job AND #sk BETWEEN :from AND :to")
                     .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
                     .expressionAttributeValues(
@@ -134,14 +120,9 @@ final class JobActivity {
         .map(
             item ->
                 new ThroughputSample(
-                    Instant.ofEpochSecond(
-                        Long.parseLong(text(item, SK, RATE + "0").substring(RATE.length()))),
+                    Instant.ofEpochSecond(JobPartition.sortKeyNumber(item, RATE)),
                     number(item, CHUNKS)))
         .toList();
-  }
-
-  private static long bucketStart(Instant at) {
-    return at.getEpochSecond() / THROUGHPUT_BUCKET_SECONDS * THROUGHPUT_BUCKET_SECONDS;
   }
 
   private static String rateKey(long bucket) {

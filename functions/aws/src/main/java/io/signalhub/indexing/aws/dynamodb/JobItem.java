@@ -79,6 +79,16 @@ final class JobItem {
   static final String UPDATED_AT = "updatedAt";
   static final String FINISHED_AT = "finishedAt";
 
+  /** Statuses after which a job changes no more. */
+  static final Condition NOT_TERMINAL =
+      Condition.not(
+          Condition.in(
+              STATUS,
+              text(JobStatus.COMPLETED.name()),
+              text(JobStatus.COMPLETED_WITH_FAILURES.name()),
+              text(JobStatus.FAILED.name()),
+              text(JobStatus.CANCELLED.name())));
+
   /** The counters a new job item starts at zero, so that {@code ADD} and conditions find them. */
   private static final List<String> ZEROED =
       List.of(

@@ -1,6 +1,7 @@
 package io.signalhub.indexing.aws.lambda;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -29,6 +30,13 @@ public class PipelineProducer {
   @Singleton
   ProviderSettings providerSettings() {
     return ProviderSettings.from(PipelineProducer::config);
+  }
+
+  /** Economy mode's deployment defaults ({@code signal-hub.mode}, {@code signal-hub.economy.*}). */
+  @Produces
+  @Singleton
+  EconomyConfig economyConfig() {
+    return EconomyConfig.from(PipelineProducer::config);
   }
 
   private static Optional<String> config(String key) {

@@ -1,7 +1,6 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
-import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.economy.EconomyStore;
 import io.signalhub.indexing.core.economy.EconomyStoreContract;
 
@@ -10,9 +9,7 @@ class DynamoEconomyStoreIT extends EconomyStoreContract {
 
   @Override
   protected EconomyStore newStore() {
-    String table = EmbeddedClients.unique("economy");
-    DynamoTables.createAll(
-        EmbeddedClients.aws().dynamo(), table, table + "-cache", table + "-rate");
-    return new DynamoEconomyStore(EmbeddedClients.aws().dynamo(), table);
+    return new DynamoEconomyStore(
+        EmbeddedClients.aws().dynamo(), EmbeddedClients.freshTables("economy").jobs());
   }
 }

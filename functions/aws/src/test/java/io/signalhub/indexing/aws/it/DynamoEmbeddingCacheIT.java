@@ -2,7 +2,6 @@ package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.dynamodb.DynamoEmbeddingCache;
-import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.cache.EmbeddingCacheContract;
 import java.time.Clock;
@@ -12,9 +11,10 @@ class DynamoEmbeddingCacheIT extends EmbeddingCacheContract {
 
   @Override
   protected EmbeddingCache newCache() {
-    String table = EmbeddedClients.unique("cache");
-    DynamoTables.createAll(EmbeddedClients.aws().dynamo(), table + "-jobs", table, table + "-rate");
     return new DynamoEmbeddingCache(
-        EmbeddedClients.aws().dynamo(), table, Clock.systemUTC(), AwsPipeline.CACHE_RETENTION);
+        EmbeddedClients.aws().dynamo(),
+        EmbeddedClients.freshTables("cache").cache(),
+        Clock.systemUTC(),
+        AwsPipeline.CACHE_RETENTION);
   }
 }

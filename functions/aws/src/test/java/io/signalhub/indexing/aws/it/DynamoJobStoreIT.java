@@ -1,7 +1,6 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
-import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.JobStoreContract;
 
@@ -10,9 +9,7 @@ class DynamoJobStoreIT extends JobStoreContract {
 
   @Override
   protected JobStore newStore() {
-    String table = EmbeddedClients.unique("jobs");
-    DynamoTables.createAll(
-        EmbeddedClients.aws().dynamo(), table, table + "-cache", table + "-rate");
-    return new DynamoJobStore(EmbeddedClients.aws().dynamo(), table);
+    return new DynamoJobStore(
+        EmbeddedClients.aws().dynamo(), EmbeddedClients.freshTables("jobs").jobs());
   }
 }

@@ -1,7 +1,6 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
-import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
 import io.signalhub.indexing.core.ratelimit.RateBudgetContract;
 import java.time.Clock;
@@ -12,14 +11,7 @@ import java.time.Clock;
  */
 class DynamoRateBudgetIT extends RateBudgetContract {
 
-  private static final String TABLE = rateTable();
-
-  private static String rateTable() {
-    String table = EmbeddedClients.unique("rate");
-    DynamoTables.createAll(
-        EmbeddedClients.aws().dynamo(), table + "-jobs", table + "-cache", table);
-    return table;
-  }
+  private static final String TABLE = EmbeddedClients.freshTables("rate").rate();
 
   @Override
   protected RateBudget budget(

@@ -3,7 +3,6 @@ package io.signalhub.indexing.aws.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.lambda.EconomyPolls;
 import io.signalhub.indexing.aws.lambda.PartialBatchProcessor;
@@ -11,6 +10,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.aws.sqs.SqsBatchQueue;
 import io.signalhub.indexing.aws.sqs.SqsPollScheduler;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.OpenAiBatchApi;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
@@ -126,18 +126,11 @@ class EconomyPipelineIT {
     // every poll is handled, then reported failed (a Lambda that timed out after the work), so
     // SQS delivers each again after the visibility timeout
     SqsEventSource handledButNotDeleted =
-        new SqsEventSource(
-            s.harness.pipeline.sqs(),
-            s.harness.batchQueueUrl,
-            10,
-            1,
+        s.harness.batchSource(
             event -> {
               PartialBatchProcessor.process(
                   event, 1, embedder::process, EconomyPolls.poller(s.harness.economy));
-              return new SQSBatchResponse(
-                  event.getRecords().stream()
-                      .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))
-                      .toList());
+              return PipelineHarness.allFailed(event);
             });
     await()
         .atMost(Duration.ofSeconds(60))
@@ -190,16 +183,17 @@ class EconomyPipelineIT {
     var pipeline = s.harness.pipeline;
     s.harness.economy =
         new EconomyService(
-            crashingOnce,
-            pipeline.blobs(),
-            pipeline.cache(),
-            new DynamoEconomyStore(pipeline.dynamo(), s.harness.settings.jobsTable()),
-            new OpenAiBatchApi(s.server.baseUrl(), "sk-it", ProviderBatchApi.FileLimits.OPENAI),
-            new SqsBatchQueue(pipeline.sqs(), s.harness.batchQueueUrl, Sleeper.system()),
-            new SqsPollScheduler(pipeline.sqs(), s.harness.batchQueueUrl),
-            new BatchAccounting(crashingOnce, Clock.systemUTC()),
-            EconomyConfig.from(key -> Optional.ofNullable(ECONOMY.get(key))),
-            Clock.systemUTC());
+            new EconomyPorts(
+                crashingOnce,
+                pipeline.blobs(),
+                pipeline.cache(),
+                new DynamoEconomyStore(pipeline.dynamo(), s.harness.settings.jobsTable()),
+                new OpenAiBatchApi(s.server.baseUrl(), "sk-it", ProviderBatchApi.FileLimits.OPENAI),
+                new SqsBatchQueue(pipeline.sqs(), s.harness.batchQueueUrl, Sleeper.system()),
+                new SqsPollScheduler(pipeline.sqs(), s.harness.batchQueueUrl),
+                new BatchAccounting(crashingOnce, Clock.systemUTC()),
+                EconomyConfig.from(key -> Optional.ofNullable(ECONOMY.get(key))),
+                Clock.systemUTC()));
     s.harness.upload("job-crash", SOURCES);
     s.harness.deliverS3Events();
 

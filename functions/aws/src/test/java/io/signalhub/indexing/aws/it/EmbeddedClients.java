@@ -1,6 +1,7 @@
 package io.signalhub.indexing.aws.it;
 
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import java.time.Clock;
 import java.util.Optional;
@@ -29,5 +30,16 @@ final class EmbeddedClients {
 
   static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A pipeline's three tables, named after one unique prefix. */
+  record Tables(String jobs, String cache, String rate) {}
+
+  /** Creates a fresh set of the pipeline's tables, for a test of one of them. */
+  static Tables freshTables(String prefix) {
+    String name = unique(prefix);
+    Tables tables = new Tables(name + "-jobs", name + "-cache", name + "-rate");
+    DynamoTables.createAll(aws().dynamo(), tables.jobs(), tables.cache(), tables.rate());
+    return tables;
   }
 }

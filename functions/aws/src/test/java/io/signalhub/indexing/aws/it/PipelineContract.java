@@ -3,7 +3,6 @@ package io.signalhub.indexing.aws.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.dynamodb.DynamoRateBudget;
 import io.signalhub.indexing.aws.lambda.FanOutFailureLogic;
@@ -12,6 +11,7 @@ import io.signalhub.indexing.aws.local.SqsEventSource;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.CrashingJobStore;
 import io.signalhub.indexing.core.pipeline.EmbedderService;
 import io.signalhub.indexing.core.pipeline.FanOutService;
@@ -21,6 +21,7 @@ import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
+import io.signalhub.indexing.core.retry.Sleeper;
 import io.signalhub.indexing.simulator.DenseCode;
 import io.signalhub.indexing.simulator.ScaledClock;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
@@ -220,17 +221,10 @@ abstract class PipelineContract {
     // first delivery: processed and counted, but the response claims failure, as when Lambda
     // times out after the work: SQS redelivers every message after the visibility timeout
     SqsEventSource processedButNotDeleted =
-        new SqsEventSource(
-            h.pipeline.sqs(),
-            h.batchQueueUrl,
-            10,
-            1,
+        h.batchSource(
             event -> {
               PartialBatchProcessor.process(event, embedder::process);
-              return new SQSBatchResponse(
-                  event.getRecords().stream()
-                      .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))
-                      .toList());
+              return PipelineHarness.allFailed(event);
             });
     long batches = h.job("job-redelivered").counters().batchesRegistered();
     int received = 0;
@@ -274,7 +268,9 @@ abstract class PipelineContract {
             h.pipeline.blobs(),
             h.pipeline.cache(),
             h.pipeline.batchEmbedder(h.provider),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            Sleeper.system(),
+            PipelineMetrics.NONE);
 
     JobRecord job = h.runUntilFinished("job-crash", embedder);
 
@@ -338,11 +334,7 @@ abstract class PipelineContract {
     // every receive crashes the handler (a poison batch that kills the function)
     AtomicInteger receives = new AtomicInteger();
     SqsEventSource crashing =
-        new SqsEventSource(
-            h.pipeline.sqs(),
-            h.batchQueueUrl,
-            10,
-            1,
+        h.batchSource(
             event -> {
               receives.incrementAndGet();
               throw new IllegalStateException("out of memory");

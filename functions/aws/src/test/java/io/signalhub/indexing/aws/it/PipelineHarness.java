@@ -2,6 +2,8 @@ package io.signalhub.indexing.aws.it;
 
 import static org.awaitility.Awaitility.await;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
@@ -28,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -141,6 +144,22 @@ final class PipelineHarness implements AutoCloseable {
                     recordsAtOnce,
                     embedder::process,
                     io.signalhub.indexing.aws.lambda.EconomyPolls.poller(economy)));
+  }
+
+  /** The batch queue, ten messages to an event and one event at a time, to {@code handler}. */
+  SqsEventSource batchSource(Function<SQSEvent, SQSBatchResponse> handler) {
+    return new SqsEventSource(pipeline.sqs(), batchQueueUrl, 10, 1, handler);
+  }
+
+  /**
+   * The answer of a Lambda that did the work but timed out before it returned: every message of the
+   * event failed, so SQS delivers each again after its visibility timeout.
+   */
+  static SQSBatchResponse allFailed(SQSEvent event) {
+    return new SQSBatchResponse(
+        event.getRecords().stream()
+            .map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId()))
+            .toList());
   }
 
   SqsEventSource deadLetterSource() {

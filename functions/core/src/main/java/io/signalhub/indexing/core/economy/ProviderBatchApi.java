@@ -51,6 +51,9 @@ public interface ProviderBatchApi {
   /** The batch's state now. */
   ProviderBatch get(String batchId);
 
+  /** Asks the provider to stop a batch nobody needs any more (its job was cancelled). */
+  void cancel(String batchId);
+
   /** The results of a batch's output and error files (empty when it has none). */
   List<Result> results(ProviderBatch batch);
 }

@@ -58,23 +58,17 @@ public record Submission(
     return new Submission(jobId, id, seqs, attempt, Phase.PREPARED, null, null, 0, 0, 0, null, 0);
   }
 
+  /** Created at the provider as {@code batch}: the poller follows it. */
   public Submission submitted(ProviderBatch batch) {
-    return new Submission(
-        jobId,
-        id,
-        seqs,
-        attempt,
-        Phase.SUBMITTED,
-        batch.id(),
-        batch.state().wire(),
-        batch.total(),
-        batch.completed() + batch.failed(),
-        tokens,
-        outcome,
-        version);
+    return read(Phase.SUBMITTED, batch.id(), batch);
   }
 
+  /** The provider batch as last read. */
   public Submission observed(ProviderBatch batch) {
+    return read(phase, providerBatchId, batch);
+  }
+
+  private Submission read(Phase phase, String providerBatchId, ProviderBatch batch) {
     return new Submission(
         jobId,
         id,

@@ -76,29 +76,8 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public synchronized void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now) {
-    JobRecord j = jobs.get(jobId);
-    jobs.put(
-        jobId,
-        j.toBuilder()
-            .repository(repository)
-            .revision(revision)
-            .chunkTokens(chunkTokens)
-            .overlapLines(overlapLines)
-            .batchSize(batchSize)
-            .concurrency(concurrency)
-            .files(files)
-            .updatedAt(now)
-            .build());
+  public synchronized void describe(String jobId, JobDescription description, Instant now) {
+    jobs.put(jobId, jobs.get(jobId).toBuilder().described(description).updatedAt(now).build());
   }
 
   @Override
@@ -257,23 +236,18 @@ public final class InMemoryJobStore implements JobStore {
   public synchronized void recordThroughput(String jobId, Instant at, long chunks) {
     throughput
         .computeIfAbsent(jobId, id -> new TreeMap<>())
-        .merge(bucketStart(at), chunks, Long::sum);
+        .merge(ThroughputSample.bucketOf(at), chunks, Long::sum);
   }
 
   @Override
   public synchronized List<ThroughputSample> throughputSince(String jobId, Instant since) {
     return throughput
         .getOrDefault(jobId, new TreeMap<>())
-        .tailMap(bucketStart(since), true)
+        .tailMap(ThroughputSample.bucketOf(since), true)
         .entrySet()
         .stream()
         .map(e -> new ThroughputSample(e.getKey(), e.getValue()))
         .toList();
-  }
-
-  private static Instant bucketStart(Instant at) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(at.getEpochSecond(), THROUGHPUT_BUCKET_SECONDS) * THROUGHPUT_BUCKET_SECONDS);
   }
 
   @Override

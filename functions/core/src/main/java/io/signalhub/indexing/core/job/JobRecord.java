@@ -46,16 +46,7 @@ public record JobRecord(
     private String jobId;
     private JobStatus status;
     private String reason;
-    private String repository;
-    private String revision;
-    private String manifestKey;
-    private String provider;
-    private String model;
-    private int dimensions;
-    private int chunkTokens;
-    private int overlapLines;
-    private int batchSize;
-    private int concurrency;
+    private JobSpec spec;
     private long files;
     private long filesRead;
     private Map<SkipReason, Long> skippedFiles;
@@ -78,17 +69,7 @@ public record JobRecord(
 
     private Builder(JobRecord j) {
       jobId = j.jobId;
-      JobSpec spec = j.spec;
-      repository = spec.repository();
-      revision = spec.revision();
-      manifestKey = spec.manifestKey();
-      provider = spec.provider();
-      model = spec.model();
-      dimensions = spec.dimensions();
-      chunkTokens = spec.chunkTokens();
-      overlapLines = spec.overlapLines();
-      batchSize = spec.batchSize();
-      concurrency = spec.concurrency();
+      spec = j.spec;
       JobCounters counters = j.counters;
       files = counters.files();
       filesRead = counters.filesRead();
@@ -125,38 +106,10 @@ public record JobRecord(
       return this;
     }
 
-    public Builder repository(String value) {
-      repository = value;
-      return this;
-    }
-
-    public Builder revision(String value) {
-      revision = value;
-      return this;
-    }
-
-    public Builder chunkTokens(int value) {
-      chunkTokens = value;
-      return this;
-    }
-
-    public Builder overlapLines(int value) {
-      overlapLines = value;
-      return this;
-    }
-
-    public Builder concurrency(int value) {
-      concurrency = value;
-      return this;
-    }
-
-    public Builder batchSize(int value) {
-      batchSize = value;
-      return this;
-    }
-
-    public Builder files(long value) {
-      files = value;
+    /** What the fan-out read from the manifest: the spec's repository and settings, the files. */
+    public Builder described(JobDescription value) {
+      spec = spec.described(value);
+      files = value.files();
       return this;
     }
 
@@ -248,17 +201,7 @@ public record JobRecord(
     public JobRecord build() {
       return new JobRecord(
           jobId,
-          new JobSpec(
-              repository,
-              revision,
-              manifestKey,
-              provider,
-              model,
-              dimensions,
-              chunkTokens,
-              overlapLines,
-              batchSize,
-              concurrency),
+          spec,
           new JobCounters(
               files,
               filesRead,

@@ -27,4 +27,19 @@ public record JobSpec(
       String manifestKey, String provider, String model, int dimensions) {
     return new JobSpec("", "", manifestKey, provider, model, dimensions, 0, 0, 0, 0);
   }
+
+  /** This spec with what the fan-out read from the manifest. */
+  public JobSpec described(JobDescription d) {
+    return new JobSpec(
+        d.repository(),
+        d.revision(),
+        manifestKey,
+        provider,
+        model,
+        dimensions,
+        d.chunkTokens(),
+        d.overlapLines(),
+        d.batchSize(),
+        d.concurrency());
+  }
 }

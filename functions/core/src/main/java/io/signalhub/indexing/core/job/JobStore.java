@@ -29,22 +29,8 @@ public interface JobStore {
   /** Lets go of the lease (continuation or finish), so the next invocation may take it. */
   void releaseFanoutLease(String jobId, String owner);
 
-  /**
-   * Records what the validated manifest holds and the job's settings.
-   *
-   * @param concurrency most batches of this job embedded at once per embedder process (0: the
-   *     deployment's {@code signal-hub.concurrency})
-   */
-  void describe(
-      String jobId,
-      String repository,
-      String revision,
-      long files,
-      int chunkTokens,
-      int overlapLines,
-      int batchSize,
-      int concurrency,
-      Instant now);
+  /** Records what the validated manifest holds and the job's settings. */
+  void describe(String jobId, JobDescription description, Instant now);
 
   /**
    * Registers a group of batches, its cached chunks and skipped files, and moves the cursor,
@@ -125,8 +111,9 @@ public interface JobStore {
 
   /**
    * Up to {@code limit} failures of the job, oldest first (by the {@code now} they were recorded
-   * with): those of {@link #registerGroup} (files) and {@link #recordBatch} (chunks) alike, at most
-   * {@link #FAILURES_KEPT_PER_WRITE} from each.
+   * with; writes recorded at the same instant in no set order): those of {@link #registerGroup}
+   * (files) and {@link #recordBatch} (chunks) alike, at most {@link #FAILURES_KEPT_PER_WRITE} from
+   * each.
    */
   List<Failure> failureSample(String jobId, int limit);
 
@@ -138,7 +125,18 @@ public interface JobStore {
   int FAILURES_KEPT_PER_WRITE = 25;
 
   /** Chunks finished in one time bucket. */
-  record ThroughputSample(Instant bucketStart, long chunks) {}
+  record ThroughputSample(Instant bucketStart, long chunks) {
+
+    /**
+     * The start of the {@link JobStore#THROUGHPUT_BUCKET_SECONDS} bucket holding {@code at},
+     * floored (also before 1970), the one rule every store buckets by.
+     */
+    public static Instant bucketOf(Instant at) {
+      return Instant.ofEpochSecond(
+          Math.floorDiv(at.getEpochSecond(), THROUGHPUT_BUCKET_SECONDS)
+              * THROUGHPUT_BUCKET_SECONDS);
+    }
+  }
 
   /**
    * The most minutes of history a store keeps per job (and a reader asks for): six hours, enough

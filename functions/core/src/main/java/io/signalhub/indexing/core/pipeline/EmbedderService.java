@@ -1,31 +1,23 @@
 package io.signalhub.indexing.core.pipeline;
 
 import io.signalhub.indexing.core.ProviderCaller;
-import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
-import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.retry.Sleeper;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
@@ -41,7 +33,6 @@ import java.util.logging.Logger;
 public final class EmbedderService {
 
   private static final Logger LOG = Logger.getLogger(EmbedderService.class.getName());
-  private static final int FAILURE_SAMPLE = 5;
 
   /** What became of a message, for the handler's partial batch response. */
   public enum Outcome {
@@ -74,29 +65,9 @@ public final class EmbedderService {
    */
   private final Map<String, Semaphore> jobSlots = new ConcurrentHashMap<>();
 
-  public EmbedderService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      EmbeddingCache cache,
-      ProviderCaller embedder,
-      Clock clock) {
-    this(settings, jobs, blobs, cache, embedder, clock, PipelineMetrics.NONE);
-  }
-
-  public EmbedderService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      EmbeddingCache cache,
-      ProviderCaller embedder,
-      Clock clock,
-      PipelineMetrics metrics) {
-    this(settings, jobs, blobs, cache, embedder, clock, Sleeper.system(), metrics);
-  }
-
   /**
    * @param sleeper waits between looks for the vectors of twins (see {@link BatchPayload})
+   * @param metrics told of each batch counted ({@link PipelineMetrics#NONE}: nobody)
    */
   public EmbedderService(
       PipelineSettings settings,
@@ -226,38 +197,19 @@ public final class EmbedderService {
               + " needs "
               + job.spec().model());
     }
-    List<BatchPayload.Item> items = BatchPayload.read(blobs.read(message.payloadKey()));
-    if (items.size() != expected) {
-      throw new IllegalArgumentException(
-          "payload holds " + items.size() + " chunks, the batch was registered with " + expected);
-    }
-    List<Chunk> chunks = items.stream().map(BatchPayload.Item::chunk).toList();
-    Map<String, Chunk> byKey = new LinkedHashMap<>();
-    Map<String, Long> twinOf = new HashMap<>();
-    List<String> keys = new ArrayList<>();
-    for (BatchPayload.Item item : items) {
-      String key = CacheKey.of(job.spec().model(), job.spec().dimensions(), item.chunk().text());
-      keys.add(key);
-      byKey.putIfAbsent(key, item.chunk());
-      if (item.isTwin()) {
-        twinOf.put(key, item.twinOf());
-      }
-    }
-    Map<String, float[]> vectors = new HashMap<>(cache.getAll(byKey.keySet()));
-    long cachedUnique = vectors.size();
+    BatchContents contents =
+        BatchContents.load(
+            blobs, cache, job.spec().model(), job.spec().dimensions(), message, expected);
+    int cachedUnique = contents.cachedUnique();
     ProgressTracker tracker = new ProgressTracker(clock, Duration.ofMinutes(1));
-    Map<String, String> failures = new HashMap<>();
-    Set<String> fetched = new HashSet<>();
-    List<String> own =
-        byKey.keySet().stream()
-            .filter(key -> !vectors.containsKey(key) && !twinOf.containsKey(key))
-            .toList();
-    embedMissing(own, byKey, tracker, vectors, failures, fetched);
-    twinOf.keySet().removeAll(vectors.keySet());
+    Map<String, Long> twinOf = contents.missingTwins();
+    buy(
+        contents,
+        contents.missing().stream().filter(key -> !twinOf.containsKey(key)).toList(),
+        tracker);
     if (!twinOf.isEmpty()) {
-      vectors.putAll(twins.await(message.jobId(), twinOf));
-      List<String> orphans =
-          twinOf.keySet().stream().filter(key -> !vectors.containsKey(key)).toList();
+      contents.found(twins.await(message.jobId(), twinOf));
+      List<String> orphans = contents.missing().stream().filter(twinOf::containsKey).toList();
       if (!orphans.isEmpty()) {
         LOG.info(
             () ->
@@ -267,57 +219,26 @@ public final class EmbedderService {
                     + orphans.size()
                     + " repeated texts itself: their earlier batches did not cache them in time");
       }
-      embedMissing(orphans, byKey, tracker, vectors, failures, fetched);
+      buy(contents, orphans, tracker);
     }
-    writeVectors(message, chunks, keys, vectors, job.spec().model());
-    long completed = 0;
-    long cached = 0;
-    List<Failure> sample = new ArrayList<>();
-    for (int i = 0; i < chunks.size(); i++) {
-      String key = keys.get(i);
-      if (vectors.containsKey(key)) {
-        completed++;
-        // the first copy of a text embedded now is paid for; its repeats in the batch are not
-        if (!fetched.remove(key)) {
-          cached++;
-        }
-      } else if (sample.size() < FAILURE_SAMPLE) {
-        sample.add(new Failure(chunks.get(i).location(), failures.get(key)));
-      }
-    }
-    Progress usage = tracker.snapshot();
     LOG.fine(() -> "Batch " + message.id() + ": " + cachedUnique + " unique cache hits");
-    return new BatchResult(
-        completed,
-        chunks.size() - completed,
-        cached,
-        usage.apiCalls(),
-        usage.tokens(),
-        usage.throttled(),
-        usage.retries(),
-        sample);
+    return contents.write(
+        blobs, settings.vectorEncoding(), BatchContents.Usage.of(tracker.snapshot()));
   }
 
-  /**
-   * Embeds {@code missing} and caches the vectors at once, so twins of these texts in other batches
-   * find them without waiting for this batch to be accounted.
-   */
-  private void embedMissing(
-      List<String> missing,
-      Map<String, Chunk> byKey,
-      ProgressTracker tracker,
-      Map<String, float[]> vectors,
-      Map<String, String> failures,
-      Set<String> fetched) {
+  /** Embeds the texts of {@code missing} now; see {@link BatchContents#bought}. */
+  private void buy(BatchContents contents, List<String> missing, ProgressTracker tracker) {
     if (missing.isEmpty()) {
       return;
     }
     List<ProviderCaller.Input> inputs =
         missing.stream()
-            .map(key -> new ProviderCaller.Input(byKey.get(key).text(), byKey.get(key).tokens()))
+            .map(contents::chunk)
+            .map(chunk -> new ProviderCaller.Input(chunk.text(), chunk.tokens()))
             .toList();
     List<ProviderCaller.Outcome> outcomes = embedder.embed(inputs, tracker);
     Map<String, float[]> fresh = new HashMap<>();
+    Map<String, String> failures = new HashMap<>();
     for (int i = 0; i < missing.size(); i++) {
       if (outcomes.get(i).succeeded()) {
         fresh.put(missing.get(i), outcomes.get(i).vector());
@@ -325,30 +246,6 @@ public final class EmbedderService {
         failures.put(missing.get(i), outcomes.get(i).failure());
       }
     }
-    vectors.putAll(fresh);
-    fetched.addAll(missing);
-    cache.putAll(fresh);
-  }
-
-  private void writeVectors(
-      BatchMessage message,
-      List<Chunk> chunks,
-      List<String> keys,
-      Map<String, float[]> vectors,
-      String model) {
-    StringBuilder lines = new StringBuilder();
-    for (int i = 0; i < chunks.size(); i++) {
-      float[] vector = vectors.get(keys.get(i));
-      if (vector != null) {
-        lines
-            .append(
-                new VectorRecord(chunks.get(i), model, vector)
-                    .toJsonLine(settings.vectorEncoding()))
-            .append('\n');
-      }
-    }
-    blobs.put(
-        Keys.vectors(message.jobId(), message.seq()),
-        lines.toString().getBytes(StandardCharsets.UTF_8));
+    contents.bought(cache, fresh, failures);
   }
 }

@@ -7,6 +7,7 @@ import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.InvalidManifestException;
@@ -20,7 +21,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.util.stream.LongStream;
 
 /**
  * Turns a manifest into registered, enqueued batches: validates it whole before enqueuing anything,
@@ -72,17 +73,9 @@ public final class FanOutService {
   private final Clock clock;
   private final PipelineMetrics metrics;
 
-  public FanOutService(
-      PipelineSettings settings,
-      JobStore jobs,
-      BlobStore blobs,
-      BatchQueue queue,
-      EmbeddingCache cache,
-      ModelProfile model,
-      Clock clock) {
-    this(settings, jobs, blobs, queue, cache, model, clock, PipelineMetrics.NONE);
-  }
-
+  /**
+   * @param metrics told of each group registered ({@link PipelineMetrics#NONE}: nobody)
+   */
   public FanOutService(
       PipelineSettings settings,
       JobStore jobs,
@@ -141,7 +134,7 @@ public final class FanOutService {
       }
       ManifestReader.Summary manifest;
       try {
-        manifest = validate(manifestKey);
+        manifest = ManifestCheck.validate(blobs, settings.manifestLimits(), manifestKey);
       } catch (InvalidManifestException e) {
         jobs.fail(id, "invalid manifest: " + e.getMessage(), clock.instant());
         return Outcome.FAILED;
@@ -149,15 +142,16 @@ public final class FanOutService {
       ManifestHeader.JobSettings overrides = manifest.header().settings();
       jobs.describe(
           id,
-          manifest.header().repository(),
-          manifest.header().revision(),
-          manifest.files(),
-          overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
-          overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
-              ? overrides.overlapLines()
-              : settings.overlapLines(),
-          overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
-          overrides.concurrency(),
+          new JobDescription(
+              manifest.header().repository(),
+              manifest.header().revision(),
+              manifest.files(),
+              overrides.chunkTokens() > 0 ? overrides.chunkTokens() : settings.chunkTokens(),
+              overrides.chunkTokens() > 0 || overrides.overlapLines() > 0
+                  ? overrides.overlapLines()
+                  : settings.overlapLines(),
+              overrides.batchSize() > 0 ? overrides.batchSize() : settings.batchSize(),
+              overrides.concurrency()),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
       resendPendingBatches(described);
@@ -196,43 +190,16 @@ public final class FanOutService {
         });
   }
 
-  private ManifestReader.Summary validate(String manifestKey) throws InvalidManifestException {
-    long size =
-        blobs
-            .size(manifestKey)
-            .orElseThrow(() -> new InvalidManifestException("no object at " + manifestKey));
-    if (size > settings.manifestLimits().maxBytes()) {
-      throw new InvalidManifestException(
-          "the manifest is "
-              + size
-              + " bytes, over the limit of "
-              + settings.manifestLimits().maxBytes());
-    }
-    try (InputStream in = blobs.open(manifestKey)) {
-      return new ManifestReader(settings.manifestLimits()).validate(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
   private void resendPendingBatches(JobRecord job) {
-    List<BatchMessage> pending = new ArrayList<>();
-    for (long seq = job.fanOut().lastGroupFirstSeq(); seq < job.fanOut().nextSeq(); seq++) {
-      if (jobs.batchState(job.jobId(), seq) == BatchState.PENDING) {
-        pending.add(
-            new BatchMessage(
-                job.jobId(),
-                seq,
-                jobs.batchChunkCount(job.jobId(), seq),
-                Keys.batchPayload(job.jobId(), seq)));
-      }
-    }
+    List<Long> pending =
+        LongStream.range(job.fanOut().lastGroupFirstSeq(), job.fanOut().nextSeq())
+            .filter(seq -> jobs.batchState(job.jobId(), seq) == BatchState.PENDING)
+            .boxed()
+            .toList();
     if (!pending.isEmpty()) {
       LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + job.jobId());
-      for (int i = 0; i < pending.size(); i += 10) {
-        queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
-      }
+      PendingBatches.resend(jobs, queue, job.jobId(), pending);
     }
   }
 
@@ -321,7 +288,10 @@ public final class FanOutService {
       jobs.completeFanout(job.jobId(), clock.instant());
       JobRecord fannedOut = jobs.get(job.jobId()).orElseThrow();
       if (fannedOut.counters().total() == 0) {
-        jobs.fail(job.jobId(), nothingToIndex(fannedOut), clock.instant());
+        jobs.fail(
+            job.jobId(),
+            EmptyJob.reason(fannedOut.counters(), jobs.failureSample(job.jobId(), 1)),
+            clock.instant());
         return Outcome.COMPLETED;
       }
       jobs.tryFinish(job.jobId(), clock.instant());
@@ -332,35 +302,6 @@ public final class FanOutService {
     private Outcome stopAt(Cursor cursor) {
       jobs.confirmSent(job.jobId(), groups.flushAll(cursor));
       return Outcome.CONTINUE;
-    }
-
-    /** Why a job with no chunk at all ends FAILED rather than an empty COMPLETED. */
-    private String nothingToIndex(JobRecord done) {
-      if (done.counters().files() == 0) {
-        return "nothing to index: the manifest lists no files";
-      }
-      StringBuilder reason =
-          new StringBuilder("nothing to index: none of the ")
-              .append(done.counters().files())
-              .append(done.counters().files() == 1 ? " file" : " files")
-              .append(" in the manifest yielded a chunk");
-      if (!done.counters().skippedFiles().isEmpty()) {
-        StringBuilder skips = new StringBuilder();
-        done.counters()
-            .skippedFiles()
-            .forEach(
-                (why, count) ->
-                    skips
-                        .append(skips.length() == 0 ? "" : ", ")
-                        .append(why.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-                        .append(' ')
-                        .append(count));
-        reason.append(" (skipped: ").append(skips).append(')');
-      }
-      jobs.failureSample(done.jobId(), 1)
-          .forEach(
-              f -> reason.append("; first: ").append(f.location()).append(": ").append(f.reason()));
-      return reason.toString();
     }
   }
 }

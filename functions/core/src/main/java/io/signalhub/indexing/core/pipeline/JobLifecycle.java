@@ -14,22 +14,12 @@ import java.util.Optional;
 /**
  * What a user does to jobs besides starting them: cancel one, delete one with everything it stored,
  * prune old ones. Behind {@code scripts/jobs}; works the same on every stack because it only speaks
- * to the job store and the bucket.
+ * to the job store and the bucket. A record: those two and the clock are all it holds.
  */
-public final class JobLifecycle {
+public record JobLifecycle(JobStore jobs, BlobStore blobs, Clock clock) {
 
   /** What {@link #delete} removed. */
   public record Deleted(String jobId, JobStatus status, int objects) {}
-
-  private final JobStore jobs;
-  private final BlobStore blobs;
-  private final Clock clock;
-
-  public JobLifecycle(JobStore jobs, BlobStore blobs, Clock clock) {
-    this.jobs = jobs;
-    this.blobs = blobs;
-    this.clock = clock;
-  }
 
   /**
    * Cancels a job that has not ended: no more batches are registered or embedded.

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A job as the status API reports it: counters, derived rate and ETA, timestamps (ISO-8601),
  * failures, and (for one job) its per-minute activity history. Rate and ETA are computed on read
- * from the last minute's throughput.
+ * from the last minute's throughput. {@code economy} is null for an on-demand job.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -45,76 +45,6 @@ public record JobView(
     List<Failure> failures,
     List<Minute> history,
     Economy economy) {
-
-  /** Without economy mode's part (an on-demand job). */
-  public JobView(
-      String jobId,
-      String status,
-      String reason,
-      String repository,
-      String revision,
-      String provider,
-      String model,
-      long files,
-      long filesRead,
-      Map<String, Long> skippedFiles,
-      long total,
-      boolean totalFinal,
-      long completed,
-      long failed,
-      long cached,
-      long pending,
-      double percent,
-      long batches,
-      long batchesProcessed,
-      long apiCalls,
-      long apiCallsSaved,
-      long tokens,
-      Double estimatedCostUsd,
-      double chunksPerSecond,
-      Long etaSeconds,
-      boolean etaProvisional,
-      String createdAt,
-      String updatedAt,
-      String finishedAt,
-      double elapsedSeconds,
-      List<Failure> failures,
-      List<Minute> history) {
-    this(
-        jobId,
-        status,
-        reason,
-        repository,
-        revision,
-        provider,
-        model,
-        files,
-        filesRead,
-        skippedFiles,
-        total,
-        totalFinal,
-        completed,
-        failed,
-        cached,
-        pending,
-        percent,
-        batches,
-        batchesProcessed,
-        apiCalls,
-        apiCallsSaved,
-        tokens,
-        estimatedCostUsd,
-        chunksPerSecond,
-        etaSeconds,
-        etaProvisional,
-        createdAt,
-        updatedAt,
-        finishedAt,
-        elapsedSeconds,
-        failures,
-        history,
-        null);
-  }
 
   /**
    * Economy mode's part: the job's provider batches as last polled, and why there is no ETA.

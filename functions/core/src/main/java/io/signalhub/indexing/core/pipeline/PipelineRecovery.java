@@ -40,18 +40,8 @@ public final class PipelineRecovery {
         if (job.status().terminal()) {
           continue;
         }
-        List<BatchMessage> pending = new ArrayList<>();
-        for (long seq : jobs.pendingBatches(job.jobId())) {
-          pending.add(
-              new BatchMessage(
-                  job.jobId(),
-                  seq,
-                  jobs.batchChunkCount(job.jobId(), seq),
-                  Keys.batchPayload(job.jobId(), seq)));
-        }
-        for (int i = 0; i < pending.size(); i += 10) {
-          queue.send(pending.subList(i, Math.min(pending.size(), i + 10)));
-        }
+        int resent =
+            PendingBatches.resend(jobs, queue, job.jobId(), jobs.pendingBatches(job.jobId()));
         if (!job.fanOut().complete()) {
           resumeFanOut.accept(job.spec().manifestKey(), Instant.MAX);
         }
@@ -60,7 +50,7 @@ public final class PipelineRecovery {
                 "Recovered job "
                     + job.jobId()
                     + ": "
-                    + pending.size()
+                    + resent
                     + " batches resent"
                     + (job.fanOut().complete() ? "" : ", fan-out resumed"));
         recovered.add(job.jobId());

@@ -5,9 +5,9 @@ import java.util.TreeSet;
 
 /**
  * Finds the provider a configuration names, with an error that lists the ones available. Profiles
- * and validation need only a {@link ModelCatalog} (this module, and indexing-aws for Bedrock);
- * {@link #create} needs the provider's adapter, an {@link EmbeddingProviderFactory} from
- * indexing-providers (or indexing-aws for Bedrock), on the class path.
+ * and validation need only a {@link ModelCatalog} (this module); {@link #create} needs the
+ * provider's adapter, an {@link EmbeddingProviderFactory} from indexing-providers, on the class
+ * path.
  */
 public final class EmbeddingProviders {
 
@@ -24,10 +24,8 @@ public final class EmbeddingProviders {
     throw new IllegalArgumentException(
         "The '"
             + catalog.name()
-            + "' provider's adapter is not on the class path: add the dependency "
-            + (catalog.name().equalsIgnoreCase("bedrock")
-                ? "io.signalhub.indexing:indexing-aws"
-                : "io.signalhub.indexing:indexing-providers"));
+            + "' provider's adapter is not on the class path: add the dependency"
+            + " io.signalhub.indexing:indexing-providers");
   }
 
   /**
@@ -53,12 +51,6 @@ public final class EmbeddingProviders {
       available.add(catalog.name());
     }
     throw new IllegalArgumentException(
-        "Unknown embedding provider '"
-            + settings.provider()
-            + "'. Available: "
-            + available
-            + (settings.provider().equalsIgnoreCase("bedrock")
-                ? " (bedrock needs the indexing-aws module on the class path)"
-                : ""));
+        "Unknown embedding provider '" + settings.provider() + "'. Available: " + available);
   }
 }

@@ -5,8 +5,7 @@ package io.signalhub.indexing.core.provider;
  * work, and each model's profile (tokenizer, limits, dimensions). Implementations are found with
  * {@link java.util.ServiceLoader}; they reference no HTTP client, ONNX Runtime or SDK class, so the
  * fan-out and the status function need none of them. The adapters that call a model extend a
- * catalog as an {@link EmbeddingProviderFactory} (module {@code indexing-providers}, and {@code
- * indexing-aws} for Bedrock).
+ * catalog as an {@link EmbeddingProviderFactory} (module {@code indexing-providers}).
  */
 public interface ModelCatalog {
 

@@ -178,20 +178,27 @@ public abstract class JobStoreContract {
   void describingAJobStoresWhatTheManifestHolds() {
     JobRecord created = create("job");
 
-    store.describe("job", "acme/repo", "abc123", 42, 300, 5, 64, 3, at(1));
+    JobDescription description = new JobDescription("acme/repo", "abc123", 42, 300, 5, 64, 3);
 
-    assertThat(job("job"))
+    store.describe("job", description, at(1));
+
+    JobRecord described = job("job");
+    assertThat(described.spec())
         .isEqualTo(
-            created.toBuilder()
-                .repository("acme/repo")
-                .revision("abc123")
-                .files(42)
-                .chunkTokens(300)
-                .overlapLines(5)
-                .batchSize(64)
-                .concurrency(3)
-                .updatedAt(at(1))
-                .build());
+            new JobSpec(
+                "acme/repo",
+                "abc123",
+                created.spec().manifestKey(),
+                created.spec().provider(),
+                created.spec().model(),
+                created.spec().dimensions(),
+                300,
+                5,
+                64,
+                3));
+    assertThat(described.counters().files()).isEqualTo(42);
+    assertThat(described) // and nothing else but the time of the change
+        .isEqualTo(created.toBuilder().described(description).updatedAt(at(1)).build());
   }
 
   @Test
@@ -694,6 +701,19 @@ public abstract class JobStoreContract {
     assertThat(store.failureSample("job", 3))
         .extracting(Failure::location)
         .containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void failuresAreOrderedByTheTimeTheyWereRecordedWithNotByArrival() {
+    create("job");
+    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 1), 0), at(1));
+    // two embedders: the one that finished later reaches the store first
+    store.recordBatch("job", 1, failed(new Failure("late", "r")), at(9));
+    store.recordBatch("job", 0, failed(new Failure("early", "r")), at(8));
+
+    assertThat(store.failureSample("job", 10))
+        .extracting(Failure::location)
+        .containsExactly("early", "late");
   }
 
   @Test

@@ -62,7 +62,8 @@ class StatusPageTest {
         null,
         120.0,
         failures,
-        history);
+        history,
+        null);
   }
 
   @Test

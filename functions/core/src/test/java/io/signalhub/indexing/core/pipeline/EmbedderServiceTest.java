@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.job.BatchResult;
+import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.job.JobStore;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class EmbedderServiceTest {
 
@@ -31,6 +33,7 @@ class EmbedderServiceTest {
   }
 
   @Test
+  @Timeout(30) // a guard against a hang, not a measure
   void aJobsConcurrencySettingBoundsItsBatchesInFlight() throws Exception {
     TwoBatches run = twoBatchesForOneSlot(() -> {});
 
@@ -39,6 +42,7 @@ class EmbedderServiceTest {
   }
 
   @Test
+  @Timeout(30) // a guard against a hang, not a measure
   void aBatchWaitingForItsJobsSlotIsDroppedIfTheJobIsCancelledMeanwhile() throws Exception {
     TwoBatches run =
         twoBatchesForOneSlot(() -> fixture.jobs.cancel("job", "cancelled (Ctrl-C)", Instant.EPOCH));
@@ -61,13 +65,14 @@ class EmbedderServiceTest {
     JobRecord j = job();
     fixture.jobs.describe(
         "job",
-        j.spec().repository(),
-        j.spec().revision(),
-        j.counters().files(),
-        j.spec().chunkTokens(),
-        j.spec().overlapLines(),
-        j.spec().batchSize(),
-        1,
+        new JobDescription(
+            j.spec().repository(),
+            j.spec().revision(),
+            j.counters().files(),
+            j.spec().chunkTokens(),
+            j.spec().overlapLines(),
+            j.spec().batchSize(),
+            1),
         Instant.EPOCH);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.Set<Thread> inside = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -90,10 +95,12 @@ class EmbedderServiceTest {
     first.start();
     second.start();
     try {
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      // the threads' own state decides, not a time limit; the test's timeout interrupts a hang
       while (inside.size() < 2
           && !(inside.size() == 1 && (waitsOnASemaphore(first) || waitsOnASemaphore(second)))) {
-        assertThat(System.nanoTime()).as("neither batch reached the provider").isLessThan(deadline);
+        if (Thread.interrupted()) {
+          throw new InterruptedException("neither batch reached the provider");
+        }
         Thread.onSpinWait();
       }
       assertThat(inside).hasSize(1);

@@ -65,7 +65,8 @@ class FanOutServiceTest {
             recording,
             tenPerGroup.cache,
             ModelProfile.of("fake", tenPerGroup.provider),
-            tenPerGroup.clock)
+            tenPerGroup.clock,
+            tenPerGroup.metrics)
         .fanOut(key, NO_DEADLINE);
 
     // embedders start on batch 1 instead of waiting for ten; then 2, 4, 8 and full groups of 10
@@ -98,12 +99,7 @@ class FanOutServiceTest {
     assertThat(job.counters().completed() + job.counters().failed())
         .isEqualTo(job.counters().total());
     assertThat(job.counters().pending()).isZero();
-    long vectors =
-        fixture.blobs.list(Keys.vectorsPrefix("job-1")).stream()
-            .mapToLong(
-                k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines().count())
-            .sum();
-    assertThat(vectors).isEqualTo(job.counters().total());
+    assertThat((long) fixture.vectorLines("job-1").size()).isEqualTo(job.counters().total());
   }
 
   @Test
@@ -126,12 +122,7 @@ class FanOutServiceTest {
     assertThat(second.counters().cached()).isEqualTo(second.counters().total() - 1);
     assertThat(fixture.provider.calls() - callsAfterFirst).isEqualTo(1);
     // the second job's vectors are complete: cached chunks are written by the fan-out
-    long lines =
-        fixture.blobs.list(Keys.vectorsPrefix("second")).stream()
-            .mapToLong(
-                k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines().count())
-            .sum();
-    assertThat(lines).isEqualTo(second.counters().total());
+    assertThat((long) fixture.vectorLines("second").size()).isEqualTo(second.counters().total());
   }
 
   @Test
@@ -249,7 +240,8 @@ class FanOutServiceTest {
                   fixture.queue,
                   fixture.cache,
                   ModelProfile.of("fake", fixture.provider),
-                  fixture.clock)
+                  fixture.clock,
+                  fixture.metrics)
               .fanOut(key, deadline);
       invocations++;
     } while (outcome == FanOutService.Outcome.CONTINUE);
@@ -288,7 +280,8 @@ class FanOutServiceTest {
             failingOnce,
             fixture.cache,
             ModelProfile.of("fake", fixture.provider),
-            fixture.clock);
+            fixture.clock,
+            fixture.metrics);
     assertThatThrownBy(() -> crashing.fanOut(key, NO_DEADLINE))
         .hasMessageContaining("SQS unavailable");
     fixture.clock.advance(fixture.settings.fanoutLease().plusSeconds(1));
@@ -331,7 +324,8 @@ class FanOutServiceTest {
                       fixture.queue,
                       fixture.cache,
                       ModelProfile.of("fake", fixture.provider),
-                      fixture.clock)
+                      fixture.clock,
+                      fixture.metrics)
                   .fanOut(key, fixture.clock.instant().plus(java.time.Duration.ofMinutes(15)));
             });
     killed.setDaemon(true);

@@ -9,6 +9,7 @@ import io.signalhub.indexing.core.job.InMemoryJobStore;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
+import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
 import io.signalhub.indexing.core.ratelimit.RateBudget;
@@ -18,6 +19,7 @@ import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -48,18 +50,34 @@ public class PipelineFixture {
   }
 
   FanOutService fanOut() {
-    return new FanOutService(
-        settings, jobs, blobs, queue, cache, ModelProfile.of("fake", provider), clock, metrics);
+    return fanOut(queue, ModelProfile.of("fake", provider));
+  }
+
+  /** A fan-out for {@code model} that sends its batches to {@code into}. */
+  FanOutService fanOut(BatchQueue into, ModelProfile model) {
+    return new FanOutService(settings, jobs, blobs, into, cache, model, clock, metrics);
   }
 
   EmbedderService embedder() {
+    return embedder(provider);
+  }
+
+  /** An embedder calling {@code model}: one retry without pause, no rate limit, this clock. */
+  EmbedderService embedder(EmbeddingProvider model) {
     ProviderCaller embedder =
         new ProviderCaller(
-            provider,
+            model,
             new RetryingCaller(
                 1, new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0), clock.sleeper()),
             new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper()));
     return new EmbedderService(settings, jobs, blobs, cache, embedder, clock, sleeper, metrics);
+  }
+
+  /** Every line of the job's vectors files: one per chunk with a vector. */
+  List<String> vectorLines(String jobId) {
+    return blobs.list(Keys.vectorsPrefix(jobId)).stream()
+        .flatMap(key -> new String(blobs.read(key), StandardCharsets.UTF_8).lines())
+        .toList();
   }
 
   /** Uploads the sources and a manifest listing them; returns the manifest key. */

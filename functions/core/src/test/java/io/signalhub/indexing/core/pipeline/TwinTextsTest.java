@@ -54,14 +54,22 @@ class TwinTextsTest {
           }
           return false;
         });
+    CountDownLatch originalAccounted = new CountDownLatch(1);
+    // the twin's first pause lets the original go and lasts until it is accounted: how long that
+    // takes on this machine decides nothing (a real pause of a few ms per poll did, when loaded)
     fixture.sleeper =
         duration -> {
           release.countDown();
+          originalAccounted.await();
           fixture.clock.advance(duration);
-          Thread.sleep(5);
         };
     // two embedder instances, as two Lambda instances would be
-    Thread original = new Thread(() -> fixture.embedder().process(messages.get(0), 1));
+    Thread original =
+        new Thread(
+            () -> {
+              fixture.embedder().process(messages.get(0), 1);
+              originalAccounted.countDown();
+            });
     original.setDaemon(true);
     original.start();
     assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();

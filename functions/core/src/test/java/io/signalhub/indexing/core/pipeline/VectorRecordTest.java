@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.chunk.Chunk;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +49,7 @@ class VectorRecordTest {
     fixture.fanOut().fanOut(key, Instant.MAX);
     fixture.drainQueue();
 
-    List<String> lines =
-        fixture.blobs.list(Keys.vectorsPrefix("job-1")).stream()
-            .flatMap(k -> new String(fixture.blobs.read(k), StandardCharsets.UTF_8).lines())
-            .toList();
+    List<String> lines = fixture.vectorLines("job-1");
     assertThat(lines).isNotEmpty();
     assertThat(lines)
         .allSatisfy(

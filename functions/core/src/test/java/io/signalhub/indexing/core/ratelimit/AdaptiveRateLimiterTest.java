@@ -13,11 +13,24 @@ class AdaptiveRateLimiterTest {
 
   private final MutableClock clock = new MutableClock();
 
+  /** A limiter of {@code concurrency} under a per-minute budget, on the test's stopped clock. */
+  private AdaptiveRateLimiter limited(
+      long requestsPerMinute, long tokensPerMinute, int concurrency) {
+    return new AdaptiveRateLimiter(
+        new LocalRateBudget(requestsPerMinute, tokensPerMinute, clock),
+        concurrency,
+        clock,
+        clock.sleeper());
+  }
+
+  /** A limiter of {@code concurrency} with no budget but what the provider's answers teach. */
+  private AdaptiveRateLimiter unlimited(int concurrency) {
+    return new AdaptiveRateLimiter(RateBudget.unlimited(), concurrency, clock, clock.sleeper());
+  }
+
   @Test
   void requestsPerMinuteSpaceRequestsOnceTheBurstIsSpent() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(
-            new LocalRateBudget(60, 1_000_000, clock), 4, clock, clock.sleeper());
+    var limiter = limited(60, 1_000_000, 4);
     for (int i = 0; i < 62; i++) {
       limiter.acquire(10).close();
     }
@@ -27,8 +40,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void tokensPerMinuteWaitForTheTokensABatchNeeds() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    var limiter = limited(1000, 6000, 4);
     limiter.acquire(6000).close();
     limiter.acquire(3000).close();
     // 3,000 tokens at 100 tokens/s
@@ -37,7 +49,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void aThrottleHalvesConcurrencyAndPausesEveryCallerForRetryAfter() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, clock.sleeper());
+    var limiter = unlimited(8);
     try (var permit = limiter.acquire(1)) {
       permit.throttled(Duration.ofSeconds(5), QuotaSnapshot.UNKNOWN);
     }
@@ -48,8 +60,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void aThrottledRequestGivesItsTokensBackToTheBudget() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    var limiter = limited(1000, 6000, 4);
     try (var permit = limiter.acquire(6000)) {
       permit.throttled(Duration.ofSeconds(1), QuotaSnapshot.UNKNOWN);
     }
@@ -60,7 +71,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void concurrencyRecoversAdditivelyOnSuccess() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 8, clock, clock.sleeper());
+    var limiter = unlimited(8);
     for (int i = 0; i < 3; i++) {
       try (var permit = limiter.acquire(1)) {
         permit.throttled(Duration.ZERO, QuotaSnapshot.UNKNOWN);
@@ -77,7 +88,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void exhaustedQuotaHeadersPauseUntilTheReportedReset() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
+    var limiter = unlimited(2);
     try (var permit = limiter.acquire(1)) {
       permit.succeeded(
           new QuotaSnapshot(10, 0, Duration.ofSeconds(1), Duration.ofMillis(750), -1, -1));
@@ -88,7 +99,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void anExhaustedQuotaWithAKnownLimitWaitsOnlyForTheNextBatchsShare() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 2, clock, clock.sleeper());
+    var limiter = unlimited(2);
     try (var permit = limiter.acquire(600)) {
       // 6,000 tokens/min, empty: a full reset is 60 s away, 600 tokens are back in about 6 s
       permit.succeeded(
@@ -102,7 +113,7 @@ class AdaptiveRateLimiterTest {
   @Test
   void limitsNobodyConfiguredAreLearnedFromTheHeadersAndInFlightTokensCountedOnce()
       throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    var limiter = unlimited(4);
     try (var probe = limiter.acquire(1000)) {
       probe.succeeded(new QuotaSnapshot(100, 5000, null, null, 3000, 6000));
     }
@@ -243,7 +254,8 @@ class AdaptiveRateLimiterTest {
    * a slot, and fails if it got a permit instead. No time limit decides: the caller's own state
    * does.
    */
-  private static Thread blockedSecondCaller(AdaptiveRateLimiter limiter, long tokens) {
+  private static Thread blockedSecondCaller(AdaptiveRateLimiter limiter, long tokens)
+      throws InterruptedException {
     Thread caller =
         new Thread(
             () -> {
@@ -258,6 +270,9 @@ class AdaptiveRateLimiterTest {
       assertThat(caller.getState())
           .as("the second caller got a permit")
           .isNotEqualTo(Thread.State.TERMINATED);
+      if (Thread.interrupted()) { // the test's timeout: a hang, not a slow machine
+        throw new InterruptedException("the second caller never waited for a slot");
+      }
       Thread.onSpinWait();
     }
     return caller;
@@ -275,7 +290,7 @@ class AdaptiveRateLimiterTest {
   @Test
   @Timeout(10) // a guard against a hang, not a measure
   void concurrencyLimitBlocksTheCallerBeyondIt() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 1, clock, clock.sleeper());
+    var limiter = unlimited(1);
     var first = limiter.acquire(1);
     Thread second = blockedSecondCaller(limiter, 1);
 
@@ -287,7 +302,7 @@ class AdaptiveRateLimiterTest {
   @Test
   @Timeout(10) // a guard against a hang, not a measure
   void theFirstRequestGoesAloneUntilAnAnswerTeachesTheLimits() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    var limiter = unlimited(4);
     var first = limiter.acquire(1000);
     Thread second = blockedSecondCaller(limiter, 1000);
 
@@ -299,12 +314,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void theRequestCapIsTheConfiguredTokensPerMinuteThenWhatIsLearned() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(
-            new LocalRateBudget(1000, RateBudget.spendable(40_000), clock),
-            4,
-            clock,
-            clock.sleeper());
+    var limiter = limited(1000, RateBudget.spendable(40_000), 4);
     assertThat(limiter.maxRequestTokens()).isEqualTo(39_200);
 
     limiter.capRequestTokens(20_000);
@@ -315,7 +325,7 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void aReportedTokensPerMinuteLimitCapsEveryLaterRequest() throws Exception {
-    var limiter = new AdaptiveRateLimiter(RateBudget.unlimited(), 4, clock, clock.sleeper());
+    var limiter = unlimited(4);
     assertThat(limiter.maxRequestTokens()).isEqualTo(Long.MAX_VALUE);
     try (var permit = limiter.acquire(100)) {
       permit.succeeded(new QuotaSnapshot(99, 39_900, null, null, 100, 40_000));
@@ -325,16 +335,13 @@ class AdaptiveRateLimiterTest {
 
   @Test
   void requestsInFlightNeverExceedTheRequestsPerMinuteQuota() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(
-            new LocalRateBudget(3, 1_000_000, clock), 10, clock, clock.sleeper());
+    var limiter = limited(3, 1_000_000, 10);
     assertThat(limiter.concurrencyLimit()).isEqualTo(3);
   }
 
   @Test
   void aRefusedTooLargeRequestGivesItsTokensBackWithoutPausing() throws Exception {
-    var limiter =
-        new AdaptiveRateLimiter(new LocalRateBudget(1000, 6000, clock), 4, clock, clock.sleeper());
+    var limiter = limited(1000, 6000, 4);
     try (var permit = limiter.acquire(6000)) {
       permit.refused(QuotaSnapshot.UNKNOWN);
     }

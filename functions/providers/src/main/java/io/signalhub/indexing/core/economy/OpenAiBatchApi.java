@@ -108,6 +108,13 @@ public final class OpenAiBatchApi implements ProviderBatchApi {
   }
 
   @Override
+  public void cancel(String batchId) {
+    send(
+        authorized(HttpRequest.newBuilder(URI.create(base + "/batches/" + batchId + "/cancel")))
+            .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  @Override
   public List<Result> results(ProviderBatch batch) {
     List<Result> results = new ArrayList<>();
     for (String fileId : new String[] {batch.outputFileId(), batch.errorFileId()}) {

@@ -1,8 +1,6 @@
 package io.signalhub.indexing.core.provider;
 
 import io.signalhub.indexing.core.batch.ProviderLimits;
-import io.signalhub.indexing.core.token.Cl100kTokenCounter;
-import io.signalhub.indexing.core.token.TokenCounter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +22,7 @@ import java.util.function.Supplier;
  * <p>This class sends the requests; {@link OpenAiJson} writes and reads their bodies and {@link
  * OpenAiErrors} turns an error answer into the {@link EmbeddingException} the retry logic acts on.
  */
-public final class OpenAiCompatibleProvider implements EmbeddingProvider {
+public final class OpenAiCompatibleProvider extends HostedEmbeddingProvider {
 
   /** The default model's name, when none is configured. */
   public static final String DEFAULT_MODEL = OpenAiModels.DEFAULT_MODEL;
@@ -33,15 +31,16 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
   private final String apiKey;
   private final Supplier<Map<String, String>> authHeaders;
   private final boolean sendModel;
-  private final String model;
-  private final int dimensions;
   private final boolean sendDimensions;
-  private final ProviderLimits limits;
   private final Duration timeout;
   private final HttpClient http;
   private final OpenAiErrors errors;
 
   private OpenAiCompatibleProvider(Builder builder) {
+    super(
+        Objects.requireNonNull(builder.model, "model"),
+        builder.dimensions > 0 ? builder.dimensions : OpenAiModels.defaultDimensions(builder.model),
+        builder.limits);
     String base = Objects.requireNonNull(builder.baseUrl, "baseUrl").toString();
     this.endpoint =
         builder.endpoint != null
@@ -50,13 +49,9 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
     this.apiKey = builder.apiKey;
     this.authHeaders = builder.authHeaders;
     this.sendModel = builder.sendModel;
-    this.model = Objects.requireNonNull(builder.model, "model");
     this.sendDimensions = builder.dimensions > 0;
-    this.dimensions =
-        builder.dimensions > 0 ? builder.dimensions : OpenAiModels.defaultDimensions(model);
-    this.limits = builder.limits;
     this.timeout = builder.timeout;
-    this.errors = new OpenAiErrors(endpoint, model, builder.configurationHint, builder.clock);
+    this.errors = new OpenAiErrors(endpoint, model(), builder.configurationHint, builder.clock);
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
@@ -72,26 +67,6 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
    */
   public static ModelProfile profile(String model, int dimensions) {
     return OpenAiModels.profile("openai", model, dimensions);
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int dimensions() {
-    return dimensions;
-  }
-
-  @Override
-  public ProviderLimits limits() {
-    return limits;
-  }
-
-  @Override
-  public TokenCounter tokenCounter() {
-    return Cl100kTokenCounter.instance();
   }
 
   @Override
@@ -121,7 +96,7 @@ public final class OpenAiCompatibleProvider implements EmbeddingProvider {
             .POST(
                 HttpRequest.BodyPublishers.ofByteArray(
                     OpenAiJson.requestBody(
-                        sendModel ? model : null, inputs, sendDimensions ? dimensions : 0)));
+                        sendModel ? model() : null, inputs, sendDimensions ? dimensions() : 0)));
     if (authHeaders != null) {
       authHeaders.get().forEach(request::header);
     } else if (apiKey != null && !apiKey.isBlank()) {

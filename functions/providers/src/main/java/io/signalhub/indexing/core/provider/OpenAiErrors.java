@@ -50,7 +50,7 @@ final class OpenAiErrors {
           null);
     }
     if (status == 401 || status == 403) {
-      return new EmbeddingException(
+      return answered(
           EmbeddingException.Kind.FATAL,
           status,
           "Provider rejected the credentials ("
@@ -61,12 +61,10 @@ final class OpenAiErrors {
               + configurationHint.credentials()
               + " for "
               + endpoint,
-          null,
-          quota,
-          null);
+          quota);
     }
     if (status == 404) {
-      return new EmbeddingException(
+      return answered(
           EmbeddingException.Kind.FATAL,
           status,
           "Provider does not know model '"
@@ -77,26 +75,26 @@ final class OpenAiErrors {
               + detail
               + ". "
               + configurationHint.model(),
-          null,
-          quota,
-          null);
+          quota);
     }
     if (status == 400 || status == 422) {
-      return new EmbeddingException(
+      return answered(
           EmbeddingException.Kind.INPUT_REJECTED,
           status,
           "Provider rejected the input (" + status + "): " + detail,
-          null,
-          quota,
-          null);
+          quota);
     }
-    return new EmbeddingException(
+    return answered(
         EmbeddingException.Kind.FATAL,
         status,
         "Provider answered " + status + ": " + detail,
-        null,
-        quota,
-        null);
+        quota);
+  }
+
+  /** A failure the provider answered with no pause to honour. */
+  private static EmbeddingException answered(
+      EmbeddingException.Kind kind, int status, String message, QuotaSnapshot quota) {
+    return new EmbeddingException(kind, status, message, null, quota, null);
   }
 
   /**

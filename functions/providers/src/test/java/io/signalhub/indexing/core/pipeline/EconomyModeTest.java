@@ -2,8 +2,8 @@ package io.signalhub.indexing.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyPorts;
 import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
@@ -16,13 +16,8 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +73,7 @@ class EconomyModeTest {
             Map.of("signal-hub.embedding.batch-size", "8", "signal-hub.chunk-tokens", "24"));
     final RecordedPolls polls = new RecordedPolls();
     EconomyStore store = new InMemoryEconomyStore();
+    final DelegatingStore delegating = new DelegatingStore();
     final EconomyService economy;
 
     Run(SimulatorSettings.Builder simulator, String mode, String fallback, int maxRequests)
@@ -100,19 +96,20 @@ class EconomyModeTest {
               "signal-hub.economy.poll-seconds", "1");
       economy =
           new EconomyService(
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              new DelegatingStore(),
-              new OpenAiBatchApi(
-                  server.baseUrl(),
-                  "sk-test",
-                  new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
-              fixture.queue,
-              polls,
-              new BatchAccounting(fixture.jobs, fixture.clock),
-              EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
-              fixture.clock);
+              new EconomyPorts(
+                  fixture.jobs,
+                  fixture.blobs,
+                  fixture.cache,
+                  delegating,
+                  new OpenAiBatchApi(
+                      server.baseUrl(),
+                      "sk-test",
+                      new ProviderBatchApi.FileLimits(maxRequests, 200L << 20)),
+                  fixture.queue,
+                  polls,
+                  new BatchAccounting(fixture.jobs, fixture.clock),
+                  EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
+                  fixture.clock));
     }
 
     void fanOut(String jobId) {
@@ -121,34 +118,12 @@ class EconomyModeTest {
 
     void fanOut(String jobId, Map<String, String> sources) {
       String key = fixture.upload(jobId, sources);
-      new FanOutService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              economy.queue(),
-              fixture.cache,
-              ModelProfile.of("openai", provider),
-              fixture.clock)
-          .fanOut(key, Instant.MAX);
+      fixture.fanOut(economy.queue(), ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
     }
 
     /** Delivers polls (and on-demand batches) until nothing is left; returns the poll count. */
     int settle() throws InterruptedException {
-      EmbedderService embedder =
-          new EmbedderService(
-              fixture.settings,
-              fixture.jobs,
-              fixture.blobs,
-              fixture.cache,
-              new ProviderCaller(
-                  provider,
-                  new RetryingCaller(
-                      0,
-                      new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0),
-                      fixture.clock.sleeper()),
-                  new AdaptiveRateLimiter(
-                      RateBudget.unlimited(), 2, fixture.clock, fixture.clock.sleeper())),
-              fixture.clock);
+      EmbedderService embedder = fixture.embedder(provider);
       int delivered = 0;
       for (int round = 0; round < 2000; round++) {
         List<PollScheduler.PollRequest> due = polls.drain();
@@ -171,13 +146,7 @@ class EconomyModeTest {
     }
 
     TreeSet<String> vectorLines(String jobId) {
-      TreeSet<String> lines = new TreeSet<>();
-      for (String key : fixture.blobs.list(Keys.vectorsPrefix(jobId))) {
-        lines.addAll(
-            List.of(new String(fixture.blobs.read(key), StandardCharsets.UTF_8).split("\n")));
-      }
-      lines.remove("");
-      return lines;
+      return new TreeSet<>(fixture.vectorLines(jobId));
     }
 
     /** The store, through which a test can make one write fail (a crash at that point). */
@@ -241,6 +210,19 @@ class EconomyModeTest {
         .batchWindowSeconds(1000);
   }
 
+  /** The same sources indexed on demand and in economy mode, each against its own simulator. */
+  private record BothModes(Run onDemand, Run economy) {}
+
+  private BothModes indexBothWays(String jobId, Map<String, String> sources) throws Exception {
+    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
+    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
+    onDemand.fanOut(jobId, sources);
+    onDemand.settle();
+    economy.fanOut(jobId, sources);
+    economy.settle();
+    return new BothModes(onDemand, economy);
+  }
+
   private static void assertCountedOnce(JobRecord job) {
     assertThat(job.fanOut().complete()).isTrue();
     assertThat(job.counters().completed() + job.counters().failed())
@@ -250,13 +232,9 @@ class EconomyModeTest {
 
   @Test
   void economyIndexesTheSameChunksAndVectorsAsOnDemandAtHalfThePrice() throws Exception {
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-a");
-    onDemand.settle();
-    economy.fanOut("job-a");
-    economy.settle();
+    BothModes both = indexBothWays("job-a", SOURCES);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     JobRecord a = onDemand.job("job-a");
     JobRecord b = economy.job("job-a");
@@ -274,7 +252,20 @@ class EconomyModeTest {
   @Test
   void withoutABatchApiAnEconomyJobFailsAtOnceWithTheReasonAndBuysNothing() throws Exception {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
-    EconomyService unavailable = run.economy.unavailableBecause("no batch API here: use on-demand");
+    EconomyService unavailable =
+        new EconomyService(
+            new EconomyPorts(
+                run.fixture.jobs,
+                run.fixture.blobs,
+                run.fixture.cache,
+                run.store,
+                null,
+                run.fixture.queue,
+                run.polls,
+                new BatchAccounting(run.fixture.jobs, run.fixture.clock),
+                EconomyConfig.from(
+                    key -> Optional.ofNullable(Map.of("signal-hub.mode", "economy").get(key))),
+                run.fixture.clock));
 
     new FanOutService(
             run.fixture.settings,
@@ -283,13 +274,16 @@ class EconomyModeTest {
             unavailable.queue(),
             run.fixture.cache,
             ModelProfile.of("openai", run.provider),
-            run.fixture.clock)
+            run.fixture.clock,
+            run.fixture.metrics)
         .fanOut(run.fixture.upload("job-u", SOURCES), Instant.MAX);
     run.settle();
 
     JobRecord job = run.job("job-u");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(job.state().reason()).contains("no batch API here: use on-demand");
+    assertThat(job.state().reason())
+        .contains("economy mode needs a provider with a batch API (openai)")
+        .contains("on-demand");
     assertThat(job.counters().completed()).isZero();
     assertThat(run.server.stats().served()).isZero();
     assertThat(run.server.stats().batchesCreated()).isZero();
@@ -346,13 +340,9 @@ class EconomyModeTest {
   void aTextRepeatedAcrossBatchesIsBoughtNoMoreOftenThanOnDemand() throws Exception {
     Map<String, String> copies = new java.util.LinkedHashMap<>(SOURCES);
     SOURCES.forEach((path, text) -> copies.put("copy/" + path, text));
-    Run onDemand = new Run(immediate(), "on-demand", "on-demand", 50_000);
-    Run economy = new Run(immediate(), "economy", "on-demand", 50_000);
-
-    onDemand.fanOut("job-t", copies);
-    onDemand.settle();
-    economy.fanOut("job-t", copies);
-    economy.settle();
+    BothModes both = indexBothWays("job-t", copies);
+    Run onDemand = both.onDemand();
+    Run economy = both.economy();
 
     assertThat(economy.job("job-t").status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(economy.job("job-t").counters().completed())
@@ -362,6 +352,23 @@ class EconomyModeTest {
         .isLessThanOrEqualTo(onDemand.server.stats().inputs());
     assertThat(economy.server.stats().billedUsd(0.02))
         .isLessThanOrEqualTo(onDemand.server.stats().billedUsd(0.02) / 2);
+  }
+
+  @Test
+  void aTextRepeatedWithinOneBatchCountsAsCachedAfterItsFirstCopyAsOnDemand() throws Exception {
+    String repeated = "def shared(x):\n    return x * 42\n";
+    Map<String, String> sources = Map.of("a.py", repeated, "b.py", repeated, "c.py", "x = 1\n");
+
+    BothModes both = indexBothWays("job-w", sources);
+
+    JobRecord a = both.onDemand().job("job-w");
+    JobRecord b = both.economy().job("job-w");
+    assertThat(b.counters().batchesRegistered())
+        .isEqualTo(a.counters().batchesRegistered())
+        .isOne();
+    assertThat(both.economy().server.stats().batchInputs()).isEqualTo(2);
+    assertThat(b.counters().completed()).isEqualTo(a.counters().completed()).isEqualTo(3);
+    assertThat(b.counters().cached()).isEqualTo(a.counters().cached()).isOne();
   }
 
   @Test
@@ -403,7 +410,7 @@ class EconomyModeTest {
     Run run = new Run(immediate(), "economy", "on-demand", 50_000);
     run.fanOut("job-c");
     PollScheduler.PollRequest poll = run.polls.scheduled.get(0);
-    ((Run.DelegatingStore) economyStore(run)).crashOnSettle.set(true);
+    run.delegating.crashOnSettle.set(true);
 
     try {
       run.economy.poll(poll);
@@ -419,12 +426,6 @@ class EconomyModeTest {
     assertThat(completedAtCrash).isPositive();
     assertCountedOnce(job);
     assertThat(job.counters().completed()).isEqualTo(SOURCES.size() * 12L);
-  }
-
-  private static EconomyStore economyStore(Run run) throws Exception {
-    var field = EconomyService.class.getDeclaredField("economy");
-    field.setAccessible(true);
-    return (EconomyStore) field.get(run.economy);
   }
 
   @Test

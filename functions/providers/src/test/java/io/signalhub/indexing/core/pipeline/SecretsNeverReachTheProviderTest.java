@@ -3,17 +3,12 @@ package io.signalhub.indexing.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalhub.indexing.core.BatchEmbeddingProcessor;
-import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.provider.OpenAiCompatibleProvider;
-import io.signalhub.indexing.core.ratelimit.AdaptiveRateLimiter;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
-import io.signalhub.indexing.core.retry.BackoffPolicy;
-import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.core.secret.SecretPolicy;
 import io.signalhub.indexing.core.source.DirectoryChunks;
 import io.signalhub.indexing.core.source.SkipReason;
@@ -85,30 +80,8 @@ class SecretsNeverReachTheProviderTest {
 
   private JobRecord runPipeline(PipelineFixture fixture, String jobId) {
     String key = fixture.upload(jobId, repository());
-    new FanOutService(
-            fixture.settings,
-            fixture.jobs,
-            fixture.blobs,
-            fixture.queue,
-            fixture.cache,
-            ModelProfile.of("openai", provider),
-            fixture.clock)
-        .fanOut(key, Instant.MAX);
-    EmbedderService embedder =
-        new EmbedderService(
-            fixture.settings,
-            fixture.jobs,
-            fixture.blobs,
-            fixture.cache,
-            new ProviderCaller(
-                provider,
-                new RetryingCaller(
-                    0,
-                    new BackoffPolicy(Duration.ZERO, Duration.ZERO, () -> 0),
-                    fixture.clock.sleeper()),
-                new AdaptiveRateLimiter(
-                    RateBudget.unlimited(), 2, fixture.clock, fixture.clock.sleeper())),
-            fixture.clock);
+    fixture.fanOut(fixture.queue, ModelProfile.of("openai", provider)).fanOut(key, Instant.MAX);
+    EmbedderService embedder = fixture.embedder(provider);
     for (var messages = fixture.queue.drain();
         !messages.isEmpty();
         messages = fixture.queue.drain()) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class OpenAiCompatibleProviderTest {
 
@@ -24,6 +26,23 @@ class OpenAiCompatibleProviderTest {
         .dimensions(64)
         .timeout(Duration.ofSeconds(5))
         .build();
+  }
+
+  /**
+   * Starts a simulator answering as Azure OpenAI that accepts {@code key} (an api-key or an Entra
+   * ID token); returns settings that call its {@code deployment} with {@code key} as the api-key.
+   */
+  private ProviderSettings startAzure(String key, String deployment) throws Exception {
+    server =
+        SimulatedEmbeddingServer.start(SimulatorSettings.builder().azure(true).apiKey(key).build());
+    return new ProviderSettings(
+        "azure-openai",
+        null,
+        64,
+        null,
+        key,
+        null,
+        new ProviderSettings.Azure(server.azureEndpoint(), deployment, null, null));
   }
 
   @AfterEach
@@ -139,28 +158,37 @@ class OpenAiCompatibleProviderTest {
     assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.RETRYABLE);
   }
 
-  @Test
-  void openAisRequestTooLargeIsNotAThrottleAndNamesTheLimit() throws Exception {
-    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.OPENAI_429);
-    assertThat(e.status()).isEqualTo(429);
+  /**
+   * A request over a 5-tokens/min quota, answered as OpenAI (429 "Request too large ... Limit 5"),
+   * Azure OpenAI (413 "tokens_limits_reached ... Max size: 5") or a gateway (a bare 413, no limit).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "OPENAI_429, 429, 5, true, Request too large",
+    "AZURE_413, 413, 5, false, tokens_limits_reached",
+    "BARE_413, 413, -1, false, ''"
+  })
+  void aRequestLargerThanTheQuotaIsTooLargeNotAThrottleAndNamesTheLimit(
+      SimulatorSettings.TooLarge shape,
+      int status,
+      long limit,
+      boolean namesRequest,
+      String message)
+      throws Exception {
+    var provider = start(SimulatorSettings.builder().tokensPerMinute(5).tooLarge(shape));
+
+    EmbeddingException e = embedFailure(provider, "one two three four five six seven eight");
+
+    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
     assertThat(e.isThrottle()).isFalse();
-    assertThat(e.acceptedTokens()).isEqualTo(5);
-    assertThat(e.requestedTokens()).isGreaterThan(5);
-    assertThat(e.getMessage()).contains("Request too large");
-  }
-
-  @Test
-  void azuresTokensLimitsReachedNamesTheMaxSize() throws Exception {
-    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.AZURE_413);
-    assertThat(e.status()).isEqualTo(413);
-    assertThat(e.acceptedTokens()).isEqualTo(5);
-    assertThat(e.getMessage()).contains("tokens_limits_reached");
-  }
-
-  @Test
-  void aBare413IsTooLargeWithoutALimit() throws Exception {
-    EmbeddingException e = tooLargeAnswer(SimulatorSettings.TooLarge.BARE_413);
-    assertThat(e.acceptedTokens()).isEqualTo(-1);
+    assertThat(e.status()).isEqualTo(status);
+    assertThat(e.acceptedTokens()).isEqualTo(limit);
+    if (namesRequest) {
+      assertThat(e.requestedTokens()).isGreaterThan(limit);
+    } else {
+      assertThat(e.requestedTokens()).isEqualTo(-1);
+    }
+    assertThat(e.getMessage()).contains(message);
   }
 
   /**
@@ -171,29 +199,9 @@ class OpenAiCompatibleProviderTest {
         EmbeddingException.class, () -> provider.embed(List.of(inputs)));
   }
 
-  /** What a 5-tokens/min simulator answers, in {@code shape}, to a request of eight words. */
-  private EmbeddingException tooLargeAnswer(SimulatorSettings.TooLarge shape) throws Exception {
-    var provider = start(SimulatorSettings.builder().tokensPerMinute(5).tooLarge(shape));
-    EmbeddingException e = embedFailure(provider, "one two three four five six seven eight");
-    assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.TOO_LARGE);
-    return e;
-  }
-
   @Test
   void azureOpenAiSendsItsRouteApiVersionAndApiKeyAndReadsItsHeaders() throws Exception {
-    server =
-        SimulatedEmbeddingServer.start(
-            SimulatorSettings.builder().azure(true).apiKey("azure-key").build());
-    var settings =
-        new ProviderSettings(
-            "azure-openai",
-            null,
-            64,
-            null,
-            "azure-key",
-            null,
-            new ProviderSettings.Azure(
-                server.azureEndpoint(), "text-embedding-3-small", null, null));
+    var settings = startAzure("azure-key", "text-embedding-3-small");
 
     try (EmbeddingProvider azure = EmbeddingProviders.create(settings)) {
       EmbeddingResponse response = azure.embed(List.of("alpha", "beta"));
@@ -208,24 +216,18 @@ class OpenAiCompatibleProviderTest {
 
   @Test
   void azureOpenAiAcceptsAnEntraIdBearerTokenInsteadOfTheKey() throws Exception {
-    server =
-        SimulatedEmbeddingServer.start(
-            SimulatorSettings.builder().azure(true).apiKey("entra-token").build());
-    var azure =
-        new ProviderSettings.Azure(
-            server.azureEndpoint(), "text-embedding-3-small", "2024-10-21", "entra-token");
-    var settings = new ProviderSettings("azure-openai", null, 64, null, null, null, azure);
-
-    try (EmbeddingProvider provider = EmbeddingProviders.create(settings)) {
-      assertThat(provider.embed(List.of("alpha")).vectors()).hasSize(1);
-    }
-    var wrongKey =
-        settings
-            .withApiKey("wrong")
+    var withKey = startAzure("entra-token", "text-embedding-3-small");
+    var withToken =
+        withKey
+            .withApiKey(null)
             .withAzure(
                 new ProviderSettings.Azure(
-                    server.azureEndpoint(), "text-embedding-3-small", null, null));
-    try (EmbeddingProvider provider = EmbeddingProviders.create(wrongKey)) {
+                    server.azureEndpoint(), "text-embedding-3-small", "2024-10-21", "entra-token"));
+
+    try (EmbeddingProvider provider = EmbeddingProviders.create(withToken)) {
+      assertThat(provider.embed(List.of("alpha")).vectors()).hasSize(1);
+    }
+    try (EmbeddingProvider provider = EmbeddingProviders.create(withKey.withApiKey("wrong"))) {
       EmbeddingException e = embedFailure(provider, "alpha");
       assertThat(e.kind()).isEqualTo(EmbeddingException.Kind.FATAL);
       assertThat(e.getMessage()).contains("AZURE_OPENAI_API_KEY");
@@ -234,21 +236,11 @@ class OpenAiCompatibleProviderTest {
 
   @Test
   void azureOpenAiRetryAfterMsIsHonoured() throws Exception {
-    server =
-        SimulatedEmbeddingServer.start(SimulatorSettings.builder().azure(true).apiKey("k").build());
+    var settings = startAzure("k", null);
     server.failNext(
         429,
         "Requests to the Embeddings_Create Operation have exceeded the rate limit",
         Map.of("retry-after-ms", "1234", "x-ratelimit-remaining-tokens", "0"));
-    var settings =
-        new ProviderSettings(
-            "azure-openai",
-            null,
-            64,
-            null,
-            "k",
-            null,
-            new ProviderSettings.Azure(server.azureEndpoint(), null, null, null));
     try (EmbeddingProvider azure = EmbeddingProviders.create(settings)) {
       EmbeddingException e = embedFailure(azure, "x");
       assertThat(e.isThrottle()).isTrue();

@@ -105,7 +105,13 @@ public final class LocalRuntime implements AutoCloseable {
     provider = EmbeddingProviders.create(providerSettings);
     EconomyService economy =
         pipeline.economy(
-            ProviderBatchApis.forSettings(providerSettings), EconomyConfig.from(config));
+            ProviderBatchApis.forSettings(
+                providerSettings,
+                new ProviderBatchApis.Storage(
+                    pipeline.blobs(),
+                    settings.bucket(),
+                    config.apply("signal-hub.bedrock.batch-role-arn").orElse(null))),
+            EconomyConfig.from(config));
     fanOuts.attach(
         pipeline, pipeline.fanOut(ModelProfile.of(providerSettings.provider(), provider), economy));
     EmbedderService embedder = pipeline.embedder(provider);

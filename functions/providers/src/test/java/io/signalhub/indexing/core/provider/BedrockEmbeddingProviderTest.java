@@ -1,4 +1,4 @@
-package io.signalhub.indexing.aws.bedrock;
+package io.signalhub.indexing.core.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.signalhub.indexing.core.batch.ProviderLimits;
-import io.signalhub.indexing.core.provider.EmbeddingException;
-import io.signalhub.indexing.core.provider.EmbeddingProvider;
-import io.signalhub.indexing.core.provider.EmbeddingProviders;
-import io.signalhub.indexing.core.provider.ProviderSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,15 +1,8 @@
-package io.signalhub.indexing.aws.bedrock;
+package io.signalhub.indexing.core.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.signalhub.indexing.core.batch.ProviderLimits;
-import io.signalhub.indexing.core.provider.EmbeddingException;
-import io.signalhub.indexing.core.provider.EmbeddingProvider;
-import io.signalhub.indexing.core.provider.EmbeddingResponse;
-import io.signalhub.indexing.core.provider.QuotaSnapshot;
-import io.signalhub.indexing.core.token.Cl100kTokenCounter;
-import io.signalhub.indexing.core.token.TokenCounter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +21,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * the response (Titan) or Bedrock's {@code X-Amzn-Bedrock-Input-Token-Count} header (Cohere).
  * Tokenizers are not published, so chunks are sized with cl100k, and limits carry a margin.
  */
-public final class BedrockEmbeddingProvider implements EmbeddingProvider {
+public final class BedrockEmbeddingProvider extends HostedEmbeddingProvider {
 
   public static final String TITAN_V2 = BedrockModels.TITAN_V2;
   public static final String COHERE_ENGLISH_V3 = BedrockModels.COHERE_ENGLISH_V3;
@@ -36,38 +29,18 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BedrockRuntimeClient client;
-  private final String model;
-  private final int dimensions;
   private final boolean cohere;
 
   /**
    * @param dimensions Titan V2: 256, 512 or 1024 (0 means 1024); Cohere v3 is always 1024
    */
   public BedrockEmbeddingProvider(BedrockRuntimeClient client, String model, int dimensions) {
+    super(
+        model,
+        BedrockModels.dimensions(model, dimensions),
+        BedrockModels.limits(BedrockModels.isCohere(model)));
     this.client = client;
-    this.model = model;
     this.cohere = BedrockModels.isCohere(model);
-    this.dimensions = BedrockModels.dimensions(model, dimensions);
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int dimensions() {
-    return dimensions;
-  }
-
-  @Override
-  public ProviderLimits limits() {
-    return BedrockModels.limits(cohere);
-  }
-
-  @Override
-  public TokenCounter tokenCounter() {
-    return Cl100kTokenCounter.instance();
   }
 
   @Override
@@ -82,7 +55,7 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
           client.invokeModel(
               request ->
                   request
-                      .modelId(model)
+                      .modelId(model())
                       .contentType("application/json")
                       .accept("application/json")
                       .body(SdkBytes.fromByteArray(body(inputs))));
@@ -101,7 +74,7 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
       inputs.forEach(texts::add);
       body.put("input_type", "search_document").put("truncate", "NONE");
     } else {
-      body.put("inputText", inputs.get(0)).put("dimensions", dimensions).put("normalize", true);
+      body.put("inputText", inputs.get(0)).put("dimensions", dimensions()).put("normalize", true);
     }
     try {
       return JSON.writeValueAsBytes(body);
@@ -148,61 +121,31 @@ public final class BedrockEmbeddingProvider implements EmbeddingProvider {
     return vector;
   }
 
+  /** What Bedrock's error means for the caller, with what to fix where a person must act. */
   private EmbeddingException classify(BedrockRuntimeException e) {
     int status = e.statusCode();
     String message =
         e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    EmbeddingException.Kind kind = EmbeddingException.Kind.FATAL;
+    String text = "Bedrock answered " + status + ": " + message;
     if (e instanceof AccessDeniedException || status == 403) {
-      return new EmbeddingException(
-          EmbeddingException.Kind.FATAL,
-          status,
-          "Bedrock denied access to "
-              + model
-              + ": "
-              + message
-              + ". Grant bedrock:InvokeModel on it and enable the model in the Bedrock console",
-          null,
-          null,
-          e);
+      text =
+          "Bedrock denied access to %s: %s. Grant bedrock:InvokeModel on it and enable the model"
+              + " in the Bedrock console";
+      text = text.formatted(model(), message);
+    } else if (e instanceof ResourceNotFoundException || status == 404) {
+      text =
+          "Bedrock does not know model '%s' in this region: %s. Check SIGNAL_HUB_EMBEDDING_MODEL"
+              + " and AWS_REGION";
+      text = text.formatted(model(), message);
+    } else if (e instanceof ValidationException || status == 400) {
+      kind = EmbeddingException.Kind.INPUT_REJECTED;
+      text = "Bedrock rejected the input: " + message;
+    } else if (status == 429 || status >= 500 || e.isThrottlingException()) {
+      kind = EmbeddingException.Kind.RETRYABLE;
+      status = status == 0 ? 429 : status;
     }
-    if (e instanceof ResourceNotFoundException || status == 404) {
-      return new EmbeddingException(
-          EmbeddingException.Kind.FATAL,
-          status,
-          "Bedrock does not know model '"
-              + model
-              + "' in this region: "
-              + message
-              + ". Check SIGNAL_HUB_EMBEDDING_MODEL and AWS_REGION",
-          null,
-          null,
-          e);
-    }
-    if (e instanceof ValidationException || status == 400) {
-      return new EmbeddingException(
-          EmbeddingException.Kind.INPUT_REJECTED,
-          status,
-          "Bedrock rejected the input: " + message,
-          null,
-          null,
-          e);
-    }
-    if (status == 429 || status >= 500 || e.isThrottlingException()) {
-      return new EmbeddingException(
-          EmbeddingException.Kind.RETRYABLE,
-          status == 0 ? 429 : status,
-          "Bedrock answered " + status + ": " + message,
-          null,
-          null,
-          e);
-    }
-    return new EmbeddingException(
-        EmbeddingException.Kind.FATAL,
-        status,
-        "Bedrock answered " + status + ": " + message,
-        null,
-        null,
-        e);
+    return new EmbeddingException(kind, status, text, null, null, e);
   }
 
   @Override

@@ -1,0 +1,149 @@
+package io.signalhub.indexing.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Economy mode's grants, each on exactly its resource, and only for a provider whose batch API the
+ * functions use: the fan-out reads the key and the batch payloads it submits, the embedder and the
+ * dead-letter consumer send polls and on-demand fallbacks to the batch queue.
+ */
+class EconomyAccessTest {
+
+  private static Template openai;
+  private static Template economy;
+  private static Template bedrock;
+  private static Template azure;
+
+  @BeforeAll
+  static void synthesize() throws IOException {
+    Path dir = Files.createTempDirectory("signal-hub-zips");
+    Map<String, Path> zips =
+        Map.of(
+            "fanout", SignalHubStackTest.placeholder(dir, "fanout"),
+            "embedder", SignalHubStackTest.placeholder(dir, "embedder"),
+            "status", SignalHubStackTest.placeholder(dir, "status"));
+    openai = SignalHubStackTest.synth(Map.of("provider", "openai"), zips, dir);
+    economy = SignalHubStackTest.synth(Map.of("provider", "openai", "mode", "economy"), zips, dir);
+    bedrock = SignalHubStackTest.synth(Map.of(), zips, dir);
+    azure =
+        SignalHubStackTest.synth(
+            Map.of("provider", "azure-openai", "azureEndpoint", "https://acme.openai.azure.com"),
+            zips,
+            dir);
+  }
+
+  @Test
+  void theFanOutReadsTheKeyFromItsSecretAndTheBatchPayloadsItSubmits() {
+    for (String fanOut : List.of("FanOutRole", "FanOutContinuationRole")) {
+      assertThat(resourcesOf(openai, fanOut, "secretsmanager:GetSecretValue"))
+          .singleElement()
+          .asString()
+          .matches("\\{Ref=EmbeddingApiKey\\w+\\}");
+      assertThat(resourcesOf(openai, fanOut, "s3:GetObject"))
+          .anyMatch(r -> r.contains("/batches/*"))
+          .allMatch(r -> r.matches(".*/(manifests|sources|batches)/\\*.*"));
+    }
+    for (String handler : List.of("fanout", "fanout-continuation")) {
+      var functions =
+          openai.findResources(
+              "AWS::Lambda::Function",
+              Map.of(
+                  "Properties",
+                  Map.of(
+                      "Environment",
+                      Map.of(
+                          "Variables",
+                          Match.objectLike(Map.of("QUARKUS_LAMBDA_HANDLER", handler))))));
+      assertThat(functions.values())
+          .as(handler)
+          .singleElement()
+          .asString()
+          .containsPattern("SIGNAL_HUB_EMBEDDING_API_KEY_SECRET_ARN=\\{Ref=EmbeddingApiKey");
+    }
+    // the failure consumer shares the zip but submits nothing
+    assertThat(resourcesOf(openai, "FanOutFailureConsumerRole", "secretsmanager:GetSecretValue"))
+        .isEmpty();
+  }
+
+  @Test
+  void theEmbedderAndTheDeadLetterConsumerSendOnlyToTheBatchQueue() {
+    String batchQueue = "\\{Fn::GetAtt=\\[Batches\\w+, Arn\\]\\}";
+    for (String consumer : List.of("EmbedderRole", "DeadLetterConsumerRole")) {
+      assertThat(resourcesOf(openai, consumer, "sqs:SendMessage"))
+          .as(consumer)
+          .singleElement()
+          .asString()
+          .matches(batchQueue);
+    }
+    // the embedder's event source lets it resolve the batch queue's URL; the DLQ consumer's not
+    assertThat(resourcesOf(openai, "DeadLetterConsumerRole", "sqs:GetQueueUrl"))
+        .anyMatch(r -> r.matches(batchQueue));
+    // the dead-letter consumer never reads the key: it reads no provider batch
+    assertThat(resourcesOf(openai, "DeadLetterConsumerRole", "secretsmanager:GetSecretValue"))
+        .isEmpty();
+  }
+
+  @Test
+  void providersWithoutABatchApiGetNoneOfIt() {
+    for (Template template : List.of(bedrock, azure)) {
+      assertThat(resourcesOf(template, "EmbedderRole", "sqs:SendMessage")).isEmpty();
+      assertThat(resourcesOf(template, "DeadLetterConsumerRole", "sqs:SendMessage")).isEmpty();
+      assertThat(resourcesOf(template, "FanOutRole", "secretsmanager:GetSecretValue")).isEmpty();
+      assertThat(resourcesOf(template, "FanOutRole", "s3:GetObject"))
+          .noneMatch(r -> r.contains("/batches/*"));
+    }
+  }
+
+  @Test
+  void economyAsTheDeploymentsDefaultModeReachesEveryFunction() {
+    Map<String, Map<String, Object>> functions =
+        economy.findResources("AWS::Lambda::Function", Map.of());
+    List<String> pipeline = new ArrayList<>();
+    functions.forEach(
+        (id, function) -> {
+          if (!id.startsWith("BucketNotificationsHandler") && !id.startsWith("CustomCDK")) {
+            assertThat(function.toString()).as(id).contains("SIGNAL_HUB_MODE=economy");
+            pipeline.add(id);
+          }
+        });
+    assertThat(pipeline).hasSizeGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void economyAsTheDefaultIsRefusedForAProviderWithoutABatchApi() {
+    assertThatThrownBy(() -> StackSettings.from(Map.of("mode", "economy")::get))
+        .hasMessageContaining("-c mode=economy needs a provider with a batch API (openai)")
+        .hasMessageContaining("provider=bedrock");
+  }
+
+  /** The resources of every statement granting {@code action} in the role's policy. */
+  static List<String> resourcesOf(Template template, String role, String action) {
+    List<String> resources = new ArrayList<>();
+    template
+        .findResources("AWS::IAM::Policy")
+        .forEach(
+            (id, policy) -> {
+              if (id.startsWith(role + "DefaultPolicy")) {
+                for (Map<String, Object> statement : SignalHubStackTest.statements(policy)) {
+                  if (SignalHubStackTest.asList(statement.get("Action")).contains(action)) {
+                    SignalHubStackTest.asList(statement.get("Resource"))
+                        .forEach(r -> resources.add(r.toString()));
+                  }
+                }
+              }
+            });
+    return resources;
+  }
+}
