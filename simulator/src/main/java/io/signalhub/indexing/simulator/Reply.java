@@ -3,6 +3,9 @@ package io.signalhub.indexing.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -34,5 +37,18 @@ record Reply(int status, byte[] body, Map<String, String> headers) {
   /** What the server's error count holds: refusals and failures, not rate-limit answers. */
   boolean countsAsError() {
     return status >= 400 && status != 429;
+  }
+
+  /** Counts it in {@code stats} if it is an error, and answers the exchange with it. */
+  void send(HttpExchange exchange, SimulatorStats stats) throws IOException {
+    if (countsAsError()) {
+      stats.errors.incrementAndGet();
+    }
+    headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.signalhub.indexing.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -65,15 +66,14 @@ final class SimulatedBedrockBatch {
     this.s3 = s3;
   }
 
-  /** An answer: status, error type for the {@code x-amzn-ErrorType} header (null if none), body. */
-  record Reply(int status, String errorType, JsonNode body) {
-    static Reply ok(JsonNode body) {
-      return new Reply(200, null, body);
-    }
+  static Reply ok(JsonNode body) {
+    return Reply.json(200, body);
+  }
 
-    static Reply error(int status, String type, String message) {
-      return new Reply(status, type, JSON.createObjectNode().put("message", message));
-    }
+  /** An AWS REST-JSON error: the type in {@code x-amzn-ErrorType}, {@code {"message"}}. */
+  static Reply error(int status, String type, String message) {
+    return Reply.json(
+        status, JSON.createObjectNode().put("message", message), Map.of("x-amzn-ErrorType", type));
   }
 
   int jobsCreated() {
@@ -88,7 +88,7 @@ final class SimulatedBedrockBatch {
     String token = request.path("clientRequestToken").asText("");
     if (!token.isEmpty() && byToken.containsKey(token)) {
       // idempotent: the same token gets the job it already created
-      return Reply.ok(JSON.createObjectNode().put("jobArn", byToken.get(token)));
+      return ok(JSON.createObjectNode().put("jobArn", byToken.get(token)));
     }
     String input = request.at("/inputDataConfig/s3InputDataConfig/s3Uri").asText("");
     String output = request.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText("");
@@ -107,7 +107,7 @@ final class SimulatedBedrockBatch {
                             ? "timeoutDurationInHours must be between 24 and 168"
                             : null;
     if (problem != null) {
-      return Reply.error(400, "ValidationException", problem);
+      return error(400, "ValidationException", problem);
     }
     String id = "%012x".formatted(ids.incrementAndGet() * 7919 + 0x5eed);
     String arn = "arn:aws:bedrock:us-east-1:000000000000:model-invocation-job/" + id;
@@ -117,12 +117,12 @@ final class SimulatedBedrockBatch {
       byToken.put(token, arn);
     }
     stats.batchesCreated.incrementAndGet();
-    return Reply.ok(JSON.createObjectNode().put("jobArn", arn));
+    return ok(JSON.createObjectNode().put("jobArn", arn));
   }
 
   Reply get(String identifier) throws IOException {
     Job job = find(identifier);
-    return job == null ? notFound(identifier) : Reply.ok(job.view(now.getAsLong()));
+    return job == null ? notFound(identifier) : ok(job.view(now.getAsLong()));
   }
 
   /** Stops a running job; a job already ended is left as it is. */
@@ -132,7 +132,7 @@ final class SimulatedBedrockBatch {
       return notFound(identifier);
     }
     job.stop(now.getAsLong());
-    return Reply.ok(JSON.createObjectNode());
+    return ok(JSON.createObjectNode());
   }
 
   private Job find(String identifier) {
@@ -140,7 +140,7 @@ final class SimulatedBedrockBatch {
   }
 
   private static Reply notFound(String identifier) {
-    return Reply.error(
+    return error(
         404, "ResourceNotFoundException", "The specified job " + identifier + " was not found.");
   }
 
@@ -173,24 +173,21 @@ final class SimulatedBedrockBatch {
       if (input.length > settings.maxBatchFileBytes()) {
         return "The input file is " + input.length + " bytes, over the batch inference quota";
       }
+      List<JsonNode> rows;
+      try (MappingIterator<JsonNode> records = JSON.readerFor(JsonNode.class).readValues(input)) {
+        rows = records.readAll();
+      } catch (IOException e) {
+        return "The input file is not JSON Lines: " + e.getMessage();
+      }
       Set<String> recordIds = new HashSet<>();
-      String[] rows = new String(input, StandardCharsets.UTF_8).split("\n");
-      for (int i = 0; i < rows.length; i++) {
-        if (rows[i].isBlank()) {
-          continue;
-        }
-        JsonNode row;
-        try {
-          row = JSON.readTree(rows[i]);
-        } catch (IOException e) {
-          return "Line " + (i + 1) + " of the input file is not valid JSON.";
-        }
+      for (int i = 0; i < rows.size(); i++) {
+        JsonNode row = rows.get(i);
         String recordId = row.path("recordId").asText("");
         if (!recordId.matches("[a-zA-Z0-9]+") || !recordIds.add(recordId)) {
-          return "Line " + (i + 1) + ": recordId missing, not alphanumeric or not unique.";
+          return "Record " + (i + 1) + ": recordId missing, not alphanumeric or not unique.";
         }
         if (!row.path("modelInput").isObject()) {
-          return "Line " + (i + 1) + ": modelInput must be an object.";
+          return "Record " + (i + 1) + ": modelInput must be an object.";
         }
         lines.add(new Line(recordId, row.path("modelInput")));
       }

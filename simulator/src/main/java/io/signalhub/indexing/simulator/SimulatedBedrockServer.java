@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -95,11 +94,11 @@ public final class SimulatedBedrockServer implements AutoCloseable {
         byte[] bytes = in.readAllBytes();
         body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
       }
-      SimulatedBedrockBatch.Reply reply;
+      Reply reply;
       if (parts.length == 3 && parts[0].equals("model") && parts[2].equals("invoke")) {
         reply = invoke(decode(parts[1]), body);
       } else if (!("/" + parts[0]).equals(JOBS)) {
-        reply = SimulatedBedrockBatch.Reply.error(404, "UnknownOperationException", "no route");
+        reply = SimulatedBedrockBatch.error(404, "UnknownOperationException", "no route");
       } else if (parts.length == 1 && method.equals("POST")) {
         reply = batch.create(body);
       } else if (parts.length == 2 && method.equals("GET")) {
@@ -107,36 +106,27 @@ public final class SimulatedBedrockServer implements AutoCloseable {
       } else if (parts.length == 3 && parts[2].equals("stop") && method.equals("POST")) {
         reply = batch.stop(decode(parts[1]));
       } else {
-        reply = SimulatedBedrockBatch.Reply.error(404, "UnknownOperationException", "no route");
+        reply = SimulatedBedrockBatch.error(404, "UnknownOperationException", "no route");
       }
-      if (reply.errorType() != null) {
-        stats.errors.incrementAndGet();
-        exchange.getResponseHeaders().add("x-amzn-ErrorType", reply.errorType());
-      }
-      byte[] bytes = JSON.writeValueAsBytes(reply.body());
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(reply.status(), bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      reply.send(exchange, stats);
     }
   }
 
   /** Titan on demand: one text per call, billed at the full price. */
-  private SimulatedBedrockBatch.Reply invoke(String modelId, JsonNode body) {
+  private Reply invoke(String modelId, JsonNode body) {
     if (!settings.models().contains(modelId)) {
-      return SimulatedBedrockBatch.Reply.error(
+      return SimulatedBedrockBatch.error(
           404, "ResourceNotFoundException", "Could not resolve the foundation model " + modelId);
     }
     SimulatedTitan.Answer answer = SimulatedTitan.answer(body, settings);
     if (answer.error() != null) {
-      return SimulatedBedrockBatch.Reply.error(400, "ValidationException", answer.error());
+      return SimulatedBedrockBatch.error(400, "ValidationException", answer.error());
     }
     stats.served.incrementAndGet();
     stats.inputs.incrementAndGet();
     stats.tokens.addAndGet(answer.tokens());
     stats.servedAt(System.nanoTime(), answer.tokens());
-    return SimulatedBedrockBatch.Reply.ok(answer.body());
+    return SimulatedBedrockBatch.ok(answer.body());
   }
 
   private static String decode(String segment) {

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
@@ -192,15 +191,7 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
   }
 
   private void send(HttpExchange exchange, Reply reply) throws IOException {
-    if (reply.countsAsError()) {
-      stats.errors.incrementAndGet();
-    }
-    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(reply.status(), reply.body().length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(reply.body());
-    }
+    reply.send(exchange, stats);
   }
 
   private record ScriptedFault(Reply reply, boolean drop) {}

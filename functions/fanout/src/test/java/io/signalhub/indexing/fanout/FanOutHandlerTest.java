@@ -93,7 +93,7 @@ class FanOutHandlerTest {
     var job = pipeline.jobs().get("handler-economy-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
     assertThat(job.state().reason())
-        .contains("economy mode needs a provider with a batch API (openai)")
+        .contains("economy mode needs a provider with a batch API (openai, or bedrock")
         .contains("on-demand");
     assertThat(job.counters().batchesProcessed()).isZero();
   }

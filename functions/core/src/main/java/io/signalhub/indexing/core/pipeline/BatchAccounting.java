@@ -43,12 +43,13 @@ public final class BatchAccounting {
     Instant started = clock.instant();
     String reason = "batch reached the dead-letter queue after " + receiveCount + " receives";
     int expected = jobs.batchChunkCount(message.jobId(), message.seq());
-    return account(
-        message,
-        BatchResult.allFailed(
-            expected, reason, List.of(new Failure("batch " + message.seq(), reason))),
-        started,
-        null);
+    return account(message, allFailed(message, expected, reason), started, null);
+  }
+
+  /** Every chunk of the batch failed for {@code reason}, which names the batch in the sample. */
+  public static BatchResult allFailed(BatchMessage message, int chunks, String reason) {
+    return BatchResult.allFailed(
+        chunks, reason, List.of(new Failure("batch " + message.seq(), reason)));
   }
 
   /**

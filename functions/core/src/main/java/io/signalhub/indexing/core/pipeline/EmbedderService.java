@@ -4,7 +4,6 @@ import io.signalhub.indexing.core.ProviderCaller;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.BatchState;
-import io.signalhub.indexing.core.job.Failure;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
@@ -166,16 +165,15 @@ public final class EmbedderService {
                     + e.getMessage());
         return Outcome.RETRY;
       }
-      String reason =
-          (lastReceive ? "gave up after " + receiveCount + " receives: " : "") + e.getMessage();
       result =
-          BatchResult.allFailed(
-              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+          BatchAccounting.allFailed(
+              message,
+              expected,
+              (lastReceive ? "gave up after " + receiveCount + " receives: " : "")
+                  + e.getMessage());
     } catch (BlobStore.BlobNotFoundException | IllegalArgumentException e) {
-      String reason = "batch payload unusable: " + e.getMessage();
       result =
-          BatchResult.allFailed(
-              expected, reason, List.of(new Failure("batch " + message.seq(), reason)));
+          BatchAccounting.allFailed(message, expected, "batch payload unusable: " + e.getMessage());
     }
     return accounting.account(message, result, started, job.spec().model());
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.core.pipeline.BlobStore;
 import io.signalhub.indexing.core.provider.EmbeddingException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -181,44 +180,31 @@ public final class BedrockBatchApi implements ProviderBatchApi {
     } catch (BlobStore.BlobNotFoundException e) {
       return results;
     }
-    for (String row : new String(content, StandardCharsets.UTF_8).split("\n")) {
-      if (!row.isBlank()) {
-        Result result = result(row);
-        if (result != null) {
-          results.add(result);
-        }
+    for (JsonNode line : BatchResultLines.read(content)) {
+      // padding records ("P<n>") carry no request
+      if (line.path("recordId").asText().startsWith("R")) {
+        results.add(result(line));
       }
     }
     return results;
   }
 
-  /** One output line; null for a padding record. */
-  static Result result(String row) {
-    JsonNode line;
-    try {
-      line = JSON.readTree(row);
-    } catch (IOException e) {
-      throw EmbeddingException.retryable("a Bedrock batch output line is not JSON", e);
-    }
+  /** One output line of a request's record. */
+  private static Result result(JsonNode line) {
     String recordId = line.path("recordId").asText();
-    if (!recordId.startsWith("R")) {
-      return null;
-    }
     String customId =
         new String(HexFormat.of().parseHex(recordId.substring(1)), StandardCharsets.UTF_8);
     JsonNode output = line.path("modelOutput");
     if (output.path("embedding").isArray()) {
-      JsonNode embedding = output.path("embedding");
-      float[] vector = new float[embedding.size()];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = (float) embedding.get(i).asDouble();
-      }
-      return new Result(customId, vector, output.path("inputTextTokenCount").asLong(), null);
+      return new Result(
+          customId,
+          BatchResultLines.vector(output.path("embedding")),
+          output.path("inputTextTokenCount").asLong(),
+          null);
     }
     JsonNode error = line.path("error");
-    String reason = error.path("errorMessage").asText("no result");
-    int code = error.path("errorCode").asInt();
-    return new Result(customId, null, 0, code > 0 ? code + ": " + reason : reason);
+    return BatchResultLines.failed(
+        customId, error.path("errorCode").asInt(), error.path("errorMessage").asText("no result"));
   }
 
   static String recordId(String customId) {

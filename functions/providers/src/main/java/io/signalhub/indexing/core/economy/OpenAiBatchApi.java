@@ -125,36 +125,21 @@ public final class OpenAiBatchApi implements ProviderBatchApi {
           send(
               authorized(
                   HttpRequest.newBuilder(URI.create(base + "/files/" + fileId + "/content"))));
-      for (String row : new String(content, StandardCharsets.UTF_8).split("\n")) {
-        if (!row.isBlank()) {
-          results.add(result(row));
-        }
-      }
+      BatchResultLines.read(content).forEach(line -> results.add(result(line)));
     }
     return results;
   }
 
   /** An output or error file line: {@code {custom_id, response: {status_code, body}, error}}. */
-  static Result result(String row) {
-    JsonNode line;
-    try {
-      line = JSON.readTree(row);
-    } catch (IOException e) {
-      throw EmbeddingException.retryable("a batch result line is not JSON", e);
-    }
+  private static Result result(JsonNode line) {
     String customId = line.path("custom_id").asText();
     JsonNode response = line.path("response");
     JsonNode body = response.path("body");
     if (response.path("status_code").asInt() == 200 && body.path("data").size() == 1) {
-      JsonNode embedding = body.path("data").get(0).path("embedding");
-      float[] vector = new float[embedding.size()];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = (float) embedding.get(i).asDouble();
-      }
       JsonNode usage = body.path("usage");
       return new Result(
           customId,
-          vector,
+          BatchResultLines.vector(body.path("data").get(0).path("embedding")),
           usage.path("total_tokens").asLong(usage.path("prompt_tokens").asLong()),
           null);
     }
@@ -162,8 +147,7 @@ public final class OpenAiBatchApi implements ProviderBatchApi {
         line.path("error").hasNonNull("message")
             ? line.path("error").path("message").asText()
             : body.path("error").path("message").asText("no result");
-    int status = response.path("status_code").asInt();
-    return new Result(customId, null, 0, status > 0 ? status + ": " + reason : reason);
+    return BatchResultLines.failed(customId, response.path("status_code").asInt(), reason);
   }
 
   private static ProviderBatch batch(JsonNode node) {

@@ -282,7 +282,7 @@ class EconomyModeTest {
     JobRecord job = run.job("job-u");
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);
     assertThat(job.state().reason())
-        .contains("economy mode needs a provider with a batch API (openai)")
+        .contains("economy mode needs a provider with a batch API (openai, or bedrock")
         .contains("on-demand");
     assertThat(job.counters().completed()).isZero();
     assertThat(run.server.stats().served()).isZero();
