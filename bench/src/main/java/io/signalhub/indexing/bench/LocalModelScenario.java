@@ -21,53 +21,75 @@ final class LocalModelScenario implements Scenario {
           corpus.chunks.subList(0, Math.min(corpus.chunks.size(), run.quick() ? 200 : 1000))) {
         sample.add(Chunk.of(local.tokenCounter().truncate(chunk.text(), 128)));
       }
-      long start = System.nanoTime();
-      for (Chunk chunk : sample) {
-        local.embed(List.of(chunk.text()));
-      }
-      double oneByOne = sample.size() / ((System.nanoTime() - start) / 1e9);
-      run.add(
-          Result.row("local-model", "one chunk at a time")
-              .chunks(sample.size())
-              .seconds(sample.size() / oneByOne)
-              .chunksPerSecond(oneByOne)
-              .requests(sample.size())
-              .ratioVsNaive(1.0)
-              .note("all-MiniLM-L6-v2 (quantized), in process")
-              .build());
+      double oneByOne =
+          measure(
+              run,
+              "one chunk at a time",
+              sample.size(),
+              sample.size(),
+              null,
+              "all-MiniLM-L6-v2 (quantized), in process",
+              () -> {
+                for (Chunk chunk : sample) {
+                  local.embed(List.of(chunk.text()));
+                }
+              });
       var stock = new AllMiniLmL6V2QuantizedEmbeddingModel();
-      start = System.nanoTime();
-      stock.embedAll(sample.stream().map(c -> TextSegment.from(c.text())).toList());
-      double defaultRate = sample.size() / ((System.nanoTime() - start) / 1e9);
-      run.add(
-          Result.row("local-model", "the model's default embedAll")
-              .chunks(sample.size())
-              .seconds(sample.size() / defaultRate)
-              .chunksPerSecond(defaultRate)
-              .requests(1)
-              .ratioVsNaive(defaultRate / oneByOne)
-              .note("langchain4j's default ONNX session and executor")
-              .build());
+      measure(
+          run,
+          "the model's default embedAll",
+          sample.size(),
+          1,
+          oneByOne,
+          "langchain4j's default ONNX session and executor",
+          () -> stock.embedAll(sample.stream().map(c -> TextSegment.from(c.text())).toList()));
       // batches of 64, the model's request limit, as sizing by the provider ends up: the row's
       // request count stays exact
       BatchEmbeddingProcessor library =
           BatchEmbeddingProcessor.builder().provider(local).batchSize(64).build();
-      start = System.nanoTime();
-      library.processWithProgress(sample).collect().last().await().indefinitely();
-      double libraryRate = sample.size() / ((System.nanoTime() - start) / 1e9);
-      run.add(
-          Result.row(
-                  "local-model", "library batching (1 intra-op thread per call, calls in parallel)")
-              .chunks(sample.size())
-              .seconds(sample.size() / libraryRate)
-              .chunksPerSecond(libraryRate)
-              .requests((sample.size() + 63) / 64)
-              .ratioVsNaive(libraryRate / oneByOne)
-              .note(
-                  "batches of 64, "
-                      + Runtime.getRuntime().availableProcessors()
-                      + " parallel calls")
-              .build());
+      measure(
+          run,
+          "library batching (1 intra-op thread per call, calls in parallel)",
+          sample.size(),
+          (sample.size() + 63) / 64,
+          oneByOne,
+          "batches of 64, " + Runtime.getRuntime().availableProcessors() + " parallel calls",
+          () -> library.processWithProgress(sample).collect().last().await().indefinitely());
     }
+  }
+
+  /** Anything that embeds the sample once. */
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /**
+   * Times {@code work} over {@code chunks} chunks and adds its row; its rate in chunks per second.
+   *
+   * @param naiveRate the one-at-a-time rate the row is compared with; null: this is that row
+   */
+  private static double measure(
+      BenchRun run,
+      String name,
+      int chunks,
+      long requests,
+      Double naiveRate,
+      String note,
+      Work work)
+      throws Exception {
+    long start = System.nanoTime();
+    work.run();
+    double rate = chunks / ((System.nanoTime() - start) / 1e9);
+    run.add(
+        Result.row("local-model", name)
+            .chunks(chunks)
+            .seconds(chunks / rate)
+            .chunksPerSecond(rate)
+            .requests(requests)
+            .ratioVsNaive(naiveRate == null ? 1.0 : rate / naiveRate)
+            .note(note)
+            .build());
+    return rate;
   }
 }

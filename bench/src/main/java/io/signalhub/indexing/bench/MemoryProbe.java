@@ -87,26 +87,9 @@ public final class MemoryProbe {
                   batches.incrementAndGet();
                   chunks.addAndGet(m.chunks());
                 });
-    InMemoryJobStore jobs = new InMemoryJobStore();
-    ModelProfile model =
-        new ModelProfile(
-            "openai",
-            Bench.MODEL,
-            Bench.DIMENSIONS,
-            ProviderLimits.OPENAI,
-            Cl100kTokenCounter.instance());
-    PipelineSettings settings = PipelineSettings.from(key -> Optional.empty());
+    // one invocation streaming the whole manifest: what this row measures is its memory
     FanOutService.Outcome outcome =
-        new FanOutService(
-                settings,
-                jobs,
-                generated,
-                counting,
-                new InMemoryEmbeddingCache(1000),
-                model,
-                Clock.systemUTC(),
-                PipelineMetrics.NONE)
-            .fanOut(Keys.manifest("million"), Instant.MAX);
+        inMemoryFanOut(generated, counting, 0).fanOut(Keys.manifest("million"), Instant.MAX);
     double seconds = (System.nanoTime() - start) / 1e9;
     return Result.row(
             "memory", "fan-out streaming a " + String.format("%,d", files) + "-file manifest")
@@ -119,6 +102,36 @@ public final class MemoryProbe {
                 "%s; peak heap %.0f MB of 256; %,.0f files/min (validation pass + fan-out pass, in-memory adapters)",
                 outcome, peakHeapMb(), files / seconds * 60))
         .build();
+  }
+
+  /**
+   * A fan-out on in-memory adapters (a fresh job store, a small cache) for the bench's model.
+   *
+   * @param shardFiles {@code signal-hub.fanout.shard-files} (0: never shard)
+   */
+  static FanOutService inMemoryFanOut(BlobStore blobs, BatchQueue queue, int shardFiles) {
+    ModelProfile model =
+        new ModelProfile(
+            "openai",
+            Bench.MODEL,
+            Bench.DIMENSIONS,
+            ProviderLimits.OPENAI,
+            Cl100kTokenCounter.instance());
+    PipelineSettings settings =
+        PipelineSettings.from(
+            key ->
+                key.equals("signal-hub.fanout.shard-files")
+                    ? Optional.of(Integer.toString(shardFiles))
+                    : Optional.empty());
+    return new FanOutService(
+        settings,
+        new InMemoryJobStore(),
+        blobs,
+        queue,
+        new InMemoryEmbeddingCache(1000),
+        model,
+        Clock.systemUTC(),
+        PipelineMetrics.NONE);
   }
 
   private static Result library(int count, long start) {
@@ -211,7 +224,7 @@ public final class MemoryProbe {
   }
 
   /** A manifest of N files and their sources, generated as they are read; writes are dropped. */
-  private static final class GeneratedBlobs implements BlobStore {
+  static final class GeneratedBlobs implements BlobStore {
     private final int files;
 
     GeneratedBlobs(int files) {

@@ -26,35 +26,26 @@ final class RateLimitScenario implements Scenario {
         corpus.chunks.subList(0, Math.min(corpus.chunks.size(), run.quick() ? 700 : 8_000));
     SimulatorSettings settings =
         SimulatorClients.realisticLatency().requestsPerMinute(rpm).tokensPerMinute(tpm).build();
-    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
-      BatchEmbeddingProcessor knowing =
-          BatchEmbeddingProcessor.builder()
-              .provider(SimulatorClients.provider(server))
-              .requestsPerMinute(rpm)
-              .tokensPerMinute(tpm)
-              .maxRetries(8)
-              .build();
-      measureLimited(
-          run,
-          "library, requests sized by the provider, limits configured (token buckets)",
-          server,
-          subset,
-          tpm,
-          () -> knowing.processWithProgress(subset).collect().last().await().indefinitely());
-    }
-    try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
-      BatchEmbeddingProcessor blind =
-          BatchEmbeddingProcessor.builder()
-              .provider(SimulatorClients.provider(server))
-              .maxRetries(8)
-              .build();
-      measureLimited(
-          run,
-          "library, requests sized by the provider, limits learned from headers",
-          server,
-          subset,
-          tpm,
-          () -> blind.processWithProgress(subset).collect().last().await().indefinitely());
+    for (boolean configured : new boolean[] {true, false}) {
+      try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
+        BatchEmbeddingProcessor.Builder builder =
+            BatchEmbeddingProcessor.builder()
+                .provider(SimulatorClients.provider(server))
+                .maxRetries(8);
+        if (configured) {
+          builder.requestsPerMinute(rpm).tokensPerMinute(tpm);
+        }
+        BatchEmbeddingProcessor library = builder.build();
+        measureLimited(
+            run,
+            configured
+                ? "library, requests sized by the provider, limits configured (token buckets)"
+                : "library, requests sized by the provider, limits learned from headers",
+            server,
+            subset,
+            tpm,
+            () -> library.processWithProgress(subset).collect().last().await().indefinitely());
+      }
     }
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(settings)) {
       Map<String, String> files = new LinkedHashMap<>();

@@ -41,15 +41,8 @@ public record IndexSummary(
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-  /** What a summary says before its counts: the job, how it ended, with what, over which files. */
-  record Header(
-      String jobId,
-      String status,
-      String reason,
-      String provider,
-      String model,
-      long files,
-      Integer filesUploaded) {}
+  /** What a summary says before its counts: the job, how it ended and why, with what. */
+  record Header(String jobId, String status, String reason, String provider, String model) {}
 
   /**
    * A run's summary whose counts are its last progress (none yet: zeros), whether that progress was
@@ -57,6 +50,8 @@ public record IndexSummary(
    */
   static IndexSummary of(
       Header header,
+      long files,
+      Integer filesUploaded,
       long total,
       Progress last,
       Double estimatedCostUsd,
@@ -70,8 +65,8 @@ public record IndexSummary(
         header.reason(),
         header.provider(),
         header.model(),
-        header.files(),
-        header.filesUploaded(),
+        files,
+        filesUploaded,
         total,
         p.completed(),
         p.failed(),

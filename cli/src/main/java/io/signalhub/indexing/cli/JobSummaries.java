@@ -43,13 +43,9 @@ final class JobSummaries {
     }
     return IndexSummary.of(
         new IndexSummary.Header(
-            job.jobId(),
-            job.status(),
-            job.reason(),
-            job.provider(),
-            job.model(),
-            upload == null ? job.files() : upload.files(),
-            upload == null ? null : upload.uploaded()),
+            job.jobId(), job.status(), job.reason(), job.provider(), job.model()),
+        upload == null ? job.files() : upload.files(),
+        upload == null ? null : upload.uploaded(),
         job.total(),
         progress(job),
         job.estimatedCostUsd(),

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.LongSupplier;
 
 /**
  * {@code POST /v1/embeddings} as OpenAI answers it: the model, the per-request limits (inputs,
@@ -27,18 +26,18 @@ final class EmbeddingsEndpoint {
   private static final Encoding CL100K =
       Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
 
+  private final Simulation simulation;
   private final SimulatorSettings settings;
   private final SimulatorStats stats;
-  private final LongSupplier now;
   private final SlidingBudget requestBudget;
   private final SlidingBudget tokenBudget;
 
-  EmbeddingsEndpoint(SimulatorSettings settings, SimulatorStats stats, LongSupplier now) {
-    this.settings = settings;
-    this.stats = stats;
-    this.now = now;
-    this.requestBudget = new SlidingBudget(settings.requestsPerMinute());
-    this.tokenBudget = new SlidingBudget(settings.tokensPerMinute());
+  EmbeddingsEndpoint(Simulation simulation) {
+    this.simulation = simulation;
+    settings = simulation.settings();
+    stats = simulation.stats();
+    requestBudget = new SlidingBudget(settings.requestsPerMinute());
+    tokenBudget = new SlidingBudget(settings.tokensPerMinute());
   }
 
   /** OpenAI's error body for a request this endpoint refuses. */
@@ -124,7 +123,7 @@ final class EmbeddingsEndpoint {
                 inputs,
                 request.path("dimensions").asInt(settings.dimensions()),
                 requestTokens),
-            rateHeaders(now.getAsLong()));
+            rateHeaders(simulation.now()));
     stats.served.incrementAndGet();
     stats.inputs.addAndGet(inputs.size());
     stats.tokens.addAndGet(requestTokens);
@@ -201,7 +200,7 @@ final class EmbeddingsEndpoint {
                 + ". The input or output tokens must be reduced in order to run successfully."
                 + " Visit https://platform.openai.com/account/rate-limits to learn more.",
             "rate_limit_exceeded",
-            rateHeaders(now.getAsLong()));
+            rateHeaders(simulation.now()));
       }
       case AZURE_413 ->
           error(
@@ -212,7 +211,7 @@ final class EmbeddingsEndpoint {
                   + quota
                   + " tokens.",
               "tokens_limits_reached",
-              rateHeaders(now.getAsLong()));
+              rateHeaders(simulation.now()));
       case BARE_413 -> new Reply(413, "Request Entity Too Large".getBytes(), Map.of());
     };
   }

@@ -35,16 +35,15 @@ final class SimulatedBatch {
       BatchInput input,
       JsonNode metadata,
       long createdAt,
-      SimulatorSettings settings,
-      SimulatorStats stats,
+      Simulation simulation,
       BatchFiles files) {
     this.id = id;
     this.inputFileId = inputFileId;
     this.input = input;
     this.metadata = metadata;
     this.createdAt = createdAt;
-    this.settings = settings;
-    this.stats = stats;
+    this.settings = simulation.settings();
+    this.stats = simulation.stats();
     this.files = files;
   }
 

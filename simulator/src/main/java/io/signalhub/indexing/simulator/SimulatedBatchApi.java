@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 /**
  * OpenAI's Batch API for embeddings, as the simulator serves it: {@code POST /v1/files} (purpose
@@ -32,16 +31,12 @@ final class SimulatedBatchApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final SimulatorSettings settings;
-  private final SimulatorStats stats;
-  private final LongSupplier now;
+  private final Simulation simulation;
   private final BatchFiles files = new BatchFiles();
   private final Map<String, SimulatedBatch> batches = new ConcurrentHashMap<>();
 
-  SimulatedBatchApi(SimulatorSettings settings, SimulatorStats stats, LongSupplier now) {
-    this.settings = settings;
-    this.stats = stats;
-    this.now = now;
+  SimulatedBatchApi(Simulation simulation) {
+    this.simulation = simulation;
   }
 
   static boolean serves(String path) {
@@ -68,9 +63,9 @@ final class SimulatedBatchApi {
         return error(404, "No batch found with id '" + parts[2] + "'.");
       }
       if (parts.length == 4 && parts[3].equals("cancel") && method.equals("POST")) {
-        batch.cancel(now.getAsLong());
+        batch.cancel(simulation.now());
       }
-      return Reply.json(200, batch.view(now.getAsLong()));
+      return Reply.json(200, batch.view(simulation.now()));
     }
     return error(404, "Unknown route " + method + " " + path);
   }
@@ -111,15 +106,14 @@ final class SimulatedBatchApi {
         new SimulatedBatch(
             id,
             fileId,
-            BatchInput.read(input, settings),
+            BatchInput.read(input, simulation.settings()),
             request.path("metadata"),
-            now.getAsLong(),
-            settings,
-            stats,
+            simulation.now(),
+            simulation,
             files);
     batches.put(id, batch);
-    stats.batchesCreated.incrementAndGet();
-    return Reply.json(200, batch.view(now.getAsLong()));
+    simulation.stats().batchesCreated.incrementAndGet();
+    return Reply.json(200, batch.view(simulation.now()));
   }
 
   private static Reply error(int status, String message) {

@@ -45,8 +45,9 @@ public final class SimulatedEmbeddingServer implements AutoCloseable {
 
   private SimulatedEmbeddingServer(SimulatorSettings settings) throws IOException {
     this.settings = settings;
-    this.embeddings = new EmbeddingsEndpoint(settings, stats, this::now);
-    this.batchApi = new SimulatedBatchApi(settings, stats, this::now);
+    Simulation simulation = new Simulation(settings, stats, this::now);
+    this.embeddings = new EmbeddingsEndpoint(simulation);
+    this.batchApi = new SimulatedBatchApi(simulation);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 256);
     this.executor = Executors.newCachedThreadPool();
     server.setExecutor(executor);

@@ -3,6 +3,7 @@ package io.signalhub.indexing.fanout;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -11,8 +12,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A fan-out that ran out of time queued its manifest key; this invocation resumes it from the job's
- * cursor (and queues it again if it runs out of time too).
+ * A fan-out that ran out of time queued its manifest key, or a sharded manifest queued one message
+ * per shard; this invocation resumes the job (or the shard) from its cursor, and queues it again if
+ * it runs out of time too. Lambda runs one invocation per message, so shards run in parallel.
  */
 @Named("fanout-continuation")
 @Singleton
@@ -25,15 +27,10 @@ public class FanOutContinuationHandler
   @Override
   public List<FanOutService.Outcome> handleRequest(SQSEvent event, Context context) {
     Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
-    return event.getRecords().stream()
-        .map(
-            record -> {
-              FanOutService.Outcome outcome = fanOut.fanOut(record.getBody(), deadline);
-              if (outcome == FanOutService.Outcome.CONTINUE) {
-                continuations.send(record.getBody());
-              }
-              return outcome;
-            })
-        .toList();
+    return ManifestUploads.fanOut(
+        event.getRecords().stream().map(SQSEvent.SQSMessage::getBody).toList(),
+        fanOut,
+        deadline,
+        continuations::send);
   }
 }

@@ -65,6 +65,7 @@ public final class DynamoJobStore implements JobStore {
   private final FailureSamples failures;
   private final JobActivity activity;
   private final FanOutWrites fanOut;
+  private final DynamoShardLedger shards;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
@@ -74,6 +75,7 @@ public final class DynamoJobStore implements JobStore {
     this.failures = new FailureSamples(partition);
     this.activity = new JobActivity(dynamo, partition);
     this.fanOut = new FanOutWrites(partition, markers, failures);
+    this.shards = new DynamoShardLedger(partition, fanOut);
   }
 
   @Override
@@ -138,6 +140,11 @@ public final class DynamoJobStore implements JobStore {
   @Override
   public void completeFanout(String jobId, Instant now) {
     fanOut.complete(jobId, now);
+  }
+
+  @Override
+  public DynamoShardLedger shards() {
+    return shards;
   }
 
   @Override

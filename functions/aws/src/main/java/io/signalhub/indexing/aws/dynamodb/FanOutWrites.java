@@ -73,14 +73,16 @@ final class FanOutWrites {
             .set(STATUS, text(JobStatus.FANNING_OUT.name()))
             .set(UPDATED_AT, time(now));
     update.condition(
-        equalTo(FANOUT_COMPLETE, bool(false))
-            .and(MAY_FAN_OUT)
-            .and(
-                anyOf(
-                    notExists(LEASE_UNTIL),
-                    atMost(LEASE_UNTIL, number(now.toEpochMilli())),
-                    equalTo(LEASE_OWNER, text(owner)))));
+        equalTo(FANOUT_COMPLETE, bool(false)).and(MAY_FAN_OUT).and(leaseFree(owner, now)));
     return partition.updateJobIf(jobId, update);
+  }
+
+  /** Nobody but {@code owner} holds an unexpired lease on the item. */
+  static Condition leaseFree(String owner, Instant now) {
+    return anyOf(
+        notExists(LEASE_UNTIL),
+        atMost(LEASE_UNTIL, number(now.toEpochMilli())),
+        equalTo(LEASE_OWNER, text(owner)));
   }
 
   void releaseLease(String jobId, String owner) {
@@ -104,10 +106,30 @@ final class FanOutWrites {
   }
 
   boolean registerGroup(String jobId, GroupRegistration group, Instant now) {
+    Update job = moveCursor(counts(group, now), group);
+    job.condition(equalTo(CURSOR, text(group.from().toString())).and(NOT_TERMINAL));
+    return partition.transact(groupWrites(jobId, group, job, now));
+  }
+
+  /**
+   * The writes of one group: its batch markers, the update of the job item ({@code job}), its file
+   * failures; the caller adds any other write of the same transaction.
+   */
+  List<TransactWriteItem> groupWrites(
+      String jobId, GroupRegistration group, Update job, Instant now) {
     List<TransactWriteItem> items = new ArrayList<>();
     for (RegisteredBatch batch : group.batches()) {
       items.add(markers.register(jobId, batch));
     }
+    items.add(job.inTransaction(partition.table(), key(jobId, JOB)));
+    if (!group.fileFailures().isEmpty()) {
+      items.add(failures.ofGroup(jobId, group.from(), group.fileFailures(), now));
+    }
+    return items;
+  }
+
+  /** Adds a group's counts to the job's. */
+  static Update counts(GroupRegistration group, Instant now) {
     long batched = group.batchedChunks();
     Update job =
         new Update()
@@ -117,27 +139,32 @@ final class FanOutWrites {
             .add(CACHED, group.cachedChunks())
             .add(BATCHES_REGISTERED, group.batches().size())
             .add(FILES_READ, group.filesRead())
-            .set(CURSOR, text(group.to().toString()))
             .set(UPDATED_AT, time(now));
-    if (group.batches().isEmpty()) {
-      job.setFrom(LAST_GROUP_FIRST_SEQ, NEXT_SEQ); // nothing of this group to resend
-    } else {
-      job.set(NEXT_SEQ, number(group.nextSeq(0)));
-      job.set(LAST_GROUP_FIRST_SEQ, number(group.batches().get(0).seq()));
-    }
     group.skippedFiles().forEach((reason, count) -> job.add(JobItem.skipped(reason), count));
-    job.condition(equalTo(CURSOR, text(group.from().toString())).and(NOT_TERMINAL));
-    items.add(job.inTransaction(partition.table(), key(jobId, JOB)));
-    if (!group.fileFailures().isEmpty()) {
-      items.add(failures.ofGroup(jobId, group.from(), group.fileFailures(), now));
+    return job;
+  }
+
+  /** Moves an item's fan-out position (the job's, or a shard's) past a group. */
+  static Update moveCursor(Update position, GroupRegistration group) {
+    position.set(CURSOR, text(group.to().toString()));
+    if (group.batches().isEmpty()) {
+      position.setFrom(LAST_GROUP_FIRST_SEQ, NEXT_SEQ); // nothing of this group to resend
+    } else {
+      position.set(NEXT_SEQ, number(group.nextSeq(0)));
+      position.set(LAST_GROUP_FIRST_SEQ, number(group.batches().get(0).seq()));
     }
-    return partition.transact(items);
+    return position;
   }
 
   void confirmSent(String jobId, long nextSeq) {
+    confirmSent(jobId, JOB, nextSeq);
+  }
+
+  /** Raises the {@code lastGroupFirstSeq} of the job's item {@code sk} (its own, or a shard's). */
+  void confirmSent(String jobId, String sk, long nextSeq) {
     Update update = new Update().set(LAST_GROUP_FIRST_SEQ, number(nextSeq));
     update.condition(lessThan(LAST_GROUP_FIRST_SEQ, number(nextSeq)));
-    partition.updateJobIf(jobId, update); // false: a later confirmation came first
+    partition.updateIf(jobId, sk, update); // false: a later confirmation came first
   }
 
   void complete(String jobId, Instant now) {

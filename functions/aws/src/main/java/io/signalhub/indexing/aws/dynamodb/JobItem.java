@@ -72,6 +72,10 @@ final class JobItem {
   static final String LEASE_OWNER = "leaseOwner";
   static final String LEASE_UNTIL = "leaseUntil";
 
+  // A sharded fan-out's plan and progress (each shard's own position is an item of its own)
+  static final String SHARDS = "shards";
+  static final String SHARDS_DONE = "shardsDone";
+
   // JobState
   static final String STATUS = "status";
   static final String REASON = "reason";

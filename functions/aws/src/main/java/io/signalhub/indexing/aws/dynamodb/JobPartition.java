@@ -121,8 +121,13 @@ final class JobPartition {
 
   /** Updates the job's item if the update's condition holds; false if it did not. */
   boolean updateJobIf(String jobId, Update update) {
+    return updateIf(jobId, JOB, update);
+  }
+
+  /** Updates the job's item {@code sk} if the update's condition holds; false if it did not. */
+  boolean updateIf(String jobId, String sk, Update update) {
     try {
-      dynamo.updateItem(update.request(table, key(jobId, JOB)));
+      dynamo.updateItem(update.request(table, key(jobId, sk)));
       return true;
     } catch (ConditionalCheckFailedException conditionFailed) {
       return false;

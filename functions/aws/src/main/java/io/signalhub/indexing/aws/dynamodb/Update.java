@@ -27,6 +27,13 @@ final class Update {
     return this;
   }
 
+  /** Sets an attribute unless the item has it already (a first write that later ones keep). */
+  Update setIfAbsent(String attribute, AttributeValue value) {
+    String alias = name(attribute);
+    sets.add(alias + " = if_not_exists(" + alias + ", " + value(value) + ")");
+    return this;
+  }
+
   /** Sets an attribute to another attribute's current value. */
   Update setFrom(String attribute, String source) {
     sets.add(name(attribute) + " = " + name(source));

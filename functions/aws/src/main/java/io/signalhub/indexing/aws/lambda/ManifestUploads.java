@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
+import io.signalhub.indexing.core.pipeline.ShardKey;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -52,19 +53,19 @@ public final class ManifestUploads {
   }
 
   /**
-   * Fans out each key; a fan-out that ran out of time is handed to {@code continuation} (which
-   * queues the key for a fresh invocation).
+   * Fans out each key (a manifest, or a continuation naming one shard of its job); what must go on
+   * in a fresh invocation is handed to {@code continuation}, which queues it: the key of a fan-out
+   * that ran out of time, each shard of a manifest that was sharded.
    */
   public static List<FanOutService.Outcome> fanOut(
       List<String> keys, FanOutService service, Instant deadline, Consumer<String> continuation) {
     List<FanOutService.Outcome> outcomes = new ArrayList<>();
     for (String key : keys) {
       // every log line of this fan-out carries the job id (a field of the JSON log in Lambda)
-      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", Keys.jobIdOf(key).orElse(key))) {
+      String jobId = Keys.jobIdOf(ShardKey.manifestOf(key)).orElse(key);
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", jobId)) {
         FanOutService.Outcome outcome = service.fanOut(key, deadline);
-        if (outcome == FanOutService.Outcome.CONTINUE) {
-          continuation.accept(key);
-        }
+        service.continuations(key, outcome).forEach(continuation);
         outcomes.add(outcome);
       }
     }

@@ -16,4 +16,22 @@ public record FanOutPosition(
 
   /** A fan-out that has not started. */
   public static final FanOutPosition START = new FanOutPosition(false, Cursor.START, 0, 0);
+
+  /**
+   * Where the fan-out stands once {@code group} is registered: at its end, with its batches
+   * numbered, and its first batch the first one a resumed fan-out resends (none for a group without
+   * batches).
+   */
+  public FanOutPosition after(GroupRegistration group) {
+    return new FanOutPosition(
+        complete,
+        group.to(),
+        group.nextSeq(nextSeq),
+        group.batches().isEmpty() ? nextSeq : group.batches().get(0).seq());
+  }
+
+  /** Every batch before {@code sent} was sent; a late, lower confirmation changes nothing. */
+  public FanOutPosition confirmed(long sent) {
+    return new FanOutPosition(complete, cursor, nextSeq, Math.max(lastGroupFirstSeq, sent));
+  }
 }

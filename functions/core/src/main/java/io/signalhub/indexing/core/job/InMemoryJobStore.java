@@ -25,6 +25,7 @@ public final class InMemoryJobStore implements JobStore {
   private final Map<String, TreeMap<Instant, ActivityMinute>> history = new HashMap<>();
   private final Map<String, String> leaseOwners = new HashMap<>();
   private final Map<String, Instant> leaseUntil = new HashMap<>();
+  private final InMemoryShardLedger shards = new InMemoryShardLedger(this);
 
   @Override
   public synchronized JobRecord createIfAbsent(JobRecord job) {
@@ -86,6 +87,20 @@ public final class InMemoryJobStore implements JobStore {
     if (j == null || !j.fanOut().cursor().equals(group.from()) || j.status().terminal()) {
       return false;
     }
+    FanOutPosition moved = j.fanOut().after(group);
+    jobs.put(
+        jobId,
+        counted(j, group, now)
+            .cursor(moved.cursor())
+            .nextSeq(moved.nextSeq())
+            .lastGroupFirstSeq(moved.lastGroupFirstSeq())
+            .build());
+    return true;
+  }
+
+  /** The job with a group's batches registered and its counts added; its position untouched. */
+  synchronized JobRecord.Builder counted(JobRecord j, GroupRegistration group, Instant now) {
+    String jobId = j.jobId();
     Map<Long, Integer> sizes = batchSizes.computeIfAbsent(jobId, id -> new HashMap<>());
     Map<Long, BatchState> states = batchStates.computeIfAbsent(jobId, id -> new HashMap<>());
     for (RegisteredBatch batch : group.batches()) {
@@ -97,23 +112,25 @@ public final class InMemoryJobStore implements JobStore {
     group.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
     keepFailures(jobId, group.fileFailures(), now);
     long batched = group.batchedChunks();
-    jobs.put(
-        jobId,
-        j.toBuilder()
-            .filesRead(j.counters().filesRead() + group.filesRead())
-            .skippedFiles(Map.copyOf(skipped))
-            .total(j.counters().total() + batched + group.cachedChunks())
-            .completed(j.counters().completed() + group.cachedChunks())
-            .cached(j.counters().cached() + group.cachedChunks())
-            .pending(j.counters().pending() + batched)
-            .batchesRegistered(j.counters().batchesRegistered() + group.batches().size())
-            .updatedAt(now)
-            .cursor(group.to())
-            .nextSeq(group.nextSeq(j.fanOut().nextSeq()))
-            .lastGroupFirstSeq(
-                group.batches().isEmpty() ? j.fanOut().nextSeq() : group.batches().get(0).seq())
-            .build());
-    return true;
+    return j.toBuilder()
+        .filesRead(j.counters().filesRead() + group.filesRead())
+        .skippedFiles(Map.copyOf(skipped))
+        .total(j.counters().total() + batched + group.cachedChunks())
+        .completed(j.counters().completed() + group.cachedChunks())
+        .cached(j.counters().cached() + group.cachedChunks())
+        .pending(j.counters().pending() + batched)
+        .batchesRegistered(j.counters().batchesRegistered() + group.batches().size())
+        .updatedAt(now);
+  }
+
+  /** Stores a changed job (for {@link InMemoryShardLedger}, under this store's lock). */
+  synchronized void replace(JobRecord job) {
+    jobs.put(job.jobId(), job);
+  }
+
+  @Override
+  public ShardLedger shards() {
+    return shards;
   }
 
   @Override
@@ -121,7 +138,7 @@ public final class InMemoryJobStore implements JobStore {
     JobRecord j = jobs.get(jobId);
     jobs.put(
         jobId,
-        j.toBuilder().lastGroupFirstSeq(Math.max(j.fanOut().lastGroupFirstSeq(), nextSeq)).build());
+        j.toBuilder().lastGroupFirstSeq(j.fanOut().confirmed(nextSeq).lastGroupFirstSeq()).build());
   }
 
   @Override
@@ -158,6 +175,7 @@ public final class InMemoryJobStore implements JobStore {
     history.remove(jobId);
     leaseOwners.remove(jobId);
     leaseUntil.remove(jobId);
+    shards.forget(jobId);
     return jobs.remove(jobId) != null;
   }
 

@@ -53,6 +53,12 @@ public interface JobStore {
   /** The fan-out has registered everything; the total is final. */
   void completeFanout(String jobId, Instant now);
 
+  /**
+   * The per-shard leases and cursors of sharded fan-outs (a manifest above {@code
+   * signal-hub.fanout.shard-files} files), kept with the jobs they count into.
+   */
+  ShardLedger shards();
+
   /** The job cannot go on; nothing more will be enqueued. */
   void fail(String jobId, String reason, Instant now);
 

@@ -42,7 +42,12 @@ public final class FanOutFailureService {
     this.clock = clock;
   }
 
-  public Outcome fail(String manifestKey, String reason) {
+  /**
+   * @param message the manifest key, or a continuation naming one shard of its job ({@link
+   *     ShardKey}): a shard that keeps failing fails its whole job
+   */
+  public Outcome fail(String message, String reason) {
+    String manifestKey = ShardKey.manifestOf(message);
     Optional<String> jobId = Keys.jobIdOf(manifestKey);
     if (jobId.isEmpty()) {
       LOG.info(() -> "Ignoring failed fan-out of " + manifestKey + ": not manifests/<job-id>.json");
@@ -55,8 +60,10 @@ public final class FanOutFailureService {
     if (job.status().terminal()) {
       return Outcome.ALREADY_ENDED;
     }
-    jobs.fail(jobId.get(), "fan-out failed: " + reason, clock.instant());
-    LOG.warning(() -> "Job " + jobId.get() + " failed: fan-out failed: " + reason);
+    String why =
+        ShardKey.parse(message).map(s -> "shard " + s.shard() + ": " + reason).orElse(reason);
+    jobs.fail(jobId.get(), "fan-out failed: " + why, clock.instant());
+    LOG.warning(() -> "Job " + jobId.get() + " failed: fan-out failed: " + why);
     return Outcome.FAILED;
   }
 }

@@ -7,6 +7,7 @@ import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
 import io.signalhub.indexing.core.job.BatchState;
 import io.signalhub.indexing.core.job.Cursor;
+import io.signalhub.indexing.core.job.FanOutPosition;
 import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
@@ -58,6 +59,11 @@ public final class FanOutService {
     FAILED,
     /** Another invocation holds the lease, or the fan-out was already done. */
     SKIPPED,
+    /**
+     * The manifest is above {@code signal-hub.fanout.shard-files} files: its shards must be started
+     * as continuations ({@link #continuations}); they register everything.
+     */
+    SHARDED,
     /** The job was cancelled (or failed) while fanning out; nothing more was registered. */
     STOPPED,
     /** Not a manifest key. */
@@ -72,6 +78,8 @@ public final class FanOutService {
   private final ModelProfile model;
   private final Clock clock;
   private final PipelineMetrics metrics;
+  private final ShardedFanOut sharding;
+  private final FanOutCompletion completion;
 
   /**
    * @param metrics told of each group registered ({@link PipelineMetrics#NONE}: nobody)
@@ -93,18 +101,30 @@ public final class FanOutService {
     this.cache = cache;
     this.model = model;
     this.clock = clock;
+    this.sharding = new ShardedFanOut(jobs, settings.shardFiles(), clock);
+    this.completion = new FanOutCompletion(jobs, clock);
   }
 
   /**
-   * Fans out the job of a manifest key (an S3 event or a continuation).
+   * Fans out the job of a manifest key (an S3 event or a continuation), or one shard of it (a
+   * continuation naming a {@link ShardKey}).
    *
    * @param deadline when this invocation must have stopped (Lambda's remaining time)
    */
-  public Outcome fanOut(String manifestKey, Instant deadline) {
+  public Outcome fanOut(String message, Instant deadline) {
+    String manifestKey = ShardKey.manifestOf(message);
     Optional<String> jobId = Keys.jobIdOf(manifestKey);
     if (jobId.isEmpty()) {
-      LOG.info(() -> "Ignoring " + manifestKey + ": not manifests/<job-id>.json");
+      LOG.info(() -> "Ignoring " + message + ": not manifests/<job-id>.json");
       return Outcome.IGNORED;
+    }
+    Optional<ShardKey> shard = ShardKey.parse(message);
+    if (shard.isPresent()) {
+      return sharding.fanOut(
+          jobId.get(),
+          shard.get(),
+          leaseEnd(deadline),
+          track -> walk(jobs.get(jobId.get()).orElseThrow(), header(manifestKey), track, deadline));
     }
     String id = jobId.get();
     JobRecord job =
@@ -132,6 +152,9 @@ public final class FanOutService {
             clock.instant());
         return Outcome.FAILED;
       }
+      if (sharding.existing(id).isPresent()) {
+        return Outcome.SHARDED; // a retry or a duplicate event: start the same shards again
+      }
       ManifestReader.Summary manifest;
       try {
         manifest = ManifestCheck.validate(blobs, settings.manifestLimits(), manifestKey);
@@ -154,16 +177,47 @@ public final class FanOutService {
               overrides.concurrency()),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
-      resendPendingBatches(described);
-      ExecutorService executor = newExecutor(settings.fanoutThreads());
-      try {
-        return new Run(described, manifest.header(), manifest.files(), deadline, executor)
-            .stream(manifestKey);
-      } finally {
-        executor.shutdownNow();
+      if (sharding.plan(described).isPresent()) {
+        return Outcome.SHARDED;
       }
+      return walk(described, manifest.header(), FanOutTrack.whole(jobs, described), deadline);
     } finally {
       jobs.releaseFanoutLease(id, owner);
+    }
+  }
+
+  /**
+   * What the caller must queue on the continuation queue after {@code outcome}: the same message
+   * when time ran out, every shard's start when the manifest was sharded, nothing otherwise.
+   */
+  public List<String> continuations(String message, Outcome outcome) {
+    return switch (outcome) {
+      case CONTINUE -> List.of(message);
+      case SHARDED ->
+          sharding.starts(message, Keys.jobIdOf(ShardKey.manifestOf(message)).orElseThrow());
+      default -> List.of();
+    };
+  }
+
+  /** Resends what the track's last invocation may not have sent, then walks on from its cursor. */
+  private Outcome walk(JobRecord job, ManifestHeader header, FanOutTrack track, Instant deadline) {
+    resendPendingBatches(job.jobId(), track.position());
+    ExecutorService executor = newExecutor(settings.fanoutThreads());
+    try {
+      return new Run(job, header, track, deadline, executor).stream(job.spec().manifestKey());
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** The header of a manifest validated before (a shard reads no further). */
+  private ManifestHeader header(String manifestKey) {
+    try (InputStream in = blobs.open(manifestKey)) {
+      return new ManifestReader(settings.manifestLimits()).header(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InvalidManifestException e) {
+      throw new IllegalStateException("The validated manifest " + manifestKey + " changed", e);
     }
   }
 
@@ -191,23 +245,23 @@ public final class FanOutService {
   }
 
   /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
-  private void resendPendingBatches(JobRecord job) {
+  private void resendPendingBatches(String jobId, FanOutPosition position) {
     List<Long> pending =
-        LongStream.range(job.fanOut().lastGroupFirstSeq(), job.fanOut().nextSeq())
-            .filter(seq -> jobs.batchState(job.jobId(), seq) == BatchState.PENDING)
+        LongStream.range(position.lastGroupFirstSeq(), position.nextSeq())
+            .filter(seq -> jobs.batchState(jobId, seq) == BatchState.PENDING)
             .boxed()
             .toList();
     if (!pending.isEmpty()) {
-      LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + job.jobId());
-      PendingBatches.resend(jobs, queue, job.jobId(), pending);
+      LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + jobId);
+      PendingBatches.resend(jobs, queue, jobId, pending);
     }
   }
 
-  /** One invocation's walk from the job's cursor. */
+  /** One invocation's walk from its track's cursor (the job's, or one shard's). */
   private final class Run {
     private final JobRecord job;
     private final ManifestHeader header;
-    private final long fileCount;
+    private final FanOutTrack track;
     private final Instant deadline;
     private final ExecutorService executor;
     private final CodeChunker chunker;
@@ -216,12 +270,12 @@ public final class FanOutService {
     Run(
         JobRecord job,
         ManifestHeader header,
-        long fileCount,
+        FanOutTrack track,
         Instant deadline,
         ExecutorService executor) {
       this.job = job;
       this.header = header;
-      this.fileCount = fileCount;
+      this.track = track;
       this.deadline = deadline;
       this.executor = executor;
       this.chunker =
@@ -241,9 +295,9 @@ public final class FanOutService {
               p -> Batcher.jsonStringBytes(p.chunk().text()));
       this.groups =
           new GroupPacker(
-              batcher.packer(job.fanOut().nextSeq()),
-              new GroupWriter(job.jobId(), jobs, blobs, queue, clock, metrics, executor),
-              job.fanOut().cursor(),
+              batcher.packer(track.position().nextSeq()),
+              new GroupWriter(job.jobId(), jobs, track, blobs, queue, clock, metrics, executor),
+              track.position().cursor(),
               settings.groupBatches(),
               model.model(),
               settings.vectorEncoding());
@@ -259,7 +313,7 @@ public final class FanOutService {
     }
 
     private Outcome streamFromCursor(String manifestKey) {
-      Cursor start = job.fanOut().cursor();
+      Cursor start = track.position().cursor();
       ChunkStream.Reader reader =
           new ChunkStream.Reader(blobs, header.sourcesPrefix(), chunker, settings.secrets(), model);
       try (InputStream in = blobs.open(manifestKey);
@@ -267,7 +321,7 @@ public final class FanOutService {
               new ChunkStream(
                   new ManifestReader(settings.manifestLimits()).files(in),
                   start,
-                  fileCount,
+                  track.endFile(),
                   reader,
                   cache,
                   executor,
@@ -284,23 +338,16 @@ public final class FanOutService {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      jobs.confirmSent(job.jobId(), groups.flushAll(new Cursor(fileCount, 0)));
-      jobs.completeFanout(job.jobId(), clock.instant());
-      JobRecord fannedOut = jobs.get(job.jobId()).orElseThrow();
-      if (fannedOut.counters().total() == 0) {
-        jobs.fail(
-            job.jobId(),
-            EmptyJob.reason(fannedOut.counters(), jobs.failureSample(job.jobId(), 1)),
-            clock.instant());
-        return Outcome.COMPLETED;
+      track.confirmSent(groups.flushAll(new Cursor(track.endFile(), 0)));
+      if (track.complete(clock.instant())) {
+        completion.finish(job.jobId());
       }
-      jobs.tryFinish(job.jobId(), clock.instant());
       return Outcome.COMPLETED;
     }
 
     /** Time ran short: everything before {@code cursor} is registered and sent. */
     private Outcome stopAt(Cursor cursor) {
-      jobs.confirmSent(job.jobId(), groups.flushAll(cursor));
+      track.confirmSent(groups.flushAll(cursor));
       return Outcome.CONTINUE;
     }
   }

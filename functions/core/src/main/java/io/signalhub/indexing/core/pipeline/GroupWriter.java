@@ -36,6 +36,7 @@ final class GroupWriter {
 
   private final String jobId;
   private final JobStore jobs;
+  private final FanOutTrack track;
   private final BlobStore blobs;
   private final BatchQueue queue;
   private final Clock clock;
@@ -45,6 +46,7 @@ final class GroupWriter {
   GroupWriter(
       String jobId,
       JobStore jobs,
+      FanOutTrack track,
       BlobStore blobs,
       BatchQueue queue,
       Clock clock,
@@ -52,6 +54,7 @@ final class GroupWriter {
       Executor executor) {
     this.jobId = jobId;
     this.jobs = jobs;
+    this.track = track;
     this.blobs = blobs;
     this.queue = queue;
     this.clock = clock;
@@ -94,7 +97,7 @@ final class GroupWriter {
             tally.filesRead,
             Map.copyOf(tally.skipped),
             List.copyOf(tally.failures));
-    if (!jobs.registerGroup(jobId, registration, clock.instant())) {
+    if (!track.registerGroup(registration, clock.instant())) {
       JobStatus now = jobs.get(jobId).map(JobRecord::status).orElse(JobStatus.CANCELLED);
       if (now.terminal()) {
         throw new JobStopped(now);

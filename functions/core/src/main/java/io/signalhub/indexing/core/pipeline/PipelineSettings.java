@@ -10,7 +10,8 @@ import java.util.function.Function;
  * The pipeline's settings. {@code fanoutThreads} read, chunk and look up files ahead of the
  * fan-out's cursor and write a group's payloads in parallel. {@code fanOutFailureQueue} receives
  * fan-outs that failed {@code fanOutAttempts} times (Lambda's on-failure destination, the
- * continuation queue's DLQ).
+ * continuation queue's DLQ). A manifest of more than {@code shardFiles} files is fanned out in
+ * shards of at most that many files, in parallel ({@link ShardedFanOut}; 0: never).
  *
  * <p>The pipeline's settings, read from Quarkus-style keys ({@code signal-hub.*}) with the same
  * environment-variable mapping Quarkus uses ({@code SIGNAL_HUB_BATCH_SIZE} for {@code
@@ -44,7 +45,8 @@ public record PipelineSettings(
     long tokensPerMinute,
     ManifestLimits manifestLimits,
     SecretPolicy secrets,
-    Duration twinWait) {
+    Duration twinWait,
+    long shardFiles) {
 
   /** Reads every setting through {@code lookup} (a key to an optional value). */
   public static PipelineSettings from(Function<String, Optional<String>> lookup) {
@@ -80,7 +82,8 @@ public record PipelineSettings(
             r.number("signal-hub.manifest.max-file-bytes", 10L << 20),
             1024),
         SecretPolicy.parse(r.text("signal-hub.secrets", "skip")),
-        Duration.ofMillis(r.integer("signal-hub.twin-wait-ms", 30_000)));
+        Duration.ofMillis(r.integer("signal-hub.twin-wait-ms", 30_000)),
+        r.number("signal-hub.fanout.shard-files", 50_000));
   }
 
   /** Quarkus' rule: upper case, every character that is not a letter or digit becomes '_'. */

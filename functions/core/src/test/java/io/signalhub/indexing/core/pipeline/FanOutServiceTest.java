@@ -259,29 +259,7 @@ class FanOutServiceTest {
   @Test
   void aCrashBetweenRegisteringAndSendingIsRepairedByTheNextInvocation() {
     String key = fixture.upload("job", PipelineFixture.sources(4, 10));
-    var failingOnce =
-        new BatchQueue() {
-          boolean failed;
-
-          @Override
-          public void send(java.util.List<BatchMessage> messages) {
-            if (!failed) {
-              failed = true;
-              throw new IllegalStateException("SQS unavailable");
-            }
-            fixture.queue.send(messages);
-          }
-        };
-    var crashing =
-        new FanOutService(
-            fixture.settings,
-            fixture.jobs,
-            fixture.blobs,
-            failingOnce,
-            fixture.cache,
-            ModelProfile.of("fake", fixture.provider),
-            fixture.clock,
-            fixture.metrics);
+    var crashing = fixture.fanOut(new CrashingQueue(fixture.queue, 1, "SQS unavailable"));
     assertThatThrownBy(() -> crashing.fanOut(key, NO_DEADLINE))
         .hasMessageContaining("SQS unavailable");
     fixture.clock.advance(fixture.settings.fanoutLease().plusSeconds(1));

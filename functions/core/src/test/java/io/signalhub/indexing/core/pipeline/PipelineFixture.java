@@ -50,7 +50,12 @@ public class PipelineFixture {
   }
 
   FanOutService fanOut() {
-    return fanOut(queue, ModelProfile.of("fake", provider));
+    return fanOut(queue);
+  }
+
+  /** The fan-out for the fake provider's model, sending its batches to {@code into}. */
+  FanOutService fanOut(BatchQueue into) {
+    return fanOut(into, ModelProfile.of("fake", provider));
   }
 
   /** A fan-out for {@code model} that sends its batches to {@code into}. */

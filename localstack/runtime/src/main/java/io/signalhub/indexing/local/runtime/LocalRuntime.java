@@ -144,7 +144,9 @@ public final class LocalRuntime implements AutoCloseable {
             pipeline.sqs(),
             pipeline.queueUrl(settings.continuationQueue()),
             1,
-            1,
+            // Lambda runs one invocation per continuation, so a sharded manifest's shards run in
+            // parallel; on a laptop's few cores, this many at once
+            config.apply("signal-hub.local.fanout-concurrency").map(Integer::parseInt).orElse(4),
             fanOuts::invokeContinuations));
     FanOutFailureService failures =
         pipeline.fanOutFailures(providerSettings.provider(), provider.model());
