@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.pipeline.FanOutService;
-import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.pipeline.ShardKey;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -62,7 +61,7 @@ public final class ManifestUploads {
     List<FanOutService.Outcome> outcomes = new ArrayList<>();
     for (String key : keys) {
       // every log line of this fan-out carries the job id (a field of the JSON log in Lambda)
-      String jobId = Keys.jobIdOf(ShardKey.manifestOf(key)).orElse(key);
+      String jobId = ShardKey.jobOf(key).orElse(key);
       try (MDC.MDCCloseable job = MDC.putCloseable("jobId", jobId)) {
         FanOutService.Outcome outcome = service.fanOut(key, deadline);
         service.continuations(key, outcome).forEach(continuation);

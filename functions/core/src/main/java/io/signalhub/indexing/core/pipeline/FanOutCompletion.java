@@ -9,15 +9,7 @@ import java.time.Clock;
  * other finishes if nothing is pending (a job whose every chunk was cached ends here). Every step
  * is conditional, so a fan-out that runs it again after a crash changes nothing.
  */
-final class FanOutCompletion {
-
-  private final JobStore jobs;
-  private final Clock clock;
-
-  FanOutCompletion(JobStore jobs, Clock clock) {
-    this.jobs = jobs;
-    this.clock = clock;
-  }
+record FanOutCompletion(JobStore jobs, Clock clock) {
 
   void finish(String jobId) {
     JobRecord fannedOut = jobs.get(jobId).orElseThrow();

@@ -47,12 +47,12 @@ public final class FanOutFailureService {
    *     ShardKey}): a shard that keeps failing fails its whole job
    */
   public Outcome fail(String message, String reason) {
-    String manifestKey = ShardKey.manifestOf(message);
-    Optional<String> jobId = Keys.jobIdOf(manifestKey);
+    Optional<String> jobId = ShardKey.jobOf(message);
     if (jobId.isEmpty()) {
-      LOG.info(() -> "Ignoring failed fan-out of " + manifestKey + ": not manifests/<job-id>.json");
+      LOG.info(() -> "Ignoring failed fan-out of " + message + ": not manifests/<job-id>.json");
       return Outcome.IGNORED;
     }
+    String manifestKey = ShardKey.manifestOf(message);
     // the fan-out may have crashed before it created the job: the status API must still say why
     JobRecord job =
         jobs.createIfAbsent(

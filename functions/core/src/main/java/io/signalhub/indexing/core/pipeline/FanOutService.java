@@ -1,13 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
-import io.signalhub.indexing.core.batch.BatchBounds;
-import io.signalhub.indexing.core.batch.Batcher;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
-import io.signalhub.indexing.core.chunk.ChunkingOptions;
-import io.signalhub.indexing.core.chunk.CodeChunker;
-import io.signalhub.indexing.core.job.BatchState;
-import io.signalhub.indexing.core.job.Cursor;
-import io.signalhub.indexing.core.job.FanOutPosition;
 import io.signalhub.indexing.core.job.JobDescription;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
@@ -16,7 +9,6 @@ import io.signalhub.indexing.core.manifest.ManifestHeader;
 import io.signalhub.indexing.core.manifest.ManifestReader;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
-import io.signalhub.indexing.core.ratelimit.RateBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,11 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
-import java.util.stream.LongStream;
 
 /**
  * Turns a manifest into registered, enqueued batches: validates it whole before enqueuing anything,
@@ -73,13 +61,10 @@ public final class FanOutService {
   private final PipelineSettings settings;
   private final JobStore jobs;
   private final BlobStore blobs;
-  private final BatchQueue queue;
-  private final EmbeddingCache cache;
   private final ModelProfile model;
   private final Clock clock;
-  private final PipelineMetrics metrics;
   private final ShardedFanOut sharding;
-  private final FanOutCompletion completion;
+  private final FanOutWalk walk;
 
   /**
    * @param metrics told of each group registered ({@link PipelineMetrics#NONE}: nobody)
@@ -93,16 +78,13 @@ public final class FanOutService {
       ModelProfile model,
       Clock clock,
       PipelineMetrics metrics) {
-    this.metrics = metrics;
     this.settings = settings;
     this.jobs = jobs;
     this.blobs = blobs;
-    this.queue = queue;
-    this.cache = cache;
     this.model = model;
     this.clock = clock;
     this.sharding = new ShardedFanOut(jobs, settings.shardFiles(), clock);
-    this.completion = new FanOutCompletion(jobs, clock);
+    this.walk = new FanOutWalk(settings, jobs, blobs, queue, cache, model, clock, metrics);
   }
 
   /**
@@ -112,19 +94,20 @@ public final class FanOutService {
    * @param deadline when this invocation must have stopped (Lambda's remaining time)
    */
   public Outcome fanOut(String message, Instant deadline) {
-    String manifestKey = ShardKey.manifestOf(message);
-    Optional<String> jobId = Keys.jobIdOf(manifestKey);
+    Optional<String> jobId = ShardKey.jobOf(message);
     if (jobId.isEmpty()) {
       LOG.info(() -> "Ignoring " + message + ": not manifests/<job-id>.json");
       return Outcome.IGNORED;
     }
+    String manifestKey = ShardKey.manifestOf(message);
     Optional<ShardKey> shard = ShardKey.parse(message);
     if (shard.isPresent()) {
       return sharding.fanOut(
           jobId.get(),
           shard.get(),
           leaseEnd(deadline),
-          track -> walk(jobs.get(jobId.get()).orElseThrow(), header(manifestKey), track, deadline));
+          track ->
+              walk.run(jobs.get(jobId.get()).orElseThrow(), header(manifestKey), track, deadline));
     }
     String id = jobId.get();
     JobRecord job =
@@ -180,7 +163,7 @@ public final class FanOutService {
       if (sharding.plan(described).isPresent()) {
         return Outcome.SHARDED;
       }
-      return walk(described, manifest.header(), FanOutTrack.whole(jobs, described), deadline);
+      return walk.run(described, manifest.header(), FanOutTrack.whole(jobs, described), deadline);
     } finally {
       jobs.releaseFanoutLease(id, owner);
     }
@@ -193,21 +176,9 @@ public final class FanOutService {
   public List<String> continuations(String message, Outcome outcome) {
     return switch (outcome) {
       case CONTINUE -> List.of(message);
-      case SHARDED ->
-          sharding.starts(message, Keys.jobIdOf(ShardKey.manifestOf(message)).orElseThrow());
+      case SHARDED -> sharding.starts(message, ShardKey.jobOf(message).orElseThrow());
       default -> List.of();
     };
-  }
-
-  /** Resends what the track's last invocation may not have sent, then walks on from its cursor. */
-  private Outcome walk(JobRecord job, ManifestHeader header, FanOutTrack track, Instant deadline) {
-    resendPendingBatches(job.jobId(), track.position());
-    ExecutorService executor = newExecutor(settings.fanoutThreads());
-    try {
-      return new Run(job, header, track, deadline, executor).stream(job.spec().manifestKey());
-    } finally {
-      executor.shutdownNow();
-    }
   }
 
   /** The header of a manifest validated before (a shard reads no further). */
@@ -230,125 +201,5 @@ public final class FanOutService {
   private Instant leaseEnd(Instant deadline) {
     Instant byLease = clock.instant().plus(settings.fanoutLease());
     return deadline.isBefore(byLease.minus(LEASE_GRACE)) ? deadline.plus(LEASE_GRACE) : byLease;
-  }
-
-  /** Daemon threads, so an abandoned read-ahead never keeps a JVM alive. */
-  private static ExecutorService newExecutor(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        task -> {
-          Thread thread = new Thread(task, "fan-out-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-  }
-
-  /** Batches of the last group may have been registered but not sent when a fan-out crashed. */
-  private void resendPendingBatches(String jobId, FanOutPosition position) {
-    List<Long> pending =
-        LongStream.range(position.lastGroupFirstSeq(), position.nextSeq())
-            .filter(seq -> jobs.batchState(jobId, seq) == BatchState.PENDING)
-            .boxed()
-            .toList();
-    if (!pending.isEmpty()) {
-      LOG.info(() -> "Resending " + pending.size() + " pending batches of job " + jobId);
-      PendingBatches.resend(jobs, queue, jobId, pending);
-    }
-  }
-
-  /** One invocation's walk from its track's cursor (the job's, or one shard's). */
-  private final class Run {
-    private final JobRecord job;
-    private final ManifestHeader header;
-    private final FanOutTrack track;
-    private final Instant deadline;
-    private final ExecutorService executor;
-    private final CodeChunker chunker;
-    private final GroupPacker groups;
-
-    Run(
-        JobRecord job,
-        ManifestHeader header,
-        FanOutTrack track,
-        Instant deadline,
-        ExecutorService executor) {
-      this.job = job;
-      this.header = header;
-      this.track = track;
-      this.deadline = deadline;
-      this.executor = executor;
-      this.chunker =
-          new CodeChunker(
-              model.tokenCounter(),
-              ChunkingOptions.forProvider(
-                  model.limits(), job.spec().chunkTokens(), job.spec().overlapLines()));
-      Batcher<ChunkStream.Piece> batcher =
-          new Batcher<>(
-              // a batch larger than the tokens/min quota could never be served; quotas learned
-              // later are applied by the embedder, which cuts a registered batch into requests
-              BatchBounds.forProvider(
-                  model.limits(),
-                  job.spec().batchSize(),
-                  RateBudget.batchTokenBudget(settings.tokensPerMinute())),
-              p -> p.chunk().tokens(),
-              p -> Batcher.jsonStringBytes(p.chunk().text()));
-      this.groups =
-          new GroupPacker(
-              batcher.packer(track.position().nextSeq()),
-              new GroupWriter(job.jobId(), jobs, track, blobs, queue, clock, metrics, executor),
-              track.position().cursor(),
-              settings.groupBatches(),
-              model.model(),
-              settings.vectorEncoding());
-    }
-
-    Outcome stream(String manifestKey) {
-      try {
-        return streamFromCursor(manifestKey);
-      } catch (GroupWriter.JobStopped stopped) {
-        LOG.info(() -> "Job " + job.jobId() + " stopped while fanning out: " + stopped.status);
-        return Outcome.STOPPED;
-      }
-    }
-
-    private Outcome streamFromCursor(String manifestKey) {
-      Cursor start = track.position().cursor();
-      ChunkStream.Reader reader =
-          new ChunkStream.Reader(blobs, header.sourcesPrefix(), chunker, settings.secrets(), model);
-      try (InputStream in = blobs.open(manifestKey);
-          ChunkStream files =
-              new ChunkStream(
-                  new ManifestReader(settings.manifestLimits()).files(in),
-                  start,
-                  track.endFile(),
-                  reader,
-                  cache,
-                  executor,
-                  ChunkStream.ReadAhead.DEFAULT)) {
-        while (files.hasNext()) {
-          ChunkStream.ReadFile file = files.next();
-          // at least one file per invocation, so a continuation always makes progress
-          if (file.index() > start.file()
-              && clock.instant().isAfter(deadline.minus(settings.fanoutSafetyMargin()))) {
-            return stopAt(new Cursor(file.index(), 0));
-          }
-          groups.take(file);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      track.confirmSent(groups.flushAll(new Cursor(track.endFile(), 0)));
-      if (track.complete(clock.instant())) {
-        completion.finish(job.jobId());
-      }
-      return Outcome.COMPLETED;
-    }
-
-    /** Time ran short: everything before {@code cursor} is registered and sent. */
-    private Outcome stopAt(Cursor cursor) {
-      track.confirmSent(groups.flushAll(cursor));
-      return Outcome.CONTINUE;
-    }
   }
 }

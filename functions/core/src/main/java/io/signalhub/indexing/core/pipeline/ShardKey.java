@@ -32,6 +32,13 @@ public record ShardKey(String manifestKey, int shard) {
     return parse(message).map(ShardKey::manifestKey).orElse(message);
   }
 
+  /**
+   * The job of a continuation's manifest key; empty when it is not {@code manifests/<job>.json}.
+   */
+  public static Optional<String> jobOf(String message) {
+    return Keys.jobIdOf(manifestOf(message));
+  }
+
   @Override
   public String toString() {
     return manifestKey + MARK + shard;

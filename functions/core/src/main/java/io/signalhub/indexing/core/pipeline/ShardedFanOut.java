@@ -25,21 +25,9 @@ import java.util.stream.IntStream;
  * continuation of the same shard when time runs short. The job's total becomes final, and the job
  * leaves FANNING_OUT, in the write that completes its last shard, whichever that is.
  */
-final class ShardedFanOut {
+record ShardedFanOut(JobStore jobs, long shardFiles, Clock clock) {
 
   private static final Logger LOG = Logger.getLogger(ShardedFanOut.class.getName());
-
-  private final JobStore jobs;
-  private final long shardFiles;
-  private final Clock clock;
-  private final FanOutCompletion completion;
-
-  ShardedFanOut(JobStore jobs, long shardFiles, Clock clock) {
-    this.jobs = jobs;
-    this.shardFiles = shardFiles;
-    this.clock = clock;
-    this.completion = new FanOutCompletion(jobs, clock);
-  }
 
   /** The plan the job was given before (its fan-out is sharded whatever the setting now says). */
   Optional<ShardPlan> existing(String jobId) {
@@ -88,7 +76,7 @@ final class ShardedFanOut {
       if (job.fanOut().complete()) {
         // the last shard completed the fan-out and stopped before the job's status moved on
         jobs.completeFanout(jobId, clock.instant());
-        completion.finish(jobId);
+        new FanOutCompletion(jobs, clock).finish(jobId);
       }
       LOG.info(() -> key + " is done or another invocation holds its lease");
       return FanOutService.Outcome.SKIPPED;
