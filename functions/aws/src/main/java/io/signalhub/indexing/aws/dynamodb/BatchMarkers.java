@@ -20,18 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * registers it, DONE when the embedder's transaction counts it. The marker's condition is what
  * makes a batch count exactly once.
  */
-final class BatchMarkers {
+record BatchMarkers(JobPartition partition) {
   private static final String PREFIX = "batch#";
   private static final String STATE = "state";
   private static final String CHUNKS = "chunks";
   private static final String DONE_AT = "doneAt";
   private static final String FAILED = "failed";
-
-  private final JobPartition partition;
-
-  BatchMarkers(JobPartition partition) {
-    this.partition = partition;
-  }
 
   private static String sortKey(long seq) {
     return String.format(PREFIX + "%010d", seq);

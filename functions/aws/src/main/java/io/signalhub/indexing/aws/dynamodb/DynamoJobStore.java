@@ -58,8 +58,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class DynamoJobStore implements JobStore {
 
-  private final DynamoDbClient dynamo;
-  private final String table;
   private final JobPartition partition;
   private final BatchMarkers markers;
   private final FailureSamples failures;
@@ -68,12 +66,10 @@ public final class DynamoJobStore implements JobStore {
   private final DynamoShardLedger shards;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
     this.partition = new JobPartition(dynamo, table);
     this.markers = new BatchMarkers(partition);
     this.failures = new FailureSamples(partition);
-    this.activity = new JobActivity(dynamo, partition);
+    this.activity = new JobActivity(partition);
     this.fanOut = new FanOutWrites(partition, markers, failures);
     this.shards = new DynamoShardLedger(partition, fanOut);
   }
@@ -91,19 +87,21 @@ public final class DynamoJobStore implements JobStore {
   @Override
   public JobPage list(int limit, String cursor) {
     QueryResponse response =
-        dynamo.query(
-            r -> {
-              r.tableName(table)
-                  .indexName(GSI)
-                  .keyConditionExpression("#g = :job")
-                  .expressionAttributeNames(Map.of("#g", GSI_PK))
-                  .expressionAttributeValues(Map.of(":job", text(JOB)))
-                  .scanIndexForward(false)
-                  .limit(limit);
-              if (cursor != null) {
-                r.exclusiveStartKey(PageCursor.decode(cursor));
-              }
-            });
+        partition
+            .dynamo()
+            .query(
+                r -> {
+                  r.tableName(partition.table())
+                      .indexName(GSI)
+                      .keyConditionExpression("#g = :job")
+                      .expressionAttributeNames(Map.of("#g", GSI_PK))
+                      .expressionAttributeValues(Map.of(":job", text(JOB)))
+                      .scanIndexForward(false)
+                      .limit(limit);
+                  if (cursor != null) {
+                    r.exclusiveStartKey(PageCursor.decode(cursor));
+                  }
+                });
     List<JobRecord> jobs = response.items().stream().map(JobItem::toRecord).toList();
     return new JobPage(
         jobs,
@@ -205,7 +203,7 @@ public final class DynamoJobStore implements JobStore {
             .add(API_CALLS, result.apiCalls())
             .add(TOKENS, result.tokens())
             .set(UPDATED_AT, time(now))
-            .inTransaction(table, key(jobId, JOB)));
+            .inTransaction(partition.table(), key(jobId, JOB)));
     items.add(activity.countMinute(jobId, result.activity(ActivityMinute.minuteOf(now))));
     if (!result.failures().isEmpty()) {
       items.add(failures.ofBatch(jobId, seq, result.failures(), now));

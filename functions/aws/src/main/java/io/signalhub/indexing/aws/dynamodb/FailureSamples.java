@@ -19,17 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * {@code failure#<time recorded>#<source>}), each keeping at most {@link
  * JobStore#FAILURES_KEPT_PER_WRITE} of them.
  */
-final class FailureSamples {
+record FailureSamples(JobPartition partition) {
   private static final String PREFIX = "failure#";
   private static final String FAILURES = "failures";
   private static final String LOCATION = "location";
   private static final String REASON = "reason";
-
-  private final JobPartition partition;
-
-  FailureSamples(JobPartition partition) {
-    this.partition = partition;
-  }
 
   /** The failures of one embedded batch. */
   TransactWriteItem ofBatch(String jobId, long seq, List<Failure> failures, Instant now) {

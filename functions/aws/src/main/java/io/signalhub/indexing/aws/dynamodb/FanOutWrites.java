@@ -49,21 +49,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * description, each group's registration (batch markers and counters in one transaction, guarded by
  * the cursor), the confirmation that a group's messages were sent, and the end of the fan-out.
  */
-final class FanOutWrites {
+record FanOutWrites(JobPartition partition, BatchMarkers markers, FailureSamples failures) {
 
   /** Statuses in which a fan-out runs or may start. */
   private static final Condition MAY_FAN_OUT =
       in(STATUS, text(JobStatus.PENDING.name()), text(JobStatus.FANNING_OUT.name()));
-
-  private final JobPartition partition;
-  private final BatchMarkers markers;
-  private final FailureSamples failures;
-
-  FanOutWrites(JobPartition partition, BatchMarkers markers, FailureSamples failures) {
-    this.partition = partition;
-    this.markers = markers;
-    this.failures = failures;
-  }
 
   boolean acquireLease(String jobId, String owner, Instant now, Instant until) {
     Update update =

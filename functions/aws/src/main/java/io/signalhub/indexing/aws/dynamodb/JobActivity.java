@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * rate#<epoch>}, for the rate and ETA) and the per-minute history ({@code minute#<epoch>}, counted
  * in each batch's transaction).
  */
-final class JobActivity {
+record JobActivity(JobPartition partition) {
   private static final String MINUTE = "minute#";
   private static final String RATE = "rate#";
   private static final String CHUNKS = "chunks";
@@ -40,14 +39,6 @@ final class JobActivity {
 
   /** Throughput buckets expire a day after they start. */
   private static final long THROUGHPUT_RETENTION_SECONDS = 86_400;
-
-  private final DynamoDbClient dynamo;
-  private final JobPartition partition;
-
-  JobActivity(DynamoDbClient dynamo, JobPartition partition) {
-    this.dynamo = dynamo;
-    this.partition = partition;
-  }
 
   /** Adds one batch's activity to its minute, as a write of the batch's transaction. */
   TransactWriteItem countMinute(String jobId, ActivityMinute activity) {
@@ -92,16 +83,19 @@ final class JobActivity {
 
   void recordThroughput(String jobId, Instant at, long chunks) {
     long bucket = ThroughputSample.bucketOf(at).getEpochSecond();
-    dynamo.updateItem(
-        new Update()
-            .add(CHUNKS, chunks)
-            .set(EXPIRES_AT, number(bucket + THROUGHPUT_RETENTION_SECONDS))
-            .request(partition.table(), key(jobId, rateKey(bucket))));
+    partition
+        .dynamo()
+        .updateItem(
+            new Update()
+                .add(CHUNKS, chunks)
+                .set(EXPIRES_AT, number(bucket + THROUGHPUT_RETENTION_SECONDS))
+                .request(partition.table(), key(jobId, rateKey(bucket))));
   }
 
   List<ThroughputSample> throughputSince(String jobId, Instant since) {
     long from = ThroughputSample.bucketOf(since).getEpochSecond();
-    return dynamo
+    return partition
+        .dynamo()
         .query(
             r ->
                 r.tableName(partition.table())

@@ -24,19 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * failure#...}, {@code economy#...}), so a read, a put-if-absent and a query by sort-key prefix are
  * the same calls for the job, its markers, samples, activity and economy items.
  */
-final class JobPartition {
-
-  private final DynamoDbClient dynamo;
-  private final String table;
-
-  JobPartition(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
-  }
-
-  String table() {
-    return table;
-  }
+record JobPartition(DynamoDbClient dynamo, String table) {
 
   /** The job's item {@code sk}, read consistently; empty if there is none. */
   Optional<Map<String, AttributeValue>> read(String jobId, String sk) {

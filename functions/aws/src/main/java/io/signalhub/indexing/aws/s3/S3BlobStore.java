@@ -12,15 +12,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** One bucket as a {@link BlobStore}. */
-public final class S3BlobStore implements BlobStore {
-
-  private final S3Client s3;
-  private final String bucket;
-
-  public S3BlobStore(S3Client s3, String bucket) {
-    this.s3 = s3;
-    this.bucket = bucket;
-  }
+public record S3BlobStore(S3Client s3, String bucket) implements BlobStore {
 
   @Override
   public Optional<Long> size(String key) {

@@ -10,15 +10,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html) on
  * the queue the embedders read. Nothing runs until it is due; a poller that crashes gets it back.
  */
-public final class SqsPollScheduler implements PollScheduler {
-
-  private final SqsClient sqs;
-  private final String queueUrl;
-
-  public SqsPollScheduler(SqsClient sqs, String queueUrl) {
-    this.sqs = sqs;
-    this.queueUrl = queueUrl;
-  }
+public record SqsPollScheduler(SqsClient sqs, String queueUrl) implements PollScheduler {
 
   @Override
   public void schedule(PollRequest request, Duration delay) {
