@@ -1,7 +1,6 @@
 package io.signalhub.indexing.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,15 +30,11 @@ import java.util.regex.Pattern;
  * PartiallyCompleted} when some records failed (error lines). A job still running when its timeout
  * ({@code timeoutDurationInHours}, or the shorter {@link SimulatorSettings#batchWindowSeconds})
  * passes is {@code Expired} with the records done by then in its output; a stopped one goes {@code
- * Stopping} for a second, then {@code Stopped}, likewise. Validation fails a job with fewer than
- * {@link #MIN_RECORDS} records, more than {@link SimulatorSettings#maxBatchRequests}, or a line
- * that is not a record. Every record processed is billed at the batch price ({@link
- * SimulatorStats#batchTokens()}).
+ * Stopping} for a second, then {@code Stopped}, likewise. Validation ({@link BedrockBatchInput})
+ * fails a job with too few or too many records, or a line that is not a record. Every record
+ * processed is billed at the batch price ({@link SimulatorStats#batchTokens()}).
  */
 final class SimulatedBedrockBatch {
-
-  /** Bedrock's "Minimum number of records per batch inference job" quota. */
-  static final int MIN_RECORDS = 100;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SECOND = 1_000_000_000L;
@@ -144,17 +138,14 @@ final class SimulatedBedrockBatch {
         404, "ResourceNotFoundException", "The specified job " + identifier + " was not found.");
   }
 
-  /** One record of an input file. */
-  private record Line(String recordId, JsonNode modelInput) {}
-
   /** One job; its status follows from simulated time, its output is written once. */
   private final class Job {
     final String arn;
     final String id;
     final ObjectNode request;
     final long createdAt;
-    final List<Line> lines = new ArrayList<>();
-    String validationError;
+    final List<BedrockBatchInput.Line> lines;
+    final String validationError;
     Long stoppedAt;
     String settled;
 
@@ -163,49 +154,9 @@ final class SimulatedBedrockBatch {
       this.id = id;
       this.request = request;
       this.createdAt = createdAt;
-      validationError = validate(input);
-    }
-
-    private String validate(byte[] input) {
-      if (input == null) {
-        return "The input S3 object does not exist or the service role cannot read it.";
-      }
-      if (input.length > settings.maxBatchFileBytes()) {
-        return "The input file is " + input.length + " bytes, over the batch inference quota";
-      }
-      List<JsonNode> rows;
-      try (MappingIterator<JsonNode> records = JSON.readerFor(JsonNode.class).readValues(input)) {
-        rows = records.readAll();
-      } catch (IOException e) {
-        return "The input file is not JSON Lines: " + e.getMessage();
-      }
-      Set<String> recordIds = new HashSet<>();
-      for (int i = 0; i < rows.size(); i++) {
-        JsonNode row = rows.get(i);
-        String recordId = row.path("recordId").asText("");
-        if (!recordId.matches("[a-zA-Z0-9]+") || !recordIds.add(recordId)) {
-          return "Record " + (i + 1) + ": recordId missing, not alphanumeric or not unique.";
-        }
-        if (!row.path("modelInput").isObject()) {
-          return "Record " + (i + 1) + ": modelInput must be an object.";
-        }
-        lines.add(new Line(recordId, row.path("modelInput")));
-      }
-      if (lines.size() < MIN_RECORDS) {
-        return "The job holds "
-            + lines.size()
-            + " records, below the minimum of "
-            + MIN_RECORDS
-            + " records per batch inference job.";
-      }
-      if (lines.size() > settings.maxBatchRequests()) {
-        return "The input file holds "
-            + lines.size()
-            + " records, over the quota of "
-            + settings.maxBatchRequests()
-            + " records per input file.";
-      }
-      return null;
+      BedrockBatchInput read = BedrockBatchInput.read(input, settings);
+      lines = read.lines();
+      validationError = read.error();
     }
 
     synchronized void stop(long at) {
@@ -313,13 +264,13 @@ final class SimulatedBedrockBatch {
             case "Expired" -> doneBy(expiresAt());
             default -> doneBy(stoppedAt);
           };
-      List<Line> served = new ArrayList<>(lines.subList(0, done));
+      List<BedrockBatchInput.Line> served = new ArrayList<>(lines.subList(0, done));
       // Bedrock does not keep the input order in the output: clients match by recordId
       Collections.shuffle(served, new Random(id.hashCode()));
       StringBuilder output = new StringBuilder();
       long tokens = 0;
       int failed = 0;
-      for (Line line : served) {
+      for (BedrockBatchInput.Line line : served) {
         ObjectNode row = JSON.createObjectNode().put("recordId", line.recordId());
         row.set("modelInput", line.modelInput());
         SimulatedTitan.Answer answer = SimulatedTitan.answer(line.modelInput(), settings);
