@@ -50,7 +50,7 @@ final class AsDeployedUp {
     if (providerUrl != null) {
       overlay.put("SIGNAL_HUB_EMBEDDING_BASE_URL", providerUrl);
     }
-    Path work = StackConnection.home().resolve("as-deployed");
+    Path work = LocalStackState.home().resolve("as-deployed");
     System.err.println("Starting every function of " + template + " (a JVM each) ...");
     AsDeployedStack stack;
     try {

@@ -92,7 +92,7 @@ public final class LocalStackCommand implements Callable<Integer> {
   }
 
   private int status() {
-    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    Optional<JsonNode> running = LocalStackState.running();
     if (running.isEmpty()) {
       System.out.println("no local stack is running");
       return 1;
@@ -103,7 +103,7 @@ public final class LocalStackCommand implements Callable<Integer> {
 
   private int env() {
     // for eval "$(scripts/local-stack env)" in another shell while 'up' runs
-    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    Optional<JsonNode> running = LocalStackState.running();
     if (running.isEmpty()) {
       System.err.println("error: no local stack is running; start one with 'up'");
       return 1;
@@ -114,15 +114,15 @@ public final class LocalStackCommand implements Callable<Integer> {
 
   /** Stops the stack 'up' runs, as Ctrl-C in its terminal would (its shutdown hook runs). */
   private int down() throws Exception {
-    Optional<JsonNode> state = StackConnection.readState();
+    Optional<JsonNode> state = LocalStackState.read();
     Optional<ProcessHandle> process =
         state.flatMap(s -> ProcessHandle.of(s.path("pid").asLong())).filter(ProcessHandle::isAlive);
     if (process.isEmpty()) {
-      Files.deleteIfExists(StackConnection.stateFile());
+      Files.deleteIfExists(LocalStackState.file());
       System.err.println("no local stack is running");
       return 0;
     }
-    if (!StackConnection.MODE_SHARED.equals(state.get().path("mode").asText())) {
+    if (!LocalStackState.MODE_SHARED.equals(state.get().path("mode").asText())) {
       System.err.println(
           "error: the running local stack belongs to a scripts/index run (pid "
               + process.get().pid()
@@ -145,13 +145,13 @@ public final class LocalStackCommand implements Callable<Integer> {
     if (inMemory && dataDir != null) {
       throw new UsageException("--in-memory and --data-dir exclude each other; choose one");
     }
-    Optional<JsonNode> running = StackConnection.runningLocalStack();
+    Optional<JsonNode> running = LocalStackState.running();
     if (running.isPresent()) {
       System.err.println(
           "error: a local stack is already running (pid "
               + running.get().path("pid").asText()
               + ", "
-              + StackConnection.stateFile()
+              + LocalStackState.file()
               + "); 'scripts/local-stack down' stops it");
       return 1;
     }
@@ -161,7 +161,7 @@ public final class LocalStackCommand implements Callable<Integer> {
     ProviderSettings provider = ProviderSettings.fromEnvironment(System.getenv());
     Options.validateProvider(provider);
     Path data =
-        inMemory ? null : dataDir != null ? dataDir : StackConnection.home().resolve("data");
+        inMemory ? null : dataDir != null ? dataDir : LocalStackState.home().resolve("data");
     DataDirLock lock = null;
     if (data != null) {
       lock = DataDirLock.tryAcquire(data, "scripts/local-stack up").orElse(null);
@@ -193,7 +193,7 @@ public final class LocalStackCommand implements Callable<Integer> {
               + "); stop what uses it or pass --any-ports");
       return 1;
     }
-    StackConnection.writeState(stack, StackConnection.MODE_SHARED, data, provider);
+    LocalStackState.write(stack, LocalStackState.MODE_SHARED, data, provider);
     CountDownLatch stopped = new CountDownLatch(1);
     DataDirLock held = lock;
     Runtime.getRuntime()
@@ -201,7 +201,7 @@ public final class LocalStackCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   try {
-                    StackConnection.deleteOwnState();
+                    LocalStackState.deleteOwn();
                     stack.close();
                     if (held != null) {
                       held.close();

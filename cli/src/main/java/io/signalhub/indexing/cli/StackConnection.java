@@ -1,19 +1,15 @@
 package io.signalhub.indexing.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,17 +25,9 @@ import java.util.function.Function;
  */
 final class StackConnection implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   final AwsPipeline pipeline;
   final StatusClient status;
   final String description;
-
-  /** 'local-stack up': any command may use it. */
-  static final String MODE_SHARED = "up";
-
-  /** A stack an index run started for itself: it stops when the run ends. */
-  static final String MODE_RUN = "run";
 
   private static final long WAIT_FOR_OWNER_MILLIS = 500;
 
@@ -63,18 +51,6 @@ final class StackConnection implements AutoCloseable {
   int noJob(String jobId) {
     System.err.println("error: no job '" + jobId + "' in " + description);
     return 2;
-  }
-
-  /** $SIGNAL_HUB_HOME, default ~/.signal-hub: the local stack's state file and data. */
-  static Path home() {
-    String configured = System.getProperty("signal-hub.home", System.getenv("SIGNAL_HUB_HOME"));
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of(System.getProperty("user.home"), ".signal-hub");
-  }
-
-  static Path stateFile() {
-    return home().resolve("local-stack.json");
   }
 
   /** How a command uses a stack. */
@@ -134,13 +110,13 @@ final class StackConnection implements AutoCloseable {
           null,
           null);
     }
-    Path data = home().resolve("data");
+    Path data = LocalStackState.home().resolve("data");
     boolean announced = false;
     while (true) {
-      Optional<JsonNode> running = runningLocalStack();
+      Optional<JsonNode> running = LocalStackState.running();
       if (running.isPresent()
           && (request.use() == Use.READ
-              || MODE_SHARED.equals(running.get().path("mode").asText()))) {
+              || LocalStackState.MODE_SHARED.equals(running.get().path("mode").asText()))) {
         checkCompatible(running.get(), request);
         return connect(running.get());
       }
@@ -221,7 +197,7 @@ final class StackConnection implements AutoCloseable {
                 key.equals("signal-hub.bucket")
                     ? Optional.of(state.get("bucket").asText())
                     : PipelineSettings.systemLookup().apply(key));
-    boolean shared = MODE_SHARED.equals(state.path("mode").asText());
+    boolean shared = LocalStackState.MODE_SHARED.equals(state.path("mode").asText());
     return new StackConnection(
         new AwsPipeline(settings, endpoints, Clock.systemUTC()),
         new StatusClient(URI.create(state.get("status").asText())),
@@ -246,7 +222,7 @@ final class StackConnection implements AutoCloseable {
     LocalRuntime stack;
     try {
       stack = LocalRuntime.start(LocalRuntime.Ports.ANY, data, request.provider(), config);
-      writeState(stack, MODE_RUN, data, request.provider());
+      LocalStackState.write(stack, LocalStackState.MODE_RUN, data, request.provider());
     } catch (Exception | Error e) {
       lock.close();
       throw e;
@@ -257,69 +233,6 @@ final class StackConnection implements AutoCloseable {
         "a local stack started for this run",
         stack,
         lock);
-  }
-
-  /** The state file of a running local stack, if its status URL answers. */
-  static Optional<JsonNode> runningLocalStack() {
-    return readState().filter(StackConnection::answers);
-  }
-
-  /** The state file, whether or not its stack still runs. */
-  static Optional<JsonNode> readState() {
-    Path file = stateFile();
-    if (!Files.exists(file)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JSON.readTree(file.toFile()));
-    } catch (IOException | RuntimeException unreadable) {
-      return Optional.empty();
-    }
-  }
-
-  private static boolean answers(JsonNode state) {
-    try {
-      new StatusClient(URI.create(state.get("status").asText())).list(1);
-      return true;
-    } catch (IOException | RuntimeException stale) {
-      return false;
-    }
-  }
-
-  /**
-   * Records a running stack for other commands: its endpoints, what it embeds with, who runs it.
-   *
-   * @param mode {@link #MODE_SHARED} for 'local-stack up', {@link #MODE_RUN} for an index run's
-   * @param dataDir its data, or null in memory
-   */
-  static void writeState(LocalRuntime stack, String mode, Path dataDir, ProviderSettings provider)
-      throws IOException {
-    Files.createDirectories(home());
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("mode", mode);
-    state.put("pid", ProcessHandle.current().pid());
-    state.put("s3", stack.s3Endpoint().toString());
-    state.put("sqs", stack.sqsEndpoint().toString());
-    state.put("dynamodb", stack.dynamoEndpoint().toString());
-    state.put("status", stack.statusUrl().toString());
-    state.put("bucket", stack.bucket());
-    state.put("provider", provider.provider());
-    state.put("model", stack.provider().model());
-    if (provider.baseUrl() != null) {
-      state.put("baseUrl", provider.baseUrl().toString());
-    }
-    state.put("concurrency", stack.pipeline().settings().concurrency());
-    state.put("data", dataDir == null ? "memory" : dataDir.toString());
-    state.put("exports", stack.exports());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(stateFile().toFile(), state);
-  }
-
-  /** Deletes the state file if this process wrote it. */
-  static void deleteOwnState() throws IOException {
-    Optional<JsonNode> state = readState();
-    if (state.isPresent() && state.get().path("pid").asLong() == ProcessHandle.current().pid()) {
-      Files.deleteIfExists(stateFile());
-    }
   }
 
   /** True if this command started the local stack (it stops when the command ends). */
@@ -335,7 +248,7 @@ final class StackConnection implements AutoCloseable {
   public void close() throws Exception {
     if (owned != null) {
       try {
-        deleteOwnState();
+        LocalStackState.deleteOwn();
         owned.close();
       } finally {
         lock.close();

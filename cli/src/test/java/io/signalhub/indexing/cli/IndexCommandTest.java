@@ -129,7 +129,7 @@ class IndexCommandTest {
           .as(String.join(" ", args))
           .hasSize(1)
           .allMatch(line -> line.startsWith("error: "));
-      assertThat(StackConnection.home().resolve("data"))
+      assertThat(LocalStackState.home().resolve("data"))
           .as("no stack started for: " + String.join(" ", args))
           .doesNotExist();
     }
