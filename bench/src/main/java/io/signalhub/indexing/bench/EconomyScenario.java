@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * A first full index of one corpus twice on the local stack against one simulated provider: on
@@ -106,14 +105,9 @@ final class EconomyScenario implements Scenario {
     long batchTokensBefore = server.stats().batchTokens();
     long batchesBefore = server.stats().batchesCreated();
     try (LocalRuntime stack = SimulatorClients.stack(server, config)) {
-      FanOutRate.upload(stack, corpus.files);
+      StackSources.upload(stack, corpus.files);
       long start = System.nanoTime();
-      stack
-          .pipeline()
-          .s3()
-          .putObject(
-              r -> r.bucket(stack.bucket()).key(Keys.manifest(jobId)),
-              RequestBody.fromString(FanOutRate.manifest(corpus.files)));
+      StackSources.putManifest(stack, jobId, StackSources.manifest(corpus.files));
       JobRecord job = null;
       long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
       while (job == null || !job.status().terminal()) {

@@ -1,13 +1,11 @@
 package io.signalhub.indexing.bench;
 
-import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The fan-out alone on the embedded services (s3proxy, ElasticMQ, DynamoDB Local), as the local
@@ -96,8 +93,8 @@ final class FanOutRate implements Scenario {
   /** A cold fan-out of {@code files}, then a second job over the same files (all cached). */
   static List<Run> measure(Map<String, String> files, Map<String, String> config) throws Exception {
     try (LocalRuntime stack = stackWithoutEmbedders(config)) {
-      upload(stack, files);
-      String manifest = manifest(files);
+      StackSources.upload(stack, files);
+      String manifest = StackSources.manifest(files);
       List<Run> runs = new ArrayList<>();
       runs.add(fanOut(stack, "fanout-cold", manifest, files.size()));
       return runs;
@@ -115,13 +112,13 @@ final class FanOutRate implements Scenario {
     try (LocalRuntime stack =
         stackWithoutEmbedders(
             Map.of("signal-hub.fanout.shard-files", Integer.toString(shardFiles)))) {
-      upload(stack, files);
+      StackSources.upload(stack, files);
       String jobId = "fanout-sharded";
       String manifestKey = Keys.manifest(jobId);
       JobStore jobs = stack.pipeline().jobs();
       long start = System.nanoTime();
       double cpuStart = cpuSeconds();
-      putManifest(stack, jobId, manifest(files));
+      StackSources.putManifest(stack, jobId, StackSources.manifest(files));
       while (jobs.shards().plan(jobId).isEmpty()) {
         Thread.sleep(20);
       }
@@ -168,61 +165,11 @@ final class FanOutRate implements Scenario {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  static void upload(LocalRuntime stack, Map<String, String> files) throws Exception {
-    var s3 = stack.pipeline().s3();
-    ExecutorService uploads = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      files.forEach(
-          (path, text) ->
-              done.add(
-                  uploads.submit(
-                      () ->
-                          s3.putObject(
-                              r -> r.bucket(stack.bucket()).key("sources/bench/" + path),
-                              RequestBody.fromString(text)))));
-      for (Future<?> upload : done) {
-        upload.get();
-      }
-    } finally {
-      uploads.shutdownNow();
-    }
-  }
-
-  static String manifest(Map<String, String> files) {
-    StringBuilder list = new StringBuilder();
-    files.forEach(
-        (path, text) -> {
-          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-          list.append(list.length() == 0 ? "" : ",")
-              .append("{\"path\":\"")
-              .append(path)
-              .append("\",\"sha256\":\"")
-              .append(Chunk.sha256Hex(bytes))
-              .append("\",\"size\":")
-              .append(bytes.length)
-              .append('}');
-        });
-    return "{\"version\":1,\"repository\":\"bench\",\"sources\":{\"prefix\":\"sources/bench/\"},\"files\":["
-        + list
-        + "]}";
-  }
-
-  /** Uploads a job's manifest: the stack's notification starts its fan-out. */
-  private static void putManifest(LocalRuntime stack, String jobId, String manifest) {
-    stack
-        .pipeline()
-        .s3()
-        .putObject(
-            r -> r.bucket(stack.bucket()).key(Keys.manifest(jobId)),
-            RequestBody.fromString(manifest));
-  }
-
   private static Run fanOut(LocalRuntime stack, String jobId, String manifest, int files)
       throws Exception {
     long start = System.nanoTime();
     double cpuStart = cpuSeconds();
-    putManifest(stack, jobId, manifest);
+    StackSources.putManifest(stack, jobId, manifest);
     JobRecord job;
     while (true) {
       job = stack.pipeline().jobs().get(jobId).orElse(null);

@@ -6,7 +6,6 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.util.HashMap;
 import java.util.Map;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The pipeline's own cost: a provider that answers at once and never limits (the simulator with no
@@ -29,16 +28,11 @@ final class PipelineOverhead implements Scenario {
     try (SimulatedEmbeddingServer server = SimulatedEmbeddingServer.start(unlimited)) {
       Map<String, String> settings = new HashMap<>(config);
       try (LocalRuntime stack = SimulatorClients.stack(server, settings)) {
-        FanOutRate.upload(stack, files);
+        StackSources.upload(stack, files);
         String jobId = "overhead";
         long start = System.nanoTime();
         double cpuStart = FanOutRate.cpuSeconds();
-        stack
-            .pipeline()
-            .s3()
-            .putObject(
-                r -> r.bucket(stack.bucket()).key("manifests/" + jobId + ".json"),
-                RequestBody.fromString(FanOutRate.manifest(files)));
+        StackSources.putManifest(stack, jobId, StackSources.manifest(files));
         JobRecord job;
         while (true) {
           job = stack.pipeline().jobs().get(jobId).orElse(null);
