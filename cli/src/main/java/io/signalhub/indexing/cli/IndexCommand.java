@@ -132,9 +132,7 @@ public final class IndexCommand implements Callable<Integer> {
           "--economy and --detach need a stack (scripts/local-stack up, or a deployed one): the"
               + " provider's batches are followed by the stack's poller, not by this process");
     }
-    if (maxFileBytes < 1) {
-      throw new UsageException("--max-file-bytes must be at least 1; got " + maxFileBytes);
-    }
+    Options.atLeast("--max-file-bytes", maxFileBytes, 1);
     if (!inProcess && (requestsPerMinute != null || tokensPerMinute != null)) {
       throw new UsageException(
           "--requests-per-minute and --tokens-per-minute act with --in-process; a stack's embedders"

@@ -44,20 +44,14 @@ public final class JobsCommand implements Callable<Integer> {
   abstract static class OnStack implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
-      String usageError = usageError();
-      if (usageError != null) {
-        System.err.println("error: " + usageError);
-        return 2;
-      }
+      checkOptions();
       try (StackConnection stack = connect()) {
         return run(stack);
       }
     }
 
-    /** What is wrong with the options, or null: checked before the stack is opened. */
-    String usageError() {
-      return null;
-    }
+    /** Throws a {@link UsageException} for bad options: checked before the stack is opened. */
+    void checkOptions() {}
 
     /** Returns the exit code. */
     abstract int run(StackConnection stack);
@@ -82,8 +76,8 @@ public final class JobsCommand implements Callable<Integer> {
     int limit = 20;
 
     @Override
-    String usageError() {
-      return limit < 1 || limit > 100 ? "--limit must be between 1 and 100" : null;
+    void checkOptions() {
+      Options.range("--limit", limit, 1, 100);
     }
 
     @Override
@@ -177,8 +171,8 @@ public final class JobsCommand implements Callable<Integer> {
     int keep = 1;
 
     @Override
-    String usageError() {
-      return keep < 1 ? "--keep must be at least 1" : null;
+    void checkOptions() {
+      Options.atLeast("--keep", keep, 1);
     }
 
     @Override

@@ -16,6 +16,13 @@ final class Options {
     }
   }
 
+  /** A value must be {@code min} or more. */
+  static void atLeast(String option, long value, long min) {
+    if (value < min) {
+      throw new UsageException(option + " must be at least " + min + "; got " + value);
+    }
+  }
+
   /** The provider exists and its configuration can work: checked before any stack starts. */
   static void validateProvider(ProviderSettings settings) {
     try {

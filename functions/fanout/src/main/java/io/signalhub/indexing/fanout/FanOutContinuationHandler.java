@@ -3,12 +3,10 @@ package io.signalhub.indexing.fanout;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.signalhub.indexing.aws.lambda.ManifestUploads;
 import io.signalhub.indexing.core.pipeline.FanOutService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,16 +19,11 @@ import java.util.List;
 public class FanOutContinuationHandler
     implements RequestHandler<SQSEvent, List<FanOutService.Outcome>> {
 
-  @Inject FanOutService fanOut;
-  @Inject Continuations continuations;
+  @Inject FanOutInvocation invocation;
 
   @Override
   public List<FanOutService.Outcome> handleRequest(SQSEvent event, Context context) {
-    Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
-    return ManifestUploads.fanOut(
-        event.getRecords().stream().map(SQSEvent.SQSMessage::getBody).toList(),
-        fanOut,
-        deadline,
-        continuations::send);
+    return invocation.fanOut(
+        event.getRecords().stream().map(SQSEvent.SQSMessage::getBody).toList(), context);
   }
 }

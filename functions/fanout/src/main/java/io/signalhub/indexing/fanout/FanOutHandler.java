@@ -8,7 +8,6 @@ import io.signalhub.indexing.core.pipeline.FanOutService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.List;
 
 /** S3 ObjectCreated under manifests/ → fan out the job. */
@@ -16,13 +15,10 @@ import java.util.List;
 @Singleton
 public class FanOutHandler implements RequestHandler<S3Event, List<FanOutService.Outcome>> {
 
-  @Inject FanOutService fanOut;
-  @Inject Continuations continuations;
+  @Inject FanOutInvocation invocation;
 
   @Override
   public List<FanOutService.Outcome> handleRequest(S3Event event, Context context) {
-    Instant deadline = Instant.now().plusMillis(context.getRemainingTimeInMillis());
-    return ManifestUploads.fanOut(
-        ManifestUploads.keys(event), fanOut, deadline, continuations::send);
+    return invocation.fanOut(ManifestUploads.keys(event), context);
   }
 }
