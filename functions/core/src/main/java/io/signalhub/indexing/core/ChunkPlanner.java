@@ -5,7 +5,6 @@ import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.progress.ProgressTracker;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
@@ -44,32 +43,24 @@ final class ChunkPlanner {
    *     which becomes final when the input ends
    */
   Iterator<WorkItem> items(Iterator<Chunk> chunks, boolean countTotal) {
-    return new Iterator<>() {
+    return new LookaheadIterator<>() {
       private long ordinal;
-      private WorkItem next;
 
       @Override
-      public boolean hasNext() {
-        while (next == null && chunks.hasNext()) {
+      protected WorkItem computeNext() {
+        while (chunks.hasNext()) {
           if (countTotal) {
             tracker.addTotal(1);
           }
-          next = plan(chunks.next(), ordinal++);
+          WorkItem item = plan(chunks.next(), ordinal++);
+          if (item != null) {
+            return item;
+          }
         }
-        if (next == null && countTotal) {
+        if (countTotal) {
           tracker.markTotalFinal();
         }
-        return next != null;
-      }
-
-      @Override
-      public WorkItem next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        WorkItem item = next;
-        next = null;
-        return item;
+        return null;
       }
     };
   }

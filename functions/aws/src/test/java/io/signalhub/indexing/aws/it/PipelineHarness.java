@@ -20,6 +20,7 @@ import io.signalhub.indexing.core.pipeline.PipelineFixture;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ModelProfile;
 import io.signalhub.indexing.core.retry.Sleeper;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,6 +201,14 @@ final class PipelineHarness implements AutoCloseable {
 
   JobRecord job(String jobId) {
     return pipeline.jobs().get(jobId).orElseThrow();
+  }
+
+  /** How many vector records the job wrote, over all its vector files. */
+  long vectorLines(String jobId) {
+    return pipeline.blobs().list(Keys.vectorsPrefix(jobId)).stream()
+        .mapToLong(
+            key -> new String(pipeline.blobs().read(key), StandardCharsets.UTF_8).lines().count())
+        .sum();
   }
 
   long messagesIn(String queueUrl) {

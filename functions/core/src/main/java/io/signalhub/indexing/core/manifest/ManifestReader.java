@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.signalhub.indexing.core.LookaheadIterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -77,38 +77,27 @@ public final class ManifestReader {
   }
 
   private Iterator<ManifestFile> fileIterator(JsonParser parser) {
-    return new Iterator<>() {
-      private ManifestFile next;
+    return new LookaheadIterator<>() {
       private long index;
       private boolean done;
 
       @Override
-      public boolean hasNext() {
-        if (next == null && !done) {
-          try {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-              next = readFile(parser, index++);
-            } else {
-              done = true;
-              parser.close();
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          } catch (InvalidManifestException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+      protected ManifestFile computeNext() {
+        if (done) {
+          return null;
+        }
+        try {
+          if (parser.nextToken() == JsonToken.START_OBJECT) {
+            return readFile(parser, index++);
           }
+          done = true;
+          parser.close();
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InvalidManifestException e) {
+          throw new IllegalStateException(e.getMessage(), e);
         }
-        return next != null;
-      }
-
-      @Override
-      public ManifestFile next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        ManifestFile file = next;
-        next = null;
-        return file;
       }
     };
   }
