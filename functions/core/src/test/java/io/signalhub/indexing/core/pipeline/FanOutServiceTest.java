@@ -105,7 +105,7 @@ class FanOutServiceTest {
   @Test
   void unchangedChunksAreCachedAndCostNothingTheSecondTime() {
     Map<String, String> sources = PipelineFixture.sources(4, 10);
-    fixture.fanOut().fanOut(fixture.upload("first", sources), NO_DEADLINE);
+    fixture.fanOut("first", sources);
     fixture.drainQueue();
     int callsAfterFirst = fixture.provider.calls();
 
@@ -113,7 +113,7 @@ class FanOutServiceTest {
     changed.put(
         "pkg/module0.py",
         sources.get("pkg/module0.py").replace("return x * 3 + 0", "return x * 33 + 0"));
-    fixture.fanOut().fanOut(fixture.upload("second", changed), NO_DEADLINE);
+    fixture.fanOut("second", changed);
     fixture.drainQueue();
 
     JobRecord second = job("second");
@@ -128,10 +128,10 @@ class FanOutServiceTest {
   @Test
   void aJobWhoseChunksAreAllCachedCompletesDuringFanOut() {
     Map<String, String> sources = PipelineFixture.sources(2, 5);
-    fixture.fanOut().fanOut(fixture.upload("first", sources), NO_DEADLINE);
+    fixture.fanOut("first", sources);
     fixture.drainQueue();
 
-    fixture.fanOut().fanOut(fixture.upload("again", sources), NO_DEADLINE);
+    fixture.fanOut("again", sources);
 
     assertThat(job("again").status()).isEqualTo(JobStatus.COMPLETED);
     assertThat(fixture.queue.sent()).isEmpty();

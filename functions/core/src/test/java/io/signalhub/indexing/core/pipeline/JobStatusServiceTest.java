@@ -25,7 +25,7 @@ class JobStatusServiceTest {
 
   @Test
   void reportsCountersRateAndEtaFromRecentThroughput() {
-    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
+    fixture.fanOut("job", PipelineFixture.sources(6, 10));
     List<BatchMessage> messages = fixture.queue.drain();
     EmbedderService embedder = fixture.embedder();
     for (int i = 0; i < messages.size() / 2; i++) {
@@ -49,7 +49,7 @@ class JobStatusServiceTest {
 
   @Test
   void failedChunksAreNotCountedAsSavedCalls() {
-    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(2, 10)), Instant.MAX);
+    fixture.fanOut("job", PipelineFixture.sources(2, 10));
     BatchAccounting accounting = new BatchAccounting(fixture.jobs, fixture.clock);
     for (BatchMessage message : fixture.queue.drain()) {
       accounting.failDeadLettered(message, 5);
@@ -97,7 +97,7 @@ class JobStatusServiceTest {
 
   @Test
   void theRateFollowsTheLastMinuteNotTheJobsAverage() {
-    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
+    fixture.fanOut("job", PipelineFixture.sources(6, 10));
     List<BatchMessage> messages = fixture.queue.drain();
     EmbedderService embedder = fixture.embedder();
     embedder.process(messages.get(0), 1);
@@ -110,9 +110,7 @@ class JobStatusServiceTest {
   @Test
   void listsJobsNewestFirstInPages() {
     for (int i = 0; i < 5; i++) {
-      fixture
-          .fanOut()
-          .fanOut(fixture.upload("job-" + i, PipelineFixture.sources(1, 2)), Instant.MAX);
+      fixture.fanOut("job-" + i, PipelineFixture.sources(1, 2));
       fixture.clock.advance(Duration.ofSeconds(1));
     }
     JobStatusService status = new JobStatusService(fixture.jobs, fixture.clock);
@@ -125,7 +123,7 @@ class JobStatusServiceTest {
 
   @Test
   void historyCountsEachMinuteOnceWithThrottlesAndRetriesAndFillsQuietMinutes() {
-    fixture.fanOut().fanOut(fixture.upload("job", PipelineFixture.sources(6, 10)), Instant.MAX);
+    fixture.fanOut("job", PipelineFixture.sources(6, 10));
     List<BatchMessage> messages = fixture.queue.drain();
     assertThat(messages).hasSizeGreaterThanOrEqualTo(3);
     EmbedderService embedder = fixture.embedder();

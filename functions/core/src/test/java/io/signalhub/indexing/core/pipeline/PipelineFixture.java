@@ -18,6 +18,7 @@ import io.signalhub.indexing.core.retry.RetryingCaller;
 import io.signalhub.indexing.core.retry.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,11 @@ public class PipelineFixture {
   /** Uploads the sources and a manifest listing them; returns the manifest key. */
   String upload(String jobId, Map<String, String> files) {
     return upload(blobs::put, jobId, files);
+  }
+
+  /** Uploads {@code files} as job {@code jobId} and fans it out in one invocation (no deadline). */
+  FanOutService.Outcome fanOut(String jobId, Map<String, String> files) {
+    return fanOut().fanOut(upload(jobId, files), Instant.MAX);
   }
 
   /**

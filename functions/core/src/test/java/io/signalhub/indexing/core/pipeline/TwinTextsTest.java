@@ -27,7 +27,7 @@ class TwinTextsTest {
     for (int f = 0; f < 4; f++) {
       files.put("copy" + f + ".py", REPEATED);
     }
-    fixture.fanOut().fanOut(fixture.upload("job", files), Instant.MAX);
+    fixture.fanOut("job", files);
     List<BatchMessage> messages = fixture.queue.drain();
     assertThat(messages).hasSize(4);
     return messages;
@@ -126,10 +126,7 @@ class TwinTextsTest {
   @Test
   void aTextRepeatedWithinOneBatchIsSentOnceAndItsRepeatCountsAsCached() {
     PipelineFixture wide = new PipelineFixture(Map.of("signal-hub.embedding.batch-size", "8"));
-    wide.fanOut()
-        .fanOut(
-            wide.upload("job", Map.of("a.py", REPEATED, "b.py", REPEATED, "c.py", "x = 1\n")),
-            Instant.MAX);
+    wide.fanOut("job", Map.of("a.py", REPEATED, "b.py", REPEATED, "c.py", "x = 1\n"));
     assertThat(wide.queue.sent()).hasSize(1);
 
     wide.drainQueue();

@@ -75,6 +75,15 @@ class LocalRuntimeIT {
         : JSON.createObjectNode().put("status", "HTTP " + response.statusCode());
   }
 
+  /** Polls the status API until the job's status is {@code status}; the job as it says then. */
+  private JsonNode awaitStatus(LocalRuntime stack, String jobId, String status, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> status(stack, jobId).path("status").asText().equals(status));
+    return status(stack, jobId);
+  }
+
   @Test
   void aManifestUploadedWithTheSdkRunsToCompletionAndTheStatusApiSaysSo() throws Exception {
     try (LocalRuntime stack =
@@ -82,12 +91,7 @@ class LocalRuntimeIT {
         S3Client s3 = s3(stack)) {
       uploadJob(s3, stack.bucket(), "sdk-job", 12);
 
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> status(stack, "sdk-job").path("status").asText().equals("COMPLETED"));
-
-      JsonNode job = status(stack, "sdk-job");
+      JsonNode job = awaitStatus(stack, "sdk-job", "COMPLETED", Duration.ofSeconds(90));
       assertThat(job.path("total").asLong()).isEqualTo(12);
       assertThat(job.path("completed").asLong()).isEqualTo(12);
       assertThat(job.path("totalFinal").asBoolean()).isTrue();
@@ -120,11 +124,7 @@ class LocalRuntimeIT {
         S3Client s3 = s3(stack)) {
       uploadJob(s3, stack.bucket(), "unreachable-job", 40);
 
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> status(stack, "unreachable-job").path("status").asText().equals("FAILED"));
-      JsonNode job = status(stack, "unreachable-job");
+      JsonNode job = awaitStatus(stack, "unreachable-job", "FAILED", Duration.ofSeconds(60));
       assertThat(job.path("reason").asText())
           .startsWith("cannot reach the embedding provider")
           .contains("--base-url");
@@ -152,10 +152,7 @@ class LocalRuntimeIT {
           .containsExactly("hello");
       assertThat(dynamo.listTables().tableNames()).contains("signal-hub-jobs");
 
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> status(stack, "edge-job").path("status").asText().equals("COMPLETED"));
+      awaitStatus(stack, "edge-job", "COMPLETED", Duration.ofSeconds(90));
     }
   }
 
@@ -187,10 +184,7 @@ class LocalRuntimeIT {
       uploadJob(edge, "elsewhere", "elsewhere-job", 2);
       uploadJob(direct, stack.bucket(), "session-job", 2);
 
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> status(stack, "session-job").path("status").asText().equals("COMPLETED"));
+      awaitStatus(stack, "session-job", "COMPLETED", Duration.ofSeconds(90));
       // S3 announced the other bucket's manifest first, to the same single fan-out worker, if at
       // all
       assertThat(status(stack, "elsewhere-job").path("status").asText()).isEqualTo("HTTP 404");
@@ -220,10 +214,7 @@ class LocalRuntimeIT {
         S3Client s3 = s3(stack)) {
       uploadJob(s3, stack.bucket(), "crashing-job", 2);
 
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> status(stack, "crashing-job").path("status").asText().equals("FAILED"));
+      awaitStatus(stack, "crashing-job", "FAILED", Duration.ofSeconds(60));
 
       assertThat(attempts.get()).isEqualTo(3);
       assertThat(status(stack, "crashing-job").path("reason").asText())
@@ -252,12 +243,7 @@ class LocalRuntimeIT {
 
     try (LocalRuntime restarted =
         LocalRuntime.start(LocalRuntime.Ports.ANY, data, LOCAL_MODEL, key -> Optional.empty())) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () ->
-                  status(restarted, "interrupted-job").path("status").asText().equals("COMPLETED"));
+      awaitStatus(restarted, "interrupted-job", "COMPLETED", Duration.ofSeconds(90));
       assertThat(status(restarted, "interrupted-job").path("completed").asLong()).isEqualTo(8);
     }
   }
