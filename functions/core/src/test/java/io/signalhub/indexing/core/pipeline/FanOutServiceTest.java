@@ -90,9 +90,7 @@ class FanOutServiceTest {
 
   @Test
   void aWholePipelineRunAccountsEveryChunkOnce() {
-    String key = fixture.upload("job-1", PipelineFixture.sources(5, 12));
-    fixture.fanOut().fanOut(key, NO_DEADLINE);
-    fixture.drainQueue();
+    fixture.index("job-1", PipelineFixture.sources(5, 12));
 
     JobRecord job = job("job-1");
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
@@ -105,16 +103,14 @@ class FanOutServiceTest {
   @Test
   void unchangedChunksAreCachedAndCostNothingTheSecondTime() {
     Map<String, String> sources = PipelineFixture.sources(4, 10);
-    fixture.fanOut("first", sources);
-    fixture.drainQueue();
+    fixture.index("first", sources);
     int callsAfterFirst = fixture.provider.calls();
 
     Map<String, String> changed = new LinkedHashMap<>(sources);
     changed.put(
         "pkg/module0.py",
         sources.get("pkg/module0.py").replace("return x * 3 + 0", "return x * 33 + 0"));
-    fixture.fanOut("second", changed);
-    fixture.drainQueue();
+    fixture.index("second", changed);
 
     JobRecord second = job("second");
     assertThat(second.status()).isEqualTo(JobStatus.COMPLETED);
@@ -128,8 +124,7 @@ class FanOutServiceTest {
   @Test
   void aJobWhoseChunksAreAllCachedCompletesDuringFanOut() {
     Map<String, String> sources = PipelineFixture.sources(2, 5);
-    fixture.fanOut("first", sources);
-    fixture.drainQueue();
+    fixture.index("first", sources);
 
     fixture.fanOut("again", sources);
 

@@ -96,6 +96,12 @@ public class PipelineFixture {
     return fanOut().fanOut(upload(jobId, files), Instant.MAX);
   }
 
+  /** Fans job {@code jobId} out over {@code files}, then embeds every batch it queued. */
+  void index(String jobId, Map<String, String> files) {
+    fanOut(jobId, files);
+    drainQueue();
+  }
+
   /**
    * Writes the sources and a manifest listing them through {@code put} (any store: in memory, S3);
    * returns the manifest key.

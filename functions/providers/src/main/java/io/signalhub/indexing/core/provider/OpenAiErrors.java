@@ -15,21 +15,9 @@ import java.util.regex.Pattern;
  * 5xx, honouring {@code Retry-After}), give up (credentials, unknown model), split the batch
  * (rejected input), or cut requests smaller (too large), with a message that says what to fix.
  */
-final class OpenAiErrors {
+record OpenAiErrors(URI endpoint, String model, ConfigurationHint configurationHint, Clock clock) {
   private static final Pattern OPENAI_TOO_LARGE = Pattern.compile("Limit (\\d+), Requested (\\d+)");
   private static final Pattern AZURE_MAX_SIZE = Pattern.compile("Max size: (\\d+)");
-
-  private final URI endpoint;
-  private final String model;
-  private final ConfigurationHint configurationHint;
-  private final Clock clock;
-
-  OpenAiErrors(URI endpoint, String model, ConfigurationHint configurationHint, Clock clock) {
-    this.endpoint = endpoint;
-    this.model = model;
-    this.configurationHint = configurationHint;
-    this.clock = clock;
-  }
 
   /** The failure an answer other than 200 means. */
   EmbeddingException classify(int status, byte[] body, HttpHeaders headers) {
