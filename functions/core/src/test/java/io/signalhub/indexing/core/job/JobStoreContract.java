@@ -52,6 +52,23 @@ public abstract class JobStoreContract {
     return store.get(jobId).orElseThrow();
   }
 
+  /**
+   * {@code before} as it must be once ended: its status, reason and times changed, nothing else.
+   */
+  private static JobRecord ended(JobRecord before, JobStatus status, String reason, Instant at) {
+    return before.toBuilder().status(status).reason(reason).updatedAt(at).finishedAt(at).build();
+  }
+
+  /**
+   * Job "job", created, with its first group (file 0: {@code batches} batches of {@code chunksEach}
+   * chunks from seq 0) registered at 1 s.
+   */
+  private void createWithFirstGroup(int batches, int chunksEach) {
+    create("job");
+    store.registerGroup(
+        "job", group(Cursor.START, file(1), batches(0, batches, chunksEach), 0), at(1));
+  }
+
   private static List<RegisteredBatch> batches(long firstSeq, int count, int chunksEach) {
     return LongStream.range(firstSeq, firstSeq + count)
         .mapToObj(seq -> new RegisteredBatch(seq, chunksEach))
@@ -266,8 +283,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aGroupFromACursorThatMovedIsRefusedAndChangesNothing() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 5), 0), at(1));
+    createWithFirstGroup(1, 5);
     JobRecord before = job("job");
 
     boolean again =
@@ -303,8 +319,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aCancelEndsARunningJobOnceAndNothingIsRegisteredOrFinishedAfterIt() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+    createWithFirstGroup(2, 5);
 
     assertThat(store.cancel("job", "cancelled by the user", at(2))).isTrue();
     assertThat(store.cancel("job", "again", at(3))).isFalse();
@@ -361,8 +376,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aRegisteredGroupIsResentFromItsFirstBatchUntilConfirmedSent() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+    createWithFirstGroup(2, 5);
     store.confirmSent("job", 2);
     store.registerGroup("job", group(file(1), file(2), batches(2, 3, 5), 0), at(2));
 
@@ -377,8 +391,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aLateConfirmationNeverBringsBackBatchesToResend() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 4, 5), 0), at(1));
+    createWithFirstGroup(4, 5);
     store.confirmSent("job", 4);
 
     store.confirmSent("job", 2);
@@ -388,8 +401,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aGroupWithoutBatchesLeavesNothingToResend() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 5), 0), at(1));
+    createWithFirstGroup(2, 5);
 
     // registering the next group means the previous one was sent; this one has only cached chunks
     store.registerGroup("job", group(file(1), file(2), List.of(), 7), at(2));
@@ -403,8 +415,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aBatchIsAccountedExactlyOnce() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 3), 0), at(1));
+    createWithFirstGroup(1, 3);
     JobRecord registered = job("job");
     BatchResult result =
         new BatchResult(2, 1, 1, 2, 120, 0, 0, List.of(new Failure("a.py:1-9", "rejected")));
@@ -443,8 +454,7 @@ public abstract class JobStoreContract {
 
   @Test
   void pendingBatchesAreListedInNumericOrder() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 5, 2), 0), at(1));
+    createWithFirstGroup(5, 2);
     store.registerGroup("job", group(file(1), file(2), batches(5, 7, 2), 0), at(2));
     store.recordBatch("job", 3, completed(2), at(3));
     store.recordBatch("job", 10, completed(2), at(3));
@@ -509,13 +519,7 @@ public abstract class JobStoreContract {
     store.fail("job", "a second reason", at(2));
 
     assertThat(job("job"))
-        .isEqualTo(
-            created.toBuilder()
-                .status(JobStatus.FAILED)
-                .reason("the manifest is not JSON")
-                .updatedAt(at(1))
-                .finishedAt(at(1))
-                .build());
+        .isEqualTo(ended(created, JobStatus.FAILED, "the manifest is not JSON", at(1)));
   }
 
   @Test
@@ -537,13 +541,7 @@ public abstract class JobStoreContract {
     assertThat(store.cancel("job", "again", at(3))).isFalse();
 
     assertThat(job("job"))
-        .isEqualTo(
-            registered.toBuilder()
-                .status(JobStatus.CANCELLED)
-                .reason("cancelled by the user")
-                .updatedAt(at(2))
-                .finishedAt(at(2))
-                .build());
+        .isEqualTo(ended(registered, JobStatus.CANCELLED, "cancelled by the user", at(2)));
     assertThat(created.status()).isEqualTo(JobStatus.PENDING);
     assertThat(store.registerGroup("job", group(file(1), file(2), batches(1, 1, 2), 0), at(4)))
         .isFalse();
@@ -598,8 +596,7 @@ public abstract class JobStoreContract {
 
   @Test
   void aDeletedJobsIdStartsAfresh() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 1, 2), 0), at(1));
+    createWithFirstGroup(1, 2);
     store.delete("job");
 
     JobRecord again = create("job", at(10));
@@ -705,8 +702,7 @@ public abstract class JobStoreContract {
 
   @Test
   void failuresAreOrderedByTheTimeTheyWereRecordedWithNotByArrival() {
-    create("job");
-    store.registerGroup("job", group(Cursor.START, file(1), batches(0, 2, 1), 0), at(1));
+    createWithFirstGroup(2, 1);
     // two embedders: the one that finished later reaches the store first
     store.recordBatch("job", 1, failed(new Failure("late", "r")), at(9));
     store.recordBatch("job", 0, failed(new Failure("early", "r")), at(8));
