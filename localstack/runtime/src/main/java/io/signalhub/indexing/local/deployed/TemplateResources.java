@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -79,29 +80,27 @@ final class TemplateResources {
   private static void createTables(CfnTemplate template, DynamoDbClient dynamo) {
     for (String id : template.ofType("AWS::DynamoDB::Table")) {
       JsonNode p = template.resolve(template.resource(id).path("Properties"));
-      List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-      p.path("GlobalSecondaryIndexes")
-          .forEach(
+      List<GlobalSecondaryIndex> indexes =
+          each(
+              p.path("GlobalSecondaryIndexes"),
               gsi ->
-                  indexes.add(
-                      GlobalSecondaryIndex.builder()
-                          .indexName(gsi.path("IndexName").asText())
-                          .keySchema(keys(gsi.path("KeySchema")))
-                          .projection(
-                              Projection.builder()
-                                  .projectionType(
-                                      gsi.path("Projection").path("ProjectionType").asText("ALL"))
-                                  .build())
-                          .build()));
-      List<AttributeDefinition> attributes = new ArrayList<>();
-      p.path("AttributeDefinitions")
-          .forEach(
+                  GlobalSecondaryIndex.builder()
+                      .indexName(gsi.path("IndexName").asText())
+                      .keySchema(keys(gsi.path("KeySchema")))
+                      .projection(
+                          Projection.builder()
+                              .projectionType(
+                                  gsi.path("Projection").path("ProjectionType").asText("ALL"))
+                              .build())
+                      .build());
+      List<AttributeDefinition> attributes =
+          each(
+              p.path("AttributeDefinitions"),
               a ->
-                  attributes.add(
-                      AttributeDefinition.builder()
-                          .attributeName(a.path("AttributeName").asText())
-                          .attributeType(a.path("AttributeType").asText())
-                          .build()));
+                  AttributeDefinition.builder()
+                      .attributeName(a.path("AttributeName").asText())
+                      .attributeType(a.path("AttributeType").asText())
+                      .build());
       dynamo.createTable(
           r -> {
             r.tableName(template.physicalName(id))
@@ -116,15 +115,20 @@ final class TemplateResources {
   }
 
   private static List<KeySchemaElement> keys(JsonNode schema) {
-    List<KeySchemaElement> keys = new ArrayList<>();
-    schema.forEach(
+    return each(
+        schema,
         k ->
-            keys.add(
-                KeySchemaElement.builder()
-                    .attributeName(k.path("AttributeName").asText())
-                    .keyType(k.path("KeyType").asText())
-                    .build()));
-    return keys;
+            KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText())
+                .keyType(k.path("KeyType").asText())
+                .build());
+  }
+
+  /** {@code item} of each element of a JSON array of the template, in order. */
+  private static <T> List<T> each(JsonNode array, Function<JsonNode, T> item) {
+    List<T> items = new ArrayList<>();
+    array.forEach(element -> items.add(item.apply(element)));
+    return items;
   }
 
   /** The template's file assets (zips, directories) by the S3 key the template names them by. */
