@@ -37,7 +37,7 @@ public final class JobsCommand implements Callable<Integer> {
   }
 
   private static JobLifecycle lifecycle(StackConnection stack) {
-    return new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
+    return new JobLifecycle(stack.pipeline().jobs(), stack.pipeline().blobs(), Clock.systemUTC());
   }
 
   /** A subcommand run with the stack open, once its options are checked. */
@@ -82,9 +82,9 @@ public final class JobsCommand implements Callable<Integer> {
 
     @Override
     int run(StackConnection stack) {
-      List<JobView> jobs = stack.pipeline.status().list(limit, null).jobs();
+      List<JobView> jobs = stack.pipeline().status().list(limit, null).jobs();
       if (jobs.isEmpty()) {
-        System.out.println("No jobs in " + stack.description + ".");
+        System.out.println("No jobs in " + stack.description() + ".");
         return 0;
       }
       System.out.printf(
@@ -113,7 +113,7 @@ public final class JobsCommand implements Callable<Integer> {
   static final class Cancel extends OneJob {
     @Override
     int run(StackConnection stack) {
-      Optional<JobRecord> before = stack.pipeline.jobs().get(jobId);
+      Optional<JobRecord> before = stack.pipeline().jobs().get(jobId);
       if (before.isEmpty()) {
         return stack.noJob(jobId);
       }

@@ -96,9 +96,9 @@ final class PipelineRun implements Callable<Integer> {
         CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
       System.err.printf(
           "Uploading %s to s3://%s/%s (%s) ...%n",
-          directory, stack.bucket(), Keys.SOURCES + safeRepo + "/", stack.description);
+          directory, stack.bucket(), Keys.SOURCES + safeRepo + "/", stack.description());
       SourceUploader uploader =
-          new SourceUploader(stack.pipeline.s3(), stack.bucket(), maxFileBytes);
+          new SourceUploader(stack.pipeline().s3(), stack.bucket(), maxFileBytes);
       SourceUploader.Upload upload =
           uploader.upload(
               directory, repo, Keys.SOURCES + safeRepo + "/", options.manifestSettings());
@@ -107,7 +107,7 @@ final class PipelineRun implements Callable<Integer> {
           upload.files(), upload.uploaded(), upload.unchanged(), jobId);
       // from here on, Ctrl-C cancels the job; the loop below sees it end and summarises
       JobLifecycle lifecycle =
-          new JobLifecycle(stack.pipeline.jobs(), stack.pipeline.blobs(), Clock.systemUTC());
+          new JobLifecycle(stack.pipeline().jobs(), stack.pipeline().blobs(), Clock.systemUTC());
       Runnable cancel = () -> lifecycle.cancel(jobId, "cancelled by the user (Ctrl-C)");
       interrupt.onInterrupt(cancel);
       uploader.putManifest(Keys.manifest(jobId), upload.manifest());
@@ -130,7 +130,7 @@ final class PipelineRun implements Callable<Integer> {
       JobView job =
           follow(
               ProgressBar.onStderr(stackRequest.environment()),
-              stack.status,
+              stack.status(),
               jobId,
               interrupt::interrupted,
               cancel);

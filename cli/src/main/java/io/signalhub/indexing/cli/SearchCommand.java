@@ -75,21 +75,21 @@ public final class SearchCommand implements Callable<Integer> {
     try (StackConnection stack = StackConnection.open(environment)) {
       JobView job =
           jobId != null
-              ? stack.status.job(jobId).orElse(null)
-              : latestCompleted(stack.status, repository);
+              ? stack.status().job(jobId).orElse(null)
+              : latestCompleted(stack.status(), repository);
       if (job == null) {
         System.err.println(
             "error: "
                 + (jobId != null
-                    ? "no job '" + jobId + "' in " + stack.description
+                    ? "no job '" + jobId + "' in " + stack.description()
                     : repository != null
                         ? "no completed job of repository '"
                             + repository
                             + "' in "
-                            + stack.description
+                            + stack.description()
                             + "; run scripts/index first"
                         : "no completed job yet in "
-                            + stack.description
+                            + stack.description()
                             + "; run scripts/index first"));
         return 2;
       }
@@ -98,9 +98,9 @@ public final class SearchCommand implements Callable<Integer> {
         float[] q = provider.embed(List.of(query)).vectors().get(0);
         PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::score));
         long scanned = 0;
-        for (String key : stack.pipeline.blobs().list(Keys.vectorsPrefix(job.jobId()))) {
+        for (String key : stack.pipeline().blobs().list(Keys.vectorsPrefix(job.jobId()))) {
           for (String line :
-              new String(stack.pipeline.blobs().read(key), StandardCharsets.UTF_8).split("\n")) {
+              new String(stack.pipeline().blobs().read(key), StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) {
               continue;
             }

@@ -22,30 +22,20 @@ import java.util.function.Function;
  * scripts/local-stack up} is running (its state file), or a local stack started for this command
  * and stopped after it. One process owns a data directory at a time ({@link DataDirLock}): a second
  * index run waits for the first, with a message, rather than share its SQLite files.
+ *
+ * @param description what the stack is, for messages ("the local stack (scripts/local-stack up)")
+ * @param owned the local stack this command started, stopped when it closes; null otherwise
+ * @param lock the data directory's lock held for {@code owned}; null otherwise
  */
-final class StackConnection implements AutoCloseable {
-
-  final AwsPipeline pipeline;
-  final StatusClient status;
-  final String description;
+record StackConnection(
+    AwsPipeline pipeline,
+    StatusClient status,
+    String description,
+    LocalRuntime owned,
+    DataDirLock lock)
+    implements AutoCloseable {
 
   private static final long WAIT_FOR_OWNER_MILLIS = 500;
-
-  private final LocalRuntime owned;
-  private final DataDirLock lock;
-
-  private StackConnection(
-      AwsPipeline pipeline,
-      StatusClient status,
-      String description,
-      LocalRuntime owned,
-      DataDirLock lock) {
-    this.pipeline = pipeline;
-    this.status = status;
-    this.description = description;
-    this.owned = owned;
-    this.lock = lock;
-  }
 
   /** Says on stderr that this stack has no job {@code jobId}; returns the usage exit code, 2. */
   int noJob(String jobId) {

@@ -54,8 +54,8 @@ public final class StatusCommand implements Callable<Integer> {
       Optional<JobView> job =
           follow
               ? Optional.of(
-                  PipelineRun.follow(ProgressBar.onStderr(environment), stack.status, jobId))
-              : stack.status.job(jobId);
+                  PipelineRun.follow(ProgressBar.onStderr(environment), stack.status(), jobId))
+              : stack.status().job(jobId);
       if (job.isEmpty()) {
         return stack.noJob(jobId);
       }

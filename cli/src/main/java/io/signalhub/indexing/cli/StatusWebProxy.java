@@ -62,7 +62,7 @@ final class StatusWebProxy implements AutoCloseable {
    * the stack is its own, which stops with it).
    */
   static int serve(StackConnection stack, String jobId, int port) throws Exception {
-    URI base = stack.status.base();
+    URI base = stack.status().base();
     String path = jobId == null ? "/" : "/jobs/" + jobId;
     if (!StatusClient.signed(base)) {
       System.out.println("Status page: " + base + path);
@@ -73,7 +73,7 @@ final class StatusWebProxy implements AutoCloseable {
       new java.util.concurrent.CountDownLatch(1).await();
       return 0;
     }
-    try (StatusWebProxy proxy = new StatusWebProxy(base, port, stack.status::sign)) {
+    try (StatusWebProxy proxy = new StatusWebProxy(base, port, stack.status()::sign)) {
       System.out.println("Status page: " + proxy.url() + path);
       System.out.println(
           "(served on 127.0.0.1, requests to "

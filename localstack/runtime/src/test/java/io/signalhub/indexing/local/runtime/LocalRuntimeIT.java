@@ -76,7 +76,8 @@ class LocalRuntimeIT {
   }
 
   /** Polls the status API until the job's status is {@code status}; the job as it says then. */
-  private JsonNode awaitStatus(LocalRuntime stack, String jobId, String status, Duration atMost) {
+  private JsonNode awaitStatus(LocalRuntime stack, String jobId, String status, Duration atMost)
+      throws Exception {
     await()
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(200))
