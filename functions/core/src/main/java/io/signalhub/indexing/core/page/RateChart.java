@@ -113,21 +113,19 @@ final class RateChart {
     StringBuilder rows = new StringBuilder();
     for (int i = minutes.size() - 1; i >= 0; i--) {
       JobView.Minute m = minutes.get(i);
-      rows.append("<tr><td>")
-          .append(PageText.clock(m.minute()))
-          .append("</td><td>")
-          .append(format(m.chunksPerSecond()))
-          .append("</td><td>")
-          .append(PageText.count(m.completed() + m.failed()))
-          .append("</td><td>")
-          .append(PageText.count(m.tokens()))
-          .append("</td><td>")
-          .append(PageText.count(m.requests()))
-          .append("</td><td>")
-          .append(PageText.count(m.throttled()))
-          .append("</td><td>")
-          .append(PageText.count(m.retries()))
-          .append("</td></tr>");
+      rows.append("<tr>");
+      for (String cell :
+          List.of(
+              PageText.clock(m.minute()),
+              format(m.chunksPerSecond()),
+              PageText.count(m.completed() + m.failed()),
+              PageText.count(m.tokens()),
+              PageText.count(m.requests()),
+              PageText.count(m.throttled()),
+              PageText.count(m.retries()))) {
+        rows.append("<td>").append(cell).append("</td>");
+      }
+      rows.append("</tr>");
     }
     return "<details><summary>Per minute (newest first; red marks on the chart: 429s)</summary>"
         + "<table class=\"minutes\"><thead><tr><th>UTC</th><th>chunks/s</th><th>chunks</th>"
