@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * failure#...}, {@code economy#...}), so a read, a put-if-absent and a query by sort-key prefix are
  * the same calls for the job, its markers, samples, activity and economy items.
  */
-record JobPartition(DynamoDbClient dynamo, String table) {
+record JobPartition(DynamoDbClient dynamo, String table, ConflictRetry conflicts) {
 
   /** The job's item {@code sk}, read consistently; empty if there is none. */
   Optional<Map<String, AttributeValue>> read(String jobId, String sk) {
@@ -42,13 +42,15 @@ record JobPartition(DynamoDbClient dynamo, String table) {
   boolean put(Map<String, AttributeValue> item, Condition condition) {
     Update aliases = new Update().condition(condition);
     try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression(aliases.conditionExpression())
-                  .expressionAttributeNames(aliases.names())
-                  .expressionAttributeValues(aliases.values()));
+      conflicts.write(
+          () ->
+              dynamo.putItem(
+                  r ->
+                      r.tableName(table)
+                          .item(item)
+                          .conditionExpression(aliases.conditionExpression())
+                          .expressionAttributeNames(aliases.names())
+                          .expressionAttributeValues(aliases.values())));
       return true;
     } catch (ConditionalCheckFailedException conditionFailed) {
       return false;
@@ -104,7 +106,10 @@ record JobPartition(DynamoDbClient dynamo, String table) {
 
   /** Updates the job's item, which must exist. */
   void updateJob(String jobId, Update update) {
-    dynamo.updateItem(update.condition(Condition.exists(PK)).request(table, key(jobId, JOB)));
+    conflicts.write(
+        () ->
+            dynamo.updateItem(
+                update.condition(Condition.exists(PK)).request(table, key(jobId, JOB))));
   }
 
   /** Updates the job's item if the update's condition holds; false if it did not. */
@@ -115,7 +120,7 @@ record JobPartition(DynamoDbClient dynamo, String table) {
   /** Updates the job's item {@code sk} if the update's condition holds; false if it did not. */
   boolean updateIf(String jobId, String sk, Update update) {
     try {
-      dynamo.updateItem(update.request(table, key(jobId, sk)));
+      conflicts.write(() -> dynamo.updateItem(update.request(table, key(jobId, sk))));
       return true;
     } catch (ConditionalCheckFailedException conditionFailed) {
       return false;
@@ -124,11 +129,11 @@ record JobPartition(DynamoDbClient dynamo, String table) {
 
   /**
    * Applies the writes in one transaction; false if a condition failed (a batch already counted, a
-   * cursor that moved): an answer, not an error.
+   * cursor that moved): an answer, not an error. A transaction that only lost a race is sent again.
    */
   boolean transact(List<TransactWriteItem> writes) {
     try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      conflicts.write(() -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
       return true;
     } catch (TransactionCanceledException e) {
       boolean conditionFailed =
