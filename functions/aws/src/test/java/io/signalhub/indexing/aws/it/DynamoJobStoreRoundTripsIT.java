@@ -5,23 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.job.BatchResult;
-import io.signalhub.indexing.core.job.Cursor;
-import io.signalhub.indexing.core.job.GroupRegistration;
-import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.job.RegisteredBatch;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -33,14 +25,7 @@ class DynamoJobStoreRoundTripsIT {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   private final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
-  private final DynamoDbClient dynamo =
-      DynamoDbClient.builder()
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .endpointOverride(EmbeddedServices.endpoints().dynamodb().orElseThrow())
-          .overrideConfiguration(c -> c.addExecutionInterceptor(new Counting()))
-          .build();
+  private final DynamoDbClient dynamo = EmbeddedClients.dynamo(new Counting());
 
   /** Records the name of every DynamoDB operation the store calls. */
   private final class Counting implements ExecutionInterceptor {
@@ -55,20 +40,7 @@ class DynamoJobStoreRoundTripsIT {
     String table = EmbeddedClients.unique("jobs");
     DynamoTables.createAll(dynamo, table, table + "-cache", table + "-rate");
     DynamoJobStore store = new DynamoJobStore(dynamo, table);
-    store.createIfAbsent(JobRecord.pending("job", "manifests/job.json", "fake", "m", 8, T0));
-    store.acquireFanoutLease("job", "fan-out", T0, T0.plusSeconds(60));
-    store.registerGroup(
-        "job",
-        new GroupRegistration(
-            Cursor.START,
-            new Cursor(1, 0),
-            List.of(new RegisteredBatch(0, 2), new RegisteredBatch(1, 2)),
-            0,
-            1,
-            Map.of(),
-            List.of()),
-        T0);
-    store.completeFanout("job", T0);
+    TwoBatchJob.register(store, T0);
     BatchResult two = new BatchResult(2, 0, 0, 1, 20, 0, 0, List.of());
 
     store.recordBatch("job", 0, two, T0.plusSeconds(1));

@@ -7,26 +7,18 @@ import io.signalhub.indexing.aws.dynamodb.ConflictRetry;
 import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.job.BatchResult;
-import io.signalhub.indexing.core.job.Cursor;
-import io.signalhub.indexing.core.job.GroupRegistration;
-import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
-import io.signalhub.indexing.core.job.RegisteredBatch;
 import io.signalhub.indexing.core.retry.BackoffPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -73,14 +65,7 @@ class DynamoWriteConflictsIT {
     }
   }
 
-  private final DynamoDbClient dynamo =
-      DynamoDbClient.builder()
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .endpointOverride(EmbeddedServices.endpoints().dynamodb().orElseThrow())
-          .overrideConfiguration(c -> c.addExecutionInterceptor(new LosingRaces()))
-          .build();
+  private final DynamoDbClient dynamo = EmbeddedClients.dynamo(new LosingRaces());
 
   private final DynamoJobStore store =
       new DynamoJobStore(
@@ -99,20 +84,7 @@ class DynamoWriteConflictsIT {
 
   /** A job whose fan-out registered two batches of two chunks and is complete. */
   private void twoBatchesRegistered() {
-    store.createIfAbsent(JobRecord.pending("job", "manifests/job.json", "fake", "m", 8, T0));
-    store.acquireFanoutLease("job", "fan-out", T0, T0.plusSeconds(60));
-    store.registerGroup(
-        "job",
-        new GroupRegistration(
-            Cursor.START,
-            new Cursor(1, 0),
-            List.of(new RegisteredBatch(0, 2), new RegisteredBatch(1, 2)),
-            0,
-            1,
-            Map.of(),
-            List.of()),
-        T0);
-    store.completeFanout("job", T0);
+    TwoBatchJob.register(store, T0);
     sent.clear();
   }
 

@@ -6,6 +6,11 @@ import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The AWS clients on the embedded services, for the ports' contract tests: one set per test JVM, as
@@ -26,6 +31,17 @@ final class EmbeddedClients {
               Clock.systemUTC());
     }
     return aws;
+  }
+
+  /** A client of the embedded DynamoDB of its own, with {@code interceptor} on every call. */
+  static DynamoDbClient dynamo(ExecutionInterceptor interceptor) {
+    return DynamoDbClient.builder()
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .endpointOverride(EmbeddedServices.endpoints().dynamodb().orElseThrow())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
+        .build();
   }
 
   static String unique(String prefix) {
