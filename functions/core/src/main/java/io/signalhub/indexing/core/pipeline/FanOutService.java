@@ -338,7 +338,9 @@ public final class FanOutService {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      track.confirmSent(groups.flushAll(new Cursor(track.endFile(), 0)));
+      long endSeq = groups.flushAll(new Cursor(track.endFile(), 0));
+      track.confirmSent(endSeq);
+      queue.trackSent(job.jobId(), track.firstSeq(), endSeq);
       if (track.complete(clock.instant())) {
         completion.finish(job.jobId());
       }
