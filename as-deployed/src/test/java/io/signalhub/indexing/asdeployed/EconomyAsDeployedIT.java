@@ -175,7 +175,9 @@ class EconomyAsDeployedIT {
     assertThat(run.stack.recorder().calls())
         .filteredOn(c -> c.action().equals("secretsmanager:GetSecretValue"))
         .extracting(AwsCall::function)
-        .contains(run.function("FanOut").logicalId(), run.function("Embedder").logicalId())
-        .doesNotContain(run.function("DeadLetterConsumer").logicalId());
+        .contains(run.function("Embedder").logicalId())
+        // the fan-out gathers with the API's file limits, known without the key, and never submits
+        .doesNotContain(
+            run.function("FanOut").logicalId(), run.function("DeadLetterConsumer").logicalId());
   }
 }

@@ -11,9 +11,7 @@ import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.aws.it.SimulatorTestResource;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.EconomyService;
-import io.signalhub.indexing.core.economy.OpenAiBatchApi;
 import io.signalhub.indexing.core.economy.PollScheduler;
-import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.job.JobStatus;
 import jakarta.inject.Inject;
@@ -62,13 +60,7 @@ class FanOutEconomyTest {
         .satisfies(g -> assertThat(g.submissionId()).isEqualTo("gather-0-1"));
     assertThat(SimulatorTestResource.server().stats().batchesCreated()).isEqualTo(before);
 
-    EconomyService embedders =
-        pipeline.economy(
-            new OpenAiBatchApi(
-                SimulatorTestResource.server().baseUrl(),
-                SimulatorTestResource.KEY,
-                ProviderBatchApi.FileLimits.OPENAI),
-            config);
+    EconomyService embedders = pipeline.economy(SimulatorTestResource.batchApi(), config);
     for (int delivery = 1; delivery <= 2; delivery++) {
       embedders.poll(gathers.get(0));
     }

@@ -61,9 +61,9 @@ public final class EconomyService {
       }
 
       @Override
-      public void trackSent(String jobId, long firstSeq, long endSeq) {
+      public void allSent(String jobId, long firstSeq, long endSeq) {
         if (ports.api() != null && settings(jobId).economy()) {
-          gathering.trackSent(jobId, firstSeq, endSeq);
+          gathering.allSent(jobId, firstSeq, endSeq);
         }
       }
     };

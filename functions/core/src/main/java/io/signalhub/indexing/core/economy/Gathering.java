@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * the provider's per-file limits allow (OpenAI 50,000 requests; Bedrock 50,000 records, and at
  * least 100, so only a track's last file is ever padded).
  *
- * <p><b>Deciding</b> (the fan-out's side, {@link #registered}, {@link #trackSent}): each group sent
+ * <p><b>Deciding</b> (the fan-out's side, {@link #registered}, {@link #allSent}): each group sent
  * adds its chunks to the open range of its track; when the next group would take the range over
  * the file's request limit, the range is handed to a gather and the group opens the next one. When
- * the fan-out has registered its whole track (the manifest, or one shard), the rest is gathered.
+ * the fan-out has registered its whole track (the manifest, or one shard), the rest is gathered;
+ * so is each run of batches a recovery resent after a restart that lost the queue.
  * The open range lives in this process only: a fan-out resumed elsewhere (a crash, a continuation
  * in another instance) starts a new one, and its track's last gather then covers the whole track,
  * so no batch registered before is left out. Nothing waits: a gather is queued the moment its range
@@ -85,8 +86,8 @@ final class Gathering {
     open.put(jobId + "#" + next, new Open(range.origin(), range.from(), range.requests() + requests));
   }
 
-  /** The fan-out registered and sent a whole track, batches {@code firstSeq} to {@code endSeq}. */
-  void trackSent(String jobId, long firstSeq, long endSeq) {
+  /** Batches {@code firstSeq} to {@code endSeq} are sent, and no more will be (a track's end). */
+  void allSent(String jobId, long firstSeq, long endSeq) {
     Open range = open.remove(jobId + "#" + endSeq);
     // this process saw the track from its start: earlier ranges are queued already
     long from = range != null && range.origin() == firstSeq ? range.from() : firstSeq;

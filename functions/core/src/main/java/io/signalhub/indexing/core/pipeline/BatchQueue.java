@@ -13,10 +13,11 @@ public interface BatchQueue {
   void send(List<BatchMessage> messages);
 
   /**
-   * The fan-out has registered and sent every batch of one track (the manifest, or one shard),
-   * numbers {@code firstSeq} to {@code endSeq} (exclusive). Told before the track is marked
-   * complete, so a fan-out that crashes in between tells it again. Economy mode gathers the
-   * track's last batches into a provider file here; an on-demand queue has nothing to do.
+   * Every batch numbered {@code firstSeq} to {@code endSeq} (exclusive) that was registered has been
+   * sent, and no more will be: the fan-out tells it when it has registered a whole track (the
+   * manifest, or one shard), before the track is marked complete (so a fan-out that crashes in
+   * between tells it again); a recovery after a restart, for each run of batches it resent.
+   * Economy mode gathers them into provider files here; an on-demand queue has nothing to do.
    */
-  default void trackSent(String jobId, long firstSeq, long endSeq) {}
+  default void allSent(String jobId, long firstSeq, long endSeq) {}
 }

@@ -340,7 +340,7 @@ public final class FanOutService {
       }
       long endSeq = groups.flushAll(new Cursor(track.endFile(), 0));
       track.confirmSent(endSeq);
-      queue.trackSent(job.jobId(), track.firstSeq(), endSeq);
+      queue.allSent(job.jobId(), track.firstSeq(), endSeq);
       if (track.complete(clock.instant())) {
         completion.finish(job.jobId());
       }

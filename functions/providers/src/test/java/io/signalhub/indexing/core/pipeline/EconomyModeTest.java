@@ -476,7 +476,7 @@ class EconomyModeTest {
     for (int i = 0; i < registered.size(); i += 3) {
       run.economy.send(registered.subList(i, Math.min(registered.size(), i + 3)));
     }
-    run.economy.queue().trackSent("job-r", 0, described.fanOut().nextSeq());
+    run.economy.queue().allSent("job-r", 0, described.fanOut().nextSeq());
     run.gather();
     gathers.forEach(run.economy::poll);
     assertThat(run.server.stats().batchesCreated()).isEqualTo(created);

@@ -54,7 +54,7 @@ class GatheringTest {
   private static final class CountingQueue implements BatchQueue {
     final BatchQueue into;
     final AtomicInteger groups = new AtomicInteger();
-    final AtomicBoolean crashBeforeTrackSent = new AtomicBoolean();
+    final AtomicBoolean crashBeforeAllSent = new AtomicBoolean();
 
     CountingQueue(BatchQueue into) {
       this.into = into;
@@ -67,11 +67,11 @@ class GatheringTest {
     }
 
     @Override
-    public void trackSent(String jobId, long firstSeq, long endSeq) {
-      if (crashBeforeTrackSent.getAndSet(false)) {
+    public void allSent(String jobId, long firstSeq, long endSeq) {
+      if (crashBeforeAllSent.getAndSet(false)) {
         throw new IllegalStateException("fan-out killed after its last group");
       }
-      into.trackSent(jobId, firstSeq, endSeq);
+      into.allSent(jobId, firstSeq, endSeq);
     }
   }
 
@@ -104,15 +104,24 @@ class GatheringTest {
     assertThat(new HashSet<>(listed)).isEqualTo(registered);
   }
 
+  /** What {@link #indexed} found: the job, and how many groups the fan-out sent. */
+  private record Indexed(JobRecord job, int groups) {}
+
+  /** Fans out {@link #SOURCES} as {@code jobId} and settles it (see {@link #settled}). */
+  private static Indexed indexed(EconomyModeTest.Run run, String jobId) throws Exception {
+    CountingQueue queue = new CountingQueue(run.economy.queue());
+    fanOut(run, queue, run.fixture.upload(jobId, SOURCES));
+    return new Indexed(settled(run, jobId), queue.groups.get());
+  }
+
   @Test
   void aJobOfManyGroupsIsOneProviderBatchWhenItFitsTheFileLimits() throws Exception {
     EconomyModeTest.Run run = run(50_000, Map.of());
-    CountingQueue queue = new CountingQueue(run.economy.queue());
 
-    fanOut(run, queue, run.fixture.upload("job-1", SOURCES));
-    JobRecord job = settled(run, "job-1");
+    Indexed indexed = indexed(run, "job-1");
 
-    assertThat(queue.groups.get()).isGreaterThan(5);
+    JobRecord job = indexed.job();
+    assertThat(indexed.groups()).isGreaterThan(5);
     assertThat(run.server.stats().batchesCreated()).isOne();
     assertThat(run.store.list("job-1"))
         .singleElement()
@@ -123,17 +132,17 @@ class GatheringTest {
   @Test
   void overTheRequestLimitGroupsAreGatheredIntoFilesOfAtMostTheLimit() throws Exception {
     EconomyModeTest.Run run = run(50, Map.of());
-    CountingQueue queue = new CountingQueue(run.economy.queue());
 
-    fanOut(run, queue, run.fixture.upload("job-n", SOURCES));
-    JobRecord job = settled(run, "job-n");
+    Indexed indexed = indexed(run, "job-n");
+
+    JobRecord job = indexed.job();
 
     List<Submission> submissions = run.store.list("job-n");
     assertThat(submissions).allSatisfy(s -> assertThat(s.requests()).isBetween(1, 50));
     // groups of up to 24 requests: two or more per file of at most 50, not one file per group
     assertThat(submissions.size())
         .isGreaterThanOrEqualTo((int) Math.ceil(job.counters().total() / 50.0))
-        .isLessThanOrEqualTo((queue.groups.get() + 1) / 2)
+        .isLessThanOrEqualTo((indexed.groups() + 1) / 2)
         .isEqualTo((int) run.server.stats().batchesCreated());
     assertEachBatchInOneSubmission(run, job);
   }
@@ -188,7 +197,7 @@ class GatheringTest {
       throws Exception {
     EconomyModeTest.Run run = run(50, Map.of());
     CountingQueue queue = new CountingQueue(run.economy.queue());
-    queue.crashBeforeTrackSent.set(true);
+    queue.crashBeforeAllSent.set(true);
     String key = run.fixture.upload("job-k", SOURCES);
 
     assertThatThrownBy(() -> fanOut(run, queue, key)).hasMessageContaining("fan-out killed");
@@ -208,9 +217,7 @@ class GatheringTest {
   @Test
   void eachShardOfAShardedManifestIsGatheredIntoItsOwnFileAndTheTotalStaysExact()
       throws Exception {
-    EconomyModeTest.Run unsharded = run(50_000, Map.of());
-    fanOut(unsharded, unsharded.economy.queue(), unsharded.fixture.upload("job-s", SOURCES));
-    long total = settled(unsharded, "job-s").counters().total();
+    long total = indexed(run(50_000, Map.of()), "job-s").job().counters().total();
 
     EconomyModeTest.Run run = run(50_000, Map.of("signal-hub.fanout.shard-files", "4"));
     String key = run.fixture.upload("job-s", SOURCES);
@@ -232,5 +239,41 @@ class GatheringTest {
     List<Long> listed = new ArrayList<>();
     run.store.list("job-s").forEach(s -> listed.addAll(s.seqs()));
     assertThat(listed).doesNotHaveDuplicates().hasSize((int) job.counters().batchesRegistered());
+  }
+
+  @Test
+  void aGatherThatReachedTheDeadLetterQueueSendsItsBatchesOnDemandOnce() throws Exception {
+    EconomyModeTest.Run run = run(50_000, Map.of());
+    run.fanOut("job-d");
+    List<PollScheduler.PollRequest> gathers = run.polls.drain();
+
+    for (int delivery = 1; delivery <= 2; delivery++) {
+      gathers.forEach(run.economy::pollDeadLettered);
+    }
+    run.settle();
+
+    JobRecord job = run.job("job-d");
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(job.counters().completed()).isEqualTo(job.counters().total()).isPositive();
+    assertThat(run.server.stats().batchesCreated()).isZero();
+    assertThat(run.server.stats().inputs()).isEqualTo(job.counters().total()); // each once
+    assertThat(run.store.list("job-d"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.outcome()).startsWith("sent on demand"));
+    assertEachBatchInOneSubmission(run, job);
+  }
+
+  @Test
+  void aRestartThatLostTheQueuedGathersGathersThePendingBatchesAgain() throws Exception {
+    EconomyModeTest.Run run = run(50_000, Map.of());
+    run.fanOut("job-l");
+    assertThat(run.polls.drain()).isNotEmpty(); // lost with the local stack's queues
+    run.restart();
+
+    new PipelineRecovery(run.fixture.jobs, run.economy.queue()).recover((key, deadline) -> {});
+    JobRecord job = settled(run, "job-l");
+
+    assertThat(run.server.stats().batchesCreated()).isOne();
+    assertEachBatchInOneSubmission(run, job);
   }
 }
