@@ -24,10 +24,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * provider=openai deployed with {@code -c mode=economy}: the fan-out queues a gather of the job's
  * batches on the batch queue; the embedder (with the key from the stack's secret) submits them to
  * the simulator's Batch API as one provider batch, polls it through delayed messages on the batch
- * queue and counts the results. Then a job of the same files
- * with {@code settings.mode: on-demand} runs on the same stack, for the chunk counts to compare.
- * The local stack adds only the provider's base URL and short poll delays to the template's
- * environment.
+ * queue and counts the results. Then a job of the same files with {@code settings.mode: on-demand}
+ * runs on the same stack, for the chunk counts to compare. The local stack adds only the provider's
+ * base URL and short poll delays to the template's environment.
  */
 class EconomyAsDeployedIT {
 

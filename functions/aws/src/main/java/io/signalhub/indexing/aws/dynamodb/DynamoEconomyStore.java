@@ -12,7 +12,6 @@ import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
 import io.signalhub.indexing.core.economy.SeqRanges;
 import io.signalhub.indexing.core.economy.Submission;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -19,19 +19,18 @@ import java.util.regex.Pattern;
  * least 100, so only a track's last file is ever padded).
  *
  * <p><b>Deciding</b> (the fan-out's side, {@link #registered}, {@link #allSent}): each group sent
- * adds its chunks to the open range of its track; when the next group would take the range over
- * the file's request limit, the range is handed to a gather and the group opens the next one. When
- * the fan-out has registered its whole track (the manifest, or one shard), the rest is gathered;
- * so is each run of batches a recovery resent after a restart that lost the queue.
- * The open range lives in this process only: a fan-out resumed elsewhere (a crash, a continuation
- * in another instance) starts a new one, and its track's last gather then covers the whole track,
- * so no batch registered before is left out. Nothing waits: a gather is queued the moment its range
- * is known.
+ * adds its chunks to the open range of its track; when the next group would take the range over the
+ * file's request limit, the range is handed to a gather and the group opens the next one. When the
+ * fan-out has registered its whole track (the manifest, or one shard), the rest is gathered; so is
+ * each run of batches a recovery resent after a restart that lost the queue. The open range lives
+ * in this process only: a fan-out resumed elsewhere (a crash, a continuation in another instance)
+ * starts a new one, and its track's last gather then covers the whole track, so no batch registered
+ * before is left out. Nothing waits: a gather is queued the moment its range is known.
  *
  * <p><b>Gathering</b> ({@link #gather}, a message on the batch queue: a {@link
  * PollScheduler.PollRequest} whose submission id names the range, so the poll path carries it): the
- * range's batches still pending and listed by no submission are claimed → {@code PREPARED} →
- * {@code SUBMITTED} by {@link Submissions}, in as few files as the limits allow. Claims and the
+ * range's batches still pending and listed by no submission are claimed → {@code PREPARED} → {@code
+ * SUBMITTED} by {@link Submissions}, in as few files as the limits allow. Claims and the
  * submissions' lists make a redelivered or overlapping gather buy nothing twice; a submission left
  * {@code PREPARED} by a crash is bought by the redelivery. A gather that keeps failing reaches the
  * dead-letter queue, and its batches go to the job's fallback ({@link #prepareForFallback}).
@@ -77,13 +76,13 @@ final class Gathering {
     if (range == null) {
       range = new Open(first, first, 0); // a new track, or one resumed by another process
     }
-    if (range.requests() > 0
-        && range.requests() + requests > ports.api().limits().maxRequests()) {
+    if (range.requests() > 0 && range.requests() + requests > ports.api().limits().maxRequests()) {
       queue(jobId, range.from(), first);
       range = new Open(range.origin(), first, 0);
     }
     long next = messages.get(messages.size() - 1).seq() + 1;
-    open.put(jobId + "#" + next, new Open(range.origin(), range.from(), range.requests() + requests));
+    open.put(
+        jobId + "#" + next, new Open(range.origin(), range.from(), range.requests() + requests));
   }
 
   /** Batches {@code firstSeq} to {@code endSeq} are sent, and no more will be (a track's end). */
@@ -125,8 +124,8 @@ final class Gathering {
   }
 
   /**
-   * The range's batches no submission holds, stored as one submission for the fallback; returns
-   * the range's submissions still {@code PREPARED} (that one, and any a crashed gather left).
+   * The range's batches no submission holds, stored as one submission for the fallback; returns the
+   * range's submissions still {@code PREPARED} (that one, and any a crashed gather left).
    */
   List<Submission> prepareForFallback(JobRecord job, Range range) {
     List<Submission> stored = ports.economy().list(job.jobId());

@@ -133,16 +133,21 @@ final class Submissions {
    * Claims {@code seqs} for {@code id} and stores the submission {@code PREPARED} with those it
    * got, unless it exists; null if it got none.
    *
-   * @param previous the submission the batches move from (a resubmission); null for a gather,
-   *     which takes over a claim no stored submission lists
+   * @param previous the submission the batches move from (a resubmission); null for a gather, which
+   *     takes over a claim no stored submission lists
    */
-  private Submission store(JobRecord job, String id, int attempt, List<Long> seqs, String previous) {
+  private Submission store(
+      JobRecord job, String id, int attempt, List<Long> seqs, String previous) {
     List<Long> claimed = new ArrayList<>();
     for (long seq : seqs) {
       String owner = ports.economy().claim(job.jobId(), seq, id, previous);
       if (!owner.equals(id)
           && previous == null
-          && ports.economy().get(job.jobId(), owner).filter(s -> s.seqs().contains(seq)).isEmpty()) {
+          && ports
+              .economy()
+              .get(job.jobId(), owner)
+              .filter(s -> s.seqs().contains(seq))
+              .isEmpty()) {
         owner = ports.economy().claim(job.jobId(), seq, id, owner);
       }
       if (owner.equals(id)) {
@@ -152,9 +157,7 @@ final class Submissions {
     if (claimed.isEmpty()) {
       return null;
     }
-    return ports
-        .economy()
-        .createIfAbsent(Submission.prepared(job.jobId(), id, claimed, attempt));
+    return ports.economy().createIfAbsent(Submission.prepared(job.jobId(), id, claimed, attempt));
   }
 
   /**

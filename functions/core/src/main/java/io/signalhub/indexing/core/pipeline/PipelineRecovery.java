@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 /**
  * Brings unfinished jobs back after a restart that lost queued messages (the local stack keeps
  * tables and objects in its data directory, not its queues): resends every pending batch (the
- * embedder ignores any it already accounted; economy mode gathers the ones no submission holds)
- * and resumes fan-outs that had not finished.
+ * embedder ignores any it already accounted; economy mode gathers the ones no submission holds) and
+ * resumes fan-outs that had not finished.
  */
 public final class PipelineRecovery {
 

@@ -72,8 +72,10 @@ class EconomyModeTest {
     final RecordedPolls polls = new RecordedPolls();
     EconomyStore store = new InMemoryEconomyStore();
     final DelegatingStore delegating = new DelegatingStore();
+
     /** Set: the next provider file is not created (a crash after its submission was stored). */
     final AtomicBoolean crashBeforeSubmit = new AtomicBoolean();
+
     private final EconomyPorts ports;
     EconomyService economy;
 
@@ -107,21 +109,21 @@ class EconomyModeTest {
               "signal-hub.economy.fallback", fallback,
               "signal-hub.economy.poll-seconds", "1");
       ports =
-              new EconomyPorts(
-                  fixture.jobs,
-                  fixture.blobs,
-                  fixture.cache,
-                  delegating,
-                  crashing(
-                      new OpenAiBatchApi(
-                          server.baseUrl(),
-                          "sk-test",
-                          new ProviderBatchApi.FileLimits(maxRequests, 200L << 20))),
-                  fixture.queue,
-                  polls,
-                  new BatchAccounting(fixture.jobs, fixture.clock),
-                  EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
-                  fixture.clock);
+          new EconomyPorts(
+              fixture.jobs,
+              fixture.blobs,
+              fixture.cache,
+              delegating,
+              crashing(
+                  new OpenAiBatchApi(
+                      server.baseUrl(),
+                      "sk-test",
+                      new ProviderBatchApi.FileLimits(maxRequests, 200L << 20))),
+              fixture.queue,
+              polls,
+              new BatchAccounting(fixture.jobs, fixture.clock),
+              EconomyConfig.from(key -> Optional.ofNullable(config.get(key))),
+              fixture.clock);
       economy = new EconomyService(ports);
     }
 

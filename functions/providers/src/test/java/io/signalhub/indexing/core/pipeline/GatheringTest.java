@@ -39,8 +39,7 @@ class GatheringTest {
     economyMode.stop();
   }
 
-  private EconomyModeTest.Run run(int maxRequests, Map<String, String> pipeline)
-      throws Exception {
+  private EconomyModeTest.Run run(int maxRequests, Map<String, String> pipeline) throws Exception {
     return economyMode
     .new Run(
         SimulatorSettings.builder().batchDurations(0, 0, 0),
@@ -152,12 +151,11 @@ class GatheringTest {
     // Titan takes one input per request: one-chunk batches, 3 per group
     for (int files : new int[] {5, 25}) {
       EconomyModeTest.Run run =
-          run(
-              BedrockBatchApi.LIMITS.maxRequests(),
-              Map.of("signal-hub.embedding.batch-size", "1"));
+          run(BedrockBatchApi.LIMITS.maxRequests(), Map.of("signal-hub.embedding.batch-size", "1"));
       String jobId = "job-t" + files;
 
-      fanOut(run, run.economy.queue(), run.fixture.upload(jobId, PipelineFixture.sources(files, 6)));
+      fanOut(
+          run, run.economy.queue(), run.fixture.upload(jobId, PipelineFixture.sources(files, 6)));
       JobRecord job = settled(run, jobId);
 
       assertThat(job.counters().total()).isEqualTo(files * 6L);
@@ -215,8 +213,7 @@ class GatheringTest {
   }
 
   @Test
-  void eachShardOfAShardedManifestIsGatheredIntoItsOwnFileAndTheTotalStaysExact()
-      throws Exception {
+  void eachShardOfAShardedManifestIsGatheredIntoItsOwnFileAndTheTotalStaysExact() throws Exception {
     long total = indexed(run(50_000, Map.of()), "job-s").job().counters().total();
 
     EconomyModeTest.Run run = run(50_000, Map.of("signal-hub.fanout.shard-files", "4"));
