@@ -10,8 +10,6 @@ import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.aws.it.SimulatorTestResource;
 import io.signalhub.indexing.core.economy.EconomyConfig;
-import io.signalhub.indexing.core.economy.OpenAiBatchApi;
-import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import jakarta.inject.Inject;
@@ -34,13 +32,7 @@ class DeadLetterEconomyTest {
   @Test
   void aDeadLetteredPollSendsItsBatchesOnDemandOnce() throws Exception {
     // submitted as an economy fan-out would, with the key this consumer is not given
-    var submitter =
-        pipeline.economy(
-            new OpenAiBatchApi(
-                SimulatorTestResource.server().baseUrl(),
-                SimulatorTestResource.KEY,
-                ProviderBatchApi.FileLimits.OPENAI),
-            config);
+    var submitter = pipeline.economy(SimulatorTestResource.batchApi(), config);
     String poll =
         EmbedHandlerTest.fanOutEconomyPoll(pipeline, submitter, "dead-letter-economy-job");
 

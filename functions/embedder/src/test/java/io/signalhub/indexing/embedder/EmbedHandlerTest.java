@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.core.economy.EconomyService;
+import io.signalhub.indexing.core.economy.PollScheduler;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
@@ -79,11 +80,15 @@ class EmbedHandlerTest {
    * poll message, taken off the batch queue.
    */
   static String fanOutEconomyPoll(AwsPipeline pipeline, EconomyService submitter, String jobId) {
-    return fanOutOneFile(
-        pipeline,
-        pipeline.fanOut(OpenAiCompatibleProvider.profile(null, 0), submitter),
-        jobId,
-        Map.of("mode", "economy"));
+    String gather =
+        fanOutOneFile(
+            pipeline,
+            pipeline.fanOut(OpenAiCompatibleProvider.profile(null, 0), submitter),
+            jobId,
+            Map.of("mode", "economy"));
+    // the fan-out queues a gather of its batches; gathering submits them and queues the poll
+    submitter.poll(PollScheduler.PollRequest.parse(gather).orElseThrow());
+    return takeOne(pipeline, jobId);
   }
 
   /**

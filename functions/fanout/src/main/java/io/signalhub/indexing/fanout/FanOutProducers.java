@@ -21,9 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * no ONNX Runtime.
  *
  * <p>Its batches go through economy mode's service: an on-demand job's to the batch queue, an
- * economy job's to the provider's batch API, which is built (and its key read from Secrets Manager)
- * when an economy job first submits. A provider without a batch API fails economy jobs at once with
- * what to change.
+ * economy job's gathered (gathers queued on the batch queue, within the provider batch API's file
+ * limits; the embedders submit them), so the fan-out never reads the API key. A provider without a
+ * batch API fails economy jobs at once with what to change.
  */
 public class FanOutProducers {
 
@@ -38,11 +38,13 @@ public class FanOutProducers {
     ProviderBatchApis.Storage storage =
         new ProviderBatchApis.Storage(
             pipeline.blobs(), pipeline.settings().bucket(), bedrockRole.orElse(null));
-    // the configured settings (no key) only tell whether the provider has a batch API
+    // the configured settings (no key) tell whether the provider has a batch API, and its limits
+    ProviderBatchApi keyless = ProviderBatchApis.forSettings(provider, storage);
     ProviderBatchApi api =
-        ProviderBatchApis.forSettings(provider, storage) == null
+        keyless == null
             ? null
-            : new DeferredBatchApi(() -> ProviderBatchApis.forSettings(key.settings(), storage));
+            : new DeferredBatchApi(
+                keyless.limits(), () -> ProviderBatchApis.forSettings(key.settings(), storage));
     return pipeline.fanOut(EmbeddingProviders.profile(provider), pipeline.economy(api, config));
   }
 

@@ -9,6 +9,8 @@ import io.signalhub.indexing.aws.AwsPipeline;
 import io.signalhub.indexing.aws.dynamodb.DynamoEconomyStore;
 import io.signalhub.indexing.aws.it.EmbeddedAwsTestResource;
 import io.signalhub.indexing.aws.it.SimulatorTestResource;
+import io.signalhub.indexing.core.economy.EconomyConfig;
+import io.signalhub.indexing.core.economy.EconomyService;
 import io.signalhub.indexing.core.economy.PollScheduler;
 import io.signalhub.indexing.core.economy.Submission;
 import io.signalhub.indexing.core.job.JobStatus;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fan-out in the {@code provider=openai} configuration, against the simulator: an economy job's
- * batches are submitted to the provider's Batch API (with the key the function was given) and a
- * poll is queued, instead of batches for the on-demand embedders.
+ * batches are queued to be gathered (one gather message on the batch queue, however often the S3
+ * event comes), instead of batches for the on-demand embedders; the gather, delivered twice to an
+ * economy service as the embedder runs it, submits them to the provider's Batch API once.
  */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedAwsTestResource.class, restrictToAnnotatedClass = true)
@@ -30,8 +33,11 @@ class FanOutEconomyTest {
 
   @Inject AwsPipeline pipeline;
 
+  @Inject EconomyConfig config;
+
   @Test
-  void anEconomyJobIsSubmittedToTheBatchApiOnceEvenWhenItsEventComesTwice() throws Exception {
+  void anEconomyJobIsGatheredAndSubmittedToTheBatchApiOnceEvenWhenItsEventComesTwice()
+      throws Exception {
     String event =
         FanOutHandlerTest.uploadOneFileJob(
             pipeline, "fanout-economy-job", Map.of("mode", "economy"));
@@ -44,6 +50,21 @@ class FanOutEconomyTest {
     var job = pipeline.jobs().get("fanout-economy-job").orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.EMBEDDING);
     assertThat(job.counters().batchesRegistered()).isEqualTo(1);
+    // the batch queue carries one gather, and no batch for the on-demand embedders
+    List<PollScheduler.PollRequest> gathers =
+        bodiesOnTheBatchQueue("fanout-economy-job").stream()
+            .map(body -> PollScheduler.PollRequest.parse(body).orElseThrow())
+            .toList();
+    assertThat(gathers)
+        .singleElement()
+        .satisfies(g -> assertThat(g.submissionId()).isEqualTo("gather-0-1"));
+    assertThat(SimulatorTestResource.server().stats().batchesCreated()).isEqualTo(before);
+
+    EconomyService embedders = pipeline.economy(SimulatorTestResource.batchApi(), config);
+    for (int delivery = 1; delivery <= 2; delivery++) {
+      embedders.poll(gathers.get(0));
+    }
+
     assertThat(SimulatorTestResource.server().stats().batchesCreated() - before).isEqualTo(1);
     assertThat(SimulatorTestResource.server().stats().served()).isZero();
     List<Submission> submissions =
@@ -52,10 +73,6 @@ class FanOutEconomyTest {
     assertThat(submissions)
         .singleElement()
         .satisfies(s -> assertThat(s.phase()).isEqualTo(Submission.Phase.SUBMITTED));
-    // the batch queue carries the submission's poll, and no batch for the on-demand embedders
-    List<String> bodies = bodiesOnTheBatchQueue("fanout-economy-job");
-    assertThat(bodies).isNotEmpty();
-    assertThat(bodies).allMatch(body -> PollScheduler.PollRequest.parse(body).isPresent());
   }
 
   /** The messages on the batch queue about {@code jobId} (other tests' may be there too). */

@@ -10,8 +10,8 @@ import static io.signalhub.indexing.aws.dynamodb.JobItem.key;
 
 import io.signalhub.indexing.core.economy.EconomySettings;
 import io.signalhub.indexing.core.economy.EconomyStore;
+import io.signalhub.indexing.core.economy.SeqRanges;
 import io.signalhub.indexing.core.economy.Submission;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +115,7 @@ public final class DynamoEconomyStore implements EconomyStore {
   private static Map<String, AttributeValue> encode(Submission s, long version) {
     Map<String, AttributeValue> item = new HashMap<>(key(s.jobId(), SUBMISSION + s.id()));
     item.put("id", text(s.id()));
-    item.put("seqs", text(String.join(",", s.seqs().stream().map(String::valueOf).toList())));
+    item.put("seqs", text(SeqRanges.encode(s.seqs())));
     item.put("attempt", number(s.attempt()));
     item.put("phase", text(s.phase().name()));
     if (s.providerBatchId() != null) {
@@ -135,11 +135,10 @@ public final class DynamoEconomyStore implements EconomyStore {
   }
 
   private static Submission decode(Map<String, AttributeValue> item) {
-    String seqs = Items.text(item, "seqs", "");
     return new Submission(
         item.get(PK).s(),
         Items.text(item, "id", null),
-        seqs.isEmpty() ? List.of() : Arrays.stream(seqs.split(",")).map(Long::valueOf).toList(),
+        SeqRanges.decode(Items.text(item, "seqs", "")),
         (int) Items.number(item, "attempt"),
         Submission.Phase.valueOf(Items.text(item, "phase", "PREPARED")),
         Items.text(item, "providerBatchId", null),

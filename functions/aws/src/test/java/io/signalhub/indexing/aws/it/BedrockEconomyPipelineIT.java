@@ -99,7 +99,11 @@ class BedrockEconomyPipelineIT {
     }
 
     JobRecord index(String jobId) throws Exception {
-      harness.upload(jobId, SOURCES);
+      return index(jobId, SOURCES);
+    }
+
+    JobRecord index(String jobId, Map<String, String> sources) throws Exception {
+      harness.upload(jobId, sources);
       harness.deliverS3Events();
       EmbedderService embedder = harness.pipeline.embedder(provider);
       return harness.runUntilFinished(jobId, embedder, Duration.ofSeconds(90));
@@ -139,13 +143,29 @@ class BedrockEconomyPipelineIT {
     assertThat(b.counters().tokens()).isEqualTo(a.counters().tokens()).isPositive();
     assertThat(economy.vectorLines("job-titan")).isEqualTo(onDemand.vectorLines("job-titan"));
     assertThat(economy.bedrock.stats().served()).isZero(); // no InvokeModel call
-    assertThat(economy.bedrock.jobsCreated()).isPositive();
+    // the fan-out's groups (one-chunk batches, 10 per group) gathered into one job, padded to 100
+    assertThat(economy.bedrock.jobsCreated()).isOne();
     // Bedrock bills every record it ran: the chunks, and the one-token padding records
     long padding = economy.paddingRecords(b);
+    assertThat(padding).isEqualTo(70);
     assertThat(economy.bedrock.stats().batchTokens())
         .isEqualTo(onDemand.bedrock.stats().tokens() + padding);
     double chunksAtBatchPrice = (economy.bedrock.stats().batchTokens() - padding) * 0.5;
     assertThat(chunksAtBatchPrice / onDemand.bedrock.stats().tokens()).isEqualTo(0.5);
+  }
+
+  @Test
+  void threeHundredTitanChunksAreOneBedrockJobWithoutPadding() throws Exception {
+    Run economy = new Run("economy", immediate());
+
+    JobRecord job = economy.index("job-300", PipelineFixture.sources(30, 10));
+
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(job.counters().total()).isEqualTo(300);
+    assertThat(job.counters().batchesRegistered()).isEqualTo(300); // one input per request
+    assertThat(economy.bedrock.jobsCreated()).isOne();
+    assertThat(economy.bedrock.stats().batchInputs()).isEqualTo(300); // no padding record
+    assertThat(economy.bedrock.stats().served()).isZero();
   }
 
   @Test
@@ -196,10 +216,16 @@ class BedrockEconomyPipelineIT {
         new Run("economy", SimulatorSettings.builder().timeScale(1).batchDurations(0, 3600, 0));
     economy.harness.upload("job-stopped", SOURCES);
     economy.harness.deliverS3Events();
-    assertThat(economy.bedrock.jobsCreated()).isPositive();
+    var polls = economy.harness.batchSource(economy.harness.pipeline.embedder(economy.provider));
+    await() // the fan-out's gather, delivered on the batch queue, creates the job
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              polls.pollOnce(Duration.ofMillis(200));
+              return economy.bedrock.jobsCreated() > 0;
+            });
 
     economy.harness.pipeline.jobs().cancel("job-stopped", "cancelled by a test", Instant.now());
-    var polls = economy.harness.batchSource(economy.harness.pipeline.embedder(economy.provider));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(

@@ -71,6 +71,7 @@ class EconomyPipelineIT {
     Map<String, String> overrides = new java.util.HashMap<>(ECONOMY);
     overrides.put("signal-hub.embedding.batch-size", "8");
     overrides.put("signal-hub.chunk-tokens", "24");
+    overrides.put("signal-hub.group-batches", "2"); // several fan-out groups to gather
     PipelineHarness h =
         new PipelineHarness(EmbeddedServices.endpoints(), EmbeddedServices.S3_EVENTS, overrides);
     EmbeddedServices.notifyFor(h.settings.bucket());
@@ -112,6 +113,9 @@ class EconomyPipelineIT {
         .isEqualTo(job.counters().total())
         .isEqualTo(SOURCES.size() * 12L);
     assertThat(s.server.stats().served()).isZero(); // nothing on demand
+    // the fan-out's groups of two batches gathered into one provider batch
+    assertThat(job.counters().batchesRegistered()).isGreaterThan(2);
+    assertThat(s.server.stats().batchesCreated()).isOne();
     assertThat(s.server.stats().batchTokens()).isEqualTo(job.counters().tokens());
     assertThat(s.server.stats().billedUsd(0.02))
         .isEqualTo(job.counters().tokens() * 0.02 / 1e6 * 0.5);

@@ -1,6 +1,8 @@
 package io.signalhub.indexing.aws.it;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.signalhub.indexing.core.economy.OpenAiBatchApi;
+import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.io.IOException;
@@ -21,6 +23,11 @@ public class SimulatorTestResource implements QuarkusTestResourceLifecycleManage
   /** The running simulator, for its statistics. */
   public static SimulatedEmbeddingServer server() {
     return server;
+  }
+
+  /** The simulator's Batch API with the key, as a function given it builds it. */
+  public static ProviderBatchApi batchApi() {
+    return new OpenAiBatchApi(server.baseUrl(), KEY, ProviderBatchApi.FileLimits.OPENAI);
   }
 
   @Override

@@ -7,15 +7,21 @@ import java.util.function.Supplier;
 
 /**
  * A batch API built at its first use, then kept: the deployed fan-out's, whose key is read from
- * Secrets Manager only when an economy job first submits (on-demand jobs never read it, and a
+ * Secrets Manager only when it is first called for more than its file limits, which are known
+ * without the key (the fan-out gathers with them and never submits, so it never reads the key; a
  * SnapStart snapshot taken after init never holds it).
  */
 public final class DeferredBatchApi implements ProviderBatchApi {
 
+  private final FileLimits limits;
   private final Supplier<ProviderBatchApi> build;
   private volatile ProviderBatchApi built;
 
-  public DeferredBatchApi(Supplier<ProviderBatchApi> build) {
+  /**
+   * @param limits the built API's file limits
+   */
+  public DeferredBatchApi(FileLimits limits, Supplier<ProviderBatchApi> build) {
+    this.limits = Objects.requireNonNull(limits, "limits must be set");
     this.build = Objects.requireNonNull(build, "build must be set");
   }
 
@@ -34,7 +40,7 @@ public final class DeferredBatchApi implements ProviderBatchApi {
 
   @Override
   public FileLimits limits() {
-    return api().limits();
+    return limits;
   }
 
   @Override

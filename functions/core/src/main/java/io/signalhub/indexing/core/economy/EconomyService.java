@@ -12,9 +12,11 @@ import java.util.logging.Logger;
  * Economy mode: registered batches go to the provider's batch API instead of the on-demand queue,
  * and come back through the same accounting as on-demand batches.
  *
- * <p><b>Submit</b> ({@link #send}, the batch queue's producer side): see {@link Submissions}; an
- * on-demand job's batches go to the on-demand queue unchanged, and an economy job fails at once
- * with what to change when the provider has no batch API (rather than paying on-demand prices).
+ * <p><b>Submit</b> ({@link #send}, the batch queue's producer side): an economy job's registered
+ * batches are gathered across fan-out groups into files up to the provider's limits ({@link
+ * Gathering}) and submitted ({@link Submissions}); an on-demand job's batches go to the on-demand
+ * queue unchanged, and an economy job fails at once with what to change when the provider has no
+ * batch API (rather than paying on-demand prices).
  *
  * <p><b>Poll</b> ({@link #poll}): a provider batch still running schedules the next poll (doubling
  * delays, nothing waits idle); a finished one is counted by {@link ProviderResults}, and what it
@@ -35,6 +37,7 @@ public final class EconomyService {
   private final Submissions submissions;
   private final ProviderResults results;
   private final Fallbacks fallbacks;
+  private final Gathering gathering;
 
   /**
    * @param ports its ports; a null {@code api} when the provider has no batch API (economy jobs
@@ -46,11 +49,24 @@ public final class EconomyService {
     this.submissions = new Submissions(ports);
     this.results = new ProviderResults(ports);
     this.fallbacks = new Fallbacks(ports, modes, submissions);
+    this.gathering = new Gathering(ports, submissions);
   }
 
   /** A batch queue that sends economy jobs' batches to the provider's batch API. */
   public BatchQueue queue() {
-    return this::send;
+    return new BatchQueue() {
+      @Override
+      public void send(List<BatchMessage> messages) {
+        EconomyService.this.send(messages);
+      }
+
+      @Override
+      public void allSent(String jobId, long firstSeq, long endSeq) {
+        if (ports.api() != null && settings(jobId).economy()) {
+          gathering.allSent(jobId, firstSeq, endSeq);
+        }
+      }
+    };
   }
 
   /** What one poll found. */
@@ -63,7 +79,7 @@ public final class EconomyService {
     NOTHING
   }
 
-  /** Sends the messages of one job (a fan-out group) on demand or to the batch API. */
+  /** Sends the messages of one job (a fan-out group) on demand or to be gathered. */
   public void send(List<BatchMessage> messages) {
     if (messages.isEmpty()) {
       return;
@@ -74,7 +90,7 @@ public final class EconomyService {
     } else if (ports.api() == null) {
       ports.jobs().fail(jobId, NO_BATCH_API, ports.clock().instant());
     } else {
-      submissions.submit(jobId, "s" + messages.get(0).seq(), 0, messages, null);
+      gathering.registered(jobId, messages);
     }
   }
 
@@ -83,8 +99,17 @@ public final class EconomyService {
     return modes.of(jobId);
   }
 
-  /** Polls one submission; see the class comment. */
+  /** Polls one submission, or gathers a range of batches; see the class comment. */
   public PollOutcome poll(PollScheduler.PollRequest request) {
+    Optional<Gathering.Range> range = Gathering.range(request);
+    if (range.isPresent()) {
+      Optional<JobRecord> job = ports.jobs().get(request.jobId());
+      if (job.isEmpty() || job.get().status().stopped()) {
+        return PollOutcome.NOTHING;
+      }
+      gathering.gather(job.get(), range.get());
+      return PollOutcome.SETTLED;
+    }
     Optional<Submission> found = ports.economy().get(request.jobId(), request.submissionId());
     Optional<JobRecord> job = ports.jobs().get(request.jobId());
     if (found.isEmpty() || job.isEmpty() || found.get().phase() != Submission.Phase.SUBMITTED) {
@@ -123,36 +148,48 @@ public final class EconomyService {
   /**
    * A poll that failed on every receive (the provider's batch API unreachable, say) reached the
    * dead-letter queue: the submission's still-pending batches go to the job's fallback now, so the
-   * job still ends. Should the provider batch complete later, its results are not read.
+   * job still ends. Should the provider batch complete later, its results are not read. A gather
+   * that reached it hands its batches to the fallback the same way.
    */
   public PollOutcome pollDeadLettered(PollScheduler.PollRequest request) {
-    Optional<Submission> found = ports.economy().get(request.jobId(), request.submissionId());
     Optional<JobRecord> job = ports.jobs().get(request.jobId());
-    if (found.isEmpty()
-        || job.isEmpty()
-        || found.get().phase() == Submission.Phase.SETTLED
-        || job.get().status().terminal()) {
+    if (job.isEmpty() || job.get().status().terminal()) {
       return PollOutcome.NOTHING;
     }
-    Submission submission = found.get();
+    Optional<Gathering.Range> range = Gathering.range(request);
+    if (range.isPresent()) {
+      for (Submission prepared : gathering.prepareForFallback(job.get(), range.get())) {
+        handOn(job.get(), prepared, "its gathering kept failing and reached the dead-letter queue");
+      }
+      return PollOutcome.SETTLED;
+    }
+    Optional<Submission> found = ports.economy().get(request.jobId(), request.submissionId());
+    if (found.isEmpty() || found.get().phase() == Submission.Phase.SETTLED) {
+      return PollOutcome.NOTHING;
+    }
+    handOn(job.get(), found.get(), "its polls kept failing and reached the dead-letter queue");
+    return PollOutcome.SETTLED;
+  }
+
+  /** Hands a submission's still-pending batches to the job's fallback, and settles it. */
+  private void handOn(JobRecord job, Submission submission, String why) {
     List<BatchMessage> leftover = new ArrayList<>();
     for (long seq : submission.seqs()) {
-      if (ports.pending(request.jobId(), seq)) {
-        leftover.add(ports.message(request.jobId(), seq));
+      if (ports.pending(job.jobId(), seq)) {
+        leftover.add(ports.message(job.jobId(), seq));
       }
     }
     ProviderBatch unknown =
         new ProviderBatch(
-            String.valueOf(submission.providerBatchId()),
+            submission.providerBatchId() != null ? submission.providerBatchId() : submission.id(),
             ProviderBatch.State.FAILED,
             submission.requests(),
             0,
             0,
             null,
             null,
-            "its polls kept failing and reached the dead-letter queue");
-    String outcome = fallbacks.apply(job.get(), submission, unknown, leftover);
+            why);
+    String outcome = fallbacks.apply(job, submission, unknown, leftover);
     ports.economy().update(submission, submission.settled(outcome, 0));
-    return PollOutcome.SETTLED;
   }
 }

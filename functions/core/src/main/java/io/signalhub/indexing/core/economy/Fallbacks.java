@@ -62,7 +62,8 @@ final class Fallbacks {
     switch (fallback) {
       case RESUBMIT -> {
         String base = submission.id().replaceFirst("-r\\d+$", "");
-        submissions.submit(job.jobId(), base, submission.attempt() + 1, leftover, submission.id());
+        submissions.resubmit(
+            job.jobId(), base, submission.attempt() + 1, leftover, submission.id());
         return "resubmitted (" + reason + ")";
       }
       case FAIL -> {

@@ -5,6 +5,7 @@ import io.signalhub.indexing.core.pipeline.BatchContents;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,12 @@ import java.util.logging.Logger;
 /**
  * The submit side: registered batches claimed for a submission, their chunks not yet cached written
  * as request lines, packed into input files within the provider's per-file limits, each file
- * created as a provider batch, and its first poll scheduled. A resent batch (a resumed fan-out)
- * finds itself claimed and is not submitted twice.
+ * created as a provider batch, and its first poll scheduled. A batch claimed by one submission is
+ * not submitted by another (but see {@link #gather} for a claim no submission lists).
+ *
+ * <p>Memory: a file being packed holds its request lines (the bytes the provider gets, one array
+ * per batch), not the batches' chunks or cached vectors; at its peak, while the lines are joined
+ * into the file, about twice the file's size.
  */
 final class Submissions {
 
@@ -27,25 +32,72 @@ final class Submissions {
   }
 
   /**
-   * Submits the still-pending batches among {@code messages} as {@code baseId} (split into {@code
-   * -f<part>} files over the limits, {@code -r<attempt>} for a resubmission).
-   *
-   * @param previous the submission the batches move from (a resubmission), or null
+   * Resubmits the still-pending batches among {@code messages} as {@code baseId-r<attempt>} (split
+   * into {@code -f<part>} files over the limits), their claims moved from {@code previous}.
    */
-  void submit(
+  void resubmit(
       String jobId, String baseId, int attempt, List<BatchMessage> messages, String previous) {
-    Optional<JobRecord> found = ports.jobs().get(jobId);
-    if (found.isEmpty() || found.get().status().stopped()) {
-      return;
+    Optional<JobRecord> job = ports.jobs().get(jobId);
+    if (job.isPresent() && !job.get().status().stopped()) {
+      pack(
+          job.get(),
+          messages,
+          (part, first) -> baseId + (part > 0 ? "-f" + part : "") + "-r" + attempt,
+          attempt,
+          previous);
     }
-    JobRecord job = found.get();
+  }
+
+  /**
+   * Submits gathered batches (registered, pending, listed by no submission) in as few files as the
+   * limits allow, each {@code s<its first batch>}. A batch claimed by a submission that does not
+   * list it (a gather that crashed between claiming and storing, or lost a race) is taken over:
+   * otherwise nothing would ever submit it. Two gathers racing for one batch may then both buy it;
+   * its marker still counts it once.
+   */
+  void gather(JobRecord job, List<BatchMessage> candidates) {
+    pack(job, candidates, (part, first) -> "s" + first, 0, null);
+  }
+
+  /**
+   * Stores gathered batches as one submission without buying them (a gather that reached the
+   * dead-letter queue hands them to the fallback through it).
+   */
+  Submission prepare(JobRecord job, List<Long> seqs) {
+    return store(job, "s" + seqs.get(0), 0, seqs, null);
+  }
+
+  /** Buys a submission stored {@code PREPARED} by a gather that crashed before buying it. */
+  void resume(JobRecord job, Submission prepared) {
+    buy(job, prepared, Map.of());
+  }
+
+  /** What a file being packed holds: each batch's request lines, never its chunks. */
+  private static final class File {
+    final Map<Long, byte[]> lines = new HashMap<>();
+    final List<Long> seqs = new ArrayList<>();
+    long bytes;
+    int requests;
+
+    boolean fits(int moreRequests, long moreBytes, ProviderBatchApi.FileLimits limits) {
+      return seqs.isEmpty()
+          || (requests + moreRequests <= limits.maxRequests()
+              && bytes + moreBytes <= limits.maxBytes());
+    }
+  }
+
+  /** Names a file: its part number in this call and its first batch. */
+  private interface Namer {
+    String id(int part, long firstSeq);
+  }
+
+  private void pack(
+      JobRecord job, List<BatchMessage> messages, Namer namer, int attempt, String previous) {
     ProviderBatchApi.FileLimits limits = ports.api().limits();
-    List<BatchContents> file = new ArrayList<>();
-    long fileBytes = 0;
-    int fileRequests = 0;
+    File file = new File();
     int part = 0;
     for (BatchMessage message : messages) {
-      if (!ports.pending(jobId, message.seq())) {
+      if (!ports.pending(job.jobId(), message.seq())) {
         continue;
       }
       BatchContents contents = ports.load(job, message);
@@ -54,66 +106,78 @@ final class Submissions {
         ports.account(job, contents, Map.of(), List.of());
         continue;
       }
-      long bytes = requestBytes(job, contents);
-      if (!file.isEmpty()
-          && (fileRequests + contents.missing().size() > limits.maxRequests()
-              || fileBytes + bytes > limits.maxBytes())) {
-        submitFile(job, partId(baseId, attempt, part++), attempt, file, previous);
-        file = new ArrayList<>();
-        fileBytes = 0;
-        fileRequests = 0;
+      List<ProviderBatchApi.Request> requests = requests(job, contents);
+      byte[] lines = lines(requests);
+      if (!file.fits(requests.size(), lines.length, limits)) {
+        submitFile(job, namer.id(part++, file.seqs.get(0)), attempt, file, previous);
+        file = new File();
       }
-      file.add(contents);
-      fileBytes += bytes;
-      fileRequests += contents.missing().size();
+      file.seqs.add(message.seq());
+      file.lines.put(message.seq(), lines);
+      file.bytes += lines.length;
+      file.requests += requests.size();
     }
-    if (!file.isEmpty()) {
-      submitFile(job, partId(baseId, attempt, part), attempt, file, previous);
+    if (!file.seqs.isEmpty()) {
+      submitFile(job, namer.id(part, file.seqs.get(0)), attempt, file, previous);
     }
   }
 
-  private static String partId(String baseId, int attempt, int part) {
-    return baseId + (part > 0 ? "-f" + part : "") + (attempt > 0 ? "-r" + attempt : "");
+  private void submitFile(JobRecord job, String id, int attempt, File file, String previous) {
+    Submission submission = store(job, id, attempt, file.seqs, previous);
+    if (submission != null && submission.phase() == Submission.Phase.PREPARED) {
+      buy(job, submission, file.lines);
+    }
   }
 
-  private void submitFile(
-      JobRecord job, String id, int attempt, List<BatchContents> batches, String previous) {
-    List<BatchContents> claimed = new ArrayList<>();
-    for (BatchContents contents : batches) {
-      long seq = contents.message().seq();
-      if (ports.economy().claim(job.jobId(), seq, id, previous).equals(id)) {
-        claimed.add(contents);
+  /**
+   * Claims {@code seqs} for {@code id} and stores the submission {@code PREPARED} with those it
+   * got, unless it exists; null if it got none.
+   *
+   * @param previous the submission the batches move from (a resubmission); null for a gather, which
+   *     takes over a claim no stored submission lists
+   */
+  private Submission store(
+      JobRecord job, String id, int attempt, List<Long> seqs, String previous) {
+    List<Long> claimed = new ArrayList<>();
+    for (long seq : seqs) {
+      String owner = ports.economy().claim(job.jobId(), seq, id, previous);
+      if (!owner.equals(id)
+          && previous == null
+          && ports
+              .economy()
+              .get(job.jobId(), owner)
+              .filter(s -> s.seqs().contains(seq))
+              .isEmpty()) {
+        owner = ports.economy().claim(job.jobId(), seq, id, owner);
+      }
+      if (owner.equals(id)) {
+        claimed.add(seq);
       }
     }
     if (claimed.isEmpty()) {
-      return;
+      return null;
     }
-    Submission submission =
-        ports
-            .economy()
-            .createIfAbsent(
-                Submission.prepared(
-                    job.jobId(),
-                    id,
-                    claimed.stream().map(c -> c.message().seq()).toList(),
-                    attempt));
-    if (submission.phase() == Submission.Phase.SUBMITTED) {
-      // submitted before this resend; its poll may have been lost in the crash: one more poll
-      // is harmless (a poll of a settled submission does nothing)
-      ports.schedulePoll(job.jobId(), id, 0, 0);
-      return;
-    }
-    if (submission.phase() != Submission.Phase.PREPARED) {
-      return;
-    }
+    return ports.economy().createIfAbsent(Submission.prepared(job.jobId(), id, claimed, attempt));
+  }
+
+  /**
+   * Creates the provider batch of a {@code PREPARED} submission from its still-pending batches'
+   * lines ({@code known}, or built from their payloads), schedules its first poll, then marks it
+   * {@code SUBMITTED}: a crash between the two leaves it {@code PREPARED} for the gather's
+   * redelivery to buy again (costly, counted once), never {@code SUBMITTED} without a poll.
+   */
+  private void buy(JobRecord job, Submission submission, Map<Long, byte[]> known) {
     ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
-    for (BatchContents contents : claimed) {
-      if (submission.seqs().contains(contents.message().seq())) {
-        for (ProviderBatchApi.Request request : requests(job, contents)) {
-          jsonl.writeBytes(ports.api().line(request));
-        }
+    for (long seq : submission.seqs()) {
+      byte[] lines = known.get(seq);
+      if (lines == null && ports.pending(job.jobId(), seq)) {
+        lines = lines(requests(job, ports.load(job, ports.message(job.jobId(), seq))));
+      }
+      if (lines != null) {
+        jsonl.writeBytes(lines);
       }
     }
+    String id = submission.id();
     ProviderBatch batch =
         ports
             .api()
@@ -123,8 +187,8 @@ final class Submissions {
                 Map.of("signal_hub_job", job.jobId(), "signal_hub_submission", id));
     LOG.info(
         () -> "Job " + job.jobId() + ": submission " + id + " is provider batch " + batch.id());
-    ports.economy().update(submission, submission.submitted(batch));
     ports.schedulePoll(job.jobId(), id, 0, 0);
+    ports.economy().update(submission, submission.submitted(batch));
   }
 
   /**
@@ -144,11 +208,11 @@ final class Submissions {
         .toList();
   }
 
-  private long requestBytes(JobRecord job, BatchContents contents) {
-    long bytes = 0;
-    for (ProviderBatchApi.Request request : requests(job, contents)) {
-      bytes += ports.api().line(request).length;
+  private byte[] lines(List<ProviderBatchApi.Request> requests) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (ProviderBatchApi.Request request : requests) {
+      bytes.writeBytes(ports.api().line(request));
     }
-    return bytes;
+    return bytes.toByteArray();
   }
 }

@@ -16,6 +16,9 @@ interface FanOutTrack {
   /** Where this track stands (its cursor, its next batch number, what a resume resends). */
   FanOutPosition position();
 
+  /** The track's first batch number. */
+  long firstSeq();
+
   /** The index after the track's last file. */
   long endFile();
 
@@ -39,6 +42,11 @@ interface FanOutTrack {
       @Override
       public FanOutPosition position() {
         return job.fanOut();
+      }
+
+      @Override
+      public long firstSeq() {
+        return FanOutPosition.START.nextSeq();
       }
 
       @Override
@@ -71,6 +79,11 @@ interface FanOutTrack {
       @Override
       public FanOutPosition position() {
         return start;
+      }
+
+      @Override
+      public long firstSeq() {
+        return plan.firstSeq(shard);
       }
 
       @Override

@@ -166,7 +166,9 @@ record FanOutWalk(
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      track.confirmSent(groups.flushAll(new Cursor(track.endFile(), 0)));
+      long endSeq = groups.flushAll(new Cursor(track.endFile(), 0));
+      track.confirmSent(endSeq);
+      queue.allSent(job.jobId(), track.firstSeq(), endSeq);
       if (track.complete(clock.instant())) {
         new FanOutCompletion(jobs, clock).finish(job.jobId());
       }

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
 /**
  * Brings unfinished jobs back after a restart that lost queued messages (the local stack keeps
  * tables and objects in its data directory, not its queues): resends every pending batch (the
- * embedder ignores any it already accounted) and resumes fan-outs that had not finished.
+ * embedder ignores any it already accounted; economy mode gathers the ones no submission holds) and
+ * resumes fan-outs that had not finished.
  */
 public final class PipelineRecovery {
 
@@ -40,8 +41,9 @@ public final class PipelineRecovery {
         if (job.status().terminal()) {
           continue;
         }
-        int resent =
-            PendingBatches.resend(jobs, queue, job.jobId(), jobs.pendingBatches(job.jobId()));
+        List<Long> pending = jobs.pendingBatches(job.jobId());
+        int resent = PendingBatches.resend(jobs, queue, job.jobId(), pending);
+        allSent(job.jobId(), pending);
         if (!job.fanOut().complete()) {
           resumeFanOut.accept(job.spec().manifestKey(), Instant.MAX);
         }
@@ -58,5 +60,19 @@ public final class PipelineRecovery {
       cursor = page.nextCursor();
     } while (cursor != null);
     return recovered;
+  }
+
+  /**
+   * Tells the queue each run of consecutive resent batches was sent whole (economy mode gathers
+   * them: the gathers queued before the restart were lost with the queue). Runs, not one range: a
+   * shard's batch numbers are far from the next shard's.
+   */
+  private void allSent(String jobId, List<Long> pending) {
+    for (int first = 0, i = 1; i <= pending.size(); i++) {
+      if (i == pending.size() || pending.get(i) != pending.get(i - 1) + 1) {
+        queue.allSent(jobId, pending.get(first), pending.get(i - 1) + 1);
+        first = i;
+      }
+    }
   }
 }
