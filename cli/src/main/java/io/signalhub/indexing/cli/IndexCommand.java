@@ -185,7 +185,7 @@ public final class IndexCommand implements Callable<Integer> {
       return new PipelineRun(
               directory,
               new StackConnection.Request(
-                  settings, StackConnection.Use.JOB, providerFlags(), concurrency, env),
+                  settings, StackConnection.Use.JOB, providerFlags(), concurrency, economy, env),
               new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency, economy, detach),
               repository,
               maxFileBytes,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.aws.AwsEndpoints;
 import io.signalhub.indexing.aws.AwsPipeline;
+import io.signalhub.indexing.core.economy.ProviderBatchApis;
 import io.signalhub.indexing.core.pipeline.PipelineSettings;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.local.runtime.LocalRuntime;
@@ -97,12 +98,38 @@ final class StackConnection implements AutoCloseable {
       Use use,
       List<String> providerFlags,
       Integer concurrency,
+      boolean economy,
       Map<String, String> environment) {
 
     /** A read with the provider {@code environment} configures. */
     static Request read(Map<String, String> environment) {
       return new Request(
-          ProviderSettings.fromEnvironment(environment), Use.READ, List.of(), null, environment);
+          ProviderSettings.fromEnvironment(environment),
+          Use.READ,
+          List.of(),
+          null,
+          false,
+          environment);
+    }
+
+    /**
+     * An economy job on a local stack whose provider has no batch API would only fail at its
+     * fan-out: refused first (exit 2). A deployed stack's provider is its deployment's, which fails
+     * the job with the same reason.
+     */
+    void checkEconomy(String provider, String stack) {
+      if (economy && !ProviderBatchApis.offeredBy(provider)) {
+        throw new UsageException(
+            "--economy needs a provider with a batch API (openai, or bedrock with Titan Text"
+                + " Embeddings V2); "
+                + stack
+                + " embeds with "
+                + provider
+                + (ProviderSettings.DEFAULT_PROVIDER.equals(provider)
+                    ? ", which costs nothing on demand: drop --economy"
+                    : ": drop --economy")
+                + ", or index with --provider openai (OPENAI_API_KEY)");
+      }
     }
   }
 
@@ -142,8 +169,10 @@ final class StackConnection implements AutoCloseable {
           && (request.use() == Use.READ
               || MODE_SHARED.equals(running.get().path("mode").asText()))) {
         checkCompatible(running.get(), request);
+        request.checkEconomy(running.get().path("provider").asText(), "the running local stack");
         return connect(running.get());
       }
+      request.checkEconomy(request.provider().provider(), "a local stack started for this run");
       Optional<DataDirLock> lock =
           DataDirLock.tryAcquire(
               data, request.use() == Use.JOB ? "scripts/index" : "scripts/status or search");

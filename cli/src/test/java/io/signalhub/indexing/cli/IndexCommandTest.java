@@ -103,6 +103,19 @@ class IndexCommandTest {
   }
 
   @Test
+  void economyWithTheEmbeddedModelIsRefusedBeforeAnyStackStarts() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+    CliRun run = CliRun.of("index", repo.toString(), "--economy");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr())
+        .isEqualTo(
+            "error: --economy needs a provider with a batch API (openai, or bedrock with Titan"
+                + " Text Embeddings V2); a local stack started for this run embeds with local,"
+                + " which costs nothing on demand: drop --economy, or index with --provider openai"
+                + " (OPENAI_API_KEY)\n");
+  }
+
+  @Test
   void aMissingDirectoryIsNotCalledANonDirectory() {
     CliRun run = CliRun.of("index", repo.resolve("nope").toString());
     assertThat(run.exit()).isEqualTo(2);

@@ -35,7 +35,7 @@ public final class DynamoEconomyStore implements EconomyStore {
   private final JobPartition partition;
 
   public DynamoEconomyStore(DynamoDbClient dynamo, String table) {
-    this.partition = new JobPartition(dynamo, table);
+    this.partition = new JobPartition(dynamo, table, ConflictRetry.standard());
   }
 
   private static String claimKey(long seq) {

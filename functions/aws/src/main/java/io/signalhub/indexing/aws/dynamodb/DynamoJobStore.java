@@ -68,9 +68,14 @@ public final class DynamoJobStore implements JobStore {
   private final DynamoShardLedger shards;
 
   public DynamoJobStore(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, ConflictRetry.standard());
+  }
+
+  /** With {@code conflicts} deciding how writes that lost a race to a transaction are retried. */
+  public DynamoJobStore(DynamoDbClient dynamo, String table, ConflictRetry conflicts) {
     this.dynamo = dynamo;
     this.table = table;
-    this.partition = new JobPartition(dynamo, table);
+    this.partition = new JobPartition(dynamo, table, conflicts);
     this.markers = new BatchMarkers(partition);
     this.failures = new FailureSamples(partition);
     this.activity = new JobActivity(dynamo, partition);

@@ -28,10 +28,12 @@ final class JobPartition {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ConflictRetry conflicts;
 
-  JobPartition(DynamoDbClient dynamo, String table) {
+  JobPartition(DynamoDbClient dynamo, String table, ConflictRetry conflicts) {
     this.dynamo = dynamo;
     this.table = table;
+    this.conflicts = conflicts;
   }
 
   String table() {
@@ -54,13 +56,15 @@ final class JobPartition {
   boolean put(Map<String, AttributeValue> item, Condition condition) {
     Update aliases = new Update().condition(condition);
     try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression(aliases.conditionExpression())
-                  .expressionAttributeNames(aliases.names())
-                  .expressionAttributeValues(aliases.values()));
+      conflicts.write(
+          () ->
+              dynamo.putItem(
+                  r ->
+                      r.tableName(table)
+                          .item(item)
+                          .conditionExpression(aliases.conditionExpression())
+                          .expressionAttributeNames(aliases.names())
+                          .expressionAttributeValues(aliases.values())));
       return true;
     } catch (ConditionalCheckFailedException conditionFailed) {
       return false;
@@ -116,7 +120,10 @@ final class JobPartition {
 
   /** Updates the job's item, which must exist. */
   void updateJob(String jobId, Update update) {
-    dynamo.updateItem(update.condition(Condition.exists(PK)).request(table, key(jobId, JOB)));
+    conflicts.write(
+        () ->
+            dynamo.updateItem(
+                update.condition(Condition.exists(PK)).request(table, key(jobId, JOB))));
   }
 
   /** Updates the job's item if the update's condition holds; false if it did not. */
@@ -127,7 +134,7 @@ final class JobPartition {
   /** Updates the job's item {@code sk} if the update's condition holds; false if it did not. */
   boolean updateIf(String jobId, String sk, Update update) {
     try {
-      dynamo.updateItem(update.request(table, key(jobId, sk)));
+      conflicts.write(() -> dynamo.updateItem(update.request(table, key(jobId, sk))));
       return true;
     } catch (ConditionalCheckFailedException conditionFailed) {
       return false;
@@ -136,11 +143,11 @@ final class JobPartition {
 
   /**
    * Applies the writes in one transaction; false if a condition failed (a batch already counted, a
-   * cursor that moved): an answer, not an error.
+   * cursor that moved): an answer, not an error. A transaction that only lost a race is sent again.
    */
   boolean transact(List<TransactWriteItem> writes) {
     try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      conflicts.write(() -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
       return true;
     } catch (TransactionCanceledException e) {
       boolean conditionFailed =

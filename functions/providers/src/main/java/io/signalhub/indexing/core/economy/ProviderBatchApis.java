@@ -23,6 +23,11 @@ public final class ProviderBatchApis {
    */
   public record Storage(BlobStore blobs, String bucket, String bedrockRoleArn) {}
 
+  /** Whether {@code provider} may have a batch API the pipeline uses (see {@link #forSettings}). */
+  public static boolean offeredBy(String provider) {
+    return "openai".equals(provider) || BedrockModels.NAME.equals(provider);
+  }
+
   /**
    * OpenAI's Batch API for provider {@code openai} (at its base URL, with its key); Bedrock batch
    * inference for {@code bedrock} with a Titan text model and a service role; null for the others
@@ -30,6 +35,9 @@ public final class ProviderBatchApis {
    * jobs fail with what to change.
    */
   public static ProviderBatchApi forSettings(ProviderSettings settings, Storage storage) {
+    if (!offeredBy(settings.provider())) {
+      return null;
+    }
     if ("openai".equals(settings.provider())) {
       return new OpenAiBatchApi(
           settings.baseUrl() != null ? settings.baseUrl() : URI.create("https://api.openai.com/v1"),
@@ -37,9 +45,7 @@ public final class ProviderBatchApis {
           ProviderBatchApi.FileLimits.OPENAI);
     }
     String model = settings.model() != null ? settings.model() : BedrockModels.TITAN_V2;
-    if (!BedrockModels.NAME.equals(settings.provider())
-        || BedrockModels.isCohere(model)
-        || storage.bedrockRoleArn() == null) {
+    if (BedrockModels.isCohere(model) || storage.bedrockRoleArn() == null) {
       return null;
     }
     var client = BedrockClient.builder().httpClient(ApacheHttpClient.create());
