@@ -272,8 +272,7 @@ final class FanOutRate implements Scenario {
             .chunks(sharded.run().chunks())
             .seconds(sharded.plannedSeconds() + sharded.longestShardSeconds())
             .chunksPerSecond(
-                sharded.run().chunks()
-                    / (sharded.plannedSeconds() + sharded.longestShardSeconds()))
+                sharded.run().chunks() / (sharded.plannedSeconds() + sharded.longestShardSeconds()))
             .filesPerMinute(sharded.filesPerMinuteOneInvocationPerShard())
             .note(
                 String.format(
