@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scripts/bench [--quick] [--json] [--quota | --economy]}: every scenario side by side in
- * one run, against one simulated OpenAI-compatible provider, on one corpus. Prints a table (and
- * JSON lines). Absolute times drift on a shared machine; the ratios are measured in the same run
- * and are what to read.
+ * {@code scripts/bench [--quick] [--json] [--quota | --rate-limit | --economy | --local-model]}:
+ * every scenario side by side in one run, against one simulated OpenAI-compatible provider, on one
+ * corpus. Prints a table (and JSON lines). Absolute times drift on a shared machine; the ratios are
+ * measured in the same run and are what to read.
  */
 @Command(
     name = "scripts/bench",
@@ -74,6 +74,18 @@ public final class Bench implements Callable<Integer> {
           "Only \"first full index, economy vs on demand\" (about 3 minutes with --quick).")
   boolean economyOnly;
 
+  @Option(
+      names = "--json-out",
+      paramLabel = "FILE",
+      description = "Also write the JSON lines to FILE (the table still prints).")
+  Path jsonOut;
+
+  @Option(
+      names = "--local-model",
+      description =
+          "Only \"the embedded model\": one chunk at a time against batching (about 1 minute).")
+  boolean localModelOnly;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -86,11 +98,18 @@ public final class Bench implements Callable<Integer> {
             ? List.of(new QuotaScenario())
             : rateLimitOnly
                 ? List.of(new RateLimitScenario())
-                : economyOnly ? List.of(new EconomyScenario()) : SCENARIOS;
+                : economyOnly
+                    ? List.of(new EconomyScenario())
+                    : localModelOnly ? List.of(new LocalModelScenario()) : SCENARIOS;
     for (Scenario scenario : scenarios) {
       scenario.run(run);
     }
     ResultTable.print(run.results(), json, System.out);
+    if (jsonOut != null) {
+      try (var out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(jsonOut))) {
+        ResultTable.print(run.results(), true, out);
+      }
+    }
     return 0;
   }
 

@@ -218,6 +218,8 @@ final class FanOutRate implements Scenario {
                     "fan-out in %d shards, %,d files, embedded services", sharded.shards(), count))
             .chunks(sharded.run().chunks())
             .seconds(sharded.plannedSeconds() + sharded.longestShardSeconds())
+            .chunksPerSecond(
+                sharded.run().chunks() / (sharded.plannedSeconds() + sharded.longestShardSeconds()))
             .filesPerMinute(sharded.filesPerMinuteOneInvocationPerShard())
             .note(
                 String.format(

@@ -81,15 +81,15 @@ record JobActivity(JobPartition partition) {
     return minutes;
   }
 
-  void recordThroughput(String jobId, Instant at, long chunks) {
+  /**
+   * Adds one batch's finished chunks to the throughput bucket of {@code at}, in its transaction.
+   */
+  TransactWriteItem countThroughput(String jobId, Instant at, long chunks) {
     long bucket = ThroughputSample.bucketOf(at).getEpochSecond();
-    partition
-        .dynamo()
-        .updateItem(
-            new Update()
-                .add(CHUNKS, chunks)
-                .set(EXPIRES_AT, number(bucket + THROUGHPUT_RETENTION_SECONDS))
-                .request(partition.table(), key(jobId, rateKey(bucket))));
+    return new Update()
+        .add(CHUNKS, chunks)
+        .set(EXPIRES_AT, number(bucket + THROUGHPUT_RETENTION_SECONDS))
+        .inTransaction(partition.table(), key(jobId, rateKey(bucket)));
   }
 
   List<ThroughputSample> throughputSince(String jobId, Instant since) {

@@ -6,7 +6,13 @@ import io.signalhub.indexing.aws.dynamodb.DynamoJobStore;
 import io.signalhub.indexing.aws.dynamodb.DynamoTables;
 import io.signalhub.indexing.core.job.BatchResult;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.job.JobStore;
+import io.signalhub.indexing.core.pipeline.BatchAccounting;
+import io.signalhub.indexing.core.pipeline.BatchMessage;
+import io.signalhub.indexing.core.pipeline.EmbedderService;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -43,11 +49,16 @@ class DynamoJobStoreRoundTripsIT {
     TwoBatchJob.register(store, T0);
     BatchResult two = new BatchResult(2, 0, 0, 1, 20, 0, 0, List.of());
 
-    store.recordBatch("job", 0, two, T0.plusSeconds(1));
     calls.clear();
-    assertThat(store.tryFinish("job", T0.plusSeconds(1))).isEmpty();
-    // one consistent read, not two conditional writes that fail
-    assertThat(calls).containsExactly("GetItem");
+    assertThat(
+            new BatchAccounting(store, Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC))
+                .account(new BatchMessage("job", 0, 2, "payload"), two, T0, null))
+        .isEqualTo(EmbedderService.Outcome.ACCOUNTED);
+    // one transaction counts the batch, its minute and its throughput sample (no write of its
+    // own for the sample); finishing is one consistent read, not two conditional writes that fail
+    assertThat(calls).containsExactly("TransactWriteItems", "GetItem");
+    assertThat(store.throughputSince("job", T0))
+        .containsExactly(new JobStore.ThroughputSample(T0, 2));
 
     store.recordBatch("job", 1, two, T0.plusSeconds(2));
     assertThat(store.tryFinish("job", T0.plusSeconds(2))).contains(JobStatus.COMPLETED);

@@ -226,6 +226,9 @@ public final class InMemoryJobStore implements JobStore {
     while (minutes.size() > HISTORY_MINUTES) {
       minutes.pollFirstEntry();
     }
+    throughput
+        .computeIfAbsent(jobId, id -> new TreeMap<>())
+        .merge(ThroughputSample.bucketOf(now), expected, Long::sum);
     return true;
   }
 
@@ -248,13 +251,6 @@ public final class InMemoryJobStore implements JobStore {
         j.counters().failed() > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
     jobs.put(jobId, copy(j, status, j.state().reason(), true, now, now));
     return Optional.of(status);
-  }
-
-  @Override
-  public synchronized void recordThroughput(String jobId, Instant at, long chunks) {
-    throughput
-        .computeIfAbsent(jobId, id -> new TreeMap<>())
-        .merge(ThroughputSample.bucketOf(at), chunks, Long::sum);
   }
 
   @Override

@@ -87,8 +87,9 @@ public interface JobStore {
   int batchChunkCount(String jobId, long seq);
 
   /**
-   * Accounts a batch once: marker PENDING to DONE, the job's counters and the minute of its
-   * activity history ({@link BatchResult#activity}) in one atomic write.
+   * Accounts a batch once: marker PENDING to DONE, the job's counters, the minute of its activity
+   * history ({@link BatchResult#activity}) and its finished chunks (completed and failed) in the
+   * throughput bucket of {@code now} ({@link #throughputSince}), in one atomic write.
    *
    * @return false if the batch was already accounted (nothing changed)
    */
@@ -99,9 +100,6 @@ public interface JobStore {
    * pending; exactly one caller sees the transition.
    */
   Optional<JobStatus> tryFinish(String jobId, Instant now);
-
-  /** Adds finished chunks to a throughput sample (best effort; for rate and ETA). */
-  void recordThroughput(String jobId, Instant at, long chunks);
 
   /**
    * Throughput samples from the bucket holding {@code since} on, oldest first: (bucket start,

@@ -69,7 +69,6 @@ public final class BatchAccounting {
         result,
         Duration.between(started, clock.instant()),
         model == null ? null : ModelPrices.estimateUsd(model, result.tokens()).orElse(null));
-    jobs.recordThroughput(message.jobId(), clock.instant(), result.completed() + result.failed());
     jobs.tryFinish(message.jobId(), clock.instant());
     return EmbedderService.Outcome.ACCOUNTED;
   }

@@ -37,4 +37,9 @@ public final class LocalMiniLmModel {
   public static String weightsFileName() {
     return MODEL_RESOURCE;
   }
+
+  /** The name of the tokenizer's tokenizer.json in the model jar. */
+  public static String tokenizerFileName() {
+    return TOKENIZER_RESOURCE;
+  }
 }

@@ -357,7 +357,6 @@ public abstract class JobStoreContract {
         group(Cursor.START, file(1), batches(0, 3, 5), 0, new Failure("a.py", "unreadable")),
         at(1));
     store.recordBatch("job", 0, completed(5), at(2));
-    store.recordThroughput("job", at(2), 5);
     store.registerGroup("other", group(Cursor.START, file(1), batches(0, 1, 5), 0), at(1));
 
     assertThat(store.delete("job")).isTrue();
@@ -572,7 +571,6 @@ public abstract class JobStoreContract {
       store.registerGroup(
           id, group(Cursor.START, file(1), batches(0, 2, 2), 0, new Failure("x", "y")), at(1));
       store.recordBatch(id, 0, completed(2), at(2));
-      store.recordThroughput(id, at(2), 2);
     }
     JobRecord other = job("other");
 
@@ -658,15 +656,30 @@ public abstract class JobStoreContract {
   }
 
   @Test
-  void throughputIsCountedInTenSecondBucketsFromTheBucketHoldingSince() {
+  void accountedBatchesCountTheirFinishedChunksOnceInTenSecondBucketsFromTheBucketHoldingSince() {
     Instant bucket = Instant.parse("2026-01-01T00:01:00Z");
     create("job");
     create("other");
-    store.recordThroughput("job", bucket.plusSeconds(3), 5);
-    store.recordThroughput("job", bucket.plusMillis(9_999), 2);
-    store.recordThroughput("job", bucket.plusSeconds(15), 4);
-    store.recordThroughput("job", bucket.plusSeconds(31), 1);
-    store.recordThroughput("other", bucket.plusSeconds(12), 100);
+    store.registerGroup(
+        "job",
+        group(
+            Cursor.START,
+            file(4),
+            List.of(
+                new RegisteredBatch(0, 5),
+                new RegisteredBatch(1, 2),
+                new RegisteredBatch(2, 4),
+                new RegisteredBatch(3, 1)),
+            0),
+        bucket);
+    store.registerGroup("other", group(Cursor.START, file(1), batches(0, 1, 100), 0), bucket);
+    store.recordBatch("job", 0, completed(5), bucket.plusSeconds(3));
+    store.recordBatch("job", 0, completed(5), bucket.plusSeconds(4)); // already accounted
+    store.recordBatch(
+        "job", 1, new BatchResult(1, 1, 0, 1, 10, 0, 0, List.of()), bucket.plusMillis(9_999));
+    store.recordBatch("job", 2, completed(4), bucket.plusSeconds(15));
+    store.recordBatch("job", 3, completed(1), bucket.plusSeconds(31));
+    store.recordBatch("other", 0, completed(100), bucket.plusSeconds(12));
 
     assertThat(store.throughputSince("job", bucket.plusSeconds(5)))
         .containsExactly(

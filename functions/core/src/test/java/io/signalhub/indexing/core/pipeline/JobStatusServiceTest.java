@@ -80,7 +80,6 @@ class JobStatusServiceTest {
     for (int seq = 0; seq < finishedAt.length; seq++) {
       Instant at = start.plusSeconds(finishedAt[seq]);
       jobs.recordBatch("job", seq, new BatchResult(100, 0, 0, 1, 1_000, 0, 0, List.of()), at);
-      jobs.recordThroughput("job", at, 100);
     }
     clock.advance(Duration.ofSeconds(80));
 

@@ -3,20 +3,20 @@ package io.signalhub.indexing.core.provider;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import io.signalhub.indexing.core.batch.ProviderLimits;
 import io.signalhub.indexing.core.token.TokenCounter;
 import io.signalhub.indexing.core.token.WordPieceTokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * all-MiniLM-L6-v2 (quantized) in process: no network, no key, 384 dimensions. The ONNX session
@@ -30,7 +30,8 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
   private static final String TOKENIZER_RESOURCE = LocalMiniLmModel.TOKENIZER_RESOURCE;
 
   private final ExecutorService executor;
-  private final AbstractInProcessEmbeddingModel model;
+  private final int parallelCalls;
+  private final MiniLmEncoder encoder;
   private final WordPieceTokenCounter tokenCounter;
 
   public LocalMiniLmProvider() {
@@ -47,27 +48,18 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
    */
   public LocalMiniLmProvider(int parallelCalls, java.util.function.Supplier<byte[]> modelBytes) {
     this.tokenCounter = WordPieceTokenCounter.fromClasspath(TOKENIZER_RESOURCE);
+    this.parallelCalls = Math.max(1, parallelCalls);
     this.executor =
         Executors.newFixedThreadPool(
-            Math.max(1, parallelCalls),
+            this.parallelCalls,
             task -> {
               Thread thread = new Thread(task, "minilm");
               thread.setDaemon(true);
               return thread;
             });
-    OnnxBertBiEncoder encoder = loadEncoder(modelBytes.get());
-    this.model =
-        new AbstractInProcessEmbeddingModel(executor) {
-          @Override
-          protected OnnxBertBiEncoder model() {
-            return encoder;
-          }
-
-          @Override
-          protected Integer knownDimension() {
-            return LocalMiniLmModel.DIMENSIONS;
-          }
-        };
+    OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    OrtSession session = session(environment, modelBytes.get());
+    this.encoder = encoder(environment, session);
   }
 
   private static byte[] modelFromClasspath() {
@@ -84,17 +76,28 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
     }
   }
 
-  private static OnnxBertBiEncoder loadEncoder(byte[] modelBytes) {
-    ClassLoader loader = LocalMiniLmProvider.class.getClassLoader();
-    try (InputStream tokenizer = loader.getResourceAsStream(TOKENIZER_RESOURCE)) {
+  /**
+   * One intra-op thread: the provider runs one call per core itself, which measured about twice as
+   * fast as ONNX Runtime's own threads on 2 cores (docs/benchmarks.md). The optimization level is
+   * ONNX Runtime's default, all graph optimizations.
+   */
+  private static OrtSession session(OrtEnvironment environment, byte[] modelBytes) {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(1);
+      options.setInterOpNumThreads(1);
+      return environment.createSession(modelBytes, options);
+    } catch (OrtException e) {
+      throw new IllegalStateException("Cannot start the embedded model: " + e.getMessage(), e);
+    }
+  }
+
+  private static MiniLmEncoder encoder(OrtEnvironment environment, OrtSession session) {
+    try (InputStream tokenizer =
+        LocalMiniLmProvider.class.getClassLoader().getResourceAsStream(TOKENIZER_RESOURCE)) {
       if (tokenizer == null) {
         throw new IllegalStateException("The all-MiniLM-L6-v2 tokenizer is not on the class path");
       }
-      OrtEnvironment environment = OrtEnvironment.getEnvironment();
-      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(1);
-      OrtSession session = environment.createSession(modelBytes, options);
-      return new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+      return new MiniLmEncoder(environment, session, tokenizer);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the embedded model", e);
     } catch (OrtException e) {
@@ -122,22 +125,49 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
     return tokenCounter;
   }
 
+  /**
+   * Every text runs alone through the session (see {@link MiniLmEncoder} for why not in a batch);
+   * up to one call per core at a time, each taking the next text not yet taken, so a slow text does
+   * not hold up a fixed share of the request. Vectors come back in input order.
+   */
   @Override
   public EmbeddingResponse embed(List<String> inputs) {
-    List<TextSegment> segments = inputs.stream().map(TextSegment::from).toList();
-    List<Embedding> embeddings;
+    float[][] vectors = new float[inputs.size()][];
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+            vectors[i] = embedOne(inputs.get(i));
+          }
+        };
+    int workers = Math.min(parallelCalls, inputs.size());
+    // all on the pool, none on the caller: with several requests in flight, the pool's size still
+    // bounds the session runs at once
+    List<CompletableFuture<Void>> running = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
+      running.add(CompletableFuture.runAsync(worker, executor));
+    }
     try {
-      embeddings = model.embedAll(segments).content();
+      running.forEach(CompletableFuture::join);
     } catch (RuntimeException e) {
-      throw EmbeddingException.retryable("Local model failed: " + e.getMessage(), e);
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw EmbeddingException.retryable("Local model failed: " + cause.getMessage(), cause);
     }
     long tokens = inputs.stream().mapToLong(tokenCounter::count).sum();
-    return new EmbeddingResponse(
-        embeddings.stream().map(Embedding::vector).toList(), tokens, QuotaSnapshot.UNKNOWN);
+    return new EmbeddingResponse(Arrays.asList(vectors), tokens, QuotaSnapshot.UNKNOWN);
+  }
+
+  private float[] embedOne(String text) {
+    try {
+      return encoder.embed(text);
+    } catch (OrtException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   @Override
   public void close() {
     executor.shutdownNow();
+    encoder.close();
   }
 }
