@@ -63,7 +63,7 @@ public final class SignalHubStack extends Stack {
     if (BedrockBatchAccess.applies(settings)) {
       new BedrockBatchAccess(this, settings, functions, bucket);
     }
-    new EconomyAccess(settings, functions, bucket, queues, provider.key);
+    new EconomyAccess(settings, functions, queues);
     permissions.consumersAndStatus();
     new Triggers(settings, functions, bucket, queues);
     statusApi = new StatusApi(this, functions);

@@ -1,8 +1,6 @@
 package io.signalhub.indexing.fanout;
 
 import io.signalhub.indexing.aws.AwsPipeline;
-import io.signalhub.indexing.aws.lambda.ApiKeySecret;
-import io.signalhub.indexing.core.economy.DeferredBatchApi;
 import io.signalhub.indexing.core.economy.EconomyConfig;
 import io.signalhub.indexing.core.economy.ProviderBatchApi;
 import io.signalhub.indexing.core.economy.ProviderBatchApis;
@@ -32,20 +30,15 @@ public class FanOutProducers {
   FanOutService fanOut(
       AwsPipeline pipeline,
       ProviderSettings provider,
-      ApiKeySecret key,
       EconomyConfig config,
       @ConfigProperty(name = "signal-hub.bedrock.batch-role-arn") Optional<String> bedrockRole) {
     ProviderBatchApis.Storage storage =
         new ProviderBatchApis.Storage(
             pipeline.blobs(), pipeline.settings().bucket(), bedrockRole.orElse(null));
-    // the configured settings (no key) tell whether the provider has a batch API, and its limits
+    // the configured settings (no key) tell whether the provider has a batch API, and its file
+    // limits, which are all the fan-out's gathering uses: the embedders submit, with the key
     ProviderBatchApi keyless = ProviderBatchApis.forSettings(provider, storage);
-    ProviderBatchApi api =
-        keyless == null
-            ? null
-            : new DeferredBatchApi(
-                keyless.limits(), () -> ProviderBatchApis.forSettings(key.settings(), storage));
-    return pipeline.fanOut(EmbeddingProviders.profile(provider), pipeline.economy(api, config));
+    return pipeline.fanOut(EmbeddingProviders.profile(provider), pipeline.economy(keyless, config));
   }
 
   /** No profile: whatever made the fan-out fail (its model included) must not stop this. */
