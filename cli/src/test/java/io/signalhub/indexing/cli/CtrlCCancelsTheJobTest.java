@@ -85,7 +85,10 @@ class CtrlCCancelsTheJobTest {
             "--provider",
             "openai",
             "--base-url",
-            server.baseUrl().toString()));
+            server.baseUrl().toString(),
+            // two calls in flight: with more, all 12 batches can be at the provider before Ctrl-C
+            "--concurrency",
+            "2"));
     command.addAll(List.of(extra));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("SIGNAL_HUB_HOME", home.toString());
