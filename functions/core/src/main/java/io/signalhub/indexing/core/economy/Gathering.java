@@ -32,9 +32,10 @@ import java.util.stream.LongStream;
  * <p><b>Gathering</b> ({@link #gather}, a message on the batch queue: a {@link
  * PollScheduler.PollRequest} whose submission id names the range, so the poll path carries it): the
  * range's batches still pending and listed by no submission are claimed → {@code PREPARED} → {@code
- * SUBMITTED} by {@link Submissions}, in as few files as the limits allow. Claims and the
- * submissions' lists make a redelivered or overlapping gather buy nothing twice; a submission left
- * {@code PREPARED} by a crash is bought by the redelivery. A gather that keeps failing reaches the
+ * SUBMITTED} by {@link Submissions}, in as few files as the limits allow; a range's submissions
+ * already {@code SUBMITTED} get a poll again, in case theirs was lost. Claims and the submissions'
+ * lists make a redelivered or overlapping gather buy nothing twice; a submission left {@code
+ * PREPARED} by a crash is bought by the redelivery. A gather that keeps failing reaches the
  * dead-letter queue, and its batches go to the job's fallback ({@link #prepareForFallback}).
  */
 final class Gathering {
@@ -109,11 +110,16 @@ final class Gathering {
   void gather(JobRecord job, Range range) {
     for (int round = 0; round < ROUNDS; round++) {
       List<Submission> stored = ports.economy().list(job.jobId());
-      for (Submission prepared : stored) {
-        if (prepared.phase() == Submission.Phase.PREPARED
-            && prepared.attempt() == 0
-            && within(prepared, range)) {
-          submissions.resume(job, prepared); // a gather crashed before buying it
+      for (Submission earlier : stored) {
+        if (earlier.phase() == Submission.Phase.PREPARED
+            && earlier.attempt() == 0
+            && within(earlier, range)) {
+          submissions.resume(job, earlier); // a gather crashed before buying it
+        } else if (round == 0
+            && earlier.phase() == Submission.Phase.SUBMITTED
+            && within(earlier, range)) {
+          // its poll may have been lost with the queue (a local restart): polls are idempotent
+          ports.schedulePoll(job.jobId(), earlier.id(), 0, 0);
         }
       }
       List<BatchMessage> candidates = unlisted(job.jobId(), range, stored);

@@ -283,6 +283,21 @@ class GatheringTest {
   }
 
   @Test
+  void aRestartThatLostTheSubmittedBatchesPollsPollsThemAgainAndTheJobCompletes() throws Exception {
+    EconomyModeTest.Run run = run(50_000, Map.of());
+    run.fanOut("job-q");
+    run.gather(); // bought: its first poll is queued
+    assertThat(run.polls.drain()).isNotEmpty(); // lost with the local stack's queues
+    run.restart();
+
+    new PipelineRecovery(run.fixture.jobs, run.economy.queue()).recover((key, deadline) -> {});
+    JobRecord job = settled(run, "job-q");
+
+    assertThat(run.server.stats().batchesCreated()).isOne();
+    assertEachBatchInOneSubmission(run, job);
+  }
+
+  @Test
   void aRestartThatLostTheQueuedGathersGathersThePendingBatchesAgain() throws Exception {
     EconomyModeTest.Run run = run(50_000, Map.of());
     run.fanOut("job-l");
