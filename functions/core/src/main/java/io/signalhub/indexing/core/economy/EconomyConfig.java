@@ -11,8 +11,10 @@ import java.util.function.Function;
  * @param defaults mode and fallback for jobs whose manifest names none
  * @param firstPoll delay before a new provider batch is first polled
  * @param maxPoll longest delay between polls (SQS allows at most 15 minutes)
+ * @param gatherThreads a gather's store and bucket calls in flight at once ({@link ParallelCalls})
  */
-public record EconomyConfig(EconomySettings defaults, Duration firstPoll, Duration maxPoll) {
+public record EconomyConfig(
+    EconomySettings defaults, Duration firstPoll, Duration maxPoll, int gatherThreads) {
 
   public static final Duration SQS_MAX_DELAY = Duration.ofMinutes(15);
 
@@ -20,6 +22,10 @@ public record EconomyConfig(EconomySettings defaults, Duration firstPoll, Durati
     if (firstPoll.isNegative() || maxPoll.compareTo(firstPoll) < 0) {
       throw new IllegalArgumentException(
           "economy poll delays must satisfy 0 <= first <= max, were " + firstPoll + ", " + maxPoll);
+    }
+    if (gatherThreads < 1) {
+      throw new IllegalArgumentException(
+          "signal-hub.economy.gather-threads must be at least 1, was " + gatherThreads);
     }
   }
 
@@ -35,8 +41,8 @@ public record EconomyConfig(EconomySettings defaults, Duration firstPoll, Durati
         Duration.ofSeconds(
             Math.min(
                 SQS_MAX_DELAY.toSeconds(),
-                Long.parseLong(
-                    lookup.apply("signal-hub.economy.max-poll-seconds").orElse("900")))));
+                Long.parseLong(lookup.apply("signal-hub.economy.max-poll-seconds").orElse("900")))),
+        Integer.parseInt(lookup.apply("signal-hub.economy.gather-threads").orElse("32")));
   }
 
   /** Delay before poll number {@code polls + 1}: doubling from the first, capped. */

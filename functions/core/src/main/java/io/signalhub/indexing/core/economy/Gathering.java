@@ -3,15 +3,17 @@ package io.signalhub.indexing.core.economy;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 /**
  * Gathers an economy job's registered batches ACROSS fan-out groups into provider files as large as
@@ -36,6 +38,8 @@ import java.util.regex.Pattern;
  * dead-letter queue, and its batches go to the job's fallback ({@link #prepareForFallback}).
  */
 final class Gathering {
+
+  private static final Logger LOG = Logger.getLogger(Gathering.class.getName());
 
   private static final String PREFIX = "gather-";
   private static final Pattern RANGE = Pattern.compile(PREFIX + "(\\d+)-(\\d+)");
@@ -117,7 +121,13 @@ final class Gathering {
         return;
       }
       // a batch claimed but left out of a racing gather's submission is found in the next round
+      Instant started = ports.clock().instant();
       submissions.gather(job, candidates);
+      long millis = Duration.between(started, ports.clock().instant()).toMillis();
+      LOG.info(
+          () ->
+              "Job %s: gathered %d batches of %s in %d ms"
+                  .formatted(job.jobId(), candidates.size(), range, millis));
     }
     throw new IllegalStateException(
         "Job " + job.jobId() + ": gathering " + range + " kept racing; the message comes back");
@@ -142,13 +152,21 @@ final class Gathering {
   private List<BatchMessage> unlisted(String jobId, Range range, List<Submission> stored) {
     Set<Long> listed = new HashSet<>();
     stored.forEach(s -> listed.addAll(s.seqs()));
-    List<BatchMessage> candidates = new ArrayList<>();
-    for (long seq = range.from(); seq < range.to(); seq++) {
-      if (!listed.contains(seq) && ports.pending(jobId, seq)) {
-        candidates.add(ports.message(jobId, seq));
-      }
-    }
-    return candidates;
+    List<Long> seqs =
+        LongStream.range(range.from(), range.to())
+            .filter(seq -> !listed.contains(seq))
+            .boxed()
+            .toList();
+    return ParallelCalls.map(
+            ports.config().gatherThreads(),
+            seqs,
+            seq ->
+                ports.pending(jobId, seq)
+                    ? Optional.of(ports.message(jobId, seq))
+                    : Optional.<BatchMessage>empty())
+        .stream()
+        .flatMap(Optional::stream)
+        .toList();
   }
 
   private static boolean within(Submission submission, Range range) {

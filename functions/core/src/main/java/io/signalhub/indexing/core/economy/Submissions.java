@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -91,35 +92,56 @@ final class Submissions {
     String id(int part, long firstSeq);
   }
 
+  /** Batches prepared at once; bounds what a window's request lines hold besides the file's. */
+  private static final int WINDOW = 256;
+
+  /** A batch's request lines, ready to pack. */
+  private record Lines(long seq, byte[] bytes, int requests) {}
+
   private void pack(
       JobRecord job, List<BatchMessage> messages, Namer namer, int attempt, String previous) {
     ProviderBatchApi.FileLimits limits = ports.api().limits();
     File file = new File();
     int part = 0;
-    for (BatchMessage message : messages) {
-      if (!ports.pending(job.jobId(), message.seq())) {
-        continue;
+    for (int from = 0; from < messages.size(); from += WINDOW) {
+      List<BatchMessage> window = messages.subList(from, Math.min(from + WINDOW, messages.size()));
+      for (Optional<Lines> prepared : parallel(window, message -> prepare(job, message))) {
+        if (prepared.isEmpty()) {
+          continue;
+        }
+        Lines lines = prepared.get();
+        if (!file.fits(lines.requests(), lines.bytes().length, limits)) {
+          submitFile(job, namer.id(part++, file.seqs.get(0)), attempt, file, previous);
+          file = new File();
+        }
+        file.seqs.add(lines.seq());
+        file.lines.put(lines.seq(), lines.bytes());
+        file.bytes += lines.bytes().length;
+        file.requests += lines.requests();
       }
-      BatchContents contents = ports.load(job, message);
-      if (contents.missing().isEmpty()) {
-        // every chunk got cached since the fan-out: nothing to buy
-        ports.account(job, contents, Map.of(), List.of());
-        continue;
-      }
-      List<ProviderBatchApi.Request> requests = requests(job, contents);
-      byte[] lines = lines(requests);
-      if (!file.fits(requests.size(), lines.length, limits)) {
-        submitFile(job, namer.id(part++, file.seqs.get(0)), attempt, file, previous);
-        file = new File();
-      }
-      file.seqs.add(message.seq());
-      file.lines.put(message.seq(), lines);
-      file.bytes += lines.length;
-      file.requests += requests.size();
     }
     if (!file.seqs.isEmpty()) {
       submitFile(job, namer.id(part, file.seqs.get(0)), attempt, file, previous);
     }
+  }
+
+  /** The batch's request lines; none if it is no longer pending or all its chunks got cached. */
+  private Optional<Lines> prepare(JobRecord job, BatchMessage message) {
+    if (!ports.pending(job.jobId(), message.seq())) {
+      return Optional.empty();
+    }
+    BatchContents contents = ports.load(job, message);
+    if (contents.missing().isEmpty()) {
+      // every chunk got cached since the fan-out: nothing to buy
+      ports.account(job, contents, Map.of(), List.of());
+      return Optional.empty();
+    }
+    List<ProviderBatchApi.Request> requests = requests(job, contents);
+    return Optional.of(new Lines(message.seq(), lines(requests), requests.size()));
+  }
+
+  private <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> call) {
+    return ParallelCalls.map(ports.config().gatherThreads(), items, call);
   }
 
   private void submitFile(JobRecord job, String id, int attempt, File file, String previous) {
@@ -138,26 +160,25 @@ final class Submissions {
    */
   private Submission store(
       JobRecord job, String id, int attempt, List<Long> seqs, String previous) {
-    List<Long> claimed = new ArrayList<>();
-    for (long seq : seqs) {
-      String owner = ports.economy().claim(job.jobId(), seq, id, previous);
-      if (!owner.equals(id)
-          && previous == null
-          && ports
-              .economy()
-              .get(job.jobId(), owner)
-              .filter(s -> s.seqs().contains(seq))
-              .isEmpty()) {
-        owner = ports.economy().claim(job.jobId(), seq, id, owner);
-      }
-      if (owner.equals(id)) {
-        claimed.add(seq);
-      }
-    }
+    List<Long> claimed =
+        parallel(seqs, seq -> claim(job.jobId(), id, seq, previous) ? seq : null).stream()
+            .filter(Objects::nonNull)
+            .toList();
     if (claimed.isEmpty()) {
       return null;
     }
     return ports.economy().createIfAbsent(Submission.prepared(job.jobId(), id, claimed, attempt));
+  }
+
+  /** Whether {@code id} now holds {@code seq}'s claim. */
+  private boolean claim(String jobId, String id, long seq, String previous) {
+    String owner = ports.economy().claim(jobId, seq, id, previous);
+    if (!owner.equals(id)
+        && previous == null
+        && ports.economy().get(jobId, owner).filter(s -> s.seqs().contains(seq)).isEmpty()) {
+      owner = ports.economy().claim(jobId, seq, id, owner);
+    }
+    return owner.equals(id);
   }
 
   /**
@@ -167,16 +188,20 @@ final class Submissions {
    * redelivery to buy again (costly, counted once), never {@code SUBMITTED} without a poll.
    */
   private void buy(JobRecord job, Submission submission, Map<Long, byte[]> known) {
-    ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
-    for (long seq : submission.seqs()) {
-      byte[] lines = known.get(seq);
-      if (lines == null && ports.pending(job.jobId(), seq)) {
-        lines = lines(requests(job, ports.load(job, ports.message(job.jobId(), seq))));
-      }
-      if (lines != null) {
-        jsonl.writeBytes(lines);
-      }
+    List<Long> unknown = submission.seqs().stream().filter(seq -> !known.containsKey(seq)).toList();
+    List<byte[]> loaded =
+        parallel(
+            unknown,
+            seq ->
+                ports.pending(job.jobId(), seq)
+                    ? lines(requests(job, ports.load(job, ports.message(job.jobId(), seq))))
+                    : new byte[0]);
+    Map<Long, byte[]> lines = new HashMap<>(known);
+    for (int i = 0; i < unknown.size(); i++) {
+      lines.put(unknown.get(i), loaded.get(i));
     }
+    ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+    submission.seqs().forEach(seq -> jsonl.writeBytes(lines.get(seq)));
     String id = submission.id();
     ProviderBatch batch =
         ports

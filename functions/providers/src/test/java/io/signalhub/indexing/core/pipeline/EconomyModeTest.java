@@ -76,6 +76,11 @@ class EconomyModeTest {
     /** Set: the next provider file is not created (a crash after its submission was stored). */
     final AtomicBoolean crashBeforeSubmit = new AtomicBoolean();
 
+    /** Set: every request line written and every claim of a batch waits there. */
+    volatile Rendezvous linesWritten;
+
+    volatile Rendezvous claims;
+
     private final EconomyPorts ports;
     EconomyService economy;
 
@@ -142,7 +147,7 @@ class EconomyModeTest {
 
         @Override
         public byte[] line(Request request) {
-          return api.line(request);
+          return Rendezvous.around(linesWritten, () -> api.line(request));
         }
 
         @Override
@@ -248,7 +253,8 @@ class EconomyModeTest {
 
       @Override
       public String claim(String jobId, long seq, String submissionId, String previousOwner) {
-        return store.claim(jobId, seq, submissionId, previousOwner);
+        return Rendezvous.around(
+            claims, () -> store.claim(jobId, seq, submissionId, previousOwner));
       }
 
       @Override

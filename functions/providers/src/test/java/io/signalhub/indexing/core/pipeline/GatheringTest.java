@@ -169,6 +169,28 @@ class GatheringTest {
   }
 
   @Test
+  void aGatherPreparesAndClaimsItsBatchesInParallelAndStillBuysEachOnce() throws Exception {
+    // one after another, a 50,000-record Bedrock file is ~300,000 calls: beyond the timeout
+    EconomyModeTest.Run run = run(50_000, Map.of());
+    run.linesWritten = new Rendezvous(4);
+    run.claims = new Rendezvous(4);
+
+    Indexed indexed = indexed(run, "job-p");
+
+    assertThat(run.linesWritten.most()).as("batches prepared at once").isGreaterThanOrEqualTo(4);
+    assertThat(run.claims.most()).as("batches claimed at once").isGreaterThanOrEqualTo(4);
+    assertThat(run.server.stats().batchesCreated()).isOne();
+    assertThat(run.store.list("job-p"))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.seqs())
+                    .isSorted()
+                    .hasSize((int) indexed.job().counters().batchesRegistered()));
+    assertEachBatchInOneSubmission(run, indexed.job());
+  }
+
+  @Test
   void aGatherThatCrashesBeforeItsProviderFileIsCreatedIsRedeliveredAndBuysItOnce()
       throws Exception {
     EconomyModeTest.Run run = run(50_000, Map.of());
