@@ -11,7 +11,8 @@ import java.util.function.Function;
  * @param defaults mode and fallback for jobs whose manifest names none
  * @param firstPoll delay before a new provider batch is first polled
  * @param maxPoll longest delay between polls (SQS allows at most 15 minutes)
- * @param gatherThreads a gather's store and bucket calls in flight at once ({@link ParallelCalls})
+ * @param gatherThreads a gather's store and bucket calls in flight at once ({@link
+ *     io.signalhub.indexing.core.ParallelCalls})
  */
 public record EconomyConfig(
     EconomySettings defaults, Duration firstPoll, Duration maxPoll, int gatherThreads) {

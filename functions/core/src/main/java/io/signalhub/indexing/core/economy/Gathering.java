@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.economy;
 
+import io.signalhub.indexing.core.ParallelCalls;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.BatchMessage;
 import java.time.Duration;

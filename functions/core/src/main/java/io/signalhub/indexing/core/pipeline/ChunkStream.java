@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.ParallelCalls;
 import io.signalhub.indexing.core.cache.CacheKey;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
 import io.signalhub.indexing.core.chunk.Chunk;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -137,11 +137,11 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
         bytesAhead -= current.bytes();
       }
       current = windows.poll();
-      currentHits = join(current.hits());
+      currentHits = ParallelCalls.join(current.hits());
       currentFile = 0;
       fill();
     }
-    ReadFile file = join(current.files().get(currentFile++));
+    ReadFile file = ParallelCalls.join(current.files().get(currentFile++));
     if (file.pieces().isEmpty()) {
       return file;
     }
@@ -196,21 +196,6 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
       }
     }
     return keys.isEmpty() ? Map.of() : cache.getAll(keys);
-  }
-
-  /** Waits for a future; its failure is rethrown as it was thrown. */
-  static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
-    }
   }
 
   /** Abandons what was read ahead (a fan-out out of time stops at the caller's position). */

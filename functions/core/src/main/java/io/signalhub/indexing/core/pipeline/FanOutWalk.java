@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.ParallelCalls;
 import io.signalhub.indexing.core.batch.BatchBounds;
 import io.signalhub.indexing.core.batch.Batcher;
 import io.signalhub.indexing.core.cache.EmbeddingCache;
@@ -23,8 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.LongStream;
 
@@ -52,24 +51,12 @@ record FanOutWalk(
   /** Resends what the track's last invocation may not have sent, then walks on from its cursor. */
   Outcome run(JobRecord job, ManifestHeader header, FanOutTrack track, Instant deadline) {
     resendPendingBatches(job.jobId(), track.position());
-    ExecutorService executor = newExecutor(settings.fanoutThreads());
+    ExecutorService executor = ParallelCalls.daemonThreads(settings.fanoutThreads(), "fan-out-");
     try {
       return new Run(job, header, track, deadline, executor).stream(job.spec().manifestKey());
     } finally {
       executor.shutdownNow();
     }
-  }
-
-  /** Daemon threads, so an abandoned read-ahead never keeps a JVM alive. */
-  private static ExecutorService newExecutor(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        task -> {
-          Thread thread = new Thread(task, "fan-out-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
   }
 
   /** Batches of the last group may have been registered but not sent when a fan-out crashed. */

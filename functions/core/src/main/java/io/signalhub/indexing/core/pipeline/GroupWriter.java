@@ -1,5 +1,6 @@
 package io.signalhub.indexing.core.pipeline;
 
+import io.signalhub.indexing.core.ParallelCalls;
 import io.signalhub.indexing.core.batch.Batch;
 import io.signalhub.indexing.core.job.Cursor;
 import io.signalhub.indexing.core.job.GroupRegistration;
@@ -122,6 +123,6 @@ final class GroupWriter {
 
   /** Waits for every write; the first failure is rethrown as it was thrown. */
   private static void awaitAll(List<CompletableFuture<Void>> writes) {
-    ChunkStream.join(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+    ParallelCalls.join(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
   }
 }

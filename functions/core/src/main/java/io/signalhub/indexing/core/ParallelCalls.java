@@ -1,4 +1,4 @@
-package io.signalhub.indexing.core.economy;
+package io.signalhub.indexing.core;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A gather's per-batch store and bucket calls, run at once. One provider file holds up to 50,000
- * requests: for Bedrock's one-chunk batches that is about 300,000 calls (state, chunk count,
- * payload, cache, claim), which one after another would outlast the embedder's timeout; they are
- * independent of each other and wait on the network, not the CPU.
+ * Independent calls that wait on the network, not the CPU, run at once on daemon threads (an
+ * abandoned one never keeps a JVM alive): the fan-out's read-ahead, and an economy gather's
+ * per-batch store and bucket calls (a 50,000-record Bedrock file is about 300,000 of them, which
+ * one after another would outlast the embedder's timeout).
  */
-final class ParallelCalls {
+public final class ParallelCalls {
 
   private ParallelCalls() {}
 
@@ -22,19 +22,11 @@ final class ParallelCalls {
    * {@code call} applied to every item on up to {@code threads} threads, the results in the items'
    * order. The first call to throw decides what this throws, once all have ended.
    */
-  static <T, R> List<R> map(int threads, List<T> items, Function<T, R> call) {
+  public static <T, R> List<R> map(int threads, List<T> items, Function<T, R> call) {
     if (threads <= 1 || items.size() <= 1) {
       return items.stream().map(call).toList();
     }
-    AtomicInteger count = new AtomicInteger();
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            Math.min(threads, items.size()),
-            task -> {
-              Thread thread = new Thread(task, "gather-" + count.incrementAndGet());
-              thread.setDaemon(true); // an abandoned gather never keeps a JVM alive
-              return thread;
-            });
+    ExecutorService executor = daemonThreads(Math.min(threads, items.size()), "parallel-");
     try {
       List<CompletableFuture<R>> results =
           items.stream()
@@ -43,13 +35,26 @@ final class ParallelCalls {
       CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
           .exceptionally(failed -> null)
           .join();
-      return results.stream().map(ParallelCalls::result).toList();
+      return results.stream().map(ParallelCalls::join).toList();
     } finally {
       executor.shutdownNow();
     }
   }
 
-  private static <R> R result(CompletableFuture<R> future) {
+  /** A pool of {@code threads} daemon threads named {@code prefix<n>}. */
+  public static ExecutorService daemonThreads(int threads, String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        task -> {
+          Thread thread = new Thread(task, prefix + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** Waits for a future; its failure is rethrown as it was thrown. */
+  public static <R> R join(CompletableFuture<R> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
