@@ -73,6 +73,9 @@ class BedrockEconomyPipelineIT {
       config.put("signal-hub.economy.poll-seconds", "1");
       config.put("signal-hub.economy.max-poll-seconds", "1");
       config.put("signal-hub.chunk-tokens", "24");
+      // -Dsignal-hub.economy.gather-threads=N times a gather at N (docs/architecture.md)
+      Optional.ofNullable(System.getProperty("signal-hub.economy.gather-threads"))
+          .ifPresent(threads -> config.put("signal-hub.economy.gather-threads", threads));
       harness =
           new PipelineHarness(EmbeddedServices.endpoints(), EmbeddedServices.S3_EVENTS, config);
       open.add(harness);

@@ -36,15 +36,13 @@ public record EconomyPorts(
     EconomyConfig config,
     Clock clock) {
 
-  /** The batch's chunks, cache keys and cached vectors, read from its payload. */
+  /**
+   * The batch's chunks, cache keys and cached vectors, read from its payload; {@code message} is
+   * one {@link #message} built, so its chunk count is the marker's and is not read again.
+   */
   BatchContents load(JobRecord job, BatchMessage message) {
     return BatchContents.load(
-        blobs,
-        cache,
-        job.spec().model(),
-        job.spec().dimensions(),
-        message,
-        jobs.batchChunkCount(job.jobId(), message.seq()));
+        blobs, cache, job.spec().model(), job.spec().dimensions(), message, message.chunks());
   }
 
   /** The queue message of a registered batch, rebuilt from its marker. */

@@ -68,13 +68,14 @@ final class Fallbacks {
       }
       case FAIL -> {
         for (BatchMessage message : leftover) {
-          int expected = ports.jobs().batchChunkCount(job.jobId(), message.seq());
           ports
               .accounting()
               .account(
                   message,
                   BatchResult.allFailed(
-                      expected, reason, List.of(new Failure("batch " + message.seq(), reason))),
+                      message.chunks(),
+                      reason,
+                      List.of(new Failure("batch " + message.seq(), reason))),
                   ports.clock().instant(),
                   null);
         }

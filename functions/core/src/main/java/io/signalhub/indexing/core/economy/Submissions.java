@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -141,7 +142,7 @@ final class Submissions {
     return Optional.of(new Lines(message.seq(), lines(requests), requests.size()));
   }
 
-  private <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> call) {
+  private <T, R> List<R> parallel(List<T> items, Function<T, R> call) {
     return ParallelCalls.map(ports.config().gatherThreads(), items, call);
   }
 

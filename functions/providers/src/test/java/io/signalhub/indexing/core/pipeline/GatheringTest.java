@@ -287,25 +287,27 @@ class GatheringTest {
     EconomyModeTest.Run run = run(50_000, Map.of());
     run.fanOut("job-q");
     run.gather(); // bought: its first poll is queued
-    assertThat(run.polls.drain()).isNotEmpty(); // lost with the local stack's queues
-    run.restart();
-
-    new PipelineRecovery(run.fixture.jobs, run.economy.queue()).recover((key, deadline) -> {});
-    JobRecord job = settled(run, "job-q");
-
-    assertThat(run.server.stats().batchesCreated()).isOne();
-    assertEachBatchInOneSubmission(run, job);
+    restartLosingTheQueuedPollsThenSettle(run, "job-q");
   }
 
   @Test
   void aRestartThatLostTheQueuedGathersGathersThePendingBatchesAgain() throws Exception {
     EconomyModeTest.Run run = run(50_000, Map.of());
     run.fanOut("job-l");
-    assertThat(run.polls.drain()).isNotEmpty(); // lost with the local stack's queues
+    restartLosingTheQueuedPollsThenSettle(run, "job-l");
+  }
+
+  /**
+   * Loses what the polls queue holds (the local stack's queues are in memory), restarts and
+   * recovers as the local runtime does, and asserts the job completes with one provider batch.
+   */
+  private static void restartLosingTheQueuedPollsThenSettle(EconomyModeTest.Run run, String jobId)
+      throws Exception {
+    assertThat(run.polls.drain()).isNotEmpty();
     run.restart();
 
     new PipelineRecovery(run.fixture.jobs, run.economy.queue()).recover((key, deadline) -> {});
-    JobRecord job = settled(run, "job-l");
+    JobRecord job = settled(run, jobId);
 
     assertThat(run.server.stats().batchesCreated()).isOne();
     assertEachBatchInOneSubmission(run, job);
