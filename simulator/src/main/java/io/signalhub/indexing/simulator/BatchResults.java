@@ -53,6 +53,8 @@ record BatchResults(
       int count = 0;
       if (line.input().isEmpty() || settings.rejectInput().test(line.input())) {
         refused = "Invalid input: the provider rejected it";
+      } else if (EmbeddingsEndpoint.quotesSpecialToken(line.input())) {
+        refused = "The server had an error while processing your request. Sorry about that!";
       } else {
         count = CL100K.countTokens(line.input());
         if (count > settings.maxTokensPerInput()) {

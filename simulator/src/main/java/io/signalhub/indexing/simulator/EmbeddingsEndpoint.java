@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/embeddings} as OpenAI answers it: the model, the per-request limits (inputs,
@@ -26,6 +27,9 @@ final class EmbeddingsEndpoint {
   private static final Encoding CL100K =
       Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
 
+  private static final Pattern SPECIAL_TOKEN =
+      Pattern.compile("<\\|(endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt)\\|>");
+
   private final Simulation simulation;
   private final SimulatorSettings settings;
   private final SimulatorStats stats;
@@ -38,6 +42,11 @@ final class EmbeddingsEndpoint {
     stats = simulation.stats();
     requestBudget = new SlidingBudget(settings.requestsPerMinute());
     tokenBudget = new SlidingBudget(settings.tokensPerMinute());
+  }
+
+  /** Whether the text holds a cl100k special token, which OpenAI's endpoint answers with a 500. */
+  static boolean quotesSpecialToken(String text) {
+    return SPECIAL_TOKEN.matcher(text).find();
   }
 
   /** OpenAI's error body for a request this endpoint refuses. */
@@ -83,6 +92,15 @@ final class EmbeddingsEndpoint {
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i).isEmpty() || settings.rejectInput().test(inputs.get(i))) {
         return invalid("Invalid input at index " + i, "invalid_request_error");
+      }
+      if (quotesSpecialToken(inputs.get(i))) {
+        // What OpenAI's endpoint does with a special token in the text (reported 2026-03).
+        return Reply.error(
+            500,
+            "The server had an error while processing your request. Sorry about that!",
+            "server_error",
+            null,
+            Map.of());
       }
       int tokens = CL100K.countTokens(inputs.get(i));
       if (tokens > settings.maxTokensPerInput()) {

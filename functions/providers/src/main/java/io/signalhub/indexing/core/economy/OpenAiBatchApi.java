@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.signalhub.indexing.core.provider.EmbeddingException;
+import io.signalhub.indexing.core.token.Cl100kTokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +59,8 @@ public final class OpenAiBatchApi implements ProviderBatchApi {
     ObjectNode line = JSON.createObjectNode().put("custom_id", request.customId());
     line.put("method", "POST").put("url", "/v1/embeddings");
     ObjectNode body = line.putObject("body").put("model", request.model());
-    body.put("input", request.text()).put("encoding_format", "float");
+    body.put("input", Cl100kTokenCounter.withoutSpecialTokens(request.text()));
+    body.put("encoding_format", "float");
     if (request.dimensions() > 0) {
       body.put("dimensions", request.dimensions());
     }

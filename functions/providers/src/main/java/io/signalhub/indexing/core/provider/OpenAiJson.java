@@ -3,6 +3,7 @@ package io.signalhub.indexing.core.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signalhub.indexing.core.token.Cl100kTokenCounter;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ final class OpenAiJson {
     }
     body.put("encoding_format", "float");
     var array = body.putArray("input");
-    inputs.forEach(array::add);
+    // OpenAI answers a quoted special token with a 500; it is counted as sent (Cl100kTokenCounter).
+    inputs.forEach(input -> array.add(Cl100kTokenCounter.withoutSpecialTokens(input)));
     if (dimensions > 0) {
       body.put("dimensions", dimensions);
     }

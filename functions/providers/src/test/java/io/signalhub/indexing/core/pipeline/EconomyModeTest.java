@@ -445,6 +445,24 @@ class EconomyModeTest {
   }
 
   @Test
+  void sourcesQuotingSpecialTokensAreEmbeddedInBothModesWhereOpenAiWouldAnswerA500()
+      throws Exception {
+    Map<String, String> sources =
+        Map.of(
+            "tokenizer.py", "EOS = \"<|endoftext|>\"\nFIM = \"<|fim_prefix|>\"\n",
+            "c.py", "x = 1\n");
+
+    BothModes both = indexBothWays("job-s", sources);
+
+    for (Run run : List.of(both.onDemand(), both.economy())) {
+      assertThat(run.job("job-s").status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(run.job("job-s").counters().completed()).isEqualTo(2);
+      assertThat(run.job("job-s").counters().failed()).isZero();
+    }
+    assertThat(both.economy().vectorLines("job-s")).isEqualTo(both.onDemand().vectorLines("job-s"));
+  }
+
+  @Test
   void aTextRepeatedWithinOneBatchCountsAsCachedAfterItsFirstCopyAsOnDemand() throws Exception {
     String repeated = "def shared(x):\n    return x * 42\n";
     Map<String, String> sources = Map.of("a.py", repeated, "b.py", repeated, "c.py", "x = 1\n");

@@ -86,6 +86,20 @@ class OpenAiCompatibleProviderTest {
   }
 
   @Test
+  void textQuotingSpecialTokensIsEmbeddedWhereOpenAiWouldAnswerA500() throws Exception {
+    var provider = start(SimulatorSettings.builder());
+    String quoted = "ids = tokenizer.encode(text + \"<|endoftext|>\")  # <|fim_prefix|>";
+
+    EmbeddingResponse response = provider.embed(List.of("plain text", quoted));
+
+    assertThat(response.vectors()).hasSize(2);
+    assertThat(response.vectors().get(1))
+        .containsExactly(
+            SimulatedEmbeddingServer.vectorFor(
+                "ids = tokenizer.encode(text + \"<endoftext>\")  # <fim_prefix>", 64));
+  }
+
+  @Test
   void serverErrorsAndDroppedConnectionsAreRetryable() throws Exception {
     var provider = start(SimulatorSettings.builder());
     server.failNext(503, "overloaded", Map.of());
