@@ -29,8 +29,10 @@ import java.time.Instant;
 import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -223,9 +225,17 @@ public final class MemoryProbe {
     }
   }
 
-  /** A manifest of N files and their sources, generated as they are read; writes are dropped. */
+  /**
+   * A manifest of N files and their sources, generated as they are read; writes are dropped but for
+   * a sharded job's manifest index, which its shards read back.
+   */
   static final class GeneratedBlobs implements BlobStore {
+    private static final String HEADER =
+        "{\"version\":1,\"repository\":\"million\",\"sources\":{\"prefix\":\"s/\"},\"files\":[";
+    private static final String ZERO_SHA = "0".repeat(64);
+
     private final int files;
+    private final Map<String, byte[]> indexes = new ConcurrentHashMap<>();
 
     GeneratedBlobs(int files) {
       this.files = files;
@@ -240,6 +250,27 @@ public final class MemoryProbe {
           .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Part -1 is the header, parts 0 to N-1 the files, part N the end; all ASCII. */
+    private String part(int part, boolean withSha) {
+      if (part == -1) {
+        return HEADER;
+      }
+      if (part == files) {
+        return "]}";
+      }
+      byte[] bytes = source(part);
+      return (part == 0 ? "" : ",")
+          + "{\"path\":\"src/pkg"
+          + (part / 1000)
+          + "/handler_"
+          + part
+          + ".py\",\"sha256\":\""
+          + (withSha ? Chunk.sha256Hex(bytes) : ZERO_SHA)
+          + "\",\"size\":"
+          + bytes.length
+          + "}";
+    }
+
     @Override
     public Optional<Long> size(String key) {
       return Optional.of(100L * files);
@@ -247,9 +278,27 @@ public final class MemoryProbe {
 
     @Override
     public InputStream open(String key) {
+      return open(key, 0, Long.MAX_VALUE);
+    }
+
+    /** The parts from the one holding byte {@code from}, found by length, not generated. */
+    @Override
+    public InputStream open(String key, long from, long to) {
+      int first = -1;
+      long offset = 0;
+      while (first < files) {
+        long length = part(first, false).length();
+        if (offset + length > from) {
+          break;
+        }
+        offset += length;
+        first++;
+      }
+      int firstPart = first;
+      long skip = from - offset;
       Enumeration<InputStream> parts =
           new Enumeration<>() {
-            int part = -1;
+            int part = firstPart;
 
             @Override
             public boolean hasMoreElements() {
@@ -258,42 +307,29 @@ public final class MemoryProbe {
 
             @Override
             public InputStream nextElement() {
-              String text;
-              if (part == -1) {
-                text =
-                    "{\"version\":1,\"repository\":\"million\",\"sources\":{\"prefix\":\"s/\"},\"files\":[";
-              } else if (part == files) {
-                text = "]}";
-              } else {
-                byte[] bytes = source(part);
-                text =
-                    (part == 0 ? "" : ",")
-                        + "{\"path\":\"src/pkg"
-                        + (part / 1000)
-                        + "/handler_"
-                        + part
-                        + ".py\",\"sha256\":\""
-                        + Chunk.sha256Hex(bytes)
-                        + "\",\"size\":"
-                        + bytes.length
-                        + "}";
-              }
-              part++;
-              return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+              byte[] text = part(part, true).getBytes(StandardCharsets.UTF_8);
+              int start = part++ == firstPart ? (int) skip : 0;
+              return new ByteArrayInputStream(text, start, text.length - start);
             }
           };
-      return new SequenceInputStream(parts);
+      return new BlobStore.BoundedInputStream(new SequenceInputStream(parts), to - from);
     }
 
     @Override
     public byte[] read(String key) {
+      if (indexes.containsKey(key)) {
+        return indexes.get(key);
+      }
       String file = key.substring(key.lastIndexOf('_') + 1, key.length() - 3);
       return source(Long.parseLong(file));
     }
 
     @Override
     public void put(String key, byte[] bytes) {
-      // dropped: the probe measures the fan-out's memory, not a store's
+      // the probe measures the fan-out's memory, not a store's: only the small index is kept
+      if (key.endsWith("manifest-index.json")) {
+        indexes.put(key, bytes);
+      }
     }
 
     @Override

@@ -38,6 +38,17 @@ public record S3BlobStore(S3Client s3, String bucket) implements BlobStore {
   }
 
   @Override
+  public InputStream open(String key, long from, long to) {
+    // HTTP ranges are inclusive; an open end reads to the object's end
+    String range = "bytes=" + from + "-" + (to == Long.MAX_VALUE ? "" : String.valueOf(to - 1));
+    try {
+      return s3.getObject(r -> r.bucket(bucket).key(key).range(range));
+    } catch (NoSuchKeyException e) {
+      throw new BlobNotFoundException(key);
+    }
+  }
+
+  @Override
   public byte[] read(String key) {
     try {
       return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();

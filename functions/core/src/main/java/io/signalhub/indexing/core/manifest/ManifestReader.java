@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.signalhub.indexing.core.LookaheadIterator;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.function.Consumer;
@@ -37,11 +39,12 @@ public final class ManifestReader {
     this.limits = limits;
   }
 
-  /** The header and the number of files, once every member has been checked. */
-  public record Summary(ManifestHeader header, long files, long bytes) {}
+  /** The header, the number of files and where they are, once every member has been checked. */
+  public record Summary(ManifestHeader header, long files, long bytes, ManifestIndex index) {}
 
   public Summary validate(InputStream in) throws InvalidManifestException {
     long[] counts = new long[2];
+    ManifestIndex.Builder index = new ManifestIndex.Builder();
     ManifestHeader header =
         read(
             in,
@@ -49,8 +52,9 @@ public final class ManifestReader {
               counts[0]++;
               counts[1] += file.size();
             },
-            false);
-    return new Summary(header, counts[0], counts[1]);
+            Files.VALIDATE,
+            index);
+    return new Summary(header, counts[0], counts[1], index.build());
   }
 
   /**
@@ -64,7 +68,7 @@ public final class ManifestReader {
         String name = parser.currentName();
         parser.nextToken();
         if (name.equals("files")) {
-          return fileIterator(parser);
+          return fileIterator(parser, 0);
         }
         parser.skipChildren();
       }
@@ -76,9 +80,9 @@ public final class ManifestReader {
     }
   }
 
-  private Iterator<ManifestFile> fileIterator(JsonParser parser) {
+  private Iterator<ManifestFile> fileIterator(JsonParser parser, long firstIndex) {
     return new LookaheadIterator<>() {
-      private long index;
+      private long index = firstIndex;
       private boolean done;
 
       @Override
@@ -103,14 +107,51 @@ public final class ManifestReader {
   }
 
   /**
+   * Streams the files of a manifest already validated from a checkpoint of its {@link
+   * ManifestIndex}: {@code in} starts at that byte offset, which is file {@code firstIndex}'s.
+   */
+  public Iterator<ManifestFile> filesFrom(InputStream in, long firstIndex) {
+    try {
+      // the stream starts inside the files array: read it as an array of its own
+      JsonParser parser =
+          JSON.createParser(
+              new SequenceInputStream(new ByteArrayInputStream(new byte[] {'['}), in));
+      expect(parser.nextToken() == JsonToken.START_ARRAY, "a checkpoint opens the files array");
+      return fileIterator(parser, firstIndex);
+    } catch (IOException | InvalidManifestException e) {
+      throw new IllegalStateException(
+          "A validated manifest could not be read again: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The header of a manifest already validated, its files skipped unread (economy mode reads the
    * job's settings from it).
    */
   public ManifestHeader header(InputStream in) throws InvalidManifestException {
-    return read(in, file -> {}, true);
+    return read(in, file -> {}, Files.SKIP, null);
   }
 
-  private ManifestHeader read(InputStream in, Consumer<ManifestFile> onFile, boolean headerOnly)
+  /**
+   * The header of a manifest validated before whose {@link ManifestIndex#headerFirst} says no
+   * member follows its files: read up to the files, no further.
+   */
+  public ManifestHeader headerBeforeFiles(InputStream in) throws InvalidManifestException {
+    return read(in, file -> {}, Files.STOP, null);
+  }
+
+  /** What {@link #read} does with the files: validate them, skip them unread, or stop there. */
+  private enum Files {
+    VALIDATE,
+    SKIP,
+    STOP
+  }
+
+  /**
+   * @param index records where the files are while they are validated
+   */
+  private ManifestHeader read(
+      InputStream in, Consumer<ManifestFile> onFile, Files files, ManifestIndex.Builder index)
       throws InvalidManifestException {
     Integer version = null;
     String repository = null;
@@ -138,28 +179,37 @@ public final class ManifestReader {
           case "files" -> {
             expect(value == JsonToken.START_ARRAY, "files must be an array");
             sawFiles = true;
-            if (headerOnly) {
+            if (files == Files.STOP) {
+              return header(version, repository, revision, prefix, settings, true);
+            }
+            if (files == Files.SKIP) {
               parser.skipChildren();
               continue;
             }
-            long index = 0;
+            long at = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
+              long fileIndex = at;
               expect(
                   parser.currentToken() == JsonToken.START_OBJECT,
-                  "files[" + index + "] must be an object");
-              if (index >= limits.maxFiles()) {
+                  "files[" + fileIndex + "] must be an object");
+              index.file(fileIndex, parser.currentTokenLocation().getByteOffset());
+              if (fileIndex >= limits.maxFiles()) {
                 throw new InvalidManifestException(
                     "the manifest lists more than " + limits.maxFiles() + " files");
               }
-              ManifestFile file = readFile(parser, index);
+              ManifestFile file = readFile(parser, fileIndex);
               expect(
                   paths.add(file.path()),
-                  "files[" + index + "].path '" + file.path() + "' is listed twice");
-              index++;
+                  "files[" + fileIndex + "].path '" + file.path() + "' is listed twice");
+              at++;
               onFile.accept(file);
             }
+            continue;
           }
           default -> throw new InvalidManifestException("unknown member '" + name + "'");
+        }
+        if (sawFiles && files == Files.VALIDATE) {
+          index.memberAfterFiles();
         }
       }
       expect(parser.nextToken() == null, "content after the manifest object");
@@ -173,6 +223,17 @@ public final class ManifestReader {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the manifest", e);
     }
+    return header(version, repository, revision, prefix, settings, sawFiles);
+  }
+
+  private static ManifestHeader header(
+      Integer version,
+      String repository,
+      String revision,
+      String prefix,
+      ManifestHeader.JobSettings settings,
+      boolean sawFiles)
+      throws InvalidManifestException {
     expect(version != null, "version is missing");
     expect(repository != null, "repository is missing");
     expect(prefix != null, "sources.prefix is missing");

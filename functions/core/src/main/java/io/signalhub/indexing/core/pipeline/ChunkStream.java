@@ -94,13 +94,15 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
   private int currentFile;
 
   /**
-   * @param files the manifest's files from its first on
+   * @param files the manifest's files from file {@code first} on
+   * @param first the index of the first of {@code files}
    * @param start where to begin: files before it are passed over unread, and chunks of its file
    *     before its chunk are dropped
    * @param end the index after the last file to read
    */
   ChunkStream(
       Iterator<ManifestFile> files,
+      long first,
       Cursor start,
       long end,
       Reader reader,
@@ -114,6 +116,7 @@ final class ChunkStream implements Iterator<ChunkStream.ReadFile>, AutoCloseable
     this.cache = cache;
     this.executor = executor;
     this.readAhead = readAhead;
+    this.nextIndex = first;
     while (nextIndex < start.file() && files.hasNext()) {
       files.next();
       nextIndex++;

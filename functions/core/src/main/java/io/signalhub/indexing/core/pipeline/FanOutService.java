@@ -6,6 +6,7 @@ import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.InvalidManifestException;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
+import io.signalhub.indexing.core.manifest.ManifestIndex;
 import io.signalhub.indexing.core.manifest.ManifestReader;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.provider.ModelProfile;
@@ -83,7 +84,7 @@ public final class FanOutService {
     this.blobs = blobs;
     this.model = model;
     this.clock = clock;
-    this.sharding = new ShardedFanOut(jobs, settings.shardFiles(), clock);
+    this.sharding = new ShardedFanOut(jobs, blobs, settings.shardFiles(), clock);
     this.walk = new FanOutWalk(settings, jobs, blobs, queue, cache, model, clock, metrics);
   }
 
@@ -106,8 +107,15 @@ public final class FanOutService {
           jobId.get(),
           shard.get(),
           leaseEnd(deadline),
-          track ->
-              walk.run(jobs.get(jobId.get()).orElseThrow(), header(manifestKey), track, deadline));
+          track -> {
+            ManifestIndex index = sharding.index(jobId.get());
+            return walk.run(
+                jobs.get(jobId.get()).orElseThrow(),
+                header(manifestKey, index),
+                index,
+                track,
+                deadline);
+          });
     }
     String id = jobId.get();
     JobRecord job =
@@ -160,10 +168,15 @@ public final class FanOutService {
               overrides.concurrency()),
           clock.instant());
       JobRecord described = jobs.get(id).orElseThrow();
-      if (sharding.plan(described).isPresent()) {
+      if (sharding.plan(described, manifest.index()).isPresent()) {
         return Outcome.SHARDED;
       }
-      return walk.run(described, manifest.header(), FanOutTrack.whole(jobs, described), deadline);
+      return walk.run(
+          described,
+          manifest.header(),
+          manifest.index(),
+          FanOutTrack.whole(jobs, described),
+          deadline);
     } finally {
       jobs.releaseFanoutLease(id, owner);
     }
@@ -181,10 +194,14 @@ public final class FanOutService {
     };
   }
 
-  /** The header of a manifest validated before (a shard reads no further). */
-  private ManifestHeader header(String manifestKey) {
-    try (InputStream in = blobs.open(manifestKey)) {
-      return new ManifestReader(settings.manifestLimits()).header(in);
+  /**
+   * The header of a manifest validated before: its first bytes only when the index says no member
+   * follows the files.
+   */
+  private ManifestHeader header(String manifestKey, ManifestIndex index) {
+    var reader = new ManifestReader(settings.manifestLimits());
+    try (InputStream in = blobs.open(manifestKey, 0, index.headerEnd())) {
+      return index.headerFirst() ? reader.headerBeforeFiles(in) : reader.header(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InvalidManifestException e) {

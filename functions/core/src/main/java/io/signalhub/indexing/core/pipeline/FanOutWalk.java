@@ -12,6 +12,7 @@ import io.signalhub.indexing.core.job.FanOutPosition;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.manifest.ManifestHeader;
+import io.signalhub.indexing.core.manifest.ManifestIndex;
 import io.signalhub.indexing.core.manifest.ManifestReader;
 import io.signalhub.indexing.core.metrics.PipelineMetrics;
 import io.signalhub.indexing.core.pipeline.FanOutService.Outcome;
@@ -48,12 +49,23 @@ record FanOutWalk(
 
   private static final Logger LOG = Logger.getLogger(FanOutWalk.class.getName());
 
-  /** Resends what the track's last invocation may not have sent, then walks on from its cursor. */
-  Outcome run(JobRecord job, ManifestHeader header, FanOutTrack track, Instant deadline) {
+  /**
+   * Resends what the track's last invocation may not have sent, then walks on from its cursor.
+   *
+   * @param index where the manifest's files are: the walk reads from the checkpoint before its
+   *     cursor
+   */
+  Outcome run(
+      JobRecord job,
+      ManifestHeader header,
+      ManifestIndex index,
+      FanOutTrack track,
+      Instant deadline) {
     resendPendingBatches(job.jobId(), track.position());
     ExecutorService executor = ParallelCalls.daemonThreads(settings.fanoutThreads(), "fan-out-");
     try {
-      return new Run(job, header, track, deadline, executor).stream(job.spec().manifestKey());
+      return new Run(job, header, track, deadline, executor)
+          .stream(job.spec().manifestKey(), index);
     } finally {
       executor.shutdownNow();
     }
@@ -118,23 +130,29 @@ record FanOutWalk(
               settings.vectorEncoding());
     }
 
-    Outcome stream(String manifestKey) {
+    Outcome stream(String manifestKey, ManifestIndex index) {
       try {
-        return streamFromCursor(manifestKey);
+        return streamFromCursor(manifestKey, index);
       } catch (GroupWriter.JobStopped stopped) {
         LOG.info(() -> "Job " + job.jobId() + " stopped while fanning out: " + stopped.status);
         return Outcome.STOPPED;
       }
     }
 
-    private Outcome streamFromCursor(String manifestKey) {
+    private Outcome streamFromCursor(String manifestKey, ManifestIndex index) {
       Cursor start = track.position().cursor();
       ChunkStream.Reader reader =
           new ChunkStream.Reader(blobs, header.sourcesPrefix(), chunker, settings.secrets(), model);
-      try (InputStream in = blobs.open(manifestKey);
+      ManifestIndex.Seek seek = index.seek(start.file());
+      var manifest = new ManifestReader(settings.manifestLimits());
+      try (InputStream in =
+              seek.offset() > 0
+                  ? blobs.open(manifestKey, seek.offset(), Long.MAX_VALUE)
+                  : blobs.open(manifestKey);
           ChunkStream files =
               new ChunkStream(
-                  new ManifestReader(settings.manifestLimits()).files(in),
+                  seek.offset() > 0 ? manifest.filesFrom(in, seek.file()) : manifest.files(in),
+                  seek.file(),
                   start,
                   track.endFile(),
                   reader,

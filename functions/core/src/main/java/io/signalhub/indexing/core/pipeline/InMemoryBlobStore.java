@@ -22,6 +22,13 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   @Override
+  public InputStream open(String key, long from, long to) {
+    byte[] bytes = read(key);
+    int start = (int) Math.min(from, bytes.length);
+    return new ByteArrayInputStream(bytes, start, (int) Math.min(to, bytes.length) - start);
+  }
+
+  @Override
   public byte[] read(String key) {
     byte[] bytes = objects.get(key);
     if (bytes == null) {

@@ -35,6 +35,11 @@ public final class Keys {
     return BATCHES + jobId + "/" + String.format("%010d", seq) + ".json";
   }
 
+  /** Where a sharded job's {@link io.signalhub.indexing.core.manifest.ManifestIndex} is kept. */
+  public static String manifestIndex(String jobId) {
+    return BATCHES + jobId + "/manifest-index.json";
+  }
+
   public static String vectors(String jobId, long seq) {
     return VECTORS + jobId + "/" + String.format("%010d", seq) + ".jsonl";
   }

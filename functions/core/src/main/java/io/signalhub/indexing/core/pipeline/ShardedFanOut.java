@@ -3,6 +3,8 @@ package io.signalhub.indexing.core.pipeline;
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStore;
 import io.signalhub.indexing.core.job.ShardPlan;
+import io.signalhub.indexing.core.manifest.ManifestIndex;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +27,7 @@ import java.util.stream.IntStream;
  * continuation of the same shard when time runs short. The job's total becomes final, and the job
  * leaves FANNING_OUT, in the write that completes its last shard, whichever that is.
  */
-record ShardedFanOut(JobStore jobs, long shardFiles, Clock clock) {
+record ShardedFanOut(JobStore jobs, BlobStore blobs, long shardFiles, Clock clock) {
 
   private static final Logger LOG = Logger.getLogger(ShardedFanOut.class.getName());
 
@@ -36,11 +38,29 @@ record ShardedFanOut(JobStore jobs, long shardFiles, Clock clock) {
 
   /**
    * The job's plan once its manifest is described: recorded now if its files are above the
-   * threshold, and if its unsharded fan-out registered nothing yet.
+   * threshold, and if its unsharded fan-out registered nothing yet. The manifest's index is stored
+   * first, so every shard that finds the plan finds it too.
    */
-  Optional<ShardPlan> plan(JobRecord described) {
+  Optional<ShardPlan> plan(JobRecord described, ManifestIndex index) {
     return ShardPlan.of(described.counters().files(), shardFiles)
-        .flatMap(proposed -> jobs.shards().plan(described.jobId(), proposed, clock.instant()));
+        .flatMap(
+            proposed -> {
+              blobs.put(Keys.manifestIndex(described.jobId()), index.toJson());
+              return jobs.shards().plan(described.jobId(), proposed, clock.instant());
+            });
+  }
+
+  /**
+   * Where the job's manifest keeps its files, so a shard reads from near its own first file: {@link
+   * ManifestIndex#NONE} (read from the start) if the plan predates indexes or it is unreadable.
+   */
+  ManifestIndex index(String jobId) {
+    try {
+      return ManifestIndex.fromJson(blobs.read(Keys.manifestIndex(jobId)));
+    } catch (BlobStore.BlobNotFoundException | IOException e) {
+      LOG.warning(() -> "Job " + jobId + " has no readable manifest index; shards read it whole");
+      return ManifestIndex.NONE;
+    }
   }
 
   /** The continuations that start every shard of the job (a running or done shard skips). */

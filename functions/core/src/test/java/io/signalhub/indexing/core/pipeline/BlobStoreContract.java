@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link BlobStore} does: run on the in-memory store ({@code InMemoryBlobStoreTest}) and
- * on S3 ({@code S3BlobStoreIT}).
+ * What every {@link BlobStore} does: run on the in-memory store ({@code InMemoryBlobStoreTest}), on
+ * a store that only streams ({@code StreamingBlobStoreTest}) and on S3 ({@code S3BlobStoreIT}).
  */
 public abstract class BlobStoreContract {
 
@@ -40,6 +41,21 @@ public abstract class BlobStoreContract {
     assertThat(blobs.read("batches/job/0.json")).isEqualTo(bytes);
     try (InputStream in = blobs.open("batches/job/0.json")) {
       assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void aRangeReadsJustItsBytes() throws Exception {
+    byte[] bytes = new byte[100_000];
+    new Random(11).nextBytes(bytes);
+    blobs.put("manifests/job.json", bytes);
+
+    try (InputStream middle = blobs.open("manifests/job.json", 12_345, 67_890);
+        InputStream tail = blobs.open("manifests/job.json", 99_000, Long.MAX_VALUE);
+        InputStream past = blobs.open("manifests/job.json", 0, 200_000)) {
+      assertThat(middle.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 12_345, 67_890));
+      assertThat(tail.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 99_000, 100_000));
+      assertThat(past.readAllBytes()).isEqualTo(bytes);
     }
   }
 

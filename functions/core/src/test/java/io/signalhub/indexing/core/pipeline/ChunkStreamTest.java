@@ -113,7 +113,7 @@ class ChunkStreamTest {
   private ChunkStream stream(
       List<ManifestFile> files, Cursor start, BlobStore store, ChunkStream.ReadAhead readAhead) {
     return new ChunkStream(
-        files.iterator(), start, files.size(), reader(store), cache, executor, readAhead);
+        files.iterator(), 0, start, files.size(), reader(store), cache, executor, readAhead);
   }
 
   @Test

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.job.JobStatus;
+import io.signalhub.indexing.core.manifest.ManifestIndex;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,29 @@ class ShardedFanOutTest {
     assertThat(job.counters().completed() + job.counters().failed())
         .isEqualTo(job.counters().total());
     assertThat(vectorLines()).isEqualTo(job.counters().total());
+  }
+
+  @Test
+  void aShardReadsTheManifestFromTheCheckpointBeforeItsFirstFileNotFromTheStart() throws Exception {
+    // 3,000 files in shards of 1,000: shard 2 starts at file 2,000, after checkpoint 1 (file 1,024)
+    PipelineFixture large = new PipelineFixture(Map.of("signal-hub.fanout.shard-files", "1000"));
+    String key = large.upload("job", PipelineFixture.sources(3000, 1));
+    FanOutService.Outcome planned = large.fanOut().fanOut(key, NO_DEADLINE);
+    List<String> shards = large.fanOut().continuations(key, planned);
+    ManifestIndex index = ManifestIndex.fromJson(large.blobs.read(Keys.manifestIndex("job")));
+    // garble the files shard 2 must not read: every byte from the first file to its checkpoint
+    byte[] manifest = large.blobs.read(key);
+    Arrays.fill(
+        manifest,
+        index.checkpoints().get(0).intValue(),
+        (int) index.seek(2000).offset(),
+        (byte) '#');
+    large.blobs.put(key, manifest);
+
+    assertThat(shards).hasSize(3);
+    assertThat(large.fanOut().fanOut(shards.get(2), NO_DEADLINE))
+        .isEqualTo(FanOutService.Outcome.COMPLETED);
+    assertThat(large.jobs.get("job").orElseThrow().counters().filesRead()).isEqualTo(1000);
   }
 
   @Test
