@@ -68,35 +68,10 @@ class ChunkStreamTest {
 
   /** The test's bucket, read through {@code read}. */
   private BlobStore reading(java.util.function.Function<String, byte[]> read) {
-    return new BlobStore() {
-      @Override
-      public java.util.Optional<Long> size(String key) {
-        return blobs.size(key);
-      }
-
-      @Override
-      public java.io.InputStream open(String key) {
-        return blobs.open(key);
-      }
-
+    return new ForwardingBlobStore(blobs) {
       @Override
       public byte[] read(String key) {
         return read.apply(key);
-      }
-
-      @Override
-      public void put(String key, byte[] bytes) {
-        blobs.put(key, bytes);
-      }
-
-      @Override
-      public List<String> list(String prefix) {
-        return blobs.list(prefix);
-      }
-
-      @Override
-      public void delete(List<String> keys) {
-        blobs.delete(keys);
       }
     };
   }

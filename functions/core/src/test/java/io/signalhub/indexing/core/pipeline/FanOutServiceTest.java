@@ -317,21 +317,12 @@ class FanOutServiceTest {
   }
 
   /** A blob store that advances the clock one second per source read. */
-  private static class ClockTickingBlobs implements BlobStore {
+  private static class ClockTickingBlobs extends ForwardingBlobStore {
     private final PipelineFixture fixture;
 
     ClockTickingBlobs(PipelineFixture fixture) {
+      super(fixture.blobs);
       this.fixture = fixture;
-    }
-
-    @Override
-    public java.util.Optional<Long> size(String key) {
-      return fixture.blobs.size(key);
-    }
-
-    @Override
-    public java.io.InputStream open(String key) {
-      return fixture.blobs.open(key);
     }
 
     @Override
@@ -339,22 +330,7 @@ class FanOutServiceTest {
       if (key.startsWith("sources/")) {
         fixture.clock.advance(java.time.Duration.ofSeconds(1));
       }
-      return fixture.blobs.read(key);
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) {
-      fixture.blobs.put(key, bytes);
-    }
-
-    @Override
-    public java.util.List<String> list(String prefix) {
-      return fixture.blobs.list(prefix);
-    }
-
-    @Override
-    public void delete(java.util.List<String> keys) {
-      fixture.blobs.delete(keys);
+      return super.read(key);
     }
   }
 }
