@@ -2,6 +2,7 @@ package io.signalhub.indexing.core.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.signalhub.indexing.core.provider.LocalMiniLmModel;
 import io.signalhub.indexing.core.token.Cl100kTokenCounter;
 import io.signalhub.indexing.core.token.TokenCounter;
 import java.util.List;
@@ -12,6 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class CodeChunkerTest {
 
@@ -38,6 +40,28 @@ class CodeChunkerTest {
                         + ";\n  }\n")
             .collect(Collectors.joining())
         + "}\n";
+  }
+
+  /**
+   * A minified bundle just under the default size limit is cut in seconds, with either tokenizer.
+   */
+  @Test
+  @Timeout(120)
+  void aLongOneLineFileIsCutInLinearTime() {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; line.length() < 900_000; i++) {
+      line.append("var a").append(i).append("=function(b){return b.c(").append(i).append(")};");
+    }
+    for (TokenCounter tokens :
+        List.of(Cl100kTokenCounter.instance(), LocalMiniLmModel.profile().tokenCounter())) {
+      var chunked =
+          new CodeChunker(tokens, new ChunkingOptions(128, 1 << 20, 0))
+              .chunk("app.min.js", line + "\n");
+
+      assertThat(chunked.chunks().stream().map(Chunk::text).collect(Collectors.joining()))
+          .isEqualTo(line.toString());
+      assertThat(chunked.chunks()).allSatisfy(c -> assertThat(c.tokens()).isLessThanOrEqualTo(128));
+    }
   }
 
   @Test
