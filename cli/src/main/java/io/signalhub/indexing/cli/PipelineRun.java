@@ -139,8 +139,8 @@ final class PipelineRun implements Callable<Integer> {
       if (interrupt.interrupted()) {
         // a job cancelled during its fan-out never learned its total: say so, as the bar does
         System.err.printf(
-            "Cancelled: %,d of %s%,d chunks were done and stay cached; a re-run pays only for the"
-                + " rest.%n",
+            "Cancelled: %,d of %s%,d chunks were done and stay cached (batches already at the"
+                + " provider finish and are counted too); a re-run pays only for the rest.%n",
             job.completed(), job.totalFinal() ? "" : "at least ", job.total());
         return CancelOnInterrupt.EXIT_CODE;
       }

@@ -12,10 +12,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +32,9 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
   public static final String MODEL = LocalMiniLmModel.MODEL;
   private static final String MODEL_RESOURCE = LocalMiniLmModel.MODEL_RESOURCE;
   private static final String TOKENIZER_RESOURCE = LocalMiniLmModel.TOKENIZER_RESOURCE;
+
+  /** Longer than any one text takes (tens of milliseconds), short enough not to stall an exit. */
+  private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
 
   private final ExecutorService executor;
   private final int parallelCalls;
@@ -136,25 +143,43 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =
         () -> {
-          for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+          // a closing provider interrupts its workers: each stops after the text it is running
+          for (int i = next.getAndIncrement();
+              i < inputs.size() && !Thread.currentThread().isInterrupted();
+              i = next.getAndIncrement()) {
             vectors[i] = embedOne(inputs.get(i));
           }
         };
     int workers = Math.min(parallelCalls, inputs.size());
     // all on the pool, none on the caller: with several requests in flight, the pool's size still
     // bounds the session runs at once
-    List<CompletableFuture<Void>> running = new ArrayList<>(workers);
-    for (int w = 0; w < workers; w++) {
-      running.add(CompletableFuture.runAsync(worker, executor));
-    }
+    List<Future<?>> running = new ArrayList<>(workers);
     try {
-      running.forEach(CompletableFuture::join);
-    } catch (RuntimeException e) {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      throw EmbeddingException.retryable("Local model failed: " + cause.getMessage(), cause);
+      for (int w = 0; w < workers; w++) {
+        running.add(executor.submit(worker));
+      }
+      for (Future<?> call : running) {
+        call.get();
+      }
+    } catch (RejectedExecutionException | CancellationException e) {
+      throw closed();
+    } catch (ExecutionException e) {
+      throw EmbeddingException.retryable(
+          "Local model failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.forEach(call -> call.cancel(true));
+      throw EmbeddingException.retryable("Interrupted while the local model ran", e);
+    }
+    if (Arrays.stream(vectors).anyMatch(Objects::isNull)) {
+      throw closed(); // a worker stopped early: the provider closed during the request
     }
     long tokens = inputs.stream().mapToLong(tokenCounter::count).sum();
     return new EmbeddingResponse(Arrays.asList(vectors), tokens, QuotaSnapshot.UNKNOWN);
+  }
+
+  private static EmbeddingException closed() {
+    return EmbeddingException.retryable("The local model was closed during the request", null);
   }
 
   private float[] embedOne(String text) {
@@ -165,9 +190,22 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
     }
   }
 
+  /**
+   * Stops the workers after the text each is running and frees the native session once none runs
+   * it: freeing it under a running call crashes the JVM (SIGSEGV in {@code OrtSession.run}, seen on
+   * Ctrl-C). Requests not started yet end with an error instead of waiting forever.
+   */
   @Override
   public void close() {
-    executor.shutdownNow();
+    executor.shutdownNow().forEach(queued -> ((Future<?>) queued).cancel(false));
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        return; // a run outlived the wait: leave the session to the process exit, not free it
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     encoder.close();
   }
 }

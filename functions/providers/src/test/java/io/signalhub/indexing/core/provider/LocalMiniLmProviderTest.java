@@ -1,12 +1,16 @@
 package io.signalhub.indexing.core.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.signalhub.indexing.core.chunk.ChunkingOptions;
 import io.signalhub.indexing.core.chunk.CodeChunker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,34 @@ class LocalMiniLmProviderTest {
       nb += b[i] * b[i];
     }
     return dot / Math.sqrt(na * nb);
+  }
+
+  @Test
+  void closingDuringARequestEndsItWithAnErrorAndNeverFreesTheSessionUnderARun() throws Exception {
+    // Ctrl-C closes the provider while batches run: freeing the native session under a running
+    // call crashed the JVM (SIGSEGV in OrtSession.run); now the request ends with an error
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      texts.add("void method" + i + "() { return compute(" + i + ", other); }");
+    }
+    for (long delayMillis : new long[] {0, 20, 60, 150, 400}) {
+      LocalMiniLmProvider closing = new LocalMiniLmProvider(2);
+      CompletableFuture<EmbeddingResponse> request =
+          CompletableFuture.supplyAsync(
+              () -> closing.embed(texts), runnable -> new Thread(runnable).start());
+      Thread.sleep(delayMillis);
+      closing.close();
+
+      assertThat(request)
+          .failsWithin(Duration.ofSeconds(30))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(EmbeddingException.class)
+          .withMessageContaining("closed");
+      assertThatThrownBy(() -> closing.embed(List.of("after close")))
+          .isInstanceOf(EmbeddingException.class)
+          .hasMessageContaining("closed");
+    }
   }
 
   @Test
