@@ -136,16 +136,27 @@ final class PipelineRun implements Callable<Integer> {
               cancel);
       IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
-      if (interrupt.interrupted()) {
+      int exit = exitCode(job.status(), interrupt.interrupted());
+      if (exit == CancelOnInterrupt.EXIT_CODE) {
         // a job cancelled during its fan-out never learned its total: say so, as the bar does
         System.err.printf(
             "Cancelled: %,d of %s%,d chunks were done and stay cached (batches already at the"
                 + " provider finish and are counted too); a re-run pays only for the rest.%n",
             job.completed(), job.totalFinal() ? "" : "at least ", job.total());
-        return CancelOnInterrupt.EXIT_CODE;
       }
-      return "COMPLETED".equals(job.status()) ? 0 : 1;
+      return exit;
     }
+  }
+
+  /**
+   * 130 for a job the user cancelled; otherwise the job's own ending decides, also when a Ctrl-C
+   * came just as it finished (a COMPLETED summary with exit 130 would contradict itself).
+   */
+  static int exitCode(String status, boolean interrupted) {
+    if (interrupted && JobStatus.CANCELLED.name().equals(status)) {
+      return CancelOnInterrupt.EXIT_CODE;
+    }
+    return JobStatus.COMPLETED.name().equals(status) ? 0 : 1;
   }
 
   /** Polls the status API with a live {@code bar} until the job is terminal. */

@@ -107,6 +107,15 @@ class CtrlCCancelsTheJobTest {
   }
 
   @Test
+  void aCtrlCThatComesAsTheJobFinishesLeavesTheExitCodeToTheJob() {
+    assertThat(PipelineRun.exitCode("CANCELLED", true)).isEqualTo(130);
+    assertThat(PipelineRun.exitCode("COMPLETED", true)).isZero();
+    assertThat(PipelineRun.exitCode("COMPLETED_WITH_FAILURES", true)).isEqualTo(1);
+    assertThat(PipelineRun.exitCode("COMPLETED", false)).isZero();
+    assertThat(PipelineRun.exitCode("CANCELLED", false)).isEqualTo(1); // scripts/jobs cancel
+  }
+
+  @Test
   void ctrlCCancelsTheJobPrintsWhatWasDoneExits130AndAReRunPaysOnlyForTheRest() throws Exception {
     for (int i = 0; i < FILES; i++) {
       Files.writeString(
