@@ -39,6 +39,9 @@ public record S3BlobStore(S3Client s3, String bucket) implements BlobStore {
 
   @Override
   public InputStream open(String key, long from, long to) {
+    if (from == 0 && to == Long.MAX_VALUE) {
+      return open(key); // the whole object: a plain GET (a range on an empty object is a 416)
+    }
     // HTTP ranges are inclusive; an open end reads to the object's end
     String range = "bytes=" + from + "-" + (to == Long.MAX_VALUE ? "" : String.valueOf(to - 1));
     try {

@@ -108,16 +108,20 @@ public final class ManifestReader {
 
   /**
    * Streams the files of a manifest already validated from a checkpoint of its {@link
-   * ManifestIndex}: {@code in} starts at that byte offset, which is file {@code firstIndex}'s.
+   * ManifestIndex}: {@code in} starts at {@code seek}'s byte offset, the manifest's first byte or
+   * file {@code seek.file()}'s.
    */
-  public Iterator<ManifestFile> filesFrom(InputStream in, long firstIndex) {
+  public Iterator<ManifestFile> filesFrom(InputStream in, ManifestIndex.Seek seek) {
+    if (seek.offset() == 0) {
+      return files(in);
+    }
     try {
       // the stream starts inside the files array: read it as an array of its own
       JsonParser parser =
           JSON.createParser(
               new SequenceInputStream(new ByteArrayInputStream(new byte[] {'['}), in));
       expect(parser.nextToken() == JsonToken.START_ARRAY, "a checkpoint opens the files array");
-      return fileIterator(parser, firstIndex);
+      return fileIterator(parser, seek.file());
     } catch (IOException | InvalidManifestException e) {
       throw new IllegalStateException(
           "A validated manifest could not be read again: " + e.getMessage(), e);

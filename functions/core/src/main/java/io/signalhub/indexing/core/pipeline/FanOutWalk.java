@@ -145,13 +145,10 @@ record FanOutWalk(
           new ChunkStream.Reader(blobs, header.sourcesPrefix(), chunker, settings.secrets(), model);
       ManifestIndex.Seek seek = index.seek(start.file());
       var manifest = new ManifestReader(settings.manifestLimits());
-      try (InputStream in =
-              seek.offset() > 0
-                  ? blobs.open(manifestKey, seek.offset(), Long.MAX_VALUE)
-                  : blobs.open(manifestKey);
+      try (InputStream in = blobs.open(manifestKey, seek.offset(), Long.MAX_VALUE);
           ChunkStream files =
               new ChunkStream(
-                  seek.offset() > 0 ? manifest.filesFrom(in, seek.file()) : manifest.files(in),
+                  manifest.filesFrom(in, seek),
                   seek.file(),
                   start,
                   track.endFile(),

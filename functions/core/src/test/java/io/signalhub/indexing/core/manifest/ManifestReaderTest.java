@@ -98,7 +98,7 @@ class ManifestReaderTest {
           .filesFrom(
               new ByteArrayInputStream(
                   bytes, (int) seek.offset(), bytes.length - (int) seek.offset()),
-              seek.file())
+              seek)
           .forEachRemaining(fromThere::add);
       assertThat(fromThere).isEqualTo(all.subList((int) seek.file(), all.size()));
     }
