@@ -184,12 +184,26 @@ public final class SqsEventSource implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Receives nothing more; a handler already running goes on ({@link #awaitStopped}). */
+  public void stopPolling() {
     running = false;
     if (pollers != null) {
       pollers.shutdown();
-      pollers.awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Waits up to {@code atMost} for the handlers already running to finish.
+   *
+   * @return true if none runs any more
+   */
+  public boolean awaitStopped(Duration atMost) throws InterruptedException {
+    return pollers == null || pollers.awaitTermination(atMost.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopPolling();
+    awaitStopped(Duration.ofSeconds(5));
   }
 }

@@ -55,6 +55,10 @@ public final class LocalRuntime implements AutoCloseable {
   private final EmbeddedAwsServices services;
   private final EdgeGateway edge;
   private final AwsPipeline pipeline;
+
+  /** Longer than a batch takes at the provider, short enough for a command to exit promptly. */
+  private static final Duration HANDLERS_FINISH_WITHIN = Duration.ofSeconds(20);
+
   private final EmbeddingProvider provider;
   private final FanOutInvocations fanOuts;
   private final List<SqsEventSource> eventSources = new ArrayList<>();
@@ -260,10 +264,17 @@ public final class LocalRuntime implements AutoCloseable {
         "#   export AWS_ENDPOINT_URL=" + edgeEndpoint());
   }
 
+  /**
+   * Stops every poller at once, then lets the batches already at the provider finish (a Ctrl-C's
+   * summary counted them as going on) before the clients they write with close under them, which
+   * printed "Connection pool shut down" stack traces after the summary.
+   */
   @Override
   public void close() throws Exception {
+    eventSources.forEach(SqsEventSource::stopPolling);
+    long deadline = System.nanoTime() + HANDLERS_FINISH_WITHIN.toNanos();
     for (SqsEventSource source : eventSources) {
-      source.close();
+      source.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     status.close();
     edge.close();

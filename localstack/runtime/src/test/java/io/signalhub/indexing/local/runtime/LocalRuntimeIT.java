@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
 import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
+import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -130,6 +138,59 @@ class LocalRuntimeIT {
           .startsWith("cannot reach the embedding provider")
           .contains("--base-url");
       assertThat(job.path("apiCalls").asLong()).isZero();
+    }
+  }
+
+  /**
+   * Closing the stack (a command's exit after Ctrl-C, {@code local-stack up} stopped) while a batch
+   * is at the provider: the batch finishes before the clients it writes with close, so nothing is
+   * logged (a "Connection pool shut down" stack trace used to follow the summary).
+   */
+  @Test
+  void closingWhileABatchIsAtTheProviderLetsItFinishQuietly() throws Exception {
+    long latencyMillis = 7_000; // longer than a poller used to be given to finish
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord entry) {
+            if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
+              logged.add(entry);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    try (SimulatedEmbeddingServer provider =
+        SimulatedEmbeddingServer.start(
+            SimulatorSettings.builder().fixedLatencyMillis(latencyMillis).build())) {
+      ProviderSettings simulated =
+          new ProviderSettings(
+              "openai", "text-embedding-3-small", 0, provider.baseUrl(), "sk-test", null);
+      LocalRuntime stack =
+          LocalRuntime.start(LocalRuntime.Ports.ANY, null, simulated, key -> Optional.empty());
+      try (S3Client s3 = s3(stack)) {
+        uploadJob(s3, stack.bucket(), "closing-job", 12);
+        await().atMost(Duration.ofSeconds(60)).until(() -> provider.stats().requests() > 0);
+      }
+      long atProvider = System.nanoTime();
+      Logger.getLogger("").addHandler(capture);
+      try {
+        stack.close();
+        // a batch cut off by the close would fail when the provider answers: wait past that
+        long answered = atProvider + Duration.ofMillis(latencyMillis + 2_000).toNanos();
+        Thread.sleep(Math.max(0, (answered - System.nanoTime()) / 1_000_000));
+      } finally {
+        Logger.getLogger("").removeHandler(capture);
+      }
+      assertThat(provider.stats().served()).isPositive();
+      assertThat(logged)
+          .extracting(entry -> entry.getLoggerName() + ": " + entry.getMessage())
+          .isEmpty();
     }
   }
 
