@@ -116,8 +116,12 @@ public final class IndexCommand implements Callable<Integer> {
           "Name of the repository in the bucket and the job id (default: the directory's name).")
   String repository;
 
-  /** Checks every option before any work starts. */
-  private void validate() {
+  /**
+   * Checks every option before any work starts.
+   *
+   * @return the names of the job the stack path starts; null with --in-process
+   */
+  private JobName validate() {
     if (!Files.exists(directory)) {
       throw new UsageException(directory + " does not exist");
     }
@@ -140,6 +144,7 @@ public final class IndexCommand implements Callable<Integer> {
               + " SIGNAL_HUB_RATE_TOKENS_PER_MINUTE, or -c requestsPerMinute=/tokensPerMinute= when"
               + " deployed)");
     }
+    return inProcess ? null : JobName.of(repository, directory);
   }
 
   /** The provider flags given on the command line, which must act or be refused. */
@@ -159,7 +164,7 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    validate();
+    JobName name = validate();
     Map<String, String> env = System.getenv();
     ProviderSettings settings = ProviderSettings.fromEnvironment(env);
     if (provider != null) {
@@ -185,7 +190,7 @@ public final class IndexCommand implements Callable<Integer> {
               new StackConnection.Request(
                   settings, StackConnection.Use.JOB, providerFlags(), concurrency, economy, env),
               new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency, economy, detach),
-              repository,
+              name,
               maxFileBytes,
               json)
           .call();

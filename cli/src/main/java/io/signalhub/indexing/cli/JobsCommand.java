@@ -64,6 +64,11 @@ public final class JobsCommand implements Callable<Integer> {
   abstract static class OneJob extends OnStack {
     @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
     String jobId;
+
+    @Override
+    void checkOptions() {
+      Options.jobId(jobId);
+    }
   }
 
   /** {@code jobs list}: newest first. */

@@ -1,5 +1,6 @@
 package io.signalhub.indexing.cli;
 
+import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 
@@ -20,6 +21,13 @@ final class Options {
   static void atLeast(String option, long value, long min) {
     if (value < min) {
       throw new UsageException(option + " must be at least " + min + "; got " + value);
+    }
+  }
+
+  /** A given job id the status API would refuse (a 400): refused before any stack starts. */
+  static void jobId(String id) {
+    if (id != null && !Keys.isJobId(id)) {
+      throw new UsageException(Keys.malformedJobId(id) + "; 'scripts/jobs' lists the jobs");
     }
   }
 

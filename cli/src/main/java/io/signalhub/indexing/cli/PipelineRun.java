@@ -6,14 +6,10 @@ import io.signalhub.indexing.core.pipeline.JobView;
 import io.signalhub.indexing.core.pipeline.Keys;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /** {@code index} through the pipeline: upload, start the job, follow it, summarise. */
@@ -59,7 +55,7 @@ final class PipelineRun implements Callable<Integer> {
   private final Path directory;
   private final StackConnection.Request stackRequest;
   private final JobOptions options;
-  private final String repository;
+  private final JobName name;
   private final long maxFileBytes;
   private final boolean json;
 
@@ -67,13 +63,13 @@ final class PipelineRun implements Callable<Integer> {
       Path directory,
       StackConnection.Request stackRequest,
       JobOptions options,
-      String repository,
+      JobName name,
       long maxFileBytes,
       boolean json) {
     this.directory = directory;
     this.stackRequest = stackRequest;
     this.options = options;
-    this.repository = repository;
+    this.name = name;
     this.maxFileBytes = maxFileBytes;
     this.json = json;
   }
@@ -81,27 +77,17 @@ final class PipelineRun implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    String repo =
-        repository != null
-            ? repository
-            : directory.toAbsolutePath().normalize().getFileName().toString();
-    String safeRepo = repo.replaceAll("[^A-Za-z0-9._-]", "-").toLowerCase(Locale.ROOT);
-    String jobId =
-        safeRepo
-            + "-"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-            + "-"
-            + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    String jobId = name.jobId();
+    String sources = Keys.SOURCES + name.inBucket() + "/";
     try (StackConnection stack = StackConnection.open(stackRequest);
         CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
       System.err.printf(
           "Uploading %s to s3://%s/%s (%s) ...%n",
-          directory, stack.bucket(), Keys.SOURCES + safeRepo + "/", stack.description());
+          directory, stack.bucket(), sources, stack.description());
       SourceUploader uploader =
           new SourceUploader(stack.pipeline().s3(), stack.bucket(), maxFileBytes);
       SourceUploader.Upload upload =
-          uploader.upload(
-              directory, repo, Keys.SOURCES + safeRepo + "/", options.manifestSettings());
+          uploader.upload(directory, name.repository(), sources, options.manifestSettings());
       System.err.printf(
           "%,d files (%,d uploaded, %,d unchanged); starting job %s%n",
           upload.files(), upload.uploaded(), upload.unchanged(), jobId);

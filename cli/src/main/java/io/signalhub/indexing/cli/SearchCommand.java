@@ -70,6 +70,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (jobId != null && repository != null) {
       throw new UsageException("--job and --repository exclude each other; choose one");
     }
+    Options.jobId(jobId);
     Map<String, String> environment = System.getenv();
     ProviderSettings settings = ProviderSettings.fromEnvironment(environment);
     try (StackConnection stack = StackConnection.open(environment)) {

@@ -46,6 +46,7 @@ public final class StatusCommand implements Callable<Integer> {
       System.err.println("error: name a JOB ('index' prints it), or pass --web for the list");
       return 2;
     }
+    Options.jobId(jobId);
     Map<String, String> environment = System.getenv();
     try (StackConnection stack = StackConnection.open(environment)) {
       if (web) {

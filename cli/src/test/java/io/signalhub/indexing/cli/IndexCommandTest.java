@@ -123,6 +123,21 @@ class IndexCommandTest {
   }
 
   @Test
+  void aRepositoryNameThatCannotStartAJobIdIsRefusedBeforeAnythingStarts() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+
+    CliRun run = CliRun.of("index", repo.toString(), "--repository", "../../etc");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr())
+        .isEqualTo(
+            "error: --repository '../../etc' is not a valid repository name: a letter or digit,"
+                + " then letters, digits, '.', '_' or '-' (others become '-'), at most 107"
+                + " characters, since it starts the job id\n");
+    assertThat(LocalStackState.home().resolve("data")).doesNotExist();
+  }
+
+  @Test
   void badConfigurationIsOneLineAndExitTwoBeforeAnyStackStarts() throws Exception {
     Files.writeString(repo.resolve("a.py"), "x = 1\n");
     String[][] cases = {

@@ -53,9 +53,8 @@ public final class JobsApi {
 
   /** {@code GET /jobs/{id}}. */
   public Reply job(String id) {
-    if (id == null || !Keys.JOB_ID.matcher(id).matches()) {
-      return error(
-          400, "malformed job id '" + id + "': letters, digits, '.', '_' and '-', at most 128");
+    if (!Keys.isJobId(id)) {
+      return error(400, Keys.malformedJobId(id));
     }
     return status
         .job(id)
