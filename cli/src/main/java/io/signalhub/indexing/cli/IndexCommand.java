@@ -44,7 +44,9 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--base-url",
-      description = "OpenAI-compatible base URL (default: OPENAI_BASE_URL, else api.openai.com).")
+      description =
+          "The provider's endpoint: openai's OpenAI-compatible base URL (default: OPENAI_BASE_URL,"
+              + " else api.openai.com), or bedrock's endpoint override; refused for the others.")
   java.net.URI baseUrl;
 
   @Option(
@@ -175,6 +177,9 @@ public final class IndexCommand implements Callable<Integer> {
     }
     if (baseUrl != null) {
       settings = settings.withBaseUrl(baseUrl);
+    }
+    if (baseUrl != null) {
+      Options.baseUrlActsOn(settings.provider());
     }
     Options.validateProvider(settings);
     if (!inProcess) {

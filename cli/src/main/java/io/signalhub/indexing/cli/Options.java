@@ -3,6 +3,7 @@ package io.signalhub.indexing.cli;
 import io.signalhub.indexing.core.pipeline.Keys;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
 import io.signalhub.indexing.core.provider.ProviderSettings;
+import java.util.Set;
 
 /** Checks shared by the commands: each failure is a {@link UsageException} (exit 2). */
 final class Options {
@@ -37,6 +38,24 @@ final class Options {
       EmbeddingProviders.validate(settings);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code --base-url} given for a provider it does not act on: refused, naming those it does,
+   * before the provider's own checks (which would ask for its settings). An unknown provider is
+   * {@link #validateProvider}'s to report.
+   */
+  static void baseUrlActsOn(String provider) {
+    Set<String> taking = EmbeddingProviders.takingBaseUrl();
+    if (EmbeddingProviders.names().stream().anyMatch(provider::equalsIgnoreCase)
+        && taking.stream().noneMatch(provider::equalsIgnoreCase)) {
+      throw new UsageException(
+          "--base-url applies to --provider "
+              + String.join(" or ", taking)
+              + "; this run's provider is "
+              + provider
+              + ", which ignores it: drop --base-url, or choose one of those with --provider");
     }
   }
 }

@@ -10,6 +10,8 @@ import io.signalhub.indexing.simulator.SimulatedEmbeddingServer;
 import io.signalhub.indexing.simulator.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +136,25 @@ class IndexCommandTest {
             "error: --repository '../../etc' is not a valid repository name: a letter or digit,"
                 + " then letters, digits, '.', '_' or '-' (others become '-'), at most 107"
                 + " characters, since it starts the job id\n");
+    assertThat(LocalStackState.home().resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aBaseUrlTheProviderIgnoresIsRefusedNamingTheProvidersItActsOn() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+    for (String[] provider : new String[][] {{}, {"--provider", "azure-openai"}}) {
+      List<String> args =
+          new ArrayList<>(List.of("index", repo.toString(), "--base-url", "http://127.0.0.1:9"));
+      args.addAll(List.of(provider));
+
+      CliRun run = CliRun.of(args.toArray(String[]::new));
+
+      assertThat(run.exit()).as(run.stderr()).isEqualTo(2);
+      assertThat(run.stderr())
+          .startsWith("error: --base-url applies to --provider bedrock or openai; this run's")
+          .contains("provider is " + (provider.length == 0 ? "local" : "azure-openai"))
+          .contains("drop --base-url");
+    }
     assertThat(LocalStackState.home().resolve("data")).doesNotExist();
   }
 

@@ -19,6 +19,11 @@ public class BedrockModels implements ModelCatalog {
     return NAME;
   }
 
+  @Override
+  public boolean takesBaseUrl() {
+    return true;
+  }
+
   /** No client: the fan-out never calls Bedrock. */
   @Override
   public ModelProfile profile(ProviderSettings settings) {

@@ -1,7 +1,9 @@
 package io.signalhub.indexing.core.provider;
 
 import java.util.ServiceLoader;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Finds the provider a configuration names, with an error that lists the ones available. Profiles
@@ -42,15 +44,32 @@ public final class EmbeddingProviders {
     return find(ModelCatalog.class, settings).profile(settings);
   }
 
+  /** The names of the providers there are, e.g. [azure-openai, bedrock, local, openai]. */
+  public static SortedSet<String> names() {
+    return names(catalog -> true);
+  }
+
+  /** The providers a base URL acts on ({@link ModelCatalog#takesBaseUrl}). */
+  public static SortedSet<String> takingBaseUrl() {
+    return names(ModelCatalog::takesBaseUrl);
+  }
+
+  private static SortedSet<String> names(Predicate<ModelCatalog> which) {
+    SortedSet<String> names = new TreeSet<>();
+    ServiceLoader.load(ModelCatalog.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(which)
+        .forEach(catalog -> names.add(catalog.name()));
+    return names;
+  }
+
   private static <T extends ModelCatalog> T find(Class<T> type, ProviderSettings settings) {
-    TreeSet<String> available = new TreeSet<>();
     for (T catalog : ServiceLoader.load(type)) {
       if (catalog.name().equalsIgnoreCase(settings.provider())) {
         return catalog;
       }
-      available.add(catalog.name());
     }
     throw new IllegalArgumentException(
-        "Unknown embedding provider '" + settings.provider() + "'. Available: " + available);
+        "Unknown embedding provider '" + settings.provider() + "'. Available: " + names());
   }
 }

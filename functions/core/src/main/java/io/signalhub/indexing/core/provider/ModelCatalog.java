@@ -20,6 +20,11 @@ public interface ModelCatalog {
    */
   default void validate(ProviderSettings settings) {}
 
+  /** Whether a base URL (the endpoint it calls) acts on this provider; else it is ignored. */
+  default boolean takesBaseUrl() {
+    return false;
+  }
+
   /** What the fan-out needs of the model (tokenizer, limits) without loading or calling it. */
   ModelProfile profile(ProviderSettings settings);
 }

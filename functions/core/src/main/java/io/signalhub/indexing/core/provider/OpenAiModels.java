@@ -15,6 +15,11 @@ public class OpenAiModels implements ModelCatalog {
   }
 
   @Override
+  public boolean takesBaseUrl() {
+    return true;
+  }
+
+  @Override
   public void validate(ProviderSettings settings) {
     if (settings.baseUrl() == null && settings.apiKey() == null) {
       throw new IllegalArgumentException(
