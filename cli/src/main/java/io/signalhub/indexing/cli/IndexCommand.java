@@ -138,6 +138,11 @@ public final class IndexCommand implements Callable<Integer> {
           "--economy and --detach need a stack (scripts/local-stack up, or a deployed one): the"
               + " provider's batches are followed by the stack's poller, not by this process");
     }
+    if (inProcess && repository != null) {
+      throw new UsageException(
+          "--repository names the job and its sources on a stack; --in-process stores neither:"
+              + " drop one of them");
+    }
     Options.atLeast("--max-file-bytes", maxFileBytes, 1);
     if (!inProcess && (requestsPerMinute != null || tokensPerMinute != null)) {
       throw new UsageException(

@@ -168,6 +168,7 @@ class IndexCommandTest {
       {"index", repo.toString(), "--batch-size", "0"},
       {"index", repo.toString(), "--chunk-tokens", "5"},
       {"index", repo.toString(), "--concurrency", "0"},
+      {"index", repo.toString(), "--in-process", "--repository", "r"},
       {"search", ""},
       {"search", "retry", "-k", "0"},
     };
