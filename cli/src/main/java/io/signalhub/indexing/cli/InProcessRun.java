@@ -156,6 +156,7 @@ record InProcessRun(IndexCommand flags, ProviderSettings settings, Map<String, S
         ModelPrices.estimateUsd(embeddings.model(), last == null ? 0 : last.tokens()).orElse(null),
         elapsed,
         skipped,
+        IndexSummary.skippedFiles(chunks.skipped()),
         last == null ? java.util.List.of() : last.failureSamples());
   }
 }

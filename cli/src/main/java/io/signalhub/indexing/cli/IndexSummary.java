@@ -4,15 +4,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.signalhub.indexing.core.progress.Progress;
+import io.signalhub.indexing.core.provider.ProviderSettings;
+import io.signalhub.indexing.core.source.SkipReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The end of an indexing run: what a person reads, or one JSON object a program parses.
  *
  * @param jobId the job
+ * @param jobId the job; null when none started (nothing to index)
  * @param status COMPLETED, COMPLETED_WITH_FAILURES, FAILED or CANCELLED
+ * @param skipped skips counted by reason: files, and chunks whose text held a secret
+ * @param skippedFiles each file this run skipped (a directory ends with '/'), with its reason
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSummary(
@@ -36,7 +42,11 @@ public record IndexSummary(
     double elapsedSeconds,
     double chunksPerSecond,
     Map<String, Long> skipped,
+    Map<String, String> skippedFiles,
     List<String> failures) {
+
+  /** How many skipped paths the text names; the JSON names all. */
+  static final int SKIPPED_FILES_SHOWN = 5;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -57,6 +67,7 @@ public record IndexSummary(
       Double estimatedCostUsd,
       double elapsedSeconds,
       Map<String, Long> skipped,
+      Map<String, String> skippedFiles,
       List<String> failures) {
     Progress p = last != null ? last : NO_PROGRESS;
     return new IndexSummary(
@@ -80,7 +91,24 @@ public record IndexSummary(
         elapsedSeconds,
         elapsedSeconds > 0 ? p.done() / elapsedSeconds : 0,
         skipped,
+        skippedFiles,
         failures);
+  }
+
+  /** A run that started no job: {@code scan} found nothing to index, as {@code reason} says. */
+  static IndexSummary nothingToIndex(
+      String reason, ProviderSettings provider, SourceScan scan, double elapsedSeconds) {
+    return of(
+        new Header(null, "FAILED", reason, provider.provider(), provider.model()),
+        0,
+        null,
+        0,
+        null,
+        null,
+        elapsedSeconds,
+        scan.skipCounts(),
+        scan.skippedFiles(),
+        List.of());
   }
 
   private static final Progress NO_PROGRESS =
@@ -101,15 +129,21 @@ public record IndexSummary(
 
   public String toText() {
     StringBuilder text = new StringBuilder();
+    if (jobId == null) {
+      // no job started: why, and what was skipped
+      text.append(status).append("  ").append(reason).append('\n');
+      appendSkipped(text);
+      return text.toString();
+    }
     text.append(String.format("%s  job %s  (%s / %s)%n", status, jobId, provider, model));
     if (reason != null) {
       text.append("  reason: ").append(reason).append('\n');
     }
     text.append(
         String.format(
-            "  chunks     %,d from %,d files%s: %,d embedded, %,d cached, %,d failed%n",
+            "  chunks     %,d from %s%s: %,d embedded, %,d cached, %,d failed%n",
             total,
-            files,
+            count(files, "file", "files"),
             filesUploaded == null ? "" : String.format(" (%,d uploaded)", filesUploaded),
             completed - cached,
             cached,
@@ -131,17 +165,56 @@ public record IndexSummary(
       text.append(
           String.format("  truncated  %,d chunks longer than the model accepts%n", truncated));
     }
-    if (!skipped.isEmpty()) {
-      text.append("  skipped    ");
-      skipped.forEach(
-          (why, count) ->
-              text.append(String.format("%s %,d  ", why.toLowerCase().replace('_', ' '), count)));
-      text.append('\n');
-    }
+    appendSkipped(text);
     if (!failures.isEmpty()) {
       text.append("  first failures:\n");
       failures.stream().limit(5).forEach(f -> text.append("    ").append(f).append('\n'));
     }
     return text.toString();
+  }
+
+  /**
+   * " skipped binary 1, vendored or generated 5", then the first skipped paths with their reasons
+   * under it, and how many more there are.
+   */
+  private void appendSkipped(StringBuilder text) {
+    if (skipped.isEmpty()) {
+      return;
+    }
+    text.append("  skipped    ").append(skipCountsText(skipped)).append('\n');
+    String indent = " ".repeat("  skipped    ".length());
+    skippedFiles.entrySet().stream()
+        .limit(SKIPPED_FILES_SHOWN)
+        .forEach(
+            skip ->
+                text.append(indent)
+                    .append(skip.getKey())
+                    .append(" (")
+                    .append(reasonText(skip.getValue()))
+                    .append(")\n"));
+    if (skippedFiles.size() > SKIPPED_FILES_SHOWN) {
+      text.append(indent)
+          .append(String.format("... and %,d more", skippedFiles.size() - SKIPPED_FILES_SHOWN))
+          .append(" (--json lists them all)\n");
+    }
+  }
+
+  /** Skipped paths with their reasons' names, as the summary holds them. */
+  static Map<String, String> skippedFiles(Map<String, SkipReason> skipped) {
+    Map<String, String> files = new TreeMap<>();
+    skipped.forEach((path, reason) -> files.put(path, reason.name()));
+    return files;
+  }
+
+  /** "binary 2, vendored or generated 1". */
+  static String skipCountsText(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(skip -> String.format("%s %,d", reasonText(skip.getKey()), skip.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** "VENDORED_OR_GENERATED" as "vendored or generated". */
+  private static String reasonText(String reason) {
+    return reason.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
   }
 }

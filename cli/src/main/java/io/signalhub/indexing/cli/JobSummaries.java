@@ -37,7 +37,7 @@ final class JobSummaries {
             ? List.of()
             : job.failures().stream().map(f -> f.location() + ": " + f.reason()).toList();
     Map<String, Long> skipped =
-        new java.util.TreeMap<>(upload == null ? Map.of() : upload.skipped());
+        new java.util.TreeMap<>(upload == null ? Map.of() : upload.scan().skipCounts());
     if (job.skippedFiles() != null) {
       job.skippedFiles().forEach((reason, count) -> skipped.merge(reason, count, Long::sum));
     }
@@ -51,6 +51,7 @@ final class JobSummaries {
         job.estimatedCostUsd(),
         elapsedSeconds,
         skipped,
+        upload == null ? Map.of() : upload.scan().skippedFiles(),
         failures);
   }
 }

@@ -79,18 +79,29 @@ final class PipelineRun implements Callable<Integer> {
     long started = System.nanoTime();
     String jobId = name.jobId();
     String sources = Keys.SOURCES + name.inBucket() + "/";
+    SourceScan scan = SourceScan.of(directory, maxFileBytes);
+    Optional<String> nothing = scan.nothingToIndex();
+    if (nothing.isPresent()) {
+      IndexSummary summary =
+          IndexSummary.nothingToIndex(
+              nothing.get(), stackRequest.provider(), scan, (System.nanoTime() - started) / 1e9);
+      System.out.print(json ? summary.toJson() + "\n" : summary.toText());
+      return SignalHubCli.FAILED;
+    }
     try (StackConnection stack = StackConnection.open(stackRequest);
         CancelOnInterrupt interrupt = new CancelOnInterrupt()) {
       System.err.printf(
           "Uploading %s to s3://%s/%s (%s) ...%n",
           directory, stack.bucket(), sources, stack.description());
-      SourceUploader uploader =
-          new SourceUploader(stack.pipeline().s3(), stack.bucket(), maxFileBytes);
+      SourceUploader uploader = new SourceUploader(stack.pipeline().s3(), stack.bucket());
       SourceUploader.Upload upload =
-          uploader.upload(directory, name.repository(), sources, options.manifestSettings());
+          uploader.upload(scan, name.repository(), sources, options.manifestSettings());
       System.err.printf(
-          "%,d files (%,d uploaded, %,d unchanged); starting job %s%n",
-          upload.files(), upload.uploaded(), upload.unchanged(), jobId);
+          "%s (%,d uploaded, %,d unchanged); starting job %s%n",
+          IndexSummary.count(upload.files(), "file", "files"),
+          upload.uploaded(),
+          upload.unchanged(),
+          jobId);
       // from here on, Ctrl-C cancels the job; the loop below sees it end and summarises
       JobLifecycle lifecycle =
           new JobLifecycle(stack.pipeline().jobs(), stack.pipeline().blobs(), Clock.systemUTC());

@@ -2,9 +2,6 @@ package io.signalhub.indexing.cli;
 
 import io.signalhub.indexing.core.chunk.Chunk;
 import io.signalhub.indexing.core.manifest.ManifestWriter;
-import io.signalhub.indexing.core.source.SourceFile;
-import io.signalhub.indexing.core.source.SourceText;
-import io.signalhub.indexing.core.source.SourceWalker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,52 +20,50 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Walks a directory, uploads the sources the bucket does not already hold (same key and SHA-256,
+ * Uploads a directory's scanned sources the bucket does not already hold (same key and SHA-256,
  * kept in the object's metadata), and writes the manifest (docs/manifest.schema.json).
  */
-record SourceUploader(S3Client s3, String bucket, long maxFileBytes) {
+record SourceUploader(S3Client s3, String bucket) {
 
   /** What was found, sent and skipped. */
-  record Upload(
-      String manifest, int files, int uploaded, int unchanged, Map<String, Long> skipped) {}
+  record Upload(String manifest, int uploaded, int unchanged, SourceScan scan) {
+    int files() {
+      return scan.sources().size();
+    }
+  }
 
   /**
+   * Uploads the scanned files the bucket does not already hold and writes their manifest.
+   *
    * @param settings the manifest's per-job settings (empty: the stack's defaults)
    */
-  Upload upload(Path root, String repository, String prefix, Map<String, ?> settings)
+  Upload upload(SourceScan scan, String repository, String prefix, Map<String, ?> settings)
       throws Exception {
-    List<SourceFile> files = new ArrayList<>();
-    Map<String, Long> skipped = new TreeMap<>();
-    new SourceWalker(maxFileBytes)
-        .walk(root, files::add, (path, reason) -> skipped.merge(reason.name(), 1L, Long::sum));
-    files.sort((a, b) -> a.path().compareTo(b.path()));
     Map<String, String> hashes = new ConcurrentHashMap<>();
     AtomicInteger uploaded = new AtomicInteger();
     AtomicInteger unchanged = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> work = new ArrayList<>();
-      for (SourceFile file : files) {
+      for (SourceScan.Source source : scan.sources()) {
         work.add(
             pool.submit(
                 () -> {
-                  byte[] bytes = Files.readAllBytes(file.absolute());
-                  SourceText.Decoded decoded = SourceText.decode(bytes);
-                  if (decoded.text() == null) {
-                    skipped.merge(decoded.skipped().name(), 1L, Long::sum);
+                  String path = source.file().path();
+                  String key = prefix + path;
+                  if (source.sha256().equals(storedSha(key))) {
+                    hashes.put(path, source.sha256());
+                    unchanged.incrementAndGet();
                     return null;
                   }
+                  // the bytes sent now, and their hash: the file may have changed since the scan
+                  byte[] bytes = Files.readAllBytes(source.file().absolute());
                   String sha = Chunk.sha256Hex(bytes);
-                  hashes.put(file.path(), sha);
-                  String key = prefix + file.path();
-                  if (sha.equals(storedSha(key))) {
-                    unchanged.incrementAndGet();
-                  } else {
-                    s3.putObject(
-                        r -> r.bucket(bucket).key(key).metadata(Map.of("sha256", sha)),
-                        RequestBody.fromBytes(bytes));
-                    uploaded.incrementAndGet();
-                  }
+                  s3.putObject(
+                      r -> r.bucket(bucket).key(key).metadata(Map.of("sha256", sha)),
+                      RequestBody.fromBytes(bytes));
+                  hashes.put(path, sha);
+                  uploaded.incrementAndGet();
                   return null;
                 }));
       }
@@ -80,16 +74,11 @@ record SourceUploader(S3Client s3, String bucket, long maxFileBytes) {
       pool.shutdown();
     }
     ManifestWriter manifest =
-        new ManifestWriter(repository, prefix).revision(revision(root)).settings(settings);
-    for (SourceFile file : files) {
-      String sha = hashes.get(file.path());
-      if (sha != null) {
-        manifest.file(file.path(), sha, file.size());
-      }
+        new ManifestWriter(repository, prefix).revision(revision(scan.root())).settings(settings);
+    for (SourceScan.Source source : scan.sources()) {
+      manifest.file(source.file().path(), hashes.get(source.file().path()), source.file().size());
     }
-    synchronized (skipped) {
-      return new Upload(manifest.toJson(), hashes.size(), uploaded.get(), unchanged.get(), skipped);
-    }
+    return new Upload(manifest.toJson(), uploaded.get(), unchanged.get(), scan);
   }
 
   private String storedSha(String key) {

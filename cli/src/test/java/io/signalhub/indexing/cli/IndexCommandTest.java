@@ -45,6 +45,7 @@ class IndexCommandTest {
           .isEqualTo(
               server.stats().tokens() - Cl100kTokenCounter.instance().count(ProviderCheck.PROBE));
       assertThat(summary.path("skipped").path("BINARY").asLong()).isEqualTo(1);
+      assertThat(summary.path("skippedFiles").path("logo.png").asText()).isEqualTo("BINARY");
       assertThat(summary.has("elapsedSeconds")).isTrue();
     }
   }
@@ -223,8 +224,12 @@ class IndexCommandTest {
             1,
             1,
             java.util.Map.of(),
+            java.util.Map.of(),
             java.util.List.of());
-    assertThat(summary.toText()).contains("1 in 1 batch (").contains(", 1 token\n");
+    assertThat(summary.toText())
+        .contains("1 in 1 batch (")
+        .contains(", 1 token\n")
+        .contains(" from 1 file: ");
   }
 
   @Test

@@ -69,13 +69,37 @@ class IndexSafetyTest {
   }
 
   @Test
-  void anEmptyDirectoryIsNothingToIndexNotACompletedJob() throws Exception {
+  void anEmptyDirectoryIsNothingToIndexToldBeforeAnyStackStarts() throws Exception {
     CliRun run = CliRun.of("index", repo.toString(), "--json");
 
     assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
     assertThat(run.json().path("status").asText()).isEqualTo("FAILED");
     assertThat(run.json().path("reason").asText())
-        .isEqualTo("nothing to index: the manifest lists no files");
+        .isEqualTo("nothing to index in " + repo + ": no files");
+    assertThat(run.stderr()).doesNotContain("Starting a local stack", "Uploading");
+    assertThat(LocalStackState.home().resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aDirectoryWhoseEveryFileIsSkippedSaysWhyBeforeAnyStackStarts() throws Exception {
+    Files.write(repo.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+    Files.write(repo.resolve("icon.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1});
+    Files.createDirectories(repo.resolve("node_modules/left-pad"));
+    Files.writeString(repo.resolve("node_modules/left-pad/index.js"), "module.exports = 1;\n");
+
+    CliRun run = CliRun.of("index", repo.toString());
+
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    assertThat(run.stdout())
+        .isEqualTo(
+            "FAILED  nothing to index in "
+                + repo
+                + ": every file skipped (binary 2, vendored or generated 1)\n"
+                + "  skipped    binary 2, vendored or generated 1\n"
+                + "             icon.png (binary)\n"
+                + "             logo.png (binary)\n"
+                + "             node_modules/ (vendored or generated)\n");
+    assertThat(LocalStackState.home().resolve("data")).doesNotExist();
   }
 
   @Test

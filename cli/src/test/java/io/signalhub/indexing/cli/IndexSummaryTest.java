@@ -1,0 +1,60 @@
+package io.signalhub.indexing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The summary's text: short, aligned, naming a few skipped paths; its JSON: all of them. */
+class IndexSummaryTest {
+
+  private static IndexSummary withSkipped(Map<String, Long> counts, Map<String, String> files) {
+    return IndexSummary.of(
+        new IndexSummary.Header("j", "COMPLETED", null, "local", "m"),
+        1,
+        1,
+        1,
+        null,
+        null,
+        1,
+        counts,
+        files,
+        List.of());
+  }
+
+  @Test
+  void theTextNamesTheFirstFiveSkippedPathsWithTheirReasonsAndCountsTheRest() throws Exception {
+    Map<String, String> files = new TreeMap<>();
+    for (int i = 1; i <= 7; i++) {
+      files.put("img/" + i + ".png", "BINARY");
+    }
+    files.put("node_modules/", "VENDORED_OR_GENERATED");
+    IndexSummary summary = withSkipped(Map.of("BINARY", 7L, "VENDORED_OR_GENERATED", 1L), files);
+
+    String text = summary.toText();
+
+    assertThat(text)
+        .contains(
+            "  skipped    binary 7, vendored or generated 1\n"
+                + "             img/1.png (binary)\n"
+                + "             img/2.png (binary)\n"
+                + "             img/3.png (binary)\n"
+                + "             img/4.png (binary)\n"
+                + "             img/5.png (binary)\n"
+                + "             ... and 3 more (--json lists them all)\n");
+    assertThat(text.lines()).noneMatch(line -> line.endsWith(" "));
+    JsonNode json = new ObjectMapper().readTree(summary.toJson());
+    assertThat(json.path("skippedFiles").size()).isEqualTo(8);
+    assertThat(json.path("skippedFiles").path("node_modules/").asText())
+        .isEqualTo("VENDORED_OR_GENERATED");
+  }
+
+  @Test
+  void oneFileIsSingular() {
+    assertThat(withSkipped(Map.of(), Map.of()).toText()).contains("1 from 1 file (1 uploaded)");
+  }
+}
