@@ -1,5 +1,6 @@
 package io.signalhub.indexing.cli;
 
+import io.signalhub.indexing.core.job.JobStatus;
 import io.signalhub.indexing.core.pipeline.JobView;
 import io.signalhub.indexing.core.progress.Progress;
 import java.time.Duration;
@@ -29,6 +30,26 @@ final class JobSummaries {
         job.etaSeconds() == null ? null : Duration.ofSeconds(job.etaSeconds()),
         Duration.ofMillis((long) (job.elapsedSeconds() * 1000)),
         List.of());
+  }
+
+  /**
+   * What a job does while nothing of it is embedded yet, for the bar to show instead of "0/~0
+   * chunks": "reading the manifest ..." until the fan-out has read a file, then "fanning out:
+   * 12/151 files read, 340 chunks so far". Null once chunks are done, or the job has moved on.
+   */
+  static String phase(JobView job) {
+    boolean starting =
+        JobStatus.PENDING.name().equals(job.status())
+            || JobStatus.FANNING_OUT.name().equals(job.status());
+    if (!starting || job.completed() + job.failed() > 0) {
+      return null;
+    }
+    if (job.filesRead() == 0) {
+      return "reading the manifest ...";
+    }
+    return String.format(
+        "fanning out: %,d/%,d files read, %s so far",
+        job.filesRead(), job.files(), IndexSummary.count(job.total(), "chunk", "chunks"));
   }
 
   static IndexSummary summary(JobView job, SourceUploader.Upload upload, double elapsedSeconds) {

@@ -188,7 +188,7 @@ final class PipelineRun implements Callable<Integer> {
                   + " did not start within a minute: is the bucket's manifests/ notification wired to the fan-out?");
         }
       } else {
-        bar.update(JobSummaries.progress(job.get()));
+        bar.update(JobSummaries.progress(job.get()), JobSummaries.phase(job.get()));
         if (isTerminal(job.get().status())) {
           bar.finish();
           return job.get();

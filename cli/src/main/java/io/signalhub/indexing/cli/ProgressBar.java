@@ -24,6 +24,12 @@ public final class ProgressBar {
   private boolean drawn;
 
   /**
+   * Whether the finished line was drawn: the job's counters reach their total a poll or two before
+   * its status ends, and the same 100% line must not be printed again.
+   */
+  private boolean finishedDrawn;
+
+  /**
    * The highest share drawn so far. While the total is still growing (the fan-out has not finished)
    * a jump in it would move the bar back, e.g. 384/~448 (85.7%) then 1,280/1,513 (84.6%); the bar
    * holds its share instead and moves on once the chunks done catch up.
@@ -42,6 +48,17 @@ public final class ProgressBar {
   }
 
   public synchronized void update(Progress progress) {
+    update(progress, null);
+  }
+
+  /**
+   * @param phase what the job does while it has nothing to count yet (e.g. "fanning out: 12/151
+   *     files read, 340 chunks so far"), drawn instead of the counts; null: the counts
+   */
+  public synchronized void update(Progress progress, String phase) {
+    if (finishedDrawn) {
+      return;
+    }
     long now = clock.millis();
     long interval = interactive ? 100 : 5000;
     // The first update always draws. (Starting lastDrawMillis at Long.MIN_VALUE made
@@ -50,9 +67,10 @@ public final class ProgressBar {
       return;
     }
     drawn = true;
+    finishedDrawn = progress.finished();
     lastDrawMillis = now;
     shownPercent = Math.max(shownPercent, progress.percent());
-    String line = render(progress, shownPercent);
+    String line = phase != null ? render(phase, shownPercent) : render(progress, shownPercent);
     if (interactive) {
       out.print("\r" + line + "\u001b[K");
     } else {
@@ -72,13 +90,24 @@ public final class ProgressBar {
     return render(p, p.percent());
   }
 
-  private static String render(Progress p, double percent) {
+  /** "[..............................] 0.0% fanning out: 12/151 files read, ...". */
+  private static String render(String phase, double percent) {
+    return String.format("%s %5.1f%%  %s", bar(percent), percent, phase);
+  }
+
+  private static String bar(double percent) {
     int filled = (int) Math.round(percent / 100 * WIDTH);
-    String bar = "#".repeat(Math.min(WIDTH, filled)) + ".".repeat(Math.max(0, WIDTH - filled));
+    return "["
+        + "#".repeat(Math.min(WIDTH, filled))
+        + ".".repeat(Math.max(0, WIDTH - filled))
+        + "]";
+  }
+
+  private static String render(Progress p, double percent) {
     String total = (p.totalFinal() ? "" : "~") + String.format("%,d", p.total());
     return String.format(
-        "[%s] %5.1f%%  %,d/%s chunks  failed %,d  cached %,d  %.1f chunks/s  ETA %s",
-        bar, percent, p.done(), total, p.failed(), p.cached(), rate(p), eta(p));
+        "%s %5.1f%%  %,d/%s chunks  failed %,d  cached %,d  %.1f chunks/s  ETA %s",
+        bar(percent), percent, p.done(), total, p.failed(), p.cached(), rate(p), eta(p));
   }
 
   /** The recent rate while running; once finished, the run's average (a finished job's is 0). */

@@ -3,12 +3,14 @@ package io.signalhub.indexing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalhub.indexing.core.MutableClock;
+import io.signalhub.indexing.core.pipeline.JobView;
 import io.signalhub.indexing.core.progress.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
@@ -117,5 +119,76 @@ class ProgressBarTest {
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).contains(" 10.0%").doesNotContain("\r");
     assertThat(lines.get(1)).contains(" 30.0%");
+  }
+
+  @Test
+  void thePipeGetsTheFinishedLineOnceAlthoughTheJobEndsPollsLater() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    MutableClock clock = new MutableClock();
+    ProgressBar bar =
+        new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), false, clock);
+    bar.update(running(100));
+    clock.advance(Duration.ofMillis(300));
+    bar.update(running(100)); // the status is still EMBEDDING
+    bar.finish();
+
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+  }
+
+  /** A job the status API shows while its fan-out has counted {@code total} chunks so far. */
+  private static JobView fanningOut(String status, long files, long filesRead, long total) {
+    return new JobView(
+        "repo-1",
+        status,
+        null,
+        "repo",
+        "abc",
+        "local",
+        "m",
+        files,
+        filesRead,
+        Map.of(),
+        total,
+        false,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0.0,
+        0.0,
+        null,
+        true,
+        "2026-11-24T19:00:00Z",
+        "2026-11-24T19:00:01Z",
+        null,
+        1.0,
+        List.of(),
+        List.of(),
+        null);
+  }
+
+  /** What the bar draws for {@code job}, as PipelineRun feeds it. */
+  private static String drawn(JobView job) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    new ProgressBar(new PrintStream(err, true, StandardCharsets.UTF_8), false, new MutableClock())
+        .update(JobSummaries.progress(job), JobSummaries.phase(job));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aJobFanningOutShowsItsPhaseInsteadOfZeroChunksAtZeroPerSecond() {
+    assertThat(drawn(fanningOut("PENDING", 0, 0, 0)))
+        .contains("reading the manifest ...")
+        .doesNotContain("0/~0", "chunks/s");
+    assertThat(drawn(fanningOut("FANNING_OUT", 151, 0, 0))).contains("reading the manifest ...");
+    assertThat(drawn(fanningOut("FANNING_OUT", 151, 12, 340)))
+        .contains("fanning out: 12/151 files read, 340 chunks so far")
+        .doesNotContain("chunks/s");
   }
 }
