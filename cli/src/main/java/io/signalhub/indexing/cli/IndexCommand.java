@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = {
-      "Index a directory: upload its sources and a manifest, let the pipeline chunk and embed them,",
-      "follow the job with a live progress bar. Uses the stack named by SIGNAL_HUB_STATUS_URL, or the",
-      "one 'scripts/local-stack up' runs, or starts a local one for this run."
-    })
+    description =
+        "Index a directory: upload its sources and a manifest, let the pipeline chunk and"
+            + " embed them, follow the job with a live progress bar. Uses the stack named by"
+            + " SIGNAL_HUB_STATUS_URL, or the one 'scripts/local-stack up' runs, or starts a local"
+            + " one for this run.")
 public final class IndexCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Directory to index.")
@@ -80,14 +80,14 @@ public final class IndexCommand implements Callable<Integer> {
       names = "--requests-per-minute",
       description =
           "The provider's requests/min quota, for --in-process (default:"
-              + " signal-hub.rate.requests-per-minute, else learned from its headers).")
+              + " SIGNAL_HUB_RATE_REQUESTS_PER_MINUTE, else learned from its headers).")
   Long requestsPerMinute;
 
   @Option(
       names = "--tokens-per-minute",
       description =
           "The provider's tokens/min quota, for --in-process: no request carries more (default:"
-              + " signal-hub.rate.tokens-per-minute, else learned from its headers).")
+              + " SIGNAL_HUB_RATE_TOKENS_PER_MINUTE, else learned from its headers).")
   Long tokensPerMinute;
 
   @Option(
@@ -109,7 +109,8 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--in-process",
       description =
-          "Run the library in this process instead of the pipeline (no stack, no cache across runs).")
+          "Run the library in this process instead of the pipeline (no stack, no cache"
+              + " across runs).")
   boolean inProcess;
 
   @Option(

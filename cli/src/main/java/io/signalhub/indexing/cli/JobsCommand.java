@@ -111,10 +111,9 @@ public final class JobsCommand implements Callable<Integer> {
   @Command(
       name = "cancel",
       mixinStandardHelpOptions = true,
-      description = {
-        "Cancel a running job: nothing more is registered or embedded (status CANCELLED).",
-        "What was embedded stays in the cache, so a re-run pays only for the rest."
-      })
+      description =
+          "Cancel a running job: nothing more is registered or embedded (status CANCELLED)."
+              + " What was embedded stays in the cache, so a re-run pays only for the rest.")
   static final class Cancel extends OneJob {
     @Override
     int run(StackConnection stack) {
@@ -142,10 +141,10 @@ public final class JobsCommand implements Callable<Integer> {
   @Command(
       name = "delete",
       mixinStandardHelpOptions = true,
-      description = {
-        "Delete a job: its vectors, batch payloads, manifest and table items (cancelled first if",
-        "it is running). Sources and the embedding cache stay: other jobs share them."
-      })
+      description =
+          "Delete a job: its vectors, batch payloads, manifest and table items (cancelled"
+              + " first if it is running). Sources and the embedding cache stay: other jobs share"
+              + " them.")
   static final class Delete extends OneJob {
     @Override
     int run(StackConnection stack) {
@@ -164,10 +163,9 @@ public final class JobsCommand implements Callable<Integer> {
   @Command(
       name = "prune",
       mixinStandardHelpOptions = true,
-      description = {
-        "Delete ended jobs but the newest --keep successful ones of each repository (each job's",
-        "vectors are a full copy: docs/vectors.md). Running jobs are never touched."
-      })
+      description =
+          "Delete ended jobs but the newest --keep successful ones of each repository (each"
+              + " job's vectors are a full copy: docs/vectors.md). Running jobs are never touched.")
   static final class Prune extends OnStack {
     @Option(
         names = "--keep",

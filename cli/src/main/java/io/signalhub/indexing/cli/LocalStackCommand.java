@@ -18,11 +18,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "local-stack",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run the pipeline locally: embedded S3, SQS, DynamoDB and the three functions.",
-      "Data persists in $SIGNAL_HUB_HOME/data (default ~/.signal-hub/data), the same place",
-      "'scripts/index' uses when no stack runs; --in-memory keeps nothing."
-    })
+    description =
+        "Run the pipeline locally: embedded S3, SQS, DynamoDB and the three functions. Data"
+            + " persists in $SIGNAL_HUB_HOME/data (default ~/.signal-hub/data), the same place"
+            + " 'scripts/index' uses when no stack runs; --in-memory keeps nothing.")
 public final class LocalStackCommand implements Callable<Integer> {
 
   @Parameters(
@@ -68,14 +67,16 @@ public final class LocalStackCommand implements Callable<Integer> {
       names = "--secret",
       paramLabel = "ID=VALUE",
       description =
-          "With --as-deployed: a value for the template's secret whose logical id starts with ID (e.g. EmbeddingApiKey=$OPENAI_API_KEY).")
+          "With --as-deployed: a value for the template's secret whose logical id starts"
+              + " with ID (e.g. EmbeddingApiKey=$OPENAI_API_KEY).")
   java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
 
   @Option(
       names = "--provider-url",
       paramLabel = "URL",
       description =
-          "With --as-deployed: the OpenAI-compatible base URL the functions call instead of the template's (e.g. a simulator's http://127.0.0.1:8089/v1).")
+          "With --as-deployed: the OpenAI-compatible base URL the functions call instead of"
+              + " the template's (e.g. a simulator's http://127.0.0.1:8089/v1).")
   String providerUrl;
 
   @Override
