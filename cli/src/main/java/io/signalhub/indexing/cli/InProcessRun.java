@@ -48,8 +48,11 @@ record InProcessRun(IndexCommand flags, ProviderSettings settings, Map<String, S
           DirectoryChunks.scan(
               flags.directory, new SourceWalker(flags.maxFileBytes), chunker, configured.secrets());
       System.err.printf(
-          "%,d chunks in %,d files; embedding with %s (%s)%n",
-          chunks.size(), chunks.files().size(), settings.provider(), embeddings.model());
+          "%s in %s; embedding with %s (%s)%n",
+          IndexSummary.count(chunks.size(), "chunk", "chunks"),
+          IndexSummary.count(chunks.files().size(), "file", "files"),
+          settings.provider(),
+          embeddings.model());
       ProgressBar bar = ProgressBar.onStderr(env);
       AtomicReference<Progress> last = new AtomicReference<>();
       AtomicReference<Throwable> error = new AtomicReference<>();

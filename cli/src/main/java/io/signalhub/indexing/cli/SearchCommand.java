@@ -116,9 +116,8 @@ public final class SearchCommand implements Callable<Integer> {
         List<Hit> results = new ArrayList<>(best);
         results.sort(Comparator.comparingDouble(Hit::score).reversed());
         System.out.printf(
-            "%d results of %,d chunks in job %s (repository %s, %s)%s%n%n",
-            results.size(),
-            scanned,
+            "%s in job %s (repository %s, %s)%s%n%n",
+            resultsOf(results.size(), scanned),
             job.jobId(),
             job.repository(),
             job.model(),
@@ -159,5 +158,12 @@ public final class SearchCommand implements Callable<Integer> {
       nb += b[i] * b[i];
     }
     return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
+
+  /** "1 result of 1 chunk", "5 results of 1,344 chunks". */
+  static String resultsOf(int results, long scanned) {
+    return IndexSummary.count(results, "result", "results")
+        + " of "
+        + IndexSummary.count(scanned, "chunk", "chunks");
   }
 }
