@@ -131,7 +131,9 @@ final class PipelineRun implements Callable<Integer> {
               jobId,
               interrupt::interrupted,
               cancel);
-      IndexSummary summary = JobSummaries.summary(job, upload, (System.nanoTime() - started) / 1e9);
+      // the run's own time: a wait for another run's stack is not part of it (said on stderr)
+      double elapsed = (System.nanoTime() - started - stack.waited().toNanos()) / 1e9;
+      IndexSummary summary = JobSummaries.summary(job, upload, elapsed);
       System.out.print(json ? summary.toJson() + "\n" : summary.toText());
       int exit = exitCode(job.status(), interrupt.interrupted());
       if (exit == CancelOnInterrupt.EXIT_CODE) {

@@ -10,6 +10,7 @@ import io.signalhub.indexing.local.runtime.LocalRuntime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,15 @@ import java.util.function.Function;
  * @param description what the stack is, for messages ("the local stack (scripts/local-stack up)")
  * @param owned the local stack this command started, stopped when it closes; null otherwise
  * @param lock the data directory's lock held for {@code owned}; null otherwise
+ * @param waited how long the command waited for another one's stack to end (zero: not at all)
  */
 record StackConnection(
     AwsPipeline pipeline,
     StatusClient status,
     String description,
     LocalRuntime owned,
-    DataDirLock lock)
+    DataDirLock lock,
+    Duration waited)
     implements AutoCloseable {
 
   private static final long WAIT_FOR_OWNER_MILLIS = 500;
@@ -125,10 +128,12 @@ record StackConnection(
               URI.create(statusUrl.get()), Optional.ofNullable(environment.get("AWS_REGION"))),
           "the stack at " + statusUrl.get(),
           null,
-          null);
+          null,
+          Duration.ZERO);
     }
     Path data = LocalStackState.home().resolve("data");
     boolean announced = false;
+    long since = System.nanoTime();
     while (true) {
       Optional<JsonNode> running = LocalStackState.running();
       if (running.isPresent()
@@ -136,14 +141,15 @@ record StackConnection(
               || LocalStackState.MODE_SHARED.equals(running.get().path("mode").asText()))) {
         checkCompatible(running.get(), request);
         request.checkEconomy(running.get().path("provider").asText(), "the running local stack");
-        return connect(running.get());
+        return connect(running.get()).waited(waitEnds(announced, since));
       }
       request.checkEconomy(request.provider().provider(), "a local stack started for this run");
       Optional<DataDirLock> lock =
           DataDirLock.tryAcquire(
               data, request.use() == Use.JOB ? "scripts/index" : "scripts/status or search");
       if (lock.isPresent()) {
-        return startForThisRun(data, request, lock.get());
+        Duration waited = waitEnds(announced, since);
+        return startForThisRun(data, request, lock.get()).waited(waited);
       }
       if (!announced) {
         System.err.println(
@@ -157,6 +163,23 @@ record StackConnection(
       }
       Thread.sleep(WAIT_FOR_OWNER_MILLIS);
     }
+  }
+
+  /**
+   * How long this command waited since {@code since}, if it {@code waited} for another one's stack:
+   * said on stderr, and left out of the run's own time.
+   */
+  private static Duration waitEnds(boolean waited, long since) {
+    if (!waited) {
+      return Duration.ZERO;
+    }
+    Duration wait = Duration.ofNanos(System.nanoTime() - since);
+    System.err.printf("Waited %.1f s for the data directory.%n", wait.toMillis() / 1000.0);
+    return wait;
+  }
+
+  private StackConnection waited(Duration wait) {
+    return new StackConnection(pipeline, status, description, owned, lock, wait);
   }
 
   /** Refuses flags the running stack cannot honour: exit 2 with what to do. */
@@ -224,7 +247,8 @@ record StackConnection(
             ? "the local stack (scripts/local-stack up)"
             : "the local stack of a running scripts/index (pid " + state.path("pid").asText() + ")",
         null,
-        null);
+        null,
+        Duration.ZERO);
   }
 
   private static StackConnection startForThisRun(Path data, Request request, DataDirLock lock)
@@ -251,7 +275,8 @@ record StackConnection(
         new StatusClient(stack.statusUrl()),
         "a local stack started for this run",
         stack,
-        lock);
+        lock,
+        Duration.ZERO);
   }
 
   /** True if this command started the local stack (it stops when the command ends). */

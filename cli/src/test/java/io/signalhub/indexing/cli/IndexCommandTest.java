@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +97,28 @@ class IndexCommandTest {
           .containsPattern("Follow it: scripts/status [a-z0-9._-]+");
     } finally {
       System.clearProperty("signal-hub.economy.poll-seconds");
+    }
+  }
+
+  @Test
+  void aRunThatWaitedForTheDataDirectoryLeavesTheWaitOutOfItsElapsedTime() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+    // another run's stack holds the data directory for the first 3 s
+    DataDirLock other =
+        DataDirLock.tryAcquire(LocalStackState.home().resolve("data"), "another run").orElseThrow();
+    try (var server = SimulatedEmbeddingServer.start(SimulatorSettings.builder().build())) {
+      long started = System.nanoTime();
+      CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(() -> indexWith(server));
+      Thread.sleep(3_000);
+      other.close();
+      CliRun run = running.get(5, TimeUnit.MINUTES);
+      double wall = (System.nanoTime() - started) / 1e9;
+
+      assertThat(run.exit()).as(run.stderr()).isZero();
+      assertThat(run.stderr())
+          .contains("Waiting for another run (pid ")
+          .containsPattern("Waited [2-9]\\.[0-9] s for the data directory");
+      assertThat(run.json().path("elapsedSeconds").asDouble()).isLessThan(wall - 2);
     }
   }
 
