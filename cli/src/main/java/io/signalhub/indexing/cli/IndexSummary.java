@@ -206,11 +206,12 @@ public record IndexSummary(
     return files;
   }
 
-  /** "binary 2, vendored or generated 1". */
+  /** "binary 2, vendored or generated 1": by reason, whatever the map's order. */
   static String skipCountsText(Map<String, Long> counts) {
-    return counts.entrySet().stream()
-        .map(skip -> String.format("%s %,d", reasonText(skip.getKey()), skip.getValue()))
-        .collect(java.util.stream.Collectors.joining(", "));
+    return new TreeMap<>(counts)
+        .entrySet().stream()
+            .map(skip -> String.format("%s %,d", reasonText(skip.getKey()), skip.getValue()))
+            .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** "VENDORED_OR_GENERATED" as "vendored or generated". */
