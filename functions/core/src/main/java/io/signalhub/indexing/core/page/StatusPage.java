@@ -257,7 +257,8 @@ public final class StatusPage {
 
   private static String eta(JobView job) {
     if (PageText.terminal(job.status())) {
-      return "done";
+      // a cancelled or failed job will not finish: "done" read as if it had
+      return job.status().startsWith("COMPLETED") ? "done" : "none (" + job.status() + ")";
     }
     if (job.etaSeconds() == null) {
       return job.economy() != null ? job.economy().eta() : "unknown (no recent progress)";

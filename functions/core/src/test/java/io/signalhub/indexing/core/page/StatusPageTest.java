@@ -107,6 +107,14 @@ class StatusPageTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"FAILED", "CANCELLED"})
+  void aJobThatEndedUnfinishedHasNoEtaRatherThanDone(String status) {
+    String page = StatusPage.job(job(status, false, null, List.of(), 0));
+
+    assertThat(page).contains(">none (" + status + ")<").doesNotContain(">done<");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"FAILED", "CANCELLED", "COMPLETED_WITH_FAILURES"})
   void everyEndedJobStopsRefreshing(String status) {
     String page = StatusPage.job(job(status, true, 0L, List.of(), 0));
