@@ -1,8 +1,6 @@
 package io.signalhub.indexing.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.signalhub.indexing.core.progress.Progress;
 import io.signalhub.indexing.core.provider.ProviderSettings;
 import io.signalhub.indexing.core.source.SkipReason;
@@ -47,9 +45,6 @@ public record IndexSummary(
 
   /** How many skipped paths the text names; the JSON names all. */
   static final int SKIPPED_FILES_SHOWN = 5;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   /** What a summary says before its counts: the job, how it ended and why, with what. */
   record Header(String jobId, String status, String reason, String provider, String model) {}
@@ -115,11 +110,7 @@ public record IndexSummary(
       new Progress(0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
 
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot write the summary as JSON", e);
-    }
+    return Json.write(this);
   }
 
   /** "1 batch", "2 batches". */

@@ -2,7 +2,6 @@ package io.signalhub.indexing.cli;
 
 import io.signalhub.indexing.core.job.JobRecord;
 import io.signalhub.indexing.core.pipeline.JobLifecycle;
-import io.signalhub.indexing.core.pipeline.JobView;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +79,16 @@ public final class JobsCommand implements Callable<Integer> {
         description = "How many jobs (default: ${DEFAULT-VALUE}, at most 100).")
     int limit = 20;
 
+    @Option(
+        names = "--cursor",
+        description = "Start after the page that printed this cursor (the next page).")
+    String cursor;
+
+    @Option(
+        names = "--json",
+        description = "Print one JSON object on stdout: the jobs, and nextCursor when more follow.")
+    boolean json;
+
     @Override
     void checkOptions() {
       Options.range("--limit", limit, 1, 100);
@@ -87,22 +96,17 @@ public final class JobsCommand implements Callable<Integer> {
 
     @Override
     int run(StackConnection stack) {
-      List<JobView> jobs = stack.pipeline().status().list(limit, null).jobs();
-      if (jobs.isEmpty()) {
-        System.out.println("No jobs in " + stack.description() + ".");
-        return 0;
+      JobList page;
+      try {
+        page = JobList.of(stack.pipeline().status().list(limit, cursor));
+      } catch (IllegalArgumentException malformed) {
+        if (cursor == null) {
+          throw malformed;
+        }
+        throw new UsageException(
+            "--cursor '" + cursor + "' is not one 'jobs list' printed: " + malformed.getMessage());
       }
-      System.out.printf(
-          "%-44s %-23s %15s  %-20s %s%n", "JOB", "STATUS", "CHUNKS", "CREATED", "REPOSITORY");
-      for (JobView job : jobs) {
-        System.out.printf(
-            "%-44s %-23s %15s  %-20s %s%n",
-            job.jobId(),
-            job.status(),
-            String.format("%,d/%,d", job.completed() + job.failed(), job.total()),
-            job.createdAt().substring(0, Math.min(19, job.createdAt().length())),
-            job.repository());
-      }
+      System.out.print(json ? Json.write(page) + "\n" : page.toText(stack.description()));
       return 0;
     }
   }

@@ -1,7 +1,5 @@
 package io.signalhub.indexing.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signalhub.indexing.core.pipeline.JobView;
 import java.util.Map;
 import java.util.Optional;
@@ -61,10 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
         return stack.noJob(jobId);
       }
       if (json) {
-        System.out.println(
-            new ObjectMapper()
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-                .writeValueAsString(job.get()));
+        System.out.println(Json.write(job.get()));
       } else {
         System.out.print(
             JobSummaries.summary(job.get(), null, job.get().elapsedSeconds()).toText());
