@@ -214,10 +214,7 @@ public final class IndexCommand implements Callable<Integer> {
    * no file is uploaded or read for nothing.
    */
   static boolean unusable(EmbeddingProvider embeddings, ProviderSettings settings) {
-    // "openai at http://..." or just the provider's name
-    String described =
-        settings.provider() + (settings.baseUrl() == null ? "" : " at " + settings.baseUrl());
-    Optional<String> problem = ProviderCheck.problem(embeddings, described);
+    Optional<String> problem = ProviderCheck.problem(embeddings, ProviderCheck.where(settings));
     problem.ifPresent(why -> System.err.println("error: " + why));
     return problem.isPresent();
   }

@@ -47,15 +47,28 @@ final class Options {
    * {@link #validateProvider}'s to report.
    */
   static void baseUrlActsOn(String provider) {
+    baseUrlActsOn(provider, "this run's provider is", ", or choose one of those with --provider");
+  }
+
+  /**
+   * As {@link #baseUrlActsOn(String)}, for a provider the command does not choose.
+   *
+   * @param whose what has the provider: "this run's provider is", "job X was embedded with"
+   * @param alternative what else to do than drop --base-url (", or ..."), or ""
+   */
+  static void baseUrlActsOn(String provider, String whose, String alternative) {
     Set<String> taking = EmbeddingProviders.takingBaseUrl();
     if (EmbeddingProviders.names().stream().anyMatch(provider::equalsIgnoreCase)
         && taking.stream().noneMatch(provider::equalsIgnoreCase)) {
       throw new UsageException(
           "--base-url applies to --provider "
               + String.join(" or ", taking)
-              + "; this run's provider is "
+              + "; "
+              + whose
+              + " "
               + provider
-              + ", which ignores it: drop --base-url, or choose one of those with --provider");
+              + ", which ignores it: drop --base-url"
+              + alternative);
     }
   }
 }

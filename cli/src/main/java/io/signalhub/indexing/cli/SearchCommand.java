@@ -2,17 +2,13 @@ package io.signalhub.indexing.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.signalhub.indexing.core.pipeline.JobView;
-import io.signalhub.indexing.core.pipeline.Keys;
-import io.signalhub.indexing.core.pipeline.VectorRecord;
+import io.signalhub.indexing.core.provider.EmbeddingException;
 import io.signalhub.indexing.core.provider.EmbeddingProvider;
 import io.signalhub.indexing.core.provider.EmbeddingProviders;
+import io.signalhub.indexing.core.provider.ProviderCheck;
 import io.signalhub.indexing.core.provider.ProviderSettings;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +54,20 @@ public final class SearchCommand implements Callable<Integer> {
       description = "Lines of text shown per result (default: ${DEFAULT-VALUE}).")
   int lines;
 
-  private record Hit(double score, VectorRecord record) {}
+  @Option(
+      names = "--base-url",
+      description =
+          "The endpoint the query is embedded at, for a job embedded with openai (its"
+              + " OpenAI-compatible base URL; default: OPENAI_BASE_URL, else api.openai.com) or"
+              + " bedrock (endpoint override); refused for the others.")
+  java.net.URI baseUrl;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object on stdout: the query, the job searched, whether its index is"
+              + " complete, and the results (path, lines, score, text).")
+  boolean json;
 
   @Override
   public Integer call() throws Exception {
@@ -72,7 +81,6 @@ public final class SearchCommand implements Callable<Integer> {
     }
     Options.jobId(jobId);
     Map<String, String> environment = System.getenv();
-    ProviderSettings settings = ProviderSettings.fromEnvironment(environment);
     try (StackConnection stack = StackConnection.open(environment)) {
       JobView job =
           jobId != null
@@ -94,44 +102,40 @@ public final class SearchCommand implements Callable<Integer> {
                             + "; run scripts/index first"));
         return 2;
       }
-      try (EmbeddingProvider provider =
-          EmbeddingProviders.create(settings.withProvider(job.provider()).withModel(job.model()))) {
-        float[] q = provider.embed(List.of(query)).vectors().get(0);
-        PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::score));
-        long scanned = 0;
-        for (String key : stack.pipeline().blobs().list(Keys.vectorsPrefix(job.jobId()))) {
-          for (String line :
-              new String(stack.pipeline().blobs().read(key), StandardCharsets.UTF_8).split("\n")) {
-            if (line.isBlank()) {
-              continue;
-            }
-            VectorRecord record = VectorRecord.parse(line);
-            scanned++;
-            best.add(new Hit(cosine(q, record.vector()), record));
-            if (best.size() > k) {
-              best.poll();
-            }
-          }
-        }
-        List<Hit> results = new ArrayList<>(best);
-        results.sort(Comparator.comparingDouble(Hit::score).reversed());
-        System.out.printf(
-            "%s in job %s (repository %s, %s)%s%n%n",
-            resultsOf(results.size(), scanned),
-            job.jobId(),
-            job.repository(),
-            job.model(),
-            jobId == null && repository == null
-                ? "; the newest completed job: --repository or --job to search another"
-                : "");
-        for (Hit hit : results) {
-          var chunk = hit.record().chunk();
-          System.out.printf("%.3f  %s%n", hit.score(), chunk.location());
-          chunk.text().lines().limit(lines).forEach(text -> System.out.println("       " + text));
-          System.out.println();
-        }
-        return 0;
-      }
+      SearchResults found =
+          SearchResults.scan(query, embedQuery(job, environment), job, stack.pipeline().blobs(), k);
+      System.out.print(
+          json
+              ? found.toJson() + "\n"
+              : found.toText(
+                  lines,
+                  jobId == null && repository == null
+                      ? "; the newest completed job: --repository or --job to search another"
+                      : ""));
+      return 0;
+    }
+  }
+
+  /**
+   * The query's vector from the provider and model the job was embedded with; a provider that
+   * cannot answer is a usage error naming it and what to check, as {@code index}'s check says.
+   */
+  private float[] embedQuery(JobView job, Map<String, String> environment) {
+    ProviderSettings settings =
+        ProviderSettings.fromEnvironment(environment)
+            .withProvider(job.provider())
+            .withModel(job.model());
+    if (baseUrl != null) {
+      Options.baseUrlActsOn(job.provider(), "job " + job.jobId() + " was embedded with", "");
+      settings = settings.withBaseUrl(baseUrl);
+    }
+    Options.validateProvider(settings);
+    try (EmbeddingProvider provider = EmbeddingProviders.create(settings)) {
+      return provider.embed(List.of(query)).vectors().get(0);
+    } catch (EmbeddingException e) {
+      throw ProviderCheck.explain(e, ProviderCheck.where(settings))
+          .<RuntimeException>map(UsageException::new)
+          .orElse(e);
     }
   }
 
@@ -146,24 +150,5 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return null;
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < Math.min(a.length, b.length); i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
-  }
-
-  /** "1 result of 1 chunk", "5 results of 1,344 chunks". */
-  static String resultsOf(int results, long scanned) {
-    return IndexSummary.count(results, "result", "results")
-        + " of "
-        + IndexSummary.count(scanned, "chunk", "chunks");
   }
 }

@@ -56,7 +56,7 @@ class IndexSummaryTest {
   @Test
   void oneFileOrResultIsSingular() {
     assertThat(withSkipped(Map.of(), Map.of()).toText()).contains("1 from 1 file (1 uploaded)");
-    assertThat(SearchCommand.resultsOf(1, 1)).isEqualTo("1 result of 1 chunk");
-    assertThat(SearchCommand.resultsOf(5, 1_344)).isEqualTo("5 results of 1,344 chunks");
+    assertThat(SearchResults.resultsOf(1, 1)).isEqualTo("1 result of 1 chunk");
+    assertThat(SearchResults.resultsOf(5, 1_344)).isEqualTo("5 results of 1,344 chunks");
   }
 }
