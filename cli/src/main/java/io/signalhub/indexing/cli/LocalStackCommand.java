@@ -79,8 +79,16 @@ public final class LocalStackCommand implements Callable<Integer> {
               + " the template's (e.g. a simulator's http://127.0.0.1:8089/v1).")
   String providerUrl;
 
+  @Option(
+      names = "--json",
+      description = "With status: print the running stack's state file, one JSON object.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
+    if (json && !action.equals("status")) {
+      throw new UsageException("--json applies to 'status'; drop it for '" + action + "'");
+    }
     return switch (action) {
       case "status" -> status();
       case "env" -> env();
@@ -98,7 +106,10 @@ public final class LocalStackCommand implements Callable<Integer> {
       System.out.println("no local stack is running");
       return 1;
     }
-    System.out.println("running: " + running.get().toPrettyString());
+    System.out.print(
+        json
+            ? Json.write(running.get()) + "\n"
+            : LocalStackState.describe(running.get(), java.time.Instant.now()));
     return 0;
   }
 

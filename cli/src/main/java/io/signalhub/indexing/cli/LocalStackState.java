@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +97,65 @@ final class LocalStackState {
     state.put("concurrency", stack.pipeline().settings().concurrency());
     state.put("data", dataDir == null ? "memory" : dataDir.toString());
     state.put("exports", stack.exports());
+    state.put("startedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     JSON.writerWithDefaultPrettyPrinter().writeValue(file().toFile(), state);
+  }
+
+  /**
+   * A running stack's state as lines a person reads: who runs it and since when, what it embeds
+   * with, its endpoints, its data.
+   */
+  static String describe(JsonNode state, Instant now) {
+    boolean shared = MODE_SHARED.equals(state.path("mode").asText());
+    String row = "  %-11s %s%n";
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            "A local stack is running: pid %s, %s%s%n",
+            state.path("pid").asText(),
+            shared ? "started by 'scripts/local-stack up'" : "started by a scripts/index run",
+            since(state.path("startedAt").asText(null), now)));
+    text.append(
+        String.format(
+            row,
+            "embeds with",
+            state.path("provider").asText()
+                + "/"
+                + state.path("model").asText()
+                + (state.hasNonNull("baseUrl") ? " at " + state.get("baseUrl").asText() : "")
+                + ", at most "
+                + state.path("concurrency").asText()
+                + " batches at once"));
+    text.append(
+        String.format(
+            row,
+            "S3",
+            state.path("s3").asText() + "  (bucket " + state.path("bucket").asText() + ")"));
+    text.append(String.format(row, "SQS", state.path("sqs").asText()));
+    text.append(String.format(row, "DynamoDB", state.path("dynamodb").asText()));
+    text.append(String.format(row, "status", state.path("status").asText() + "/jobs"));
+    text.append(String.format(row, "page", state.path("status").asText() + "/"));
+    String data = state.path("data").asText();
+    text.append(
+        String.format(row, "data", data.equals("memory") ? "in memory: nothing is kept" : data));
+    text.append(
+        shared
+            ? "Stop it: scripts/local-stack down.  Its exports: scripts/local-stack env.\n"
+            : "It stops when that run ends.\n");
+    return text.toString();
+  }
+
+  /** ", since 2026-12-06T03:50:12Z (12 min ago)"; "" for a state file that does not say. */
+  private static String since(String startedAt, Instant now) {
+    if (startedAt == null) {
+      return "";
+    }
+    Duration up = Duration.between(Instant.parse(startedAt), now);
+    String ago =
+        up.toHours() > 0
+            ? up.toHours() + " h " + up.toMinutesPart() + " min"
+            : up.toMinutes() > 0 ? up.toMinutes() + " min" : up.toSeconds() + " s";
+    return ", since " + startedAt + " (" + ago + " ago)";
   }
 
   /** Deletes the state file if this process wrote it. */

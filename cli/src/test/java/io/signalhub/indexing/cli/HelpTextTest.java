@@ -51,4 +51,23 @@ class HelpTextTest {
     assertThat(Arrays.asList(providers.group(1).split("\\|")))
         .containsExactlyInAnyOrderElementsOf(EmbeddingProviders.names());
   }
+
+  @Test
+  void noScriptsFallbackHelpSendsTheReaderToItself() throws Exception {
+    // the header comment is what '--help' prints before a build: a pointer to '--help' is circular
+    try (var scripts = Files.list(Path.of("..", "scripts"))) {
+      for (Path script : scripts.filter(Files::isExecutable).toList()) {
+        String name = script.getFileName().toString();
+        String header =
+            Files.readString(script)
+                .lines()
+                .takeWhile(line -> !line.startsWith("set "))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(header)
+            .as(name)
+            .doesNotContain("scripts/" + name + " --help")
+            .doesNotContain("scripts/" + name + " -h");
+      }
+    }
+  }
 }
