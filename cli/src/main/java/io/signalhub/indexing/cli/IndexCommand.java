@@ -199,7 +199,12 @@ public final class IndexCommand implements Callable<Integer> {
       return new PipelineRun(
               directory,
               new StackConnection.Request(
-                  settings, StackConnection.Use.JOB, providerFlags(), concurrency, economy, env),
+                  settings,
+                  detach ? StackConnection.Use.DETACHED_JOB : StackConnection.Use.JOB,
+                  providerFlags(),
+                  concurrency,
+                  economy,
+                  env),
               new PipelineRun.JobOptions(chunkTokens, batchSize, concurrency, economy, detach),
               name,
               maxFileBytes,

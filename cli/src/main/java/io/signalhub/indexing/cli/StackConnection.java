@@ -55,7 +55,12 @@ record StackConnection(
      * Runs a job (index): only a shared stack ('local-stack up') or one of its own, since a stack
      * an index run started stops when that run ends.
      */
-    JOB
+    JOB,
+    /**
+     * Starts a job and leaves it (index --detach): only a stack that outlives the command, since a
+     * stack started for it would stop with it and strand the job.
+     */
+    DETACHED_JOB
   }
 
   /**
@@ -143,10 +148,17 @@ record StackConnection(
         request.checkEconomy(running.get().path("provider").asText(), "the running local stack");
         return connect(running.get()).waited(waitEnds(announced, since));
       }
+      if (request.use() == Use.DETACHED_JOB) {
+        throw new UsageException(
+            "--detach leaves the job on a stack that keeps running, and none is (no"
+                + " 'scripts/local-stack up', no SIGNAL_HUB_STATUS_URL): a stack started for this"
+                + " run would stop with it; start 'scripts/local-stack up' in another terminal, or"
+                + " drop --detach");
+      }
       request.checkEconomy(request.provider().provider(), "a local stack started for this run");
       Optional<DataDirLock> lock =
           DataDirLock.tryAcquire(
-              data, request.use() == Use.JOB ? "scripts/index" : "scripts/status or search");
+              data, request.use() == Use.READ ? "scripts/status or search" : "scripts/index");
       if (lock.isPresent()) {
         Duration waited = waitEnds(announced, since);
         return startForThisRun(data, request, lock.get()).waited(waited);

@@ -130,6 +130,23 @@ class IndexCommandTest {
   }
 
   @Test
+  void detachWithNoStackToLeaveTheJobOnIsRefusedBeforeAnyStackStarts() throws Exception {
+    Files.writeString(repo.resolve("a.py"), "x = 1\n");
+
+    CliRun run = CliRun.of("index", repo.toString(), "--detach");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stdout()).isEmpty();
+    assertThat(run.stderr())
+        .isEqualTo(
+            "error: --detach leaves the job on a stack that keeps running, and none is (no"
+                + " 'scripts/local-stack up', no SIGNAL_HUB_STATUS_URL): a stack started for this"
+                + " run would stop with it; start 'scripts/local-stack up' in another terminal, or"
+                + " drop --detach\n");
+    assertThat(LocalStackState.home().resolve("data")).doesNotExist();
+  }
+
+  @Test
   void economyWithTheEmbeddedModelIsRefusedBeforeAnyStackStarts() throws Exception {
     Files.writeString(repo.resolve("a.py"), "x = 1\n");
     CliRun run = CliRun.of("index", repo.toString(), "--economy");
