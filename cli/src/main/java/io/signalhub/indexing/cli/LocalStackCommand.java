@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -205,24 +205,10 @@ public final class LocalStackCommand implements Callable<Integer> {
               + "); stop what uses it or pass --any-ports");
       return 1;
     }
+    Runnable stop = stopOnce(stack, lock);
+    // any other ending (a closed terminal's SIGHUP) still stops the stack and frees the data
+    Runtime.getRuntime().addShutdownHook(new Thread(stop));
     LocalStackState.write(stack, LocalStackState.MODE_SHARED, data, provider);
-    CountDownLatch stopped = new CountDownLatch(1);
-    DataDirLock held = lock;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    LocalStackState.deleteOwn();
-                    stack.close();
-                    if (held != null) {
-                      held.close();
-                    }
-                  } catch (Exception e) {
-                    System.err.println("error while stopping: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                }));
     System.out.printf(
         "Signal Hub local stack is up (%s model %s, data %s)%n%n  S3        %s  (bucket %s)%n  SQS       %s%n  DynamoDB  %s%n  all three %s  (one endpoint, like LocalStack's edge port)%n  status    %s/jobs%n  page      %s/  (the status page: open it in a browser)%n%nPaste into a shell to use any AWS client:%n%n%s%n%n"
             + "Start a job:  aws s3 cp manifest.json s3://%s/manifests/my-job.json%n"
@@ -240,7 +226,29 @@ public final class LocalStackCommand implements Callable<Integer> {
         stack.exports(),
         stack.bucket());
     System.out.flush();
-    stopped.await();
-    return 0;
+    StopSignals.Stop requested = StopSignals.await();
+    System.err.println("Stopping the local stack (" + requested.reason() + ") ...");
+    stop.run();
+    System.err.println("The local stack stopped.");
+    return requested.exitCode();
+  }
+
+  /** Stops the stack and frees its state file and data directory, the first time it runs. */
+  private static Runnable stopOnce(LocalRuntime stack, DataDirLock lock) {
+    AtomicBoolean stopped = new AtomicBoolean();
+    return () -> {
+      if (!stopped.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        LocalStackState.deleteOwn();
+        stack.close();
+        if (lock != null) {
+          lock.close();
+        }
+      } catch (Exception e) {
+        System.err.println("error while stopping: " + e.getMessage());
+      }
+    };
   }
 }

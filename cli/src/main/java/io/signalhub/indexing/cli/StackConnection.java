@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Where the CLI sends work: a deployed or already running stack named by the environment ({@code
@@ -274,6 +276,11 @@ record StackConnection(
             key.equals("signal-hub.concurrency") && request.concurrency() != null
                 ? Optional.of(request.concurrency().toString())
                 : PipelineSettings.systemLookup().apply(key);
+    if (request.use() == Use.READ) {
+      // a read's terminal output is its answer: the stack's INFO (jobs it recovered, ...) is for
+      // 'local-stack up', whose terminal shows the stack's life
+      Logger.getLogger("").setLevel(Level.WARNING);
+    }
     LocalRuntime stack;
     try {
       stack = LocalRuntime.start(LocalRuntime.Ports.ANY, data, request.provider(), config);

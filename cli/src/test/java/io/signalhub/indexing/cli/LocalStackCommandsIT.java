@@ -72,6 +72,13 @@ class LocalStackCommandsIT {
     BuiltCli.Result down = cli.run("local-stack", "down");
     assertThat(down.exit()).isZero();
     assertThat(up.process().waitFor(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    // a requested stop: said in up's terminal, exit 0, and none of Pekko's shutdown-hook noise
+    assertThat(up.process().exitValue()).as(up.err()).isZero();
+    assertThat(up.err())
+        .endsWith(
+            "Stopping the local stack ('scripts/local-stack down' or SIGTERM) ...\n"
+                + "The local stack stopped.\n")
+        .doesNotContain("WARN");
     assertThat(StackConnectionFiles.stateFile(home)).doesNotExist();
 
     BuiltCli.Running again = cli.start("local-stack", "up", "--any-ports");
@@ -83,6 +90,48 @@ class LocalStackCommandsIT {
     } finally {
       assertThat(cli.run("local-stack", "down").exit()).isZero();
     }
+  }
+
+  @Test
+  void aJobLeftOnAStoppedStackIsRecoveredByAReadCommandWithoutInfoLinesOnItsTerminal()
+      throws Exception {
+    BuiltCli cli = cli();
+    BuiltCli.Running up = cli.start("local-stack", "up", "--any-ports");
+    waitUntil(() -> up.out().contains("local stack is up"), up);
+    BuiltCli.Result detached =
+        cli.run(
+            "index",
+            repository("gamma", 60).toString(),
+            "--detach",
+            "--batch-size",
+            "1",
+            "--concurrency",
+            "1");
+    assertThat(detached.exit()).as(detached.stderr()).isZero();
+    String jobId = detached.stdout().strip();
+    waitUntil(
+        () ->
+            new ObjectMapper()
+                    .readTree(cli.run("status", jobId, "--json").stdout())
+                    .path("completed")
+                    .asLong()
+                > 0,
+        up);
+    // its terminal closes (SIGHUP): the JVM's shutdown hook stops the stack, without Pekko's
+    // "Could not addJvmShutdownHook" WARN from the embedded ElasticMQ
+    new ProcessBuilder("kill", "-HUP", Long.toString(up.process().pid())).start().waitFor();
+    assertThat(up.process().waitFor(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(up.err()).doesNotContain("WARN");
+    assertThat(StackConnectionFiles.stateFile(work.resolve("home"))).doesNotExist();
+
+    // status starts a stack of its own, which recovers the unfinished job (and logs it at INFO)
+    BuiltCli.Result status = cli.run("status", jobId);
+
+    assertThat(status.exit()).as(status.stderr()).isZero();
+    assertThat(status.stdout()).contains("  job " + jobId).doesNotStartWith("COMPLETED");
+    assertThat(status.stderr())
+        .startsWith("Starting a local stack for this run")
+        .doesNotContain("INFO");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.signalhub.indexing.local.services;
 
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -29,6 +32,7 @@ public final class EmbeddedAwsServices implements AutoCloseable {
   public static final String REGION = "us-east-1";
 
   private final DynamoDBProxyServer dynamo;
+  private final ActorSystem sqsActors;
   private final SQSRestServer sqs;
   private final S3Proxy s3;
   private final int dynamoPort;
@@ -58,8 +62,19 @@ public final class EmbeddedAwsServices implements AutoCloseable {
             };
     this.dynamo = ServerRunner.createServerFromCommandLineArgs(dynamoArgs);
     dynamo.start();
+    // no JVM shutdown hooks of Pekko's: close() stops ElasticMQ, and one added while the JVM is
+    // already stopping (a stack closed by a shutdown hook) is refused with a WARN on stderr
+    this.sqsActors =
+        ActorSystem.create(
+            "elasticmq",
+            ConfigFactory.parseMap(
+                    Map.of(
+                        "pekko.jvm-shutdown-hooks", "off",
+                        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
+                .withFallback(ConfigFactory.load()));
     this.sqs =
-        SQSRestServerBuilder.withInterface("127.0.0.1")
+        SQSRestServerBuilder.withActorSystem(sqsActors)
+            .withInterface("127.0.0.1")
             .withPort(sqsPort)
             .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
             .withAWSRegion(REGION)
@@ -154,6 +169,8 @@ public final class EmbeddedAwsServices implements AutoCloseable {
   public void close() throws Exception {
     s3.stop();
     sqs.stopAndWait();
+    sqsActors.terminate();
+    sqsActors.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     dynamo.stop();
   }
 
