@@ -110,7 +110,7 @@ public record IndexSummary(
       new Progress(0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, Duration.ZERO, List.of());
 
   public String toJson() {
-    return Json.write(this);
+    return Json.writeRounded(this);
   }
 
   /** "1 batch", "2 batches". */

@@ -32,7 +32,11 @@ public final class StatusCommand implements Callable<Integer> {
       description = "Port of the --web proxy on 127.0.0.1 (default: any free port).")
   int port;
 
-  @Option(names = "--json", description = "Print the status API's JSON.")
+  @Option(
+      names = "--json",
+      description =
+          "Print the status API's JSON (seconds, rates and percentages rounded to 0.1, the cost"
+              + " to 4 decimals).")
   boolean json;
 
   @Option(names = "--follow", description = "Show a live progress bar until the job ends.")
@@ -59,7 +63,7 @@ public final class StatusCommand implements Callable<Integer> {
         return stack.noJob(jobId);
       }
       if (json) {
-        System.out.println(Json.write(job.get()));
+        System.out.println(Json.writeRounded(job.get()));
       } else {
         System.out.print(
             JobSummaries.summary(job.get(), null, job.get().elapsedSeconds()).toText());

@@ -54,6 +54,45 @@ class IndexSummaryTest {
   }
 
   @Test
+  void theJsonRoundsTimesAndRatesToOneDecimalAndTheCostToFour() throws Exception {
+    IndexSummary summary =
+        IndexSummary.of(
+            new IndexSummary.Header("j", "COMPLETED", null, "openai", "m"),
+            1,
+            1,
+            246,
+            null,
+            0.000123456,
+            9.071629189,
+            Map.of(),
+            Map.of(),
+            List.of());
+
+    String json = summary.toJson();
+
+    assertThat(json)
+        .contains("\"estimatedCostUsd\":0.0001,")
+        .contains("\"elapsedSeconds\":9.1,")
+        .contains("\"chunksPerSecond\":0.0,");
+  }
+
+  @Test
+  void statusJsonRoundsTheJobsTimesRatesAndPercentagesNestedOnesToo() throws Exception {
+    JsonNode view =
+        new ObjectMapper()
+            .readTree(
+                "{\"jobId\":\"j\",\"percent\":33.33333333,\"chunksPerSecond\":27.11751052372077,"
+                    + "\"elapsedSeconds\":9.071629189,\"estimatedCostUsd\":0.01234567,"
+                    + "\"history\":[{\"seconds\":59.98,\"chunksPerSecond\":4.04999}]}");
+
+    assertThat(Json.writeRounded(view))
+        .isEqualTo(
+            "{\"jobId\":\"j\",\"percent\":33.3,\"chunksPerSecond\":27.1,\"elapsedSeconds\":9.1,"
+                + "\"estimatedCostUsd\":0.0123,"
+                + "\"history\":[{\"seconds\":60.0,\"chunksPerSecond\":4.0}]}");
+  }
+
+  @Test
   void oneFileOrResultIsSingular() {
     assertThat(withSkipped(Map.of(), Map.of()).toText()).contains("1 from 1 file (1 uploaded)");
     assertThat(SearchResults.resultsOf(1, 1)).isEqualTo("1 result of 1 chunk");
