@@ -48,8 +48,10 @@ class LocalMiniLmProviderTest {
     // Ctrl-C closes the provider while batches run: freeing the native session under a running
     // call crashed the JVM (SIGSEGV in OrtSession.run); now the request ends with an error
     List<String> texts = new ArrayList<>();
-    for (int i = 0; i < 400; i++) {
-      texts.add("void method" + i + "() { return compute(" + i + ", other); }");
+    // 2,000 texts at the 128-wordpiece limit: seconds of work on any machine, so every close
+    // below lands mid-request (400 short texts once finished before the last one on a quiet one)
+    for (int i = 0; i < 2_000; i++) {
+      texts.add(("void method" + i + "() { return compute(" + i + ", other); }\n").repeat(12));
     }
     for (long delayMillis : new long[] {0, 20, 60, 150, 400}) {
       LocalMiniLmProvider closing = new LocalMiniLmProvider(2);
